@@ -25,7 +25,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
-          include: ['apps/api/src/**/*.spec.ts', 'test/api/**/*.test.ts'],
+          include: ['apps/api/src/**/*.spec.ts', 'test/api/**/*.test.ts', 'test/bench/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

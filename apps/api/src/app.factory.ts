@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { handleError } from './common/problem.filter.js';
+import { PinoNestLogger, requestLogger } from './common/logger.js';
+import type { RuntimeConfig } from './config/runtime-config.js';
+
+/** Builds the HTTP app: /api (Nest), OpenAPI at /api/docs, and the built web app at / on one port. */
+export async function createApp(config: RuntimeConfig, logger: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLogger(logger));
+  app.use('/api', express.json({ limit: config.bodyLimit, strict: true }));
+  // Body-parser failures (bad JSON, too large, bad charset) never reach Nest's filters.
+  app.use('/api', (error: unknown, req: Request, res: Response, _next: NextFunction) => handleError(error, req, res));
+  app.setGlobalPrefix('api');
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Credo API')
+      .setDescription('Configurable forms for customer credit and receivables. Errors are application/problem+json (RFC 9457).')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  const index = path.join(config.webDist, 'index.html');
+  if (existsSync(index)) {
+    app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
+    // History fallback: any other GET outside /api that wants HTML gets the SPA shell.
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if ((req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api') && req.accepts('html')) {
+        res.setHeader('Cache-Control', 'no-cache');
+        return res.sendFile(index);
+      }
+      return next();
+    });
+  } else {
+    logger.warn({ webDist: config.webDist }, 'web app not built; only /api is served');
+  }
+  await app.init();
+  return app;
+}

@@ -1,0 +1,62 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from './common/clock.js';
+import { ProblemFilter } from './common/problem.filter.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from './config/runtime-config.js';
+import { TenantDatabase } from './database/tenant-database.js';
+import { AuthController } from './modules/auth/auth.controller.js';
+import { AuthGuard } from './modules/auth/auth.guard.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { PasswordHasher } from './modules/auth/password-hasher.js';
+import { FormsController } from './modules/forms/forms.controller.js';
+import { FormsRepository } from './modules/forms/forms.repository.js';
+import { FormsService } from './modules/forms/forms.service.js';
+import { HealthController } from './modules/health/health.controller.js';
+import { RecordsController } from './modules/records/records.controller.js';
+import { RecordsRepository } from './modules/records/records.repository.js';
+import { RecordsService } from './modules/records/records.service.js';
+import { DemoSeeder } from './modules/tenants/demo-seeder.js';
+import { TenantsRepository } from './modules/tenants/tenants.repository.js';
+import { TenantsService } from './modules/tenants/tenants.service.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RuntimeConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: config.resolvedAppDatabaseUrl,
+          entities: [],
+          synchronize: false,
+          migrationsRun: false,
+          extra: { max: 20, application_name: 'credo-api' },
+        }),
+        JwtModule.register({
+          secret: config.resolvedJwtSecret,
+          signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
+        }),
+      ],
+      controllers: [HealthController, AuthController, FormsController, RecordsController],
+      providers: [
+        { provide: RUNTIME_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        Clock,
+        TenantDatabase,
+        PasswordHasher,
+        AuthService,
+        FormsRepository,
+        FormsService,
+        RecordsRepository,
+        RecordsService,
+        TenantsRepository,
+        TenantsService,
+        DemoSeeder,
+      ],
+    };
+  }
+}

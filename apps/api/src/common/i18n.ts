@@ -1,0 +1,61 @@
+export type Locale = 'zh-CN' | 'en';
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+/** Picks zh-CN or en from an Accept-Language header (q-values honoured); zh-CN by default. */
+export function localeFromHeader(header: string | undefined): Locale {
+  if (!header) return DEFAULT_LOCALE;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1, index };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN';
+  }
+  return DEFAULT_LOCALE;
+}
+
+type Catalog = Record<string, { 'zh-CN': string; en: string }>;
+
+/** API-level messages (field-level validation messages come from the form engine). */
+export const messages = {
+  'auth.invalid_credentials': { 'zh-CN': '邮箱或密码错误', en: 'Wrong e-mail or password' },
+  'auth.unauthenticated': { 'zh-CN': '请先登录', en: 'Authentication required' },
+  'auth.token_invalid': { 'zh-CN': '登录凭证无效', en: 'The access token is invalid' },
+  'auth.token_expired': { 'zh-CN': '登录已过期，请重新登录', en: 'The access token has expired; please sign in again' },
+  'auth.forbidden': { 'zh-CN': '没有权限执行此操作', en: 'You are not allowed to do this' },
+  'http.not_found': { 'zh-CN': '请求的资源不存在', en: 'The requested resource does not exist' },
+  'http.route_not_found': { 'zh-CN': '接口不存在：{method} {path}', en: 'No such endpoint: {method} {path}' },
+  'http.malformed_json': { 'zh-CN': '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  'http.payload_too_large': { 'zh-CN': '请求体超过上限 {limit}', en: 'The request body exceeds the limit of {limit}' },
+  'http.unsupported_media_type': {
+    'zh-CN': '不支持的内容类型，请使用 application/json',
+    en: 'Unsupported content type; send application/json',
+  },
+  'http.bad_request': { 'zh-CN': '请求无效', en: 'Bad request' },
+  'http.validation_failed': { 'zh-CN': '提交的数据未通过校验', en: 'The submitted data is invalid' },
+  'http.conflict': { 'zh-CN': '数据冲突', en: 'Conflict' },
+  'http.internal': { 'zh-CN': '服务器内部错误', en: 'Internal server error' },
+  'http.unavailable': { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },
+  'forms.not_found': { 'zh-CN': '表单“{key}”不存在', en: 'Form "{key}" does not exist' },
+  'forms.not_published': { 'zh-CN': '表单“{key}”尚未发布', en: 'Form "{key}" has no published version' },
+  'records.not_found': { 'zh-CN': '记录不存在', en: 'The record does not exist' },
+  'records.bad_cursor': { 'zh-CN': '分页游标无效', en: 'The page cursor is invalid' },
+  'db.unique_violation': { 'zh-CN': '与已有数据重复', en: 'Duplicates existing data' },
+  'db.foreign_key_violation': { 'zh-CN': '引用的数据不存在', en: 'A referenced item does not exist' },
+  'db.serialization_failure': { 'zh-CN': '并发冲突，请重试', en: 'Concurrent update; please retry' },
+  'db.invalid_input': { 'zh-CN': '参数格式无效', en: 'A parameter has an invalid format' },
+  'body.invalid': { 'zh-CN': '{path} {message}', en: '{path} {message}' },
+} satisfies Catalog;
+
+export type MessageKey = keyof typeof messages;
+
+export function translate(key: MessageKey, locale: Locale, params: Record<string, unknown> = {}): string {
+  const template = messages[key][locale];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (params[name] === undefined ? `{${name}}` : String(params[name])));
+}

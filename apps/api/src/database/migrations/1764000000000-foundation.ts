@@ -1,0 +1,156 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { APP_ROLE } from '../database.constants.js';
+
+/**
+ * Tenants, users, roles, forms, versions and records. Every tenant table carries tenant_id
+ * in its primary key (Citus-ready, DESIGN §5) and is guarded by row-level security keyed on
+ * the per-transaction setting `app.tenant_id`; the app connects as a non-owner role.
+ */
+export class Foundation1764000000000 implements MigrationInterface {
+  name = 'Foundation1764000000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE FUNCTION credo_current_tenant() RETURNS uuid
+        LANGUAGE sql STABLE
+        AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$;
+
+      CREATE TABLE tenants (
+        id uuid PRIMARY KEY,
+        slug text NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'),
+        name text NOT NULL,
+        timezone text NOT NULL DEFAULT 'Asia/Shanghai',
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE roles (
+        tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        key text NOT NULL CHECK (key ~ '^[a-z][a-z0-9_-]{1,40}$'),
+        name jsonb NOT NULL,
+        builtin boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, key)
+      );
+
+      CREATE TABLE users (
+        tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        id uuid NOT NULL,
+        email text NOT NULL,
+        display_name text NOT NULL,
+        password_hash text NOT NULL,
+        roles text[] NOT NULL DEFAULT '{}',
+        active boolean NOT NULL DEFAULT true,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE UNIQUE INDEX users_email_key ON users (lower(email));
+      CREATE UNIQUE INDEX users_id_key ON users (id);
+
+      CREATE TABLE forms (
+        tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        id uuid NOT NULL,
+        key text NOT NULL CHECK (key ~ '^[a-z][a-z0-9_]{0,62}$'),
+        title jsonb NOT NULL,
+        current_version_id uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        archived_at timestamptz,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, key)
+      );
+
+      CREATE TABLE form_versions (
+        tenant_id uuid NOT NULL,
+        id uuid NOT NULL,
+        form_id uuid NOT NULL,
+        number integer NOT NULL CHECK (number > 0),
+        definition jsonb NOT NULL,
+        schema jsonb NOT NULL,
+        ui jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        created_by uuid,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, form_id, number),
+        FOREIGN KEY (tenant_id, form_id) REFERENCES forms (tenant_id, id) ON DELETE CASCADE
+      );
+      ALTER TABLE forms ADD FOREIGN KEY (tenant_id, current_version_id)
+        REFERENCES form_versions (tenant_id, id) DEFERRABLE INITIALLY DEFERRED;
+
+      CREATE TABLE records (
+        tenant_id uuid NOT NULL,
+        id uuid NOT NULL,
+        form_id uuid NOT NULL,
+        form_version_id uuid NOT NULL,
+        data jsonb NOT NULL CHECK (jsonb_typeof(data) = 'object'),
+        rev integer NOT NULL DEFAULT 1,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        created_by uuid,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        updated_by uuid,
+        deleted_at timestamptz,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id, form_id) REFERENCES forms (tenant_id, id),
+        FOREIGN KEY (tenant_id, form_version_id) REFERENCES form_versions (tenant_id, id)
+      );
+      -- Keyset pages walk (form, id desc); ids are UUIDv7, so id order is creation order.
+      CREATE INDEX records_form_keyset ON records (tenant_id, form_id, id DESC) WHERE deleted_at IS NULL;
+
+      CREATE TABLE auto_number_counters (
+        tenant_id uuid NOT NULL,
+        form_id uuid NOT NULL,
+        field_key text NOT NULL,
+        period text NOT NULL,
+        value bigint NOT NULL,
+        PRIMARY KEY (tenant_id, form_id, field_key, period),
+        FOREIGN KEY (tenant_id, form_id) REFERENCES forms (tenant_id, id) ON DELETE CASCADE
+      );
+    `);
+
+    for (const table of ['roles', 'users', 'forms', 'form_versions', 'records', 'auto_number_counters']) {
+      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+      await q.query(
+        `CREATE POLICY tenant_isolation ON ${table} USING (tenant_id = credo_current_tenant()) WITH CHECK (tenant_id = credo_current_tenant())`,
+      );
+    }
+    await q.query(`ALTER TABLE tenants ENABLE ROW LEVEL SECURITY`);
+    await q.query(
+      `CREATE POLICY tenant_isolation ON tenants USING (id = credo_current_tenant()) WITH CHECK (id = credo_current_tenant())`,
+    );
+
+    // Login happens before a tenant is known: a narrow definer function looks up one user by
+    // e-mail, so the app role never needs to read across tenants.
+    await q.query(`
+      CREATE FUNCTION credo_auth_lookup(p_email text)
+        RETURNS TABLE (id uuid, tenant_id uuid, email text, display_name text, password_hash text, roles text[], active boolean, tenant_name text)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+        AS $$
+          SELECT u.id, u.tenant_id, u.email, u.display_name, u.password_hash, u.roles, u.active, t.name
+          FROM users u JOIN tenants t ON t.id = u.tenant_id
+          WHERE lower(u.email) = lower(p_email)
+        $$;
+      CREATE FUNCTION credo_tenant_id_by_slug(p_slug text) RETURNS uuid
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+        AS $$ SELECT id FROM tenants WHERE slug = p_slug $$;
+      REVOKE ALL ON FUNCTION credo_auth_lookup(text) FROM PUBLIC;
+      REVOKE ALL ON FUNCTION credo_tenant_id_by_slug(text) FROM PUBLIC;
+    `);
+
+    await q.query(`
+      GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
+      GRANT SELECT, INSERT, UPDATE ON tenants, roles, users, forms, form_versions, records, auto_number_counters TO ${APP_ROLE};
+      GRANT DELETE ON roles, auto_number_counters TO ${APP_ROLE};
+      GRANT EXECUTE ON FUNCTION credo_current_tenant(), credo_auth_lookup(text), credo_tenant_id_by_slug(text) TO ${APP_ROLE};
+    `);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`
+      DROP FUNCTION IF EXISTS credo_tenant_id_by_slug(text);
+      DROP FUNCTION IF EXISTS credo_auth_lookup(text);
+      DROP TABLE IF EXISTS auto_number_counters, records, form_versions CASCADE;
+      DROP TABLE IF EXISTS forms, users, roles, tenants CASCADE;
+      DROP FUNCTION IF EXISTS credo_current_tenant();
+    `);
+  }
+}

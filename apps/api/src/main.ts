@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { createLogger } from './common/logger.js';
+import { startServer, type RunningServer } from './server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  let server: RunningServer | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await server?.close().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    server = await startServer(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  }
+  if (server.seeded) {
+    const line = '='.repeat(64);
+    console.log(
+      `\n${line}\n  演示公司 (demo company) is ready.\n  Sign in at http://localhost:${config.port}\n` +
+        `    admin@demo.local / ${config.demoPassword}   (管理员)\n    staff@demo.local / ${config.demoPassword}   (业务人员)\n${line}\n`,
+    );
+  }
+  logger.info({ url: `http://localhost:${config.port}`, dataDir: config.dataDir, embedded: !config.databaseUrl }, 'Credo is listening');
+}
+
+void main();

@@ -1,0 +1,32 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ValidBody, apiSchemas } from '../../common/body-validation.js';
+import { CurrentAuth, Public, type AuthContext } from '../../common/request-context.js';
+import { AuthService } from './auth.service.js';
+
+interface LoginRequest {
+  email: string;
+  password: string;
+}
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange e-mail and password for a bearer access token (JWT)' })
+  @ApiBody({ schema: apiSchemas['login-request'] as object })
+  login(@ValidBody('login-request') body: LoginRequest) {
+    return this.auth.loginOrThrow(body.email, body.password);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The signed-in user and tenant' })
+  me(@CurrentAuth() auth: AuthContext) {
+    return this.auth.currentUserOrThrow(auth);
+  }
+}

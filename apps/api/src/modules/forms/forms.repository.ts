@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { Sql } from '../../database/tenant-database.js';
+
+export interface FormRow {
+  id: string;
+  key: string;
+  title: unknown;
+  updated_at: Date;
+  archived_at: Date | null;
+  version_id: string | null;
+  version_number: number | null;
+  definition: unknown;
+  schema: unknown;
+  ui: unknown;
+  published_at: Date | null;
+}
+
+export interface FormListRow {
+  key: string;
+  title: unknown;
+  version_number: number | null;
+  updated_at: Date;
+  record_count: number;
+}
+
+/** Counting past this is not worth a scan; the API reports "10,000+" instead. */
+export const COUNT_CAP = 10_000;
+
+@Injectable()
+export class FormsRepository {
+  findByKey(sql: Sql, key: string): Promise<FormRow | undefined> {
+    return sql.one<FormRow>(
+      `SELECT f.id, f.key, f.title, f.updated_at, f.archived_at,
+              v.id AS version_id, v.number AS version_number, v.definition, v.schema, v.ui, v.created_at AS published_at
+       FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
+       WHERE f.key = $1`,
+      [key],
+    );
+  }
+
+  list(sql: Sql): Promise<FormListRow[]> {
+    return sql.rows<FormListRow>(
+      `SELECT f.key, f.title, v.number AS version_number, f.updated_at,
+              (SELECT count(*)::int FROM (SELECT 1 FROM records r
+                 WHERE r.tenant_id = f.tenant_id AND r.form_id = f.id AND r.deleted_at IS NULL LIMIT ${COUNT_CAP + 1}) c) AS record_count
+       FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
+       WHERE f.archived_at IS NULL
+       ORDER BY f.created_at, f.key`,
+    );
+  }
+
+  async insertPublished(
+    sql: Sql,
+    input: { tenantId: string; formId: string; versionId: string; key: string; title: unknown; definition: unknown; schema: unknown; ui: unknown; userId: string | null },
+  ): Promise<void> {
+    await sql.rows(
+      `INSERT INTO forms (tenant_id, id, key, title, current_version_id) VALUES ($1, $2, $3, $4, $5)`,
+      [input.tenantId, input.formId, input.key, JSON.stringify(input.title), input.versionId],
+    );
+    await sql.rows(
+      `INSERT INTO form_versions (tenant_id, id, form_id, number, definition, schema, ui, created_by) VALUES ($1, $2, $3, 1, $4, $5, $6, $7)`,
+      [input.tenantId, input.versionId, input.formId, JSON.stringify(input.definition), JSON.stringify(input.schema), JSON.stringify(input.ui), input.userId],
+    );
+  }
+}

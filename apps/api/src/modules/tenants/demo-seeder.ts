@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { generateDemoCustomers, loadTemplate } from '@credo/seeds';
+import { Clock } from '../../common/clock.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { FormsService } from '../forms/forms.service.js';
+import { RecordsService } from '../records/records.service.js';
+import { TenantsService } from './tenants.service.js';
+
+export const DEMO_SLUG = 'demo';
+export const DEMO_TEMPLATES = ['customer'];
+
+/** Seeds the demo company once (演示公司), through the same services users go through. */
+@Injectable()
+export class DemoSeeder {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly forms: FormsService,
+    private readonly records: RecordsService,
+    private readonly clock: Clock,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  /** Returns false when the demo company already exists (a restart never re-seeds). */
+  async seedIfMissing(): Promise<boolean> {
+    if (await this.tenants.findIdBySlug(DEMO_SLUG)) return false;
+    const password = this.config.demoPassword;
+    await this.tenants.createTenant(
+      {
+        slug: DEMO_SLUG,
+        name: '演示公司',
+        users: [
+          { email: 'admin@demo.local', displayName: '系统管理员', password, roles: ['admin'] },
+          { email: 'staff@demo.local', displayName: '业务员小王', password, roles: ['staff'] },
+          { email: 'designer@demo.local', displayName: '表单设计师', password, roles: ['designer'] },
+          { email: 'viewer@demo.local', displayName: '只读访客', password, roles: ['viewer'] },
+        ],
+      },
+      async (sql, tenantId, [adminId, staffId]) => {
+        for (const key of DEMO_TEMPLATES) await this.forms.installOrThrow(sql, tenantId, loadTemplate(key), adminId!);
+        const customers = generateDemoCustomers({
+          seed: 20261125,
+          count: this.config.demoCustomers,
+          salesOwnerIds: [staffId!, adminId!],
+          asOf: this.clock.today(this.config.timezone),
+        });
+        await this.records.createManyOrThrow(sql, tenantId, adminId!, 'customer', customers);
+      },
+    );
+    return true;
+  }
+}
