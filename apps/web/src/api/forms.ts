@@ -1,0 +1,93 @@
+import { http } from './request';
+import type { LocalizedText } from './types';
+
+export interface FormSummary {
+  key: string;
+  title: LocalizedText;
+  recordCount: number;
+  /** Published version number (some builds send the version object); null when unpublished. */
+  version: number | { number: number } | null;
+  updatedAt: string;
+}
+
+export function versionNumber(version: FormSummary['version'] | undefined): number | null {
+  if (typeof version === 'number') return version;
+  if (version && typeof version === 'object' && typeof version.number === 'number') return version.number;
+  return null;
+}
+
+export interface FieldOption {
+  value: string | number | boolean;
+  label: LocalizedText;
+}
+
+/**
+ * The part of a form definition the web needs today. The engine owns the full shape;
+ * anything else on a field is kept (index signature) and ignored until a screen needs it.
+ */
+export interface FieldDefinition {
+  key: string;
+  type: string;
+  label: LocalizedText;
+  options?: FieldOption[];
+  fields?: FieldDefinition[];
+  [extra: string]: unknown;
+}
+
+export interface FormDefinition {
+  fields: FieldDefinition[];
+  [extra: string]: unknown;
+}
+
+export interface FormVersion {
+  id: string;
+  number: number;
+  definition: FormDefinition;
+  schema: unknown;
+  /** Produced by the form engine; its shape is still moving, so it is read defensively. */
+  ui: unknown;
+  publishedAt: string | null;
+}
+
+export interface FormDetail {
+  key: string;
+  title: LocalizedText;
+  version: FormVersion;
+}
+
+export type RecordData = Record<string, unknown>;
+
+export interface FormRecord {
+  id: string;
+  rev: number;
+  data: RecordData;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RecordPage {
+  items: FormRecord[];
+  next: string | null;
+  total?: number;
+}
+
+export interface ListRecordsQuery {
+  limit?: number;
+  cursor?: string | null;
+  total?: boolean;
+}
+
+export const formsApi = {
+  list(signal?: AbortSignal): Promise<{ items: FormSummary[] }> {
+    return http.get('/forms', { signal });
+  },
+  get(key: string, signal?: AbortSignal): Promise<FormDetail> {
+    return http.get(`/forms/${encodeURIComponent(key)}`, { signal });
+  },
+  listRecords(key: string, query: ListRecordsQuery = {}, signal?: AbortSignal): Promise<RecordPage> {
+    return http.get(`/forms/${encodeURIComponent(key)}/records`, {
+      signal,
+      query: { limit: query.limit, cursor: query.cursor, total: query.total ? 'true' : undefined },
+    });
+  },
+};

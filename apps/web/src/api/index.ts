@@ -1,0 +1,5 @@
+export * from './problem';
+export * from './request';
+export * from './types';
+export * from './auth';
+export * from './forms';

@@ -1,0 +1,45 @@
+import { createI18n } from 'vue-i18n';
+import zhCN from './langs/zh-CN';
+import en from './langs/en';
+import { DEFAULT_LOCALE, isAppLocale, type AppLocale } from './localize';
+
+export * from './localize';
+
+export type MessageSchema = typeof zhCN;
+
+const LOCALE_KEY = 'credo.locale';
+
+function initialLocale(): AppLocale {
+  try {
+    const saved = localStorage.getItem(LOCALE_KEY);
+    if (isAppLocale(saved)) return saved;
+  } catch {
+    // storage may be disabled; the default is fine
+  }
+  return DEFAULT_LOCALE;
+}
+
+export const i18n = createI18n<[MessageSchema], AppLocale, false>({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: DEFAULT_LOCALE,
+  messages: { 'zh-CN': zhCN, en },
+  missingWarn: false,
+  fallbackWarn: false,
+});
+
+export function currentLocale(): AppLocale {
+  return i18n.global.locale.value;
+}
+
+export function setLocale(locale: AppLocale): void {
+  i18n.global.locale.value = locale;
+  document.documentElement.lang = locale;
+  try {
+    localStorage.setItem(LOCALE_KEY, locale);
+  } catch {
+    // not persisted; still switched for this tab
+  }
+}
+
+document.documentElement.lang = currentLocale();

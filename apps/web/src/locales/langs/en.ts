@@ -1,0 +1,88 @@
+import type zhCN from './zh-CN';
+
+const en: typeof zhCN = {
+  app: {
+    name: 'Credo',
+    fullName: 'Credo Credit & Receivables',
+    tagline: 'Configurable customer credit and receivables management',
+  },
+  common: {
+    yes: 'Yes',
+    no: 'No',
+    retry: 'Retry',
+    refresh: 'Refresh',
+    loading: 'Loading…',
+    empty: 'No data',
+    language: 'Language',
+    back: 'Back',
+  },
+  nav: {
+    forms: 'Forms',
+    collapse: 'Collapse menu',
+    expand: 'Expand menu',
+  },
+  user: {
+    logout: 'Sign out',
+    roles: 'Roles',
+    tenant: 'Company',
+  },
+  roles: {
+    admin: 'Administrator',
+    designer: 'Designer',
+    staff: 'Staff',
+    viewer: 'Viewer',
+  },
+  login: {
+    title: 'Sign in',
+    subtitle: 'Welcome back. Sign in with your company account',
+    email: 'Email',
+    emailPlaceholder: 'Enter your email',
+    password: 'Password',
+    passwordPlaceholder: 'Enter your password',
+    submit: 'Sign in',
+    submitting: 'Signing in…',
+    emailRequired: 'Please enter your email',
+    emailInvalid: 'Please enter a valid email address',
+    passwordRequired: 'Please enter your password',
+    failed: 'Sign-in failed',
+    highlights: {
+      forms: 'Configure customer, credit-assessment and receivable forms without code',
+      rules: 'Explainable credit rules and risk alerts',
+      data: 'Per-company data isolation with a full audit trail',
+    },
+  },
+  forms: {
+    title: 'Forms',
+    subtitle: 'Published business forms of your company',
+    records: 'Records',
+    version: 'Version {n}',
+    noVersion: 'Not published',
+    updatedAt: 'Updated {time}',
+    empty: 'No forms yet',
+    loadFailed: 'Could not load the forms',
+    open: 'View records',
+  },
+  records: {
+    title: 'Records',
+    total: '{n} in total',
+    page: 'Page {n}',
+    prev: 'Previous',
+    next: 'Next',
+    pageSize: '{n} per page',
+    empty: 'This form has no records yet',
+    loadFailed: 'Could not load the records',
+    formLoadFailed: 'Could not load the form',
+    moreFields: '{n} more fields not shown',
+    updatedAt: 'Updated at',
+    backToForms: 'Back to forms',
+  },
+  errors: {
+    network: 'Cannot reach the server. Check your connection and try again',
+    sessionExpired: 'Your session has expired. Please sign in again',
+    notFound: 'Page not found',
+    notFoundHint: 'The page you are looking for does not exist or has been removed',
+    goHome: 'Back to home',
+  },
+};
+
+export default en;

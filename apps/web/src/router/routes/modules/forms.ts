@@ -1,0 +1,17 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+export const formRoutes: RouteRecordRaw[] = [
+  {
+    path: 'forms',
+    name: 'forms',
+    component: () => import('@/views/forms/list/index.vue'),
+    meta: { titleKey: 'forms.title', menu: 'forms' },
+  },
+  {
+    path: 'forms/:formKey/records',
+    name: 'form-records',
+    component: () => import('@/views/forms/records/index.vue'),
+    props: true, // param is `formKey`: `key` is reserved by Vue
+    meta: { titleKey: 'records.title', menu: 'forms' },
+  },
+];

@@ -1,0 +1,22 @@
+import type { FieldDefinition } from '../api/forms';
+import { dateWidget } from './date';
+import { numberWidget } from './number';
+import { selectWidget } from './select';
+import { switchWidget } from './switch';
+import { textWidget } from './text';
+import type { WidgetDefinition } from './types';
+
+export * from './types';
+
+/** Adding a widget is one folder and one line here. */
+const widgets: readonly WidgetDefinition[] = [textWidget, numberWidget, dateWidget, selectWidget, switchWidget];
+
+const byType = new Map<string, WidgetDefinition>();
+for (const widget of widgets) for (const type of widget.types) byType.set(type, widget);
+
+/** A field's `widget` hint wins over its type; unknown types fall back to text (or select if it has options). */
+export function widgetFor(field: FieldDefinition): WidgetDefinition {
+  const hinted = typeof field.widget === 'string' ? widgets.find((w) => w.id === field.widget) : undefined;
+  if (hinted) return hinted;
+  return byType.get(field.type) ?? (field.options?.length ? selectWidget : textWidget);
+}

@@ -1,0 +1,43 @@
+import type { FieldDefinition } from '../api/forms';
+
+export interface DisplayContext {
+  locale: string;
+  yes: string;
+  no: string;
+}
+
+/**
+ * A widget renders one or more engine data *types* (CONVENTIONS habit 3: type and widget are
+ * separate). Today a widget only knows how to show a value read-only in a table cell; the
+ * record form (issue 7) adds an editor component next to `display`.
+ */
+export interface WidgetDefinition {
+  id: string;
+  /** Engine field types this widget renders. */
+  types: readonly string[];
+  align: 'left' | 'right' | 'center';
+  minWidth: number;
+  display(value: unknown, field: FieldDefinition, ctx: DisplayContext): string;
+}
+
+export const EMPTY_CELL = '—';
+
+export function isBlank(value: unknown): boolean {
+  return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
+/** Last-resort text for values whose widget does not know their shape (e.g. a link object). */
+export function genericText(value: unknown): string {
+  if (isBlank(value)) return EMPTY_CELL;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map(genericText).join('、');
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const key of ['label', 'displayName', 'name', 'title', 'id']) {
+      if (typeof o[key] === 'string' || typeof o[key] === 'number') return String(o[key]);
+    }
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
