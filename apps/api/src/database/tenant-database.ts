@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Parameterised SQL inside one transaction. Records are read as raw rows, never entities. */
 export class Sql {
   constructor(private readonly runner: QueryRunner) {}
@@ -25,17 +27,20 @@ export class TenantDatabase {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async run<T>(tenantId: string | null, work: (sql: Sql) => Promise<T>): Promise<T> {
+    if (tenantId !== null && !UUID.test(tenantId)) throw new Error('tenant id must be a uuid');
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    let open = false;
     try {
-      await runner.startTransaction();
-      const sql = new Sql(runner);
-      if (tenantId) await sql.rows(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-      const result = await work(sql);
-      await runner.commitTransaction();
+      // BEGIN and the tenant setting travel in one round trip (the id is a checked uuid).
+      await runner.query(tenantId ? `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)` : 'BEGIN');
+      open = true;
+      const result = await work(new Sql(runner));
+      await runner.query('COMMIT');
+      open = false;
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       await runner.release();

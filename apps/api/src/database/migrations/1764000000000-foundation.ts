@@ -96,18 +96,12 @@ export class Foundation1764000000000 implements MigrationInterface {
       -- Keyset pages walk (form, id desc); ids are UUIDv7, so id order is creation order.
       CREATE INDEX records_form_keyset ON records (tenant_id, form_id, id DESC) WHERE deleted_at IS NULL;
 
-      CREATE TABLE auto_number_counters (
-        tenant_id uuid NOT NULL,
-        form_id uuid NOT NULL,
-        field_key text NOT NULL,
-        period text NOT NULL,
-        value bigint NOT NULL,
-        PRIMARY KEY (tenant_id, form_id, field_key, period),
-        FOREIGN KEY (tenant_id, form_id) REFERENCES forms (tenant_id, id) ON DELETE CASCADE
-      );
+      -- Auto-number counters are sequences (one per tenant/form/field/period): nextval never
+      -- waits on another transaction, so concurrent creates do not queue behind a counter row.
+      CREATE SCHEMA credo_seq;
     `);
 
-    for (const table of ['roles', 'users', 'forms', 'form_versions', 'records', 'auto_number_counters']) {
+    for (const table of ['roles', 'users', 'forms', 'form_versions', 'records']) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(
         `CREATE POLICY tenant_isolation ON ${table} USING (tenant_id = credo_current_tenant()) WITH CHECK (tenant_id = credo_current_tenant())`,
@@ -132,23 +126,47 @@ export class Foundation1764000000000 implements MigrationInterface {
       CREATE FUNCTION credo_tenant_id_by_slug(p_slug text) RETURNS uuid
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
         AS $$ SELECT id FROM tenants WHERE slug = p_slug $$;
+      CREATE FUNCTION credo_next_numbers(p_form uuid, p_field text, p_period text, p_count integer) RETURNS bigint[]
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public
+        AS $$
+        DECLARE
+          tenant uuid := credo_current_tenant();
+          seq text;
+          result bigint[];
+        BEGIN
+          IF tenant IS NULL THEN RAISE EXCEPTION 'credo_next_numbers needs app.tenant_id'; END IF;
+          IF p_count < 1 OR p_count > 1000000 THEN RAISE EXCEPTION 'credo_next_numbers: bad count %', p_count; END IF;
+          seq := 'credo_seq.n_' || md5(tenant::text || '/' || p_form::text || '/' || p_field || '/' || p_period);
+          IF to_regclass(seq) IS NULL THEN
+            BEGIN
+              EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %s', seq);
+            EXCEPTION WHEN unique_violation OR duplicate_table THEN NULL;
+            END;
+          END IF;
+          SELECT array_agg(nextval(seq::regclass) ORDER BY g) INTO result FROM generate_series(1, p_count) g;
+          RETURN result;
+        END $$;
+      REVOKE ALL ON FUNCTION credo_next_numbers(uuid, text, text, integer) FROM PUBLIC;
       REVOKE ALL ON FUNCTION credo_auth_lookup(text) FROM PUBLIC;
       REVOKE ALL ON FUNCTION credo_tenant_id_by_slug(text) FROM PUBLIC;
     `);
 
     await q.query(`
       GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
-      GRANT SELECT, INSERT, UPDATE ON tenants, roles, users, forms, form_versions, records, auto_number_counters TO ${APP_ROLE};
-      GRANT DELETE ON roles, auto_number_counters TO ${APP_ROLE};
-      GRANT EXECUTE ON FUNCTION credo_current_tenant(), credo_auth_lookup(text), credo_tenant_id_by_slug(text) TO ${APP_ROLE};
+      GRANT SELECT, INSERT, UPDATE ON tenants, roles, users, forms, form_versions, records TO ${APP_ROLE};
+      GRANT DELETE ON roles TO ${APP_ROLE};
+      GRANT EXECUTE ON FUNCTION credo_current_tenant(), credo_auth_lookup(text), credo_tenant_id_by_slug(text),
+        credo_next_numbers(uuid, text, text, integer) TO ${APP_ROLE};
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      DROP FUNCTION IF EXISTS credo_next_numbers(uuid, text, text, integer);
+      DROP SCHEMA IF EXISTS credo_seq CASCADE;
       DROP FUNCTION IF EXISTS credo_tenant_id_by_slug(text);
       DROP FUNCTION IF EXISTS credo_auth_lookup(text);
-      DROP TABLE IF EXISTS auto_number_counters, records, form_versions CASCADE;
+      DROP TABLE IF EXISTS records, form_versions CASCADE;
       DROP TABLE IF EXISTS forms, users, roles, tenants CASCADE;
       DROP FUNCTION IF EXISTS credo_current_tenant();
     `);

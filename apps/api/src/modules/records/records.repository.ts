@@ -68,14 +68,9 @@ export class RecordsRepository {
     return row?.n ?? 0;
   }
 
-  /** Reserves `count` consecutive numbers of an auto-number field; returns the last one. */
-  async reserveNumbers(sql: Sql, ctx: { tenantId: string; formId: string }, fieldKey: string, period: string, count: number): Promise<number> {
-    const row = await sql.one<{ value: string }>(
-      `INSERT INTO auto_number_counters (tenant_id, form_id, field_key, period, value) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (tenant_id, form_id, field_key, period) DO UPDATE SET value = auto_number_counters.value + EXCLUDED.value
-       RETURNING value`,
-      [ctx.tenantId, ctx.formId, fieldKey, period, count],
-    );
-    return Number(row?.value);
+  /** Takes `count` numbers of an auto-number field (rising; gaps only where a transaction failed). */
+  async nextNumbers(sql: Sql, formId: string, fieldKey: string, period: string, count: number): Promise<number[]> {
+    const row = await sql.one<{ numbers: string[] }>('SELECT credo_next_numbers($1, $2, $3, $4) AS numbers', [formId, fieldKey, period, count]);
+    return (row?.numbers ?? []).map(Number);
   }
 }

@@ -118,9 +118,9 @@ export class RecordsService {
     const datas = inputs.map((input) => ({ ...input }));
     for (const field of form.compiled.autoNumberFields) {
       const period = autoNumberPeriod(field.pattern, asOf);
-      const last = await this.records.reserveNumbers(sql, { tenantId, formId: form.id }, field.key, period, datas.length);
+      const numbers = await this.records.nextNumbers(sql, form.id, field.key, period, datas.length);
       datas.forEach((data, i) => {
-        data[field.key] = formatAutoNumber(field.pattern, last - datas.length + 1 + i, asOf);
+        data[field.key] = formatAutoNumber(field.pattern, numbers[i]!, asOf);
       });
     }
     const records = datas.map((data) => ({ id: uuidv7(), data: form.compiled.complete(data, { asOf }) }));
