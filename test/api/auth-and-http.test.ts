@@ -114,6 +114,8 @@ describe('http conventions', () => {
     const html = await api(server.baseUrl).get('/api/docs');
     expect(html.status).toBe(200);
     expect(html.text).toContain('swagger');
+    expect(json.body.components.schemas.Problem.properties.errors.type).toBe('array');
+    expect(json.body.paths['/api/forms/{key}/records'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RecordPage' });
   });
 
   it('serves the built web app at / with a history fallback', async () => {

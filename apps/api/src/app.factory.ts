@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { openApiComponents } from './common/body-validation.js';
 import { handleError } from './common/problem.filter.js';
 import { PinoNestLogger, requestLogger } from './common/logger.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
@@ -34,6 +35,7 @@ export async function createApp(config: RuntimeConfig, logger: Logger): Promise<
       .addBearerAuth()
       .build(),
   );
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(openApiComponents() as object) } };
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   const index = path.join(config.webDist, 'index.html');

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import type { Request } from 'express';
 import { repoRoot } from '../config/app-config.js';
 import { AppException, type ProblemFieldError } from './app.exception.js';
@@ -12,14 +13,43 @@ import { localeFromHeader, type Locale } from './i18n.js';
  * source of truth, also published in OpenAPI). Compiled once, at first import.
  */
 const schemaDir = path.join(repoRoot, 'schemas/api');
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats.default(ajv);
 export const apiSchemas: Record<string, Record<string, unknown>> = {};
-const validators = new Map<string, ValidateFunction>();
 for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json'))) {
-  const name = file.replace(/\.schema\.json$/, '');
   const schema = JSON.parse(readFileSync(path.join(schemaDir, file), 'utf8')) as Record<string, unknown>;
-  apiSchemas[name] = schema;
-  validators.set(name, ajv.compile(schema));
+  apiSchemas[file.replace(/\.schema\.json$/, '')] = schema;
+  ajv.addSchema(schema);
+}
+const validators = new Map<string, ValidateFunction>(
+  Object.entries(apiSchemas).map(([name, schema]) => [name, ajv.getSchema(schema.$id as string)!]),
+);
+
+/** `$ref` to schemas/api/<name>.schema.json as an OpenAPI component (see app.factory). */
+export function openApiRef(name: string): { $ref: string } {
+  const title = apiSchemas[name]?.title;
+  if (typeof title !== 'string') throw new Error(`No API schema named ${name}`);
+  return { $ref: `#/components/schemas/${title}` };
+}
+
+/** The schemas/api documents as OpenAPI components, with their file $refs rewritten. */
+export function openApiComponents(): Record<string, unknown> {
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(
+        Object.entries(node)
+          .filter(([key]) => key !== '$schema' && key !== '$id')
+          .map(([key, value]) =>
+            key === '$ref' && typeof value === 'string' && value.endsWith('.schema.json')
+              ? [key, openApiRef(value.replace(/\.schema\.json$/, '')).$ref]
+              : [key, rewrite(value)],
+          ),
+      );
+    }
+    return node;
+  };
+  return Object.fromEntries(Object.values(apiSchemas).map((schema) => [schema.title as string, rewrite(schema)]));
 }
 
 const TEXT: Record<string, { 'zh-CN': (e: ErrorObject) => string; en: (e: ErrorObject) => string }> = {

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ValidBody, apiSchemas } from '../../common/body-validation.js';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ValidBody, openApiRef } from '../../common/body-validation.js';
 import { CurrentAuth, Public, type AuthContext } from '../../common/request-context.js';
 import { AuthService } from './auth.service.js';
 
@@ -18,7 +18,9 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange e-mail and password for a bearer access token (JWT)' })
-  @ApiBody({ schema: apiSchemas['login-request'] as object })
+  @ApiBody({ schema: openApiRef('login-request') })
+  @ApiResponse({ status: 200, schema: openApiRef('login-response') })
+  @ApiResponse({ status: 401, description: 'Wrong e-mail or password', schema: openApiRef('problem') })
   login(@ValidBody('login-request') body: LoginRequest) {
     return this.auth.loginOrThrow(body.email, body.password);
   }
@@ -26,6 +28,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in user and tenant' })
+  @ApiResponse({ status: 200, schema: openApiRef('current-user') })
   me(@CurrentAuth() auth: AuthContext) {
     return this.auth.currentUserOrThrow(auth);
   }
