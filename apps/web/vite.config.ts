@@ -36,5 +36,14 @@ export default defineConfig({
     emptyOutDir: true,
     manifest: true,
     chunkSizeWarningLimit: 800,
+    rolldownOptions: {
+      output: {
+        // The framework runtime changes rarely: one named, long-cached chunk. Element Plus is
+        // left to automatic splitting so each route only loads the components it renders.
+        codeSplitting: {
+          groups: [{ name: 'vue-vendor', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ }],
+        },
+      },
+    },
   },
 });

@@ -38,7 +38,26 @@ export function flattenFields(definition: FormDefinition | null | undefined): Fi
 }
 
 export function isColumnField(field: FieldDefinition): boolean {
-  return !NON_COLUMN_TYPES.has(field.type) && field.hidden !== true;
+  return !NON_COLUMN_TYPES.has(field.type) && field.hidden !== true && field.archived !== true;
+}
+
+/**
+ * Field descriptions found in the engine's `ui` document (its sections carry resolved
+ * labels, option labels and widget ids). Sub-table columns are not descended into.
+ */
+export function fieldsFromUi(ui: unknown): FieldDefinition[] {
+  const out: FieldDefinition[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 12 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
+    if (isField(node) && 'label' in node) {
+      out.push(node);
+      return;
+    }
+    for (const child of Object.values(node)) walk(child, depth + 1);
+  };
+  walk(ui, 0);
+  return out;
 }
 
 const REF_PROPS = ['field', 'fieldKey', 'key', 'name', 'ref', 'scope'];
@@ -89,6 +108,14 @@ export function fieldOrderFromUi(ui: unknown, known: ReadonlySet<string>): strin
 export function orderedFields(definition: FormDefinition | null | undefined, ui: unknown): FieldDefinition[] {
   const fields = flattenFields(definition);
   const byKey = new Map(fields.map((f) => [f.key, f]));
+  // The ui's copy of a field wins where both exist: it is what the engine resolved for display.
+  for (const uiField of fieldsFromUi(ui)) {
+    const base = byKey.get(uiField.key);
+    const merged = base ? { ...base, ...uiField } : uiField;
+    if (!base) fields.push(merged);
+    else fields[fields.indexOf(base)] = merged;
+    byKey.set(uiField.key, merged);
+  }
   const hidden = hiddenInUi(ui, new Set(byKey.keys()));
   const order = fieldOrderFromUi(ui, new Set(byKey.keys()));
   const placed = new Set(order);

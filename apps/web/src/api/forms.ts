@@ -5,6 +5,8 @@ export interface FormSummary {
   key: string;
   title: LocalizedText;
   recordCount: number;
+  /** The server stops counting at a cap (10 000): the real count is higher. */
+  recordCountCapped?: boolean;
   /** Published version number (some builds send the version object); null when unpublished. */
   version: number | { number: number } | null;
   updatedAt: string;
@@ -18,7 +20,8 @@ export function versionNumber(version: FormSummary['version'] | undefined): numb
 
 export interface FieldOption {
   value: string | number | boolean;
-  label: LocalizedText;
+  label?: LocalizedText;
+  archived?: boolean;
 }
 
 /**
@@ -52,7 +55,8 @@ export interface FormVersion {
 export interface FormDetail {
   key: string;
   title: LocalizedText;
-  version: FormVersion;
+  /** null while the form has never been published. */
+  version: FormVersion | null;
 }
 
 export type RecordData = Record<string, unknown>;
@@ -69,6 +73,7 @@ export interface RecordPage {
   items: FormRecord[];
   next: string | null;
   total?: number;
+  totalCapped?: boolean;
 }
 
 export interface ListRecordsQuery {

@@ -5,6 +5,7 @@ export interface KeysetPage<T> {
   items: T[];
   next: string | null;
   total?: number;
+  totalCapped?: boolean;
 }
 
 export type KeysetLoader<T> = (cursor: string | null, withTotal: boolean, signal: AbortSignal) => Promise<KeysetPage<T>>;
@@ -17,6 +18,8 @@ export type KeysetLoader<T> = (cursor: string | null, withTotal: boolean, signal
 export function useKeysetPager<T>(load: KeysetLoader<T>, toError: (e: unknown) => ApiError) {
   const items = shallowRef<T[]>([]);
   const total = ref<number | null>(null);
+  /** The server counted up to its cap only: `total` is a lower bound. */
+  const totalCapped = ref(false);
   const loading = ref(false);
   const error = shallowRef<ApiError | null>(null);
   /** cursors[i] opened page i + 1; null opens the first page. */
@@ -41,7 +44,10 @@ export function useKeysetPager<T>(load: KeysetLoader<T>, toError: (e: unknown) =
       items.value = result.items;
       nextCursor.value = result.next;
       cursors.value = stack;
-      if (typeof result.total === 'number') total.value = result.total;
+      if (typeof result.total === 'number') {
+        total.value = result.total;
+        totalCapped.value = result.totalCapped === true;
+      }
     } catch (e) {
       if (controller.signal.aborted || (e instanceof DOMException && e.name === 'AbortError')) return;
       error.value = toError(e);
@@ -55,6 +61,7 @@ export function useKeysetPager<T>(load: KeysetLoader<T>, toError: (e: unknown) =
 
   function reset(): Promise<void> {
     total.value = null;
+    totalCapped.value = false;
     nextCursor.value = null;
     return open([null]);
   }
@@ -78,5 +85,5 @@ export function useKeysetPager<T>(load: KeysetLoader<T>, toError: (e: unknown) =
     inflight?.abort();
   }
 
-  return { items, total, loading, error, page, hasNext, hasPrev, reset, next, prev, reload, dispose };
+  return { items, total, totalCapped, loading, error, page, hasNext, hasPrev, reset, next, prev, reload, dispose };
 }

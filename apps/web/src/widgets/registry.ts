@@ -14,9 +14,22 @@ const widgets: readonly WidgetDefinition[] = [textWidget, numberWidget, dateWidg
 const byType = new Map<string, WidgetDefinition>();
 for (const widget of widgets) for (const type of widget.types) byType.set(type, widget);
 
-/** A field's `widget` hint wins over its type; unknown types fall back to text (or select if it has options). */
+/** What a formula field shows like, by the type it produces. */
+const FORMULA_RESULT_WIDGETS: Record<string, WidgetDefinition> = {
+  decimal: numberWidget,
+  integer: numberWidget,
+  date: dateWidget,
+  boolean: switchWidget,
+  text: textWidget,
+};
+
+/**
+ * The widget that displays a field: its `widget` hint when we have that widget, else the
+ * one registered for its type; unknown types fall back to text (select if it has options).
+ */
 export function widgetFor(field: FieldDefinition): WidgetDefinition {
   const hinted = typeof field.widget === 'string' ? widgets.find((w) => w.id === field.widget) : undefined;
   if (hinted) return hinted;
+  if (field.type === 'formula') return FORMULA_RESULT_WIDGETS[String(field.resultType)] ?? textWidget;
   return byType.get(field.type) ?? (field.options?.length ? selectWidget : textWidget);
 }

@@ -65,6 +65,7 @@ const en: typeof zhCN = {
   records: {
     title: 'Records',
     total: '{n} in total',
+    totalCapped: 'More than {n}',
     page: 'Page {n}',
     prev: 'Previous',
     next: 'Next',

@@ -1,25 +1,35 @@
+import type { FieldDefinition } from '../../api/forms';
 import { EMPTY_CELL, genericText, isBlank, type WidgetDefinition } from '../types';
 
-const DECIMAL_TYPES = new Set(['decimal', 'currency', 'money', 'amount']);
+/** A formula shows like the type it produces. */
+function numericKind(field: FieldDefinition): string {
+  return field.type === 'formula' && typeof field.resultType === 'string' ? field.resultType : field.type;
+}
+
+function decimalPlaces(field: FieldDefinition, kind: string): { min: number; max: number } {
+  if (kind === 'money') return { min: 2, max: 2 };
+  if (typeof field.scale === 'number') return { min: field.scale, max: field.scale };
+  if (kind === 'integer') return { min: 0, max: 0 };
+  return { min: 0, max: 6 };
+}
 
 export const numberWidget: WidgetDefinition = {
   id: 'number',
-  types: ['number', 'integer', 'decimal', 'currency', 'money', 'amount', 'percent'],
+  types: ['number', 'integer', 'decimal', 'money', 'currency', 'percent'],
   align: 'right',
   minWidth: 120,
   display(value, field, ctx) {
     if (isBlank(value)) return EMPTY_CELL;
-    // Decimals travel as strings to keep precision; format them without going through float
-    // arithmetic beyond what display needs.
+    // decimal / money / percent travel as decimal strings (exact); Number() is only for display.
     const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
     if (!Number.isFinite(n)) return genericText(value);
-    if (field.type === 'percent') {
-      return new Intl.NumberFormat(ctx.locale, { style: 'percent', maximumFractionDigits: 2 }).format(n);
-    }
-    const decimals = DECIMAL_TYPES.has(field.type) ? 2 : undefined;
-    return new Intl.NumberFormat(ctx.locale, {
-      minimumFractionDigits: decimals ?? 0,
-      maximumFractionDigits: decimals ?? 6,
+    const kind = numericKind(field);
+    const places = decimalPlaces(field, kind);
+    const text = new Intl.NumberFormat(ctx.locale, {
+      minimumFractionDigits: places.min,
+      maximumFractionDigits: places.max,
     }).format(n);
+    // Percent values are stored in percent units (12.5 means 12.5 %).
+    return kind === 'percent' ? `${text}%` : text;
   },
 };

@@ -4,7 +4,7 @@ import { EMPTY_CELL, genericText, isBlank, type WidgetDefinition } from '../type
 
 function optionLabel(field: FieldDefinition, value: unknown, locale: string): string {
   const option = field.options?.find((o) => o.value === value || String(o.value) === String(value));
-  return option ? localize(option.label, locale) : genericText(value);
+  return option?.label ? localize(option.label, locale) || genericText(value) : genericText(value);
 }
 
 export const selectWidget: WidgetDefinition = {

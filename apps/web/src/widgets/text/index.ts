@@ -2,7 +2,10 @@ import { genericText, type WidgetDefinition } from '../types';
 
 export const textWidget: WidgetDefinition = {
   id: 'text',
-  types: ['text', 'string', 'textarea', 'email', 'phone', 'mobile', 'url', 'uscc', 'code', 'autonumber', 'link', 'user', 'reference'],
+  types: [
+    'text', 'textarea', 'email', 'url', 'mobile', 'phone', 'postal_code', 'uscc', 'bank_account', 'cnaps',
+    'fapiao_code', 'fapiao_number', 'autonumber', 'reference', 'user',
+  ],
   align: 'left',
   minWidth: 140,
   display: (value) => genericText(value),

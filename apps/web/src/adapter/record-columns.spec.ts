@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { FormDefinition, FormDetail } from '../api/forms';
+import { buildRecordColumns, cellText, columnLabel, fitColumnWidths } from './record-columns';
+
+const ctx = { locale: 'zh-CN', yes: '是', no: '否' };
+
+function form(definition: FormDefinition, ui: unknown = null): FormDetail {
+  return { key: 'f', title: 'F', version: { id: 'v', number: 1, definition, schema: {}, ui, publishedAt: null } };
+}
+
+describe('buildRecordColumns', () => {
+  const fields = Array.from({ length: 11 }, (_, i) => ({ key: `f${i}`, type: 'text', label: `字段${i}` }));
+
+  it('shows the first eight column fields and counts the rest', () => {
+    const { columns, hiddenCount } = buildRecordColumns(form({ fields }));
+    expect(columns.map((c) => c.key)).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7']);
+    expect(hiddenCount).toBe(3);
+  });
+
+  it('has no columns for an unpublished form', () => {
+    expect(buildRecordColumns({ key: 'f', title: 'F', version: null }).columns).toEqual([]);
+  });
+
+  it('renders select labels, booleans, money and blanks', () => {
+    const { columns } = buildRecordColumns(
+      form({
+        fields: [
+          { key: 'kind', type: 'select', label: { 'zh-CN': '类型', en: 'Type' }, options: [{ value: 'ent', label: { 'zh-CN': '企业', en: 'Enterprise' } }] },
+          { key: 'sme', type: 'boolean', label: '中小企业' },
+          { key: 'limit', type: 'money', label: '额度' },
+          { key: 'rate', type: 'percent', label: '比例', scale: 1 },
+          { key: 'due', type: 'formula', resultType: 'integer', label: '天数' },
+          { key: 'note', type: 'text', label: '备注' },
+        ],
+      }),
+    );
+    const data = { kind: 'ent', sme: false, limit: '1234567.5', rate: '12.37', due: 12, note: '' };
+    expect(columns.map((c) => cellText(c, data, ctx))).toEqual(['企业', '否', '1,234,567.50', '12.4%', '12', '—']);
+    expect(cellText(columns[0]!, data, { ...ctx, locale: 'en' })).toBe('Enterprise');
+    expect(columnLabel(columns[0]!, 'en')).toBe('Type');
+    expect(columns.map((c) => c.align)).toEqual(['left', 'center', 'right', 'right', 'right', 'left']);
+  });
+
+  it('fits widths to header and values, within bounds', () => {
+    const { columns } = buildRecordColumns(form({ fields: [{ key: 'name', type: 'text', label: '名称' }] }));
+    const narrow = fitColumnWidths(columns, [{ data: { name: 'A' } }], ctx).name!;
+    const wide = fitColumnWidths(columns, [{ data: { name: '上海王氏精密机械有限公司' } }], ctx).name!;
+    const huge = fitColumnWidths(columns, [{ data: { name: '很'.repeat(200) } }], ctx).name!;
+    expect(narrow).toBeGreaterThanOrEqual(80);
+    expect(wide).toBeGreaterThan(narrow);
+    expect(huge).toBe(320);
+  });
+});

@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer } from '../support/server.js';
+import { launchBrowser, screenshot } from '../support/browser.js';
+
+type LocalizedText = string | { 'zh-CN': string; en?: string };
+const text = (t: LocalizedText | undefined, locale: 'zh-CN' | 'en') => (typeof t === 'string' ? t : (t?.[locale] ?? t?.['zh-CN'] ?? ''));
+
+const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
+
+/** Rows of the records table body (the fixed columns are rendered as separate tables). */
+const rows = (page: Page) => page.locator('[data-testid="records-table"] .el-table__body-wrapper tbody tr.el-table__row');
+
+async function settled(page: Page): Promise<void> {
+  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await page.evaluate(() => document.fonts.ready);
+}
+
+describe('web foundation: log in, form list, customer records (real API, real Chromium)', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** The customer form as the API describes it, to check the UI against. */
+  let nameLabel: LocalizedText = '';
+  let formTitle: LocalizedText = '';
+
+  beforeAll(async () => {
+    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
+    server = await startTestServer();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    page = await context.newPage();
+
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@demo.local', password: 'demo1234' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const form = (await (await fetch(`${server.baseUrl}/api/forms/customer`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as {
+      title: LocalizedText;
+      version: { definition: { fields: { key: string; label: LocalizedText }[] } };
+    };
+    formTitle = form.title;
+    nameLabel = form.version.definition.fields.find((f) => f.key === 'name')?.label ?? '';
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('sends an anonymous visitor to the login page and shows the server’s message for a wrong password', async () => {
+    await page.goto(`${server.baseUrl}/forms`);
+    await page.waitForURL(/\/login/);
+    await expect(page.title()).resolves.toContain('登录');
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('zh-CN');
+
+    const wrong = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-language': 'zh-CN' },
+      body: JSON.stringify({ email: 'admin@demo.local', password: 'not-the-password' }),
+    });
+    expect(wrong.status).toBe(401);
+    const { detail } = (await wrong.json()) as { detail: string };
+
+    await page.getByLabel('邮箱').fill('admin@demo.local');
+    await page.getByLabel('密码', { exact: true }).fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    const error = page.getByTestId('login-error');
+    await error.waitFor();
+    expect((await error.innerText()).trim()).toBe(detail);
+    expect(page.url()).toContain('/login');
+    await screenshot(page, 'login-error');
+  });
+
+  it('logs the admin in and lists 客户档案 with its record count', async () => {
+    await page.getByLabel('密码', { exact: true }).fill('demo1234');
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/forms$/);
+
+    const card = page.getByTestId('form-card-customer');
+    await card.waitFor();
+    await expect(card.innerText()).resolves.toContain('客户档案');
+    const count = Number((await card.getByTestId('record-count').innerText()).replace(/[^\d]/g, ''));
+    expect(count).toBeGreaterThanOrEqual(500);
+    await expect(page.getByTestId('tenant-name').innerText()).resolves.toBe('演示公司');
+    await settled(page);
+    await screenshot(page, 'forms');
+  });
+
+  it('opens the customer records and pages with the keyset cursor', async () => {
+    await page.getByTestId('form-card-customer').click();
+    await page.waitForURL(/\/forms\/customer\/records$/);
+    await rows(page).first().waitFor();
+    await settled(page);
+
+    await expect(page.getByTestId('records-title').innerText()).resolves.toBe(text(formTitle, 'zh-CN'));
+    expect(await rows(page).count()).toBe(50);
+    const headers = await page.locator('[data-testid="records-table"] .el-table__header-wrapper th').allInnerTexts();
+    expect(headers.length).toBeGreaterThanOrEqual(5);
+    if (nameLabel) expect(headers).toContain(text(nameLabel, 'zh-CN'));
+    const total = Number((await page.getByTestId('records-total').innerText()).replace(/[^\d]/g, ''));
+    expect(total).toBeGreaterThanOrEqual(500);
+    await expect(page.getByTestId('records-prev').isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'records');
+
+    const firstRowPage1 = await rows(page).first().innerText();
+    await page.getByTestId('records-next').click();
+    await page.getByTestId('records-page').filter({ hasText: '第 2 页' }).waitFor();
+    await settled(page);
+    const firstRowPage2 = await rows(page).first().innerText();
+    expect(firstRowPage2).not.toBe(firstRowPage1);
+    expect(firstRowPage2.trim().split(/\s+/)[0]).toBe('51');
+    await screenshot(page, 'records-page-2');
+
+    await page.getByTestId('records-prev').click();
+    await page.getByTestId('records-page').filter({ hasText: '第 1 页' }).waitFor();
+    await settled(page);
+    await expect(rows(page).first().innerText()).resolves.toBe(firstRowPage1);
+  });
+
+  it('switches to English, shows English labels and remembers the choice', async () => {
+    await page.getByTestId('locale-switcher').click();
+    await page.getByTestId('locale-en').click();
+    await page.getByTestId('records-next').filter({ hasText: 'Next' }).waitFor();
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en');
+    await expect(page.getByTestId('nav-forms').innerText()).resolves.toBe('Forms');
+    await expect(page.getByTestId('records-title').innerText()).resolves.toBe(text(formTitle, 'en'));
+    const headers = await page.locator('[data-testid="records-table"] .el-table__header-wrapper th').allInnerTexts();
+    if (nameLabel) expect(headers).toContain(text(nameLabel, 'en'));
+    await page.mouse.click(700, 20);
+    await page.locator('.el-dropdown-menu').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+    await screenshot(page, 'records-en');
+
+    await page.reload();
+    await rows(page).first().waitFor();
+    await expect(page.getByTestId('records-next').innerText()).resolves.toContain('Next');
+  });
+
+  it('drops a forged token and goes back to the login page', async () => {
+    await page.evaluate(() => localStorage.setItem('credo.token', 'forged.token.value'));
+    await page.goto(`${server.baseUrl}/forms`);
+    await page.waitForURL(/\/login/);
+    await expect(page.evaluate(() => localStorage.getItem('credo.token'))).resolves.toBeNull();
+    // Back to the default language for whoever runs the suite next in this profile.
+    await page.evaluate(() => localStorage.removeItem('credo.locale'));
+  });
+});
