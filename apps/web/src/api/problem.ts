@@ -65,3 +65,16 @@ export function toProblem(status: number, statusText: string, body: unknown): Pr
   }
   return { type: 'about:blank', title: statusText || `HTTP ${status}`, status };
 }
+
+/**
+ * Field messages of a problem keyed by top-level field (JSON Pointer "/email" -> "email";
+ * nested paths keep their pointer after the first segment, e.g. "lines/0/qty"), first one wins.
+ */
+export function errorsByField(problem: ProblemDetails | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const error of problem?.errors ?? []) {
+    const key = error.path.replace(/^\//, '');
+    if (key && !(key in out)) out[key] = error.message;
+  }
+  return out;
+}
