@@ -21,7 +21,7 @@ export async function createApp(config: RuntimeConfig, logger: Logger): Promise<
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLogger(logger));
-  app.use('/api', express.json({ limit: config.bodyLimit, strict: true }));
+  app.use('/api', express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/merge-patch+json'] }));
   // Body-parser failures (bad JSON, too large, bad charset) never reach Nest's filters.
   app.use('/api', (error: unknown, req: Request, res: Response, _next: NextFunction) => handleError(error, req, res));
   app.setGlobalPrefix('api');

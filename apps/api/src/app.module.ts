@@ -6,6 +6,9 @@ import { Clock } from './common/clock.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from './config/runtime-config.js';
 import { TenantDatabase } from './database/tenant-database.js';
+import { AuditController } from './modules/audit/audit.controller.js';
+import { AuditRepository } from './modules/audit/audit.repository.js';
+import { AuditService } from './modules/audit/audit.service.js';
 import { AuthController } from './modules/auth/auth.controller.js';
 import { AuthGuard } from './modules/auth/auth.guard.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -40,12 +43,14 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         Clock,
+        AuditRepository,
+        AuditService,
         TenantDatabase,
         PasswordHasher,
         AuthService,

@@ -94,6 +94,6 @@ export function validateQueryOrThrow<T>(name: string, query: unknown, locale: Lo
 
 export const ValidBody = createParamDecorator((name: string, ctx: ExecutionContext) => {
   const req = ctx.switchToHttp().getRequest<Request>();
-  if (!req.is('application/json')) throw new AppException(415, 'http.unsupported_media_type');
+  if (!req.is(['application/json', 'application/merge-patch+json'])) throw new AppException(415, 'http.unsupported_media_type');
   return validateBodyOrThrow(name, req.body, localeFromHeader(req.headers['accept-language']));
 });

@@ -45,6 +45,20 @@ export const messages = {
   'forms.not_found': { 'zh-CN': '表单“{key}”不存在', en: 'Form "{key}" does not exist' },
   'forms.not_published': { 'zh-CN': '表单“{key}”尚未发布', en: 'Form "{key}" has no published version' },
   'records.not_found': { 'zh-CN': '记录不存在', en: 'The record does not exist' },
+  'records.precondition_required': {
+    'zh-CN': '修改记录需要 If-Match 请求头（取自记录的 ETag）',
+    en: "Send If-Match with the record's ETag to change it",
+  },
+  'records.stale': {
+    'zh-CN': '记录已被他人修改（当前修订号 {currentRev}），请刷新后重试',
+    en: 'The record has changed since you read it (now at revision {currentRev}); reload and retry',
+  },
+  'records.not_deleted': { 'zh-CN': '记录未被删除，无需恢复', en: 'The record is not deleted' },
+  'records.revision_not_found': { 'zh-CN': '修订 {rev} 不存在', en: 'Revision {rev} does not exist' },
+  'records.revert_invalid': {
+    'zh-CN': '修订 {rev} 的数据不符合当前表单规则，无法恢复',
+    en: 'Revision {rev} does not satisfy the current form rules and cannot be restored',
+  },
   'records.bad_cursor': { 'zh-CN': '分页游标无效', en: 'The page cursor is invalid' },
   'db.unique_violation': { 'zh-CN': '与已有数据重复', en: 'Duplicates existing data' },
   'db.foreign_key_violation': { 'zh-CN': '引用的数据不存在', en: 'A referenced item does not exist' },

@@ -8,6 +8,8 @@ export interface AuthContext {
   tenantId: string;
   email: string;
   roles: string[];
+  /** The request id (pino-http), carried into the audit log. */
+  requestId?: string;
 }
 
 declare global {

@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-foundation.js';
+import { RevisionsAndAudit1764000100000 } from './1764000100000-revisions-and-audit.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
-export const migrations = [Foundation1764000000000];
+export const migrations = [Foundation1764000000000, RevisionsAndAudit1764000100000];

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ValidBody, openApiRef } from '../../common/body-validation.js';
 import { CurrentAuth, Public, type AuthContext } from '../../common/request-context.js';
@@ -21,8 +22,8 @@ export class AuthController {
   @ApiBody({ schema: openApiRef('login-request') })
   @ApiResponse({ status: 200, schema: openApiRef('login-response') })
   @ApiResponse({ status: 401, description: 'Wrong e-mail or password', schema: openApiRef('problem') })
-  login(@ValidBody('login-request') body: LoginRequest) {
-    return this.auth.loginOrThrow(body.email, body.password);
+  login(@ValidBody('login-request') body: LoginRequest, @Req() req: Request) {
+    return this.auth.loginOrThrow(body.email, body.password, req.id === undefined ? undefined : String(req.id));
   }
 
   @Get('me')

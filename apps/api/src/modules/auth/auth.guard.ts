@@ -20,7 +20,7 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) throw new AppException(401, 'auth.unauthenticated');
-    req.auth = await this.auth.verifyTokenOrThrow(match[1]);
+    req.auth = { ...(await this.auth.verifyTokenOrThrow(match[1])), requestId: req.id === undefined ? undefined : String(req.id) };
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
     if (roles?.length && !roles.some((role) => req.auth?.roles.includes(role))) {
       throw new AppException(403, 'auth.forbidden');

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppException } from '../../common/app.exception.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { TenantDatabase } from '../../database/tenant-database.js';
+import { AuditRepository } from '../audit/audit.repository.js';
 import { PasswordHasher } from './password-hasher.js';
 
 interface AuthRow {
@@ -37,12 +38,19 @@ export class AuthService {
     private readonly db: TenantDatabase,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
+    private readonly audit: AuditRepository,
   ) {}
 
-  async loginOrThrow(email: string, password: string): Promise<{ accessToken: string; user: CurrentUser }> {
+  async loginOrThrow(email: string, password: string, requestId?: string): Promise<{ accessToken: string; user: CurrentUser }> {
     const row = await this.db.run(null, (sql) => sql.one<AuthRow>('SELECT * FROM credo_auth_lookup($1)', [email.trim()]));
     // An unknown e-mail still costs one verification, so timing does not reveal which accounts exist.
     const ok = await this.hasher.verify(row?.password_hash ?? (await this.hasher.dummyHash()), password);
+    if (row) {
+      // Logins of known accounts, good and bad, go to that tenant's audit log.
+      await this.db.run(row.tenant_id, (sql) =>
+        this.audit.append(sql, { actorId: row.id, action: ok && row.active ? 'auth.login' : 'auth.login_failed', entity: 'user', entityId: row.id, requestId }),
+      );
+    }
     if (!row || !ok || !row.active) throw new AppException(401, 'auth.invalid_credentials');
     const claims: TokenClaims = { sub: row.id, tid: row.tenant_id, email: row.email, roles: row.roles };
     return { accessToken: await this.jwt.signAsync(claims), user: toCurrentUser(row) };

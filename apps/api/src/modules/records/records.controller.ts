@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ValidBody, openApiRef, validateQueryOrThrow } from '../../common/body-validation.js';
 import type { Locale } from '../../common/i18n.js';
 import { CurrentAuth, RequestLocale, Roles, type AuthContext } from '../../common/request-context.js';
-import { RecordsService, type RecordDto } from './records.service.js';
+import { AppException } from '../../common/app.exception.js';
+import { RecordsService, parseIfMatch, type RecordDto } from './records.service.js';
 
 interface RecordWriteRequest {
   data: Record<string, unknown>;
@@ -64,6 +65,86 @@ export class RecordsController {
   @ApiResponse({ status: 404, schema: openApiRef('problem') })
   async get(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Param('id') id: string, @Res({ passthrough: true }) res: Response) {
     const record = await this.records.getOrThrow(auth, key, id);
+    res.setHeader('ETag', etag(record));
+    return record;
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'designer', 'staff')
+  @ApiOperation({ summary: 'Change fields (null clears one). Needs If-Match with the ETag: 428 without, 412 when stale' })
+  @ApiBody({ schema: openApiRef('record-write-request') })
+  @ApiResponse({ status: 200, schema: openApiRef('record') })
+  @ApiResponse({ status: 412, description: 'Someone else changed the record first', schema: openApiRef('problem') })
+  @ApiResponse({ status: 428, description: 'If-Match missing', schema: openApiRef('problem') })
+  async update(
+    @CurrentAuth() auth: AuthContext,
+    @Param('key') key: string,
+    @Param('id') id: string,
+    @ValidBody('record-write-request') body: RecordWriteRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @RequestLocale() locale: Locale,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RecordDto> {
+    const record = await this.records.updateOrThrow(auth, key, id, body.data, parseIfMatch(ifMatch), locale);
+    res.setHeader('ETag', etag(record));
+    return record;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('admin', 'designer', 'staff')
+  @ApiOperation({ summary: 'Soft-delete (restorable). Needs If-Match' })
+  @ApiResponse({ status: 204, description: 'Deleted; ETag carries the new revision' })
+  async remove(
+    @CurrentAuth() auth: AuthContext,
+    @Param('key') key: string,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    const record = await this.records.deleteOrThrow(auth, key, id, parseIfMatch(ifMatch));
+    res.setHeader('ETag', etag(record));
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  @Roles('admin', 'designer', 'staff')
+  @ApiOperation({ summary: 'Restore a soft-deleted record (If-Match optional)' })
+  @ApiResponse({ status: 200, schema: openApiRef('record') })
+  async restore(
+    @CurrentAuth() auth: AuthContext,
+    @Param('key') key: string,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RecordDto> {
+    const record = await this.records.restoreOrThrow(auth, key, id, parseIfMatch(ifMatch));
+    res.setHeader('ETag', etag(record));
+    return record;
+  }
+
+  @Get(':id/revisions')
+  @ApiOperation({ summary: 'Every revision of a record, newest first: who, when, field-level changes' })
+  revisions(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Param('id') id: string) {
+    return this.records.revisionsOrThrow(auth, key, id);
+  }
+
+  @Post(':id/revisions/:rev/revert')
+  @HttpCode(200)
+  @Roles('admin', 'designer', 'staff')
+  @ApiOperation({ summary: "Put a revision's data back (a new revision). Needs If-Match" })
+  @ApiResponse({ status: 200, schema: openApiRef('record') })
+  async revert(
+    @CurrentAuth() auth: AuthContext,
+    @Param('key') key: string,
+    @Param('id') id: string,
+    @Param('rev') rev: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @RequestLocale() locale: Locale,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RecordDto> {
+    if (!/^\d{1,9}$/.test(rev)) throw new AppException(404, 'records.revision_not_found', { rev });
+    const record = await this.records.revertOrThrow(auth, key, id, Number(rev), parseIfMatch(ifMatch), locale);
     res.setHeader('ETag', etag(record));
     return record;
   }

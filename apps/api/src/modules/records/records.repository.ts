@@ -1,16 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '../../database/tenant-database.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
+import type { RecordChanges } from './record-diff.js';
 
 export interface RecordRow {
   id: string;
   rev: number;
   version_number: number;
+  form_version_id: string;
   data: Record<string, unknown>;
   created_at: Date;
   created_by: string | null;
   updated_at: Date;
   updated_by: string | null;
+  deleted_at: Date | null;
+}
+
+export interface RevisionRow {
+  rev: number;
+  action: 'create' | 'update' | 'delete' | 'restore' | 'revert';
+  version_number: number;
+  changes: RecordChanges;
+  data: Record<string, unknown>;
+  actor_id: string | null;
+  actor_email: string | null;
+  at: Date;
+  reverted_from: number | null;
 }
 
 export interface NewRecord {
@@ -18,13 +33,15 @@ export interface NewRecord {
   data: Record<string, unknown>;
 }
 
-const RETURNING = `r.id, r.rev, r.data, r.created_at, r.created_by, r.updated_at, r.updated_by,
+export type RevisionAction = RevisionRow['action'];
+
+const COLUMNS = `r.id, r.rev, r.form_version_id, r.data, r.created_at, r.created_by, r.updated_at, r.updated_by, r.deleted_at,
   (SELECT v.number FROM form_versions v WHERE v.tenant_id = r.tenant_id AND v.id = r.form_version_id) AS version_number`;
 
-/** Raw SQL on `records` (no entity hydration: lists are hot paths). */
+/** Raw SQL on `records` (no entity hydration: lists are hot paths). Every write also writes its revision. */
 @Injectable()
 export class RecordsRepository {
-  /** One multi-row INSERT per call; callers chunk large batches. */
+  /** One multi-row INSERT (records and their 'create' revisions) per call; callers chunk large batches. */
   async insertMany(
     sql: Sql,
     ctx: { tenantId: string; formId: string; versionId: string; userId: string | null },
@@ -34,26 +51,99 @@ export class RecordsRepository {
     const params: unknown[] = [ctx.tenantId, ctx.formId, ctx.versionId, ctx.userId];
     const values = records.map((record) => {
       params.push(record.id, JSON.stringify(record.data));
-      return `($1, $${params.length - 1}, $2, $3, $${params.length}::jsonb, $4, $4)`;
+      return `($1::uuid, $${params.length - 1}::uuid, $2::uuid, $3::uuid, $${params.length}::jsonb, $4::uuid, $4::uuid)`;
     });
     return sql.rows<RecordRow>(
       `WITH r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
          VALUES ${values.join(', ')}
-         RETURNING *)
-       SELECT ${RETURNING} FROM r`,
+         RETURNING *),
+       rv AS (
+         INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
+         SELECT tenant_id, id, 1, 'create', form_version_id,
+                (SELECT coalesce(jsonb_object_agg(key, jsonb_build_object('to', value)), '{}') FROM jsonb_each(r.data)),
+                data, created_by
+         FROM r)
+       SELECT ${COLUMNS} FROM r`,
       params,
     );
   }
 
-  findById(sql: Sql, formId: string, id: string): Promise<RecordRow | undefined> {
-    return sql.one<RecordRow>(`SELECT ${RETURNING} FROM records r WHERE r.form_id = $1 AND r.id = $2 AND r.deleted_at IS NULL`, [formId, id]);
+  findById(sql: Sql, formId: string, id: string, opts: { includeDeleted?: boolean } = {}): Promise<RecordRow | undefined> {
+    return sql.one<RecordRow>(
+      `SELECT ${COLUMNS} FROM records r WHERE r.form_id = $1 AND r.id = $2 ${opts.includeDeleted ? '' : 'AND r.deleted_at IS NULL'}`,
+      [formId, id],
+    );
+  }
+
+  /**
+   * The conditional write behind PATCH / DELETE / restore / revert: it only happens while the
+   * row is still at `expectedRev`, checked and written in one statement (so of many concurrent
+   * writers exactly one wins; the rest get no row back and answer 412). The revision is written
+   * by the same statement.
+   */
+  writeIfRev(
+    sql: Sql,
+    input: {
+      formId: string;
+      id: string;
+      expectedRev: number | null;
+      action: Exclude<RevisionAction, 'create'>;
+      data: Record<string, unknown>;
+      versionId: string;
+      changes: RecordChanges;
+      userId: string;
+      revertedFrom?: number;
+    },
+  ): Promise<RecordRow | undefined> {
+    const deleted = input.action === 'delete' ? 'now()' : 'NULL';
+    const mustBeDeleted = input.action === 'restore' ? 'r.deleted_at IS NOT NULL' : 'r.deleted_at IS NULL';
+    return sql.one<RecordRow>(
+      `WITH r AS (
+         UPDATE records r SET data = $3::jsonb, form_version_id = $4, rev = r.rev + 1, updated_at = now(), updated_by = $5,
+                deleted_at = ${deleted}
+         WHERE r.form_id = $1 AND r.id = $2 AND ${mustBeDeleted} AND ($6::int IS NULL OR r.rev = $6::int)
+         RETURNING r.*),
+       rv AS (
+         INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id, reverted_from)
+         SELECT tenant_id, id, rev, $7, form_version_id, $8::jsonb, data, $5, $9 FROM r)
+       SELECT ${COLUMNS} FROM r`,
+      [
+        input.formId,
+        input.id,
+        JSON.stringify(input.data),
+        input.versionId,
+        input.userId,
+        input.expectedRev,
+        input.action,
+        JSON.stringify(input.changes),
+        input.revertedFrom ?? null,
+      ],
+    );
+  }
+
+  revisions(sql: Sql, recordId: string): Promise<RevisionRow[]> {
+    return sql.rows<RevisionRow>(
+      `SELECT rv.rev, rv.action, rv.changes, rv.data, rv.actor_id, u.email AS actor_email, rv.at, rv.reverted_from,
+              (SELECT v.number FROM form_versions v WHERE v.tenant_id = rv.tenant_id AND v.id = rv.form_version_id) AS version_number
+       FROM record_revisions rv LEFT JOIN users u ON u.tenant_id = rv.tenant_id AND u.id = rv.actor_id
+       WHERE rv.record_id = $1 ORDER BY rv.rev DESC`,
+      [recordId],
+    );
+  }
+
+  revision(sql: Sql, recordId: string, rev: number): Promise<RevisionRow | undefined> {
+    return sql.one<RevisionRow>(
+      `SELECT rv.rev, rv.action, rv.changes, rv.data, rv.actor_id, NULL AS actor_email, rv.at, rv.reverted_from, 0 AS version_number
+       FROM record_revisions rv WHERE rv.record_id = $1 AND rv.rev = $2`,
+      [recordId, rev],
+    );
   }
 
   /** Keyset page, newest first: `WHERE id < cursor ORDER BY id DESC` rides records_form_keyset. */
   page(sql: Sql, formId: string, limit: number, after: string | null): Promise<RecordRow[]> {
     return sql.rows<RecordRow>(
-      `SELECT ${RETURNING} FROM records r
+      `SELECT ${COLUMNS} FROM records r
        WHERE r.form_id = $1 AND r.deleted_at IS NULL AND ($2::uuid IS NULL OR r.id < $2::uuid)
        ORDER BY r.id DESC LIMIT $3`,
       [formId, after, limit],

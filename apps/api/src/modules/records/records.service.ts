@@ -9,11 +9,14 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
-import { RecordsRepository, type RecordRow } from './records.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { diffRecordData } from './record-diff.js';
+import { RecordsRepository, type RecordRow, type RevisionRow } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
   rev: number;
+  deleted?: boolean;
   formVersion: number;
   data: Record<string, unknown>;
   createdAt: string;
@@ -46,6 +49,7 @@ export class RecordsService {
     private readonly db: TenantDatabase,
     private readonly forms: FormsService,
     private readonly records: RecordsRepository,
+    private readonly audit: AuditRepository,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -55,9 +59,120 @@ export class RecordsService {
       const form = await this.forms.publishedOrThrow(sql, key);
       const result = form.compiled.validateInput(data, locale);
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
-      return this.insertValidated(sql, auth.tenantId, auth.userId, form, [data as Record<string, unknown>]);
+      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [data as Record<string, unknown>]);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'record.create', entity: `form:${key}`, entityId: rows[0]!.id, requestId: auth.requestId });
+      return rows;
     });
     return toDto(row!);
+  }
+
+  /** PATCH: merges `patch` (null clears a field) into the record at revision `ifMatch`. */
+  async updateOrThrow(auth: AuthContext, key: string, id: string, patch: Record<string, unknown>, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
+    const expectedRev = requireIfMatchOrThrow(ifMatch);
+    const row = await this.db.run(auth.tenantId, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
+      const existing = await this.existingOrThrow(sql, form.id, id, expectedRev);
+      const server = serverManagedKeys(form);
+      const input: Record<string, unknown> = withoutKeys(existing.data, server);
+      for (const [field, value] of Object.entries(patch)) {
+        if (value === null && !server.has(field)) delete input[field];
+        else input[field] = value;
+      }
+      const result = form.compiled.validateInput(input, locale);
+      if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
+      const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
+      const changes = diffRecordData(existing.data, data);
+      if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return existing;
+      const written = await this.records.writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId });
+      if (!written) throw await this.staleOrThrow(sql, form.id, id);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
+      return written;
+    });
+    return toDto(row);
+  }
+
+  /** Soft delete at revision `ifMatch`; restorable. */
+  async deleteOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
+    const expectedRev = requireIfMatchOrThrow(ifMatch);
+    const row = await this.db.run(auth.tenantId, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
+      const existing = await this.existingOrThrow(sql, form.id, id, expectedRev);
+      const written = await this.records.writeIfRev(sql, {
+        formId: form.id, id, expectedRev, action: 'delete', data: existing.data, versionId: existing.form_version_id, changes: {}, userId: auth.userId,
+      });
+      if (!written) throw await this.staleOrThrow(sql, form.id, id);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'record.delete', entity: `form:${key}`, entityId: id, details: { rev: written.rev }, requestId: auth.requestId });
+      return written;
+    });
+    return toDto(row);
+  }
+
+  async restoreOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
+    const row = await this.db.run(auth.tenantId, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
+      const existing = await this.records.findById(sql, form.id, id, { includeDeleted: true });
+      if (!existing) throw new AppException(404, 'records.not_found');
+      if (!existing.deleted_at) throw new AppException(409, 'records.not_deleted');
+      const expectedRev = ifMatch === undefined || ifMatch === '*' ? existing.rev : ifMatch;
+      const written = await this.records.writeIfRev(sql, {
+        formId: form.id, id, expectedRev, action: 'restore', data: existing.data, versionId: existing.form_version_id, changes: {}, userId: auth.userId,
+      });
+      if (!written) throw await this.staleOrThrow(sql, form.id, id, { includeDeleted: true });
+      await this.audit.append(sql, { actorId: auth.userId, action: 'record.restore', entity: `form:${key}`, entityId: id, details: { rev: written.rev }, requestId: auth.requestId });
+      return written;
+    });
+    return toDto(row);
+  }
+
+  async revisionsOrThrow(auth: AuthContext, key: string, id: string) {
+    if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
+    const rows = await this.db.run(auth.tenantId, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
+      if (!(await this.records.findById(sql, form.id, id, { includeDeleted: true }))) throw new AppException(404, 'records.not_found');
+      return this.records.revisions(sql, id);
+    });
+    return { items: rows.map(toRevisionDto) };
+  }
+
+  /** Puts the data of revision `rev` back, as a new revision; validated by the current version. */
+  async revertOrThrow(auth: AuthContext, key: string, id: string, rev: number, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
+    const expectedRev = requireIfMatchOrThrow(ifMatch);
+    const row = await this.db.run(auth.tenantId, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
+      const existing = await this.existingOrThrow(sql, form.id, id, expectedRev);
+      const target = await this.records.revision(sql, id, rev);
+      if (!target) throw new AppException(404, 'records.revision_not_found', { rev });
+      const input = withoutKeys(target.data, serverManagedKeys(form));
+      const result = form.compiled.validateInput(input, locale);
+      if (!result.valid) throw new AppException(409, 'records.revert_invalid', { rev }, result.errors);
+      const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
+      const changes = diffRecordData(existing.data, data);
+      const written = await this.records.writeIfRev(sql, {
+        formId: form.id, id, expectedRev, action: 'revert', data, versionId: form.versionId, changes, userId: auth.userId, revertedFrom: rev,
+      });
+      if (!written) throw await this.staleOrThrow(sql, form.id, id);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'record.revert', entity: `form:${key}`, entityId: id, details: { rev: written.rev, revertedFrom: rev }, requestId: auth.requestId });
+      return written;
+    });
+    return toDto(row);
+  }
+
+  private async existingOrThrow(sql: Sql, formId: string, id: string, expectedRev: number | null): Promise<RecordRow> {
+    if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
+    const existing = await this.records.findById(sql, formId, id);
+    if (!existing) throw new AppException(404, 'records.not_found');
+    if (expectedRev !== null && existing.rev !== expectedRev) throw new AppException(412, 'records.stale', { currentRev: existing.rev });
+    return existing;
+  }
+
+  /** After a conditional write matched nothing: someone else wrote (412) or deleted it (404). */
+  private async staleOrThrow(sql: Sql, formId: string, id: string, opts: { includeDeleted?: boolean } = {}): Promise<AppException> {
+    const now = await this.records.findById(sql, formId, id, opts);
+    return now ? new AppException(412, 'records.stale', { currentRev: now.rev }) : new AppException(404, 'records.not_found');
+  }
+
+  private asOf(): string {
+    return this.clock.today(this.config.timezone);
   }
 
   /**
@@ -73,6 +188,7 @@ export class RecordsService {
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       await this.insertValidated(sql, tenantId, userId, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[]);
     }
+    await this.audit.append(sql, { actorId: userId, action: 'record.bulk_create', entity: `form:${key}`, details: { count: rows.length } });
     return rows.length;
   }
 
@@ -114,7 +230,7 @@ export class RecordsService {
     form: PublishedForm,
     inputs: Record<string, unknown>[],
   ): Promise<RecordRow[]> {
-    const asOf = this.clock.today(this.config.timezone);
+    const asOf = this.asOf();
     const datas = inputs.map((input) => ({ ...input }));
     for (const field of form.compiled.autoNumberFields) {
       const period = autoNumberPeriod(field.pattern, asOf);
@@ -128,10 +244,57 @@ export class RecordsService {
   }
 }
 
+/** `If-Match` as sent: a revision number, `*` (any), or undefined when the header is missing. */
+export type IfMatch = number | '*' | undefined;
+
+export function parseIfMatch(header: string | undefined): IfMatch {
+  if (header === undefined) return undefined;
+  const value = header.trim();
+  if (value === '*') return '*';
+  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(value) ?? /^(\d{1,9})$/.exec(value);
+  // A malformed tag can match no revision: -1 makes the conditional write fail with 412.
+  return match ? Number(match[1]) : -1;
+}
+
+function requireIfMatchOrThrow(ifMatch: IfMatch): number | null {
+  if (ifMatch === undefined) throw new AppException(428, 'records.precondition_required');
+  return ifMatch === '*' ? null : ifMatch;
+}
+
+function serverManagedKeys(form: PublishedForm): Set<string> {
+  return new Set(form.compiled.definition.fields.filter((f) => f.type === 'autonumber' || f.type === 'formula').map((f) => f.key));
+}
+
+function autoNumberKeys(form: PublishedForm): Set<string> {
+  return new Set(form.compiled.autoNumberFields.map((f) => f.key));
+}
+
+function withoutKeys(data: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !keys.has(key)));
+}
+
+function onlyKeys(data: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => keys.has(key)));
+}
+
+function toRevisionDto(row: RevisionRow) {
+  return {
+    rev: row.rev,
+    action: row.action,
+    formVersion: row.version_number,
+    changes: row.changes,
+    data: row.data,
+    actor: row.actor_id ? { id: row.actor_id, email: row.actor_email } : null,
+    at: row.at.toISOString(),
+    revertedFrom: row.reverted_from,
+  };
+}
+
 function toDto(row: RecordRow): RecordDto {
   return {
     id: row.id,
     rev: row.rev,
+    ...(row.deleted_at ? { deleted: true } : {}),
     formVersion: row.version_number,
     data: row.data,
     createdAt: row.created_at.toISOString(),
