@@ -59,6 +59,12 @@ export const messages = {
     'zh-CN': '修订 {rev} 的数据不符合当前表单规则，无法恢复',
     en: 'Revision {rev} does not satisfy the current form rules and cannot be restored',
   },
+  'records.fields_forbidden': { 'zh-CN': '无权修改这些字段：{fields}', en: 'You may not change these fields: {fields}' },
+  'records.owner_forbidden': {
+    'zh-CN': '只能处理自己负责的记录（{field} 须为本人）',
+    en: 'You may only work on your own records ({field} must be you)',
+  },
+  'forms.permissions_invalid': { 'zh-CN': '权限设置无效', en: 'The permission settings are invalid' },
   'records.bad_cursor': { 'zh-CN': '分页游标无效', en: 'The page cursor is invalid' },
   'db.unique_violation': { 'zh-CN': '与已有数据重复', en: 'Duplicates existing data' },
   'db.foreign_key_violation': { 'zh-CN': '引用的数据不存在', en: 'A referenced item does not exist' },

@@ -1,5 +1,6 @@
 import { Foundation1764000000000 } from './1764000000000-foundation.js';
 import { RevisionsAndAudit1764000100000 } from './1764000100000-revisions-and-audit.js';
+import { FormPermissions1764000200000 } from './1764000200000-form-permissions.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
-export const migrations = [Foundation1764000000000, RevisionsAndAudit1764000100000];
+export const migrations = [Foundation1764000000000, RevisionsAndAudit1764000100000, FormPermissions1764000200000];

@@ -1,7 +1,8 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { openApiRef } from '../../common/body-validation.js';
-import { CurrentAuth, type AuthContext } from '../../common/request-context.js';
+import { Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ValidBody, openApiRef } from '../../common/body-validation.js';
+import { CurrentAuth, Roles, type AuthContext } from '../../common/request-context.js';
+import type { FormPermissionsDocument } from './form-permissions.js';
 import { FormsService } from './forms.service.js';
 
 @ApiTags('forms')
@@ -23,5 +24,22 @@ export class FormsController {
   @ApiResponse({ status: 404, schema: openApiRef('problem') })
   get(@CurrentAuth() auth: AuthContext, @Param('key') key: string) {
     return this.forms.getOrThrow(auth, key);
+  }
+
+  @Get(':key/permissions')
+  @Roles('admin')
+  @ApiOperation({ summary: "A form's access rules (admins)" })
+  @ApiResponse({ status: 200, schema: openApiRef('form-permissions') })
+  permissions(@CurrentAuth() auth: AuthContext, @Param('key') key: string) {
+    return this.forms.permissionsOrThrow(auth, key);
+  }
+
+  @Put(':key/permissions')
+  @Roles('admin')
+  @ApiOperation({ summary: "Replace a form's access rules: per role read/create/update/delete and own rows; per field hidden/read-only (audited)" })
+  @ApiBody({ schema: openApiRef('form-permissions') })
+  @ApiResponse({ status: 200, schema: openApiRef('form-permissions') })
+  setPermissions(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @ValidBody('form-permissions') body: FormPermissionsDocument) {
+    return this.forms.setPermissionsOrThrow(auth, key, body);
   }
 }

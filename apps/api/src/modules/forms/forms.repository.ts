@@ -13,6 +13,7 @@ export interface FormRow {
   schema: unknown;
   ui: unknown;
   published_at: Date | null;
+  permissions: Record<string, unknown>;
 }
 
 export interface FormListRow {
@@ -30,7 +31,7 @@ export const COUNT_CAP = 10_000;
 export class FormsRepository {
   findByKey(sql: Sql, key: string): Promise<FormRow | undefined> {
     return sql.one<FormRow>(
-      `SELECT f.id, f.key, f.title, f.updated_at, f.archived_at,
+      `SELECT f.id, f.key, f.title, f.updated_at, f.archived_at, f.permissions,
               v.id AS version_id, v.number AS version_number, v.definition, v.schema, v.ui, v.created_at AS published_at
        FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
        WHERE f.key = $1`,
@@ -47,6 +48,10 @@ export class FormsRepository {
        WHERE f.archived_at IS NULL
        ORDER BY f.created_at, f.key`,
     );
+  }
+
+  async setPermissions(sql: Sql, formId: string, permissions: unknown): Promise<void> {
+    await sql.rows('UPDATE forms SET permissions = $2, updated_at = now() WHERE id = $1', [formId, JSON.stringify(permissions)]);
   }
 
   async insertPublished(

@@ -4,10 +4,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { FormPermissionsDocument } from './form-permissions.js';
 import { COUNT_CAP, FormsRepository, type FormRow } from './forms.repository.js';
 
 export interface PublishedForm {
   id: string;
+  permissions: FormPermissionsDocument;
   key: string;
   versionId: string;
   versionNumber: number;
@@ -22,6 +25,7 @@ export class FormsService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly forms: FormsRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
   async list(auth: AuthContext) {
@@ -57,6 +61,32 @@ export class FormsService {
     };
   }
 
+  async permissionsOrThrow(auth: AuthContext, key: string): Promise<FormPermissionsDocument> {
+    const row = await this.db.run(auth.tenantId, (sql) => this.forms.findByKey(sql, key));
+    if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
+    return row.permissions as FormPermissionsDocument;
+  }
+
+  /** Replaces a form's access rules; every field named must exist, the owner field must be a user link. */
+  async setPermissionsOrThrow(auth: AuthContext, key: string, doc: FormPermissionsDocument): Promise<FormPermissionsDocument> {
+    return this.db.run(auth.tenantId, async (sql) => {
+      const form = await this.publishedOrThrow(sql, key);
+      const fields = new Map(form.compiled.definition.fields.map((f) => [f.key, f.type as string]));
+      const errors = [
+        ...Object.keys(doc.fields ?? {})
+          .filter((field) => !fields.has(field))
+          .map((field) => ({ path: `/fields/${field}`, keyword: 'unknownField', message: field })),
+        ...(doc.ownerField && fields.get(doc.ownerField) !== 'user'
+          ? [{ path: '/ownerField', keyword: 'userField', message: doc.ownerField }]
+          : []),
+      ];
+      if (errors.length) throw new AppException(400, 'forms.permissions_invalid', {}, errors);
+      await this.forms.setPermissions(sql, form.id, doc);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'permission.update', entity: `form:${key}`, entityId: form.id, details: { permissions: doc }, requestId: auth.requestId });
+      return doc;
+    });
+  }
+
   /** The form's current published version, compiled (cached by version id), inside a tenant transaction. */
   async publishedOrThrow(sql: Sql, key: string): Promise<PublishedForm> {
     const row = await this.forms.findByKey(sql, key);
@@ -64,6 +94,7 @@ export class FormsService {
     if (!row.version_id || row.version_number === null) throw new AppException(409, 'forms.not_published', { key });
     return {
       id: row.id,
+      permissions: row.permissions as FormPermissionsDocument,
       key: row.key,
       versionId: row.version_id,
       versionNumber: row.version_number,

@@ -35,6 +35,12 @@ export interface NewRecord {
 
 export type RevisionAction = RevisionRow['action'];
 
+/** Only records whose user-link `field` holds `userId` (the "own records only" rule). */
+export interface OwnerFilter {
+  field: string;
+  userId: string;
+}
+
 const COLUMNS = `r.id, r.rev, r.form_version_id, r.data, r.created_at, r.created_by, r.updated_at, r.updated_by, r.deleted_at,
   (SELECT v.number FROM form_versions v WHERE v.tenant_id = r.tenant_id AND v.id = r.form_version_id) AS version_number`;
 
@@ -141,19 +147,21 @@ export class RecordsRepository {
   }
 
   /** Keyset page, newest first: `WHERE id < cursor ORDER BY id DESC` rides records_form_keyset. */
-  page(sql: Sql, formId: string, limit: number, after: string | null): Promise<RecordRow[]> {
+  page(sql: Sql, formId: string, limit: number, after: string | null, owner: OwnerFilter | null = null): Promise<RecordRow[]> {
     return sql.rows<RecordRow>(
       `SELECT ${COLUMNS} FROM records r
        WHERE r.form_id = $1 AND r.deleted_at IS NULL AND ($2::uuid IS NULL OR r.id < $2::uuid)
+         AND ($4::text IS NULL OR r.data->>$4::text = $5::text)
        ORDER BY r.id DESC LIMIT $3`,
-      [formId, after, limit],
+      [formId, after, limit, owner?.field ?? null, owner?.userId ?? null],
     );
   }
 
-  async count(sql: Sql, formId: string): Promise<number> {
+  async count(sql: Sql, formId: string, owner: OwnerFilter | null = null): Promise<number> {
     const row = await sql.one<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM records r WHERE r.form_id = $1 AND r.deleted_at IS NULL LIMIT ${COUNT_CAP + 1}) c`,
-      [formId],
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM records r WHERE r.form_id = $1 AND r.deleted_at IS NULL
+         AND ($2::text IS NULL OR r.data->>$2::text = $3::text) LIMIT ${COUNT_CAP + 1}) c`,
+      [formId, owner?.field ?? null, owner?.userId ?? null],
     );
     return row?.n ?? 0;
   }

@@ -10,7 +10,8 @@ import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { diffRecordData } from './record-diff.js';
+import { effectiveAccess, type EffectiveAccess, type FormAction } from '../forms/form-permissions.js';
+import { diffRecordData, type RecordChanges } from './record-diff.js';
 import { RecordsRepository, type RecordRow, type RevisionRow } from './records.repository.js';
 
 export interface RecordDto {
@@ -57,13 +58,19 @@ export class RecordsService {
   async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale): Promise<RecordDto> {
     const [row] = await this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
+      const access = accessOrThrow(form, auth, 'create');
       const result = form.compiled.validateInput(data, locale);
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
+      const input = data as Record<string, unknown>;
+      guardWritableOrThrow(access, Object.keys(input));
+      if (access.ownRowsOnly && input[access.ownRowsOnly.field] !== auth.userId) {
+        throw new AppException(403, 'records.owner_forbidden', { field: access.ownRowsOnly.field });
+      }
       const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [data as Record<string, unknown>]);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.create', entity: `form:${key}`, entityId: rows[0]!.id, requestId: auth.requestId });
-      return rows;
+      return rows.map((r) => view(access, r));
     });
-    return toDto(row!);
+    return row!;
   }
 
   /** PATCH: merges `patch` (null clears a field) into the record at revision `ifMatch`. */
@@ -71,7 +78,9 @@ export class RecordsService {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
     const row = await this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
-      const existing = await this.existingOrThrow(sql, form.id, id, expectedRev);
+      const access = accessOrThrow(form, auth, 'update');
+      const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
+      guardWritableOrThrow(access, Object.keys(patch));
       const server = serverManagedKeys(form);
       const input: Record<string, unknown> = withoutKeys(existing.data, server);
       for (const [field, value] of Object.entries(patch)) {
@@ -82,13 +91,13 @@ export class RecordsService {
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
       const changes = diffRecordData(existing.data, data);
-      if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return existing;
+      if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return view(access, existing);
       const written = await this.records.writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId });
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
-      return written;
+      return view(access, written);
     });
-    return toDto(row);
+    return row;
   }
 
   /** Soft delete at revision `ifMatch`; restorable. */
@@ -96,22 +105,24 @@ export class RecordsService {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
     const row = await this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
-      const existing = await this.existingOrThrow(sql, form.id, id, expectedRev);
+      const access = accessOrThrow(form, auth, 'delete');
+      const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const written = await this.records.writeIfRev(sql, {
         formId: form.id, id, expectedRev, action: 'delete', data: existing.data, versionId: existing.form_version_id, changes: {}, userId: auth.userId,
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.delete', entity: `form:${key}`, entityId: id, details: { rev: written.rev }, requestId: auth.requestId });
-      return written;
+      return view(access, written);
     });
-    return toDto(row);
+    return row;
   }
 
   async restoreOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
     const row = await this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
-      const existing = await this.records.findById(sql, form.id, id, { includeDeleted: true });
-      if (!existing) throw new AppException(404, 'records.not_found');
+      const access = accessOrThrow(form, auth, 'delete');
+      const existing = UUID.test(id) ? await this.records.findById(sql, form.id, id, { includeDeleted: true }) : undefined;
+      if (!existing || !isVisible(access, auth, existing)) throw new AppException(404, 'records.not_found');
       if (!existing.deleted_at) throw new AppException(409, 'records.not_deleted');
       const expectedRev = ifMatch === undefined || ifMatch === '*' ? existing.rev : ifMatch;
       const written = await this.records.writeIfRev(sql, {
@@ -119,19 +130,21 @@ export class RecordsService {
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id, { includeDeleted: true });
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.restore', entity: `form:${key}`, entityId: id, details: { rev: written.rev }, requestId: auth.requestId });
-      return written;
+      return view(access, written);
     });
-    return toDto(row);
+    return row;
   }
 
   async revisionsOrThrow(auth: AuthContext, key: string, id: string) {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
-    const rows = await this.db.run(auth.tenantId, async (sql) => {
+    return this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
-      if (!(await this.records.findById(sql, form.id, id, { includeDeleted: true }))) throw new AppException(404, 'records.not_found');
-      return this.records.revisions(sql, id);
+      const access = accessOrThrow(form, auth, 'read');
+      const record = await this.records.findById(sql, form.id, id, { includeDeleted: true });
+      if (!record || !isVisible(access, auth, record)) throw new AppException(404, 'records.not_found');
+      const rows = await this.records.revisions(sql, id);
+      return { items: rows.map((row) => toRevisionDto(row, access.hidden)) };
     });
-    return { items: rows.map(toRevisionDto) };
   }
 
   /** Puts the data of revision `rev` back, as a new revision; validated by the current version. */
@@ -139,7 +152,8 @@ export class RecordsService {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
     const row = await this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
-      const existing = await this.existingOrThrow(sql, form.id, id, expectedRev);
+      const access = accessOrThrow(form, auth, 'update');
+      const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const target = await this.records.revision(sql, id, rev);
       if (!target) throw new AppException(404, 'records.revision_not_found', { rev });
       const input = withoutKeys(target.data, serverManagedKeys(form));
@@ -147,20 +161,22 @@ export class RecordsService {
       if (!result.valid) throw new AppException(409, 'records.revert_invalid', { rev }, result.errors);
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
       const changes = diffRecordData(existing.data, data);
+      guardWritableOrThrow(access, Object.keys(changes));
       const written = await this.records.writeIfRev(sql, {
         formId: form.id, id, expectedRev, action: 'revert', data, versionId: form.versionId, changes, userId: auth.userId, revertedFrom: rev,
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.revert', entity: `form:${key}`, entityId: id, details: { rev: written.rev, revertedFrom: rev }, requestId: auth.requestId });
-      return written;
+      return view(access, written);
     });
-    return toDto(row);
+    return row;
   }
 
-  private async existingOrThrow(sql: Sql, formId: string, id: string, expectedRev: number | null): Promise<RecordRow> {
+  /** The live record, visible to this user, at the expected revision. */
+  private async existingOrThrow(sql: Sql, form: PublishedForm, auth: AuthContext, access: EffectiveAccess, id: string, expectedRev: number | null): Promise<RecordRow> {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
-    const existing = await this.records.findById(sql, formId, id);
-    if (!existing) throw new AppException(404, 'records.not_found');
+    const existing = await this.records.findById(sql, form.id, id);
+    if (!existing || !isVisible(access, auth, existing)) throw new AppException(404, 'records.not_found');
     if (expectedRev !== null && existing.rev !== expectedRev) throw new AppException(412, 'records.stale', { currentRev: existing.rev });
     return existing;
   }
@@ -194,28 +210,31 @@ export class RecordsService {
 
   async getOrThrow(auth: AuthContext, key: string, id: string): Promise<RecordDto> {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
-    const row = await this.db.run(auth.tenantId, async (sql) => {
+    return this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
-      return this.records.findById(sql, form.id, id);
+      const access = accessOrThrow(form, auth, 'read');
+      const row = await this.records.findById(sql, form.id, id);
+      if (!row || !isVisible(access, auth, row)) throw new AppException(404, 'records.not_found');
+      return view(access, row);
     });
-    if (!row) throw new AppException(404, 'records.not_found');
-    return toDto(row);
   }
 
   async list(auth: AuthContext, key: string, query: ListQuery) {
     const after = query.cursor === null ? null : decodeCursorOrThrow(query.cursor);
     return this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
-      const rows = await this.records.page(sql, form.id, query.limit + 1, after);
+      const access = accessOrThrow(form, auth, 'read');
+      const owner = ownerFilter(access, auth);
+      const rows = await this.records.page(sql, form.id, query.limit + 1, after, owner);
       const hasMore = rows.length > query.limit;
-      const items = rows.slice(0, query.limit).map(toDto);
+      const items = rows.slice(0, query.limit).map((row) => view(access, row));
       const last = items[items.length - 1];
       const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
         items,
         next: hasMore && last ? encodeCursor(last.id) : null,
       };
       if (query.total) {
-        const total = await this.records.count(sql, form.id);
+        const total = await this.records.count(sql, form.id, owner);
         page.total = Math.min(total, COUNT_CAP);
         page.totalCapped = total > COUNT_CAP;
       }
@@ -277,13 +296,51 @@ function onlyKeys(data: Record<string, unknown>, keys: Set<string>): Record<stri
   return Object.fromEntries(Object.entries(data).filter(([key]) => keys.has(key)));
 }
 
-function toRevisionDto(row: RevisionRow) {
+function accessOrThrow(form: PublishedForm, auth: AuthContext, action: FormAction): EffectiveAccess {
+  const access = effectiveAccess(form.permissions, auth.roles);
+  if (!access.actions[action]) throw new AppException(403, 'auth.forbidden');
+  return access;
+}
+
+function isVisible(access: EffectiveAccess, auth: AuthContext, row: RecordRow): boolean {
+  return !access.ownRowsOnly || row.data[access.ownRowsOnly.field] === auth.userId;
+}
+
+function ownerFilter(access: EffectiveAccess, auth: AuthContext): { field: string; userId: string } | null {
+  return access.ownRowsOnly ? { field: access.ownRowsOnly.field, userId: auth.userId } : null;
+}
+
+/** Hidden and read-only fields cannot be written by this user: 403 naming them. */
+function guardWritableOrThrow(access: EffectiveAccess, keys: string[]): void {
+  const denied = keys.filter((key) => access.hidden.has(key) || access.readonly.has(key));
+  if (denied.length) {
+    throw new AppException(
+      403,
+      'records.fields_forbidden',
+      { fields: denied.join(', ') },
+      denied.map((key) => ({ path: `/${key}`, keyword: 'forbidden', message: key })),
+    );
+  }
+}
+
+/** The record as this user may see it: hidden fields are never sent. */
+function view(access: EffectiveAccess, row: RecordRow): RecordDto {
+  const dto = toDto(row);
+  if (access.hidden.size) dto.data = Object.fromEntries(Object.entries(dto.data).filter(([key]) => !access.hidden.has(key)));
+  return dto;
+}
+
+function hideFields<T>(values: Record<string, T>, hidden: Set<string>): Record<string, T> {
+  return hidden.size ? Object.fromEntries(Object.entries(values).filter(([key]) => !hidden.has(key))) : values;
+}
+
+function toRevisionDto(row: RevisionRow, hidden: Set<string>) {
   return {
     rev: row.rev,
     action: row.action,
     formVersion: row.version_number,
-    changes: row.changes,
-    data: row.data,
+    changes: hideFields<RecordChanges[string]>(row.changes, hidden),
+    data: hideFields(row.data, hidden),
     actor: row.actor_id ? { id: row.actor_id, email: row.actor_email } : null,
     at: row.at.toISOString(),
     revertedFrom: row.reverted_from,

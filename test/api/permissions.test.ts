@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, login } from '../support/http.js';
+import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let admin: ReturnType<typeof api>;
+let staff: ReturnType<typeof api>;
+let viewer: ReturnType<typeof api>;
+let adminId: string;
+let staffId: string;
+
+const rules = {
+  roles: { staff: { read: true, create: true, update: true, delete: false, rows: 'own' } },
+  fields: { credit_limit: { staff: 'readonly', viewer: 'hidden' } },
+  ownerField: 'sales_owner',
+};
+
+function customer(owner: string, extra: Record<string, unknown> = {}) {
+  return { name: '权限测试有限公司', customer_type: '个人', country: 'CN', contact_name: '张三', sales_owner: owner, ...extra };
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ demoCustomers: 40 });
+  admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+  staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
+  viewer = api(server.baseUrl, await login(server.baseUrl, 'viewer@demo.local'));
+  adminId = (await admin.get('/api/auth/me')).body.id;
+  staffId = (await staff.get('/api/auth/me')).body.id;
+  const res = await admin.call('PUT', '/api/forms/customer/permissions', { body: rules });
+  expect(res.status).toBe(200);
+});
+afterAll(() => server?.close());
+
+describe('form permissions', () => {
+  it('only admins read or change permissions; changes are audited', async () => {
+    expect((await staff.get('/api/forms/customer/permissions')).status).toBe(403);
+    expect((await staff.call('PUT', '/api/forms/customer/permissions', { body: {} })).status).toBe(403);
+    expect((await admin.get('/api/forms/customer/permissions')).body).toEqual(rules);
+    const audit = await admin.get('/api/audit?action=permission.update');
+    expect(audit.body.items[0]).toMatchObject({ entity: 'form:customer', details: { permissions: rules } });
+  });
+
+  it.each([
+    ['an unknown field', { fields: { no_such: { staff: 'hidden' } } }, '/fields/no_such'],
+    ['an owner field that is not a user link', { ownerField: 'name' }, '/ownerField'],
+    ['an unknown level', { fields: { name: { staff: 'invisible' } } }, '/fields/name/staff'],
+  ])('failing permissions with %s are 400 and change nothing', async (_label, body, path) => {
+    const res = await admin.call('PUT', '/api/forms/customer/permissions', { body });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect((await admin.get('/api/forms/customer/permissions')).body).toEqual(rules);
+  });
+
+  it('staff see only their own customers, in the list, the count and by id', async () => {
+    const [{ n }] = await ownerQuery<{ n: number }>(
+      server.databaseUrl,
+      `SELECT count(*)::int AS n FROM records WHERE data->>'sales_owner' = $1 AND deleted_at IS NULL`,
+      [staffId],
+    );
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(40);
+    const list = await staff.get('/api/forms/customer/records?limit=200&total=true');
+    expect(list.body.total).toBe(n);
+    expect(list.body.items.every((r: { data: { sales_owner: string } }) => r.data.sales_owner === staffId)).toBe(true);
+    const [{ id: adminsRecord }] = await ownerQuery<{ id: string }>(
+      server.databaseUrl,
+      `SELECT id FROM records WHERE data->>'sales_owner' = $1 LIMIT 1`,
+      [adminId],
+    );
+    expect((await staff.get(`/api/forms/customer/records/${adminsRecord}`)).status).toBe(404);
+    expect((await staff.get(`/api/forms/customer/records/${adminsRecord}/revisions`)).status).toBe(404);
+    expect((await staff.call('PATCH', `/api/forms/customer/records/${adminsRecord}`, { body: { data: { contact_name: 'x' } }, headers: { 'if-match': '"1"' } })).status).toBe(404);
+    expect((await admin.get(`/api/forms/customer/records/${adminsRecord}`)).status).toBe(200);
+  });
+
+  it('staff cannot write credit_limit (read-only for them) nor create for someone else', async () => {
+    const limit = await staff.post('/api/forms/customer/records', { data: customer(staffId, { credit_limit: '50000.00' }) });
+    expect(limit.status).toBe(403);
+    expect(limit.body).toMatchObject({ code: 'records.fields_forbidden', errors: [{ path: '/credit_limit', keyword: 'forbidden' }] });
+    const other = await staff.post('/api/forms/customer/records', { data: customer(adminId) });
+    expect(other.status).toBe(403);
+    expect(other.body.code).toBe('records.owner_forbidden');
+    const own = await staff.post('/api/forms/customer/records', { data: customer(staffId) });
+    expect(own.status).toBe(201);
+    const patched = await staff.call('PATCH', `/api/forms/customer/records/${own.body.id}`, { body: { data: { credit_limit: '1.00' } }, headers: { 'if-match': '"1"' } });
+    expect(patched.status).toBe(403);
+    const asAdmin = await admin.call('PATCH', `/api/forms/customer/records/${own.body.id}`, { body: { data: { credit_limit: '80000.00' } }, headers: { 'if-match': '"1"' } });
+    expect(asAdmin.status).toBe(200);
+    const seen = await staff.get(`/api/forms/customer/records/${own.body.id}`);
+    expect(seen.body.data.credit_limit).toBe('80000.00');
+    expect((await staff.call('DELETE', `/api/forms/customer/records/${own.body.id}`, { headers: { 'if-match': '"2"' } })).status).toBe(403);
+  });
+
+  it('viewers never receive a hidden field, in records or revisions', async () => {
+    const created = await admin.post('/api/forms/customer/records', { data: customer(adminId, { credit_limit: '123.45' }) });
+    const one = await viewer.get(`/api/forms/customer/records/${created.body.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.data).not.toHaveProperty('credit_limit');
+    expect(one.body.data.name).toBe('权限测试有限公司');
+    const list = await viewer.get('/api/forms/customer/records?limit=200');
+    expect(list.body.items.some((r: { data: object }) => 'credit_limit' in r.data)).toBe(false);
+    const history = await viewer.get(`/api/forms/customer/records/${created.body.id}/revisions`);
+    expect(history.text).not.toContain('123.45');
+  });
+});
