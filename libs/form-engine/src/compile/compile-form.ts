@@ -1,0 +1,357 @@
+import type { ValidateFunction } from 'ajv/dist/types/index.js';
+import { getAjv } from '../ajv/ajv-instance.js';
+import { evaluateCondition } from '../conditions/condition.js';
+import { fieldTypeRegistry } from '../field-types/registry.js';
+import { evaluateFormula } from '../formulas/evaluate.js';
+import type { FormulaPlan, FormulaStep } from '../formulas/plan.js';
+import { FDecimal, FDate, FormulaRuntimeError, toText, truthy } from '../formulas/values.js';
+import type { FValue } from '../formulas/values.js';
+import { localize } from '../i18n/localize.js';
+import { renderMessage } from '../i18n/messages.js';
+import { buildRecordSchema } from '../schema/build-record-schema.js';
+import { checkDefinitionSemantics, definitionLabelResolver, renderDefinitionProblems, validateFormDefinition } from '../schema/validate-definition.js';
+import type { FieldDefinition, FieldError, FormDefinition, Locale, ValidationResult } from '../types.js';
+import { isDecimalString } from '../validators/decimal.js';
+import { appendPointer, parsePointer } from '../validation/json-pointer.js';
+import { fieldError, normalizeAjvErrors } from '../validation/normalize-errors.js';
+import type { LabelResolver } from '../validation/normalize-errors.js';
+import { buildUi } from './build-ui.js';
+import type { CompiledForm, CompleteContext, CompleteReport } from './compiled-form.js';
+
+/** A definition that cannot be compiled; `errors` point into the definition. */
+export class FormDefinitionError extends Error {
+  readonly errors: FieldError[];
+  constructor(errors: FieldError[]) {
+    super(`Invalid form definition: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
+    this.name = 'FormDefinitionError';
+    this.errors = errors;
+  }
+}
+
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isBlankValue(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+interface Sanitized {
+  data: Record<string, unknown>;
+  forbidden: string[];
+}
+
+/**
+ * A copy without forbidden keys and with blanks (null, '', whitespace) removed, at the record
+ * level and inside sub-table rows. Built with defineProperty so no key can reach a prototype.
+ */
+function sanitize(input: Record<string, unknown>, subtables: ReadonlySet<string>, path = ''): Sanitized {
+  const out: Record<string, unknown> = {};
+  const forbidden: string[] = [];
+  for (const key of Object.keys(input)) {
+    const value = input[key];
+    if (FORBIDDEN_KEYS.has(key)) {
+      forbidden.push(appendPointer(path, key));
+      continue;
+    }
+    if (isBlankValue(value)) continue;
+    let v = value;
+    if (subtables.has(key) && Array.isArray(value)) {
+      v = value.map((row, i) => {
+        if (!isPlainObject(row)) return row;
+        const s = sanitize(row, new Set(), appendPointer(appendPointer(path, key), i));
+        forbidden.push(...s.forbidden);
+        return s.data;
+      });
+    } else if (Array.isArray(value)) {
+      // attachment items and multiselect values: forbidden keys inside items are refused too
+      value.forEach((item, i) => {
+        if (isPlainObject(item)) for (const k of Object.keys(item)) if (FORBIDDEN_KEYS.has(k)) forbidden.push(appendPointer(appendPointer(appendPointer(path, key), i), k));
+      });
+    }
+    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return { data: out, forbidden };
+}
+
+function toFValue(f: FieldDefinition | undefined, raw: unknown): FValue {
+  if (raw === undefined || raw === null || !f) return null;
+  switch (f.type) {
+    case 'number':
+    case 'integer':
+      return typeof raw === 'number' && Number.isFinite(raw) ? new FDecimal(raw) : null;
+    case 'decimal':
+    case 'money':
+    case 'percent':
+      return isDecimalString(raw, 1000) ? new FDecimal(raw) : typeof raw === 'number' && Number.isFinite(raw) ? new FDecimal(raw) : null;
+    case 'date':
+      return typeof raw === 'string' ? FDate.parse(raw) : null;
+    case 'boolean':
+      return typeof raw === 'boolean' ? raw : null;
+    case 'multiselect':
+      return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : null;
+    case 'subtable':
+    case 'attachment':
+      return Array.isArray(raw) ? raw.map(() => true) : null;
+    case 'formula':
+      if (f.resultType === 'decimal' || f.resultType === 'integer') return typeof raw === 'number' || isDecimalString(raw, 1000) ? new FDecimal(raw as string) : null;
+      if (f.resultType === 'date') return typeof raw === 'string' ? FDate.parse(raw) : null;
+      if (f.resultType === 'boolean') return typeof raw === 'boolean' ? raw : null;
+      return typeof raw === 'string' ? raw : null;
+    default:
+      return typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : null;
+  }
+}
+
+/** Converts a formula result to its stored JSON value; undefined means "leave empty". */
+function toStored(step: FormulaStep, v: FValue): unknown {
+  if (v === null || (Array.isArray(v) && step.resultType !== 'text')) return undefined;
+  switch (step.resultType) {
+    case 'decimal': {
+      if (!(v instanceof FDecimal)) throw new FormulaRuntimeError('type', 'result is not a number');
+      const s = v.toFixed(step.scale, FDecimal.ROUND_HALF_UP);
+      if (s.replace(/^-/, '').split('.')[0]!.length > 18) throw new FormulaRuntimeError('range', 'result too large');
+      return s === `-${(0).toFixed(step.scale)}` ? s.slice(1) : s;
+    }
+    case 'integer': {
+      if (!(v instanceof FDecimal)) throw new FormulaRuntimeError('type', 'result is not a number');
+      const n = v.toDecimalPlaces(0, FDecimal.ROUND_HALF_UP);
+      if (n.abs().gt(2147483647)) throw new FormulaRuntimeError('range', 'result too large');
+      return n.toNumber() || 0;
+    }
+    case 'date': {
+      if (v instanceof FDate) return v.toString();
+      const d = typeof v === 'string' ? FDate.parse(v) : null;
+      if (!d) throw new FormulaRuntimeError('type', 'result is not a date');
+      return d.toString();
+    }
+    case 'boolean':
+      return truthy(v);
+    default: {
+      const t = toText(v);
+      return t === '' ? undefined : t.slice(0, 2000);
+    }
+  }
+}
+
+class CompiledFormImpl implements CompiledForm {
+  readonly schema: Record<string, unknown>;
+  readonly ui;
+  readonly autoNumberFields: ReadonlyArray<{ key: string; pattern: string }>;
+  readonly computedFields: readonly string[];
+  readonly timeDependentFields: readonly string[];
+  private readonly fieldsByKey: ReadonlyMap<string, FieldDefinition>;
+  private readonly subtables: ReadonlySet<string>;
+  private readonly labelFor: LabelResolver;
+
+  constructor(
+    readonly definition: FormDefinition,
+    readonly formulaPlan: FormulaPlan,
+    schema: Record<string, unknown>,
+    private readonly validator: ValidateFunction,
+  ) {
+    this.schema = schema;
+    this.ui = buildUi(definition);
+    this.fieldsByKey = new Map(definition.fields.map((f) => [f.key, f]));
+    this.subtables = new Set(definition.fields.filter((f) => f.type === 'subtable').map((f) => f.key));
+    this.autoNumberFields = definition.fields
+      .filter((f) => f.type === 'autonumber' && f.autoNumber)
+      .map((f) => ({ key: f.key, pattern: f.autoNumber!.pattern }));
+    this.computedFields = definition.fields.filter((f) => fieldTypeRegistry[f.type].computed).map((f) => f.key);
+    this.timeDependentFields = formulaPlan.steps.filter((s) => s.timeDependent).map((s) => s.key);
+    this.labelFor = (path, locale) => this.recordLabel(path, locale);
+  }
+
+  /** “客户名称”, or “明细第2行 金额” inside a sub-table. */
+  private recordLabel(path: string, locale: Locale): string {
+    const [key, row, col] = parsePointer(path);
+    if (key === undefined) return locale === 'en' ? 'Record' : '记录';
+    const f = this.fieldsByKey.get(key);
+    if (!f) return key;
+    const label = localize(f.label, locale);
+    if (row === undefined) return label;
+    const rowLabel = renderMessage('row', locale, { label, row: Number(row) + 1 });
+    if (col === undefined) return rowLabel;
+    const c = f.fields?.find((x) => x.key === col);
+    return `${rowLabel}${locale === 'en' ? ' ' : ''}${c ? localize(c.label, locale) : col}`;
+  }
+
+  private run(data: unknown, locale: Locale, input: boolean): ValidationResult {
+    try {
+      if (!isPlainObject(data)) {
+        return { valid: false, errors: [fieldError('', 'type', { type: 'object' }, this.labelFor, locale, 'type.object')] };
+      }
+      const { data: copy, forbidden } = sanitize(data, this.subtables);
+      const errors: FieldError[] = forbidden.map((p) => fieldError(p, 'forbiddenKey', { property: parsePointer(p).at(-1) }, this.labelFor, locale));
+      if (input) {
+        for (const key of this.computedFields) {
+          if (Object.prototype.hasOwnProperty.call(copy, key)) {
+            errors.push(fieldError(`/${key}`, 'readOnly', {}, this.labelFor, locale));
+            delete copy[key];
+          }
+        }
+        // Column formulas inside sub-table rows are computed too.
+        for (const [table, steps] of this.formulaPlan.rowSteps) {
+          const rows = copy[table];
+          if (!Array.isArray(rows)) continue;
+          rows.forEach((row, i) => {
+            if (!isPlainObject(row)) return;
+            for (const s of steps) {
+              if (Object.prototype.hasOwnProperty.call(row, s.key)) {
+                errors.push(fieldError(`/${table}/${i}/${s.key}`, 'readOnly', {}, this.labelFor, locale));
+                delete row[s.key];
+              }
+            }
+          });
+        }
+      }
+      if (!this.validator(copy)) errors.push(...normalizeAjvErrors(this.validator.errors, copy, this.labelFor, locale));
+      return { valid: errors.length === 0, errors };
+    } catch (e) {
+      // Defensive: a validator must answer, not throw (e.g. pathological nesting).
+      return { valid: false, errors: [fieldError('', 'invalid', { detail: e instanceof Error ? e.message : String(e) }, this.labelFor, locale, 'default')] };
+    }
+  }
+
+  validateInput(data: unknown, locale: Locale = 'zh-CN'): ValidationResult {
+    return this.run(data, locale, true);
+  }
+
+  validateRecord(data: unknown, locale: Locale = 'zh-CN'): ValidationResult {
+    return this.run(data, locale, false);
+  }
+
+  withoutComputed(data: Record<string, unknown>): Record<string, unknown> {
+    const { data: copy } = sanitize(isPlainObject(data) ? data : {}, this.subtables);
+    for (const key of this.computedFields) delete copy[key];
+    for (const [table, steps] of this.formulaPlan.rowSteps) {
+      const rows = copy[table];
+      if (Array.isArray(rows)) for (const row of rows) if (isPlainObject(row)) for (const s of steps) delete row[s.key];
+    }
+    return copy;
+  }
+
+  complete(data: Record<string, unknown>, ctx: CompleteContext): Record<string, unknown> {
+    return this.completeWithReport(data, ctx).data;
+  }
+
+  completeWithReport(data: Record<string, unknown>, ctx: CompleteContext, locale: Locale = 'zh-CN'): CompleteReport {
+    const { data: out } = sanitize(isPlainObject(data) ? data : {}, this.subtables);
+    const errors: FieldError[] = [];
+    this.fillObject(out, this.definition.fields);
+    for (const [table, steps] of this.formulaPlan.rowSteps) {
+      const tableField = this.fieldsByKey.get(table)!;
+      const cols = new Map((tableField.fields ?? []).map((c) => [c.key, c]));
+      const rows = out[table];
+      if (!Array.isArray(rows)) continue;
+      rows.forEach((row, i) => {
+        if (!isPlainObject(row)) return;
+        this.fillObject(row, tableField.fields ?? []);
+        for (const s of steps) {
+          const resolve = (name: string): FValue =>
+            cols.has(name) ? toFValue(cols.get(name), row[name]) : toFValue(this.fieldsByKey.get(name), out[name]);
+          this.apply(s, row, resolve, ctx, `/${table}/${i}/${s.key}`, errors, locale);
+        }
+      });
+    }
+    for (const s of this.formulaPlan.steps) {
+      const resolve = (name: string, column?: string): FValue => {
+        const f = this.fieldsByKey.get(name);
+        if (column === undefined) return toFValue(f, out[name]);
+        const col = f?.fields?.find((c) => c.key === column);
+        const rows = out[name];
+        return Array.isArray(rows) ? rows.map((r) => (isPlainObject(r) ? toFValue(col, r[column]) : null)) : [];
+      };
+      this.apply(s, out, resolve, ctx, `/${s.key}`, errors, locale);
+    }
+    return { data: out, errors };
+  }
+
+  private apply(
+    step: FormulaStep,
+    target: Record<string, unknown>,
+    resolve: (name: string, column?: string) => FValue,
+    ctx: CompleteContext,
+    path: string,
+    errors: FieldError[],
+    locale: Locale,
+  ): void {
+    try {
+      const value = toStored(step, evaluateFormula(step.ast, resolve, ctx));
+      if (value === undefined) delete target[step.key];
+      else target[step.key] = value;
+    } catch (e) {
+      delete target[step.key];
+      if (!(e instanceof FormulaRuntimeError)) throw e;
+      errors.push(fieldError(path, 'formula', { code: e.code, detail: e.message }, this.labelFor, locale));
+    }
+  }
+
+  /** Normalises values and fills defaults of absent fields (visible ones only). */
+  private fillObject(obj: Record<string, unknown>, fields: readonly FieldDefinition[]): void {
+    const byKey = new Map(fields.map((f) => [f.key, f]));
+    for (const f of fields) {
+      const normalize = fieldTypeRegistry[f.type].normalize;
+      if (normalize && Object.prototype.hasOwnProperty.call(obj, f.key)) obj[f.key] = normalize(obj[f.key]);
+    }
+    const withDefault = fields.filter((f) => f.default !== undefined && !fieldTypeRegistry[f.type].computed && !f.archived);
+    for (const pass of [false, true]) {
+      for (const f of withDefault) {
+        if (Boolean(f.visibleIf) !== pass || Object.prototype.hasOwnProperty.call(obj, f.key)) continue;
+        if (f.visibleIf && !evaluateCondition(f.visibleIf, obj, byKey)) continue;
+        obj[f.key] = JSON.parse(JSON.stringify(f.default));
+      }
+    }
+  }
+}
+
+/**
+ * Validates a definition (meta-schema, semantics, formulas incl. cycles), builds the record's
+ * JSON Schema, the UI description and the computed-field plan, and compiles the validator once.
+ */
+export function compileFormOrThrow(def: FormDefinition): CompiledForm {
+  const checked = validateFormDefinition(def);
+  if (!checked.valid) throw new FormDefinitionError(checked.errors);
+  const definition = JSON.parse(JSON.stringify(def)) as FormDefinition;
+  const { problems, plan } = checkDefinitionSemantics(definition);
+  if (problems.length) throw new FormDefinitionError(renderDefinitionProblems(definition, problems, 'zh-CN'));
+  const schema = buildRecordSchema(definition);
+  let validator: ValidateFunction;
+  try {
+    validator = getAjv().compile(schema);
+  } catch (e) {
+    const err = fieldError('', 'schemaCompile', { detail: e instanceof Error ? e.message : String(e) }, definitionLabelResolver(definition), 'zh-CN');
+    throw new FormDefinitionError([err]);
+  }
+  const compiled = new CompiledFormImpl(definition, plan, schema, validator);
+  // Defaults must themselves be valid values.
+  const defaults: Record<string, unknown> = {};
+  const problemsOfDefaults: FieldError[] = [];
+  definition.fields.forEach((f) => {
+    if (f.default !== undefined) defaults[f.key] = f.default;
+  });
+  if (Object.keys(defaults).length) {
+    const r = compiled.validateRecord(defaults);
+    for (const e of r.errors) {
+      if (e.keyword === 'required' || e.keyword === 'notVisible') continue;
+      const key = parsePointer(e.path)[0];
+      const index = definition.fields.findIndex((f) => f.key === key);
+      if (index < 0) continue;
+      problemsOfDefaults.push(
+        fieldError(`/fields/${index}/default`, 'invalidDefault', { detail: e.message }, definitionLabelResolver(definition), 'zh-CN'),
+      );
+    }
+  }
+  if (problemsOfDefaults.length) {
+    getAjv().removeSchema(schema);
+    throw new FormDefinitionError(problemsOfDefaults);
+  }
+  return compiled;
+}
+
+/** Lets the shared Ajv instance forget a compiled form's schema (call when evicting it from a cache). */
+export function releaseCompiledForm(form: CompiledForm): void {
+  getAjv().removeSchema(form.schema);
+}

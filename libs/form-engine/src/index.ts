@@ -1,0 +1,32 @@
+/**
+ * @credo/form-engine — pure, isomorphic: form definitions -> JSON Schema + UI + formulas,
+ * one Ajv instance, localized field errors. No IO, no clock (pass asOf in), no frameworks.
+ */
+export * from './types.js';
+export { compileFormOrThrow, FormDefinitionError, releaseCompiledForm } from './compile/compile-form.js';
+export type { CompiledForm, CompleteContext, CompleteReport } from './compile/compiled-form.js';
+export { CompiledFormCache } from './compile/compiled-form-cache.js';
+export { validateFormDefinition } from './schema/validate-definition.js';
+export { formDefinitionMetaSchema, FORM_DEFINITION_SCHEMA_ID, RESERVED_FIELD_KEYS } from './schema/form-definition.meta-schema.js';
+export { buildRecordSchema } from './schema/build-record-schema.js';
+export { buildUi } from './compile/build-ui.js';
+export { formatAutoNumber, autoNumberPeriod, autoNumberPatternProblem } from './auto-number/auto-number.js';
+export { usccCheckChar, isValidUscc, usccProblem, normalizeUscc, usccOrgCodeValid, orgCodeCheckChar, USCC_ALPHABET } from './validators/uscc.js';
+export {
+  isCnMobile,
+  isCnPhone,
+  isCnPostalCode,
+  isBankAccount,
+  isCnapsCode,
+  isFapiaoCode,
+  isFapiaoNumber,
+  isEmail,
+  luhnValid,
+} from './validators/cn-formats.js';
+export { isValidDate, addDays, addMonths, endOfMonth, daysBetween } from './validators/date.js';
+export { Decimal, isDecimalString, compareDecimal } from './validators/decimal.js';
+export { evaluateCondition, conditionFields } from './conditions/condition.js';
+export { localize, resolveLocale, DEFAULT_LOCALE } from './i18n/localize.js';
+export { fieldTypeRegistry, getFieldType } from './field-types/registry.js';
+export type { FieldTypeDefinition, StorageKind } from './field-types/field-type.js';
+export { getAjv } from './ajv/ajv-instance.js';

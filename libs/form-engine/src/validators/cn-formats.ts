@@ -1,0 +1,60 @@
+/** Chinese business-data formats of DOMAIN.md §4.2, as plain predicates. */
+
+export const CN_MOBILE = /^(?:\+?86[- ]?)?1[3-9]\d{9}$/;
+export const CN_LANDLINE = /^0\d{2,3}-?[1-9]\d{6,7}(?:-\d{1,6})?$/;
+export const CN_HOTLINE = /^[48]00-?\d{3}-?\d{4}$/;
+export const CN_POSTAL_CODE = /^[0-8]\d{5}$/;
+export const CNAPS_CODE = /^\d{12}$/;
+export const FAPIAO_CODE = /^(?:\d{10}|\d{12})$/;
+/** 8 digits (legacy 税控 invoices) or 20 digits (数电票). */
+export const FAPIAO_NUMBER = /^(?:\d{8}|\d{20})$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function isCnMobile(value: string): boolean {
+  return CN_MOBILE.test(value);
+}
+
+/** A landline (with area code, optional extension) or a 400/800 hotline. */
+export function isCnPhone(value: string): boolean {
+  return CN_LANDLINE.test(value) || CN_HOTLINE.test(value);
+}
+
+export function isCnPostalCode(value: string): boolean {
+  return CN_POSTAL_CODE.test(value);
+}
+
+/** Corporate or personal account: digits only once spaces are removed, 8–32 long. */
+export function isBankAccount(value: string): boolean {
+  return /^\d{8,32}$/.test(value.replace(/ /g, ''));
+}
+
+/** Luhn (mod 10), for personal bank cards only (DOMAIN §4.2). */
+export function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+export function isCnapsCode(value: string): boolean {
+  return CNAPS_CODE.test(value);
+}
+
+export function isFapiaoCode(value: string): boolean {
+  return FAPIAO_CODE.test(value);
+}
+
+export function isFapiaoNumber(value: string): boolean {
+  return FAPIAO_NUMBER.test(value);
+}
+
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && EMAIL.test(value);
+}

@@ -1,0 +1,98 @@
+/** Calendar dates as 'YYYY-MM-DD' strings, computed on day numbers (no Date, no time zones). */
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+}
+
+export interface Ymd {
+  y: number;
+  m: number;
+  d: number;
+}
+
+export function parseDate(value: string): Ymd | null {
+  const m = DATE_RE.exec(value);
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  return { y, m: mo, d };
+}
+
+export function isValidDate(value: string): boolean {
+  return parseDate(value) !== null;
+}
+
+/** Days since 1970-01-01 (proleptic Gregorian), from Howard Hinnant's days_from_civil. */
+export function toDayNumber({ y, m, d }: Ymd): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function fromDayNumber(n: number): Ymd {
+  const z = n + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
+export function formatYmd({ y, m, d }: Ymd): string {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export function addDays(date: string, days: number): string | null {
+  const p = parseDate(date);
+  return p ? formatYmd(fromDayNumber(toDayNumber(p) + days)) : null;
+}
+
+/** Adds calendar months, clamping the day to the target month's length (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(date: string, months: number): string | null {
+  const p = parseDate(date);
+  if (!p) return null;
+  const idx = p.y * 12 + (p.m - 1) + months;
+  const y = Math.floor(idx / 12);
+  const m = idx - y * 12 + 1;
+  return formatYmd({ y, m, d: Math.min(p.d, daysInMonth(y, m)) });
+}
+
+/** Last day of the month `months` after the date's month (Excel EOMONTH). */
+export function endOfMonth(date: string, months = 0): string | null {
+  const p = parseDate(date);
+  if (!p) return null;
+  const idx = p.y * 12 + (p.m - 1) + months;
+  const y = Math.floor(idx / 12);
+  const m = idx - y * 12 + 1;
+  return formatYmd({ y, m, d: daysInMonth(y, m) });
+}
+
+/** Calendar days from `start` to `end` (negative when end is earlier). */
+export function daysBetween(start: string, end: string): number | null {
+  const a = parseDate(start);
+  const b = parseDate(end);
+  return a && b ? toDayNumber(b) - toDayNumber(a) : null;
+}
+
+const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/** RFC 3339 date-time with an explicit offset. */
+export function isValidDateTime(value: string): boolean {
+  const m = DATETIME_RE.exec(value);
+  if (!m || !isValidDate(m[1]!)) return false;
+  return Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4]) <= 60;
+}

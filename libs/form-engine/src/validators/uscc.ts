@@ -1,0 +1,79 @@
+/**
+ * 统一社会信用代码 (USCC, GB 32100-2015) and the organisation-code part (GB 11714).
+ * See DOMAIN.md §4.1. Note: positions 1–8 are NOT all digits (A, N, Y registration authorities).
+ */
+
+export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** Wᵢ = 3^(i−1) mod 31, i = 1..17. */
+export const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
+
+// Positions 1–17 are checked strictly; a wrong 18th character (even one outside the alphabet,
+// like the standard's own `…Y4Z` example) is reported as a check-character error.
+const STRUCTURE = /^[1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RT-UW-Y]{9}[0-9A-Z]$/;
+
+/** Uppercases and strips spaces and hyphens, as people paste codes with them. */
+export function normalizeUscc(value: string): string {
+  return value.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** The check character for the first 17 characters; throws on characters outside the alphabet. */
+export function usccCheckChar(first17: string): string {
+  const s = normalizeUscc(first17);
+  if (s.length !== 17) throw new RangeError(`USCC body must have 17 characters, got ${s.length}`);
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const v = USCC_ALPHABET.indexOf(s[i]!);
+    if (v < 0) throw new RangeError(`Character '${s[i]}' is not in the USCC alphabet`);
+    sum += v * USCC_WEIGHTS[i]!;
+  }
+  return USCC_ALPHABET[(31 - (sum % 31)) % 31]!;
+}
+
+export type UsccProblem = 'length' | 'structure' | 'checksum';
+
+/** Why a code is not a valid USCC, or null when it is valid. */
+export function usccProblem(value: string): UsccProblem | null {
+  const s = normalizeUscc(value);
+  if (s.length !== 18) return 'length';
+  if (!STRUCTURE.test(s)) return 'structure';
+  return usccCheckChar(s.slice(0, 17)) === s[17] ? null : 'checksum';
+}
+
+export function isValidUscc(value: string): boolean {
+  return typeof value === 'string' && usccProblem(value) === null;
+}
+
+const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
+
+function orgCharValue(c: string): number {
+  if (c >= '0' && c <= '9') return c.charCodeAt(0) - 48;
+  if (c >= 'A' && c <= 'Z') return c.charCodeAt(0) - 55;
+  return -1;
+}
+
+/** GB 11714 check character for an 8-character organisation-code body. */
+export function orgCodeCheckChar(first8: string): string {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const v = orgCharValue(first8[i] ?? '');
+    if (v < 0) throw new RangeError(`Character '${first8[i]}' is not valid in an organisation code`);
+    sum += v * ORG_WEIGHTS[i]!;
+  }
+  const c = 11 - (sum % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
+
+/**
+ * Whether positions 9–17 of a USCC pass the GB 11714 organisation-code check. DOMAIN §4.1 asks
+ * for this as a warning only: some legitimately issued codes may not satisfy it.
+ */
+export function usccOrgCodeValid(value: string): boolean {
+  const s = normalizeUscc(value);
+  if (s.length !== 18) return false;
+  const org = s.slice(8, 17);
+  try {
+    return orgCodeCheckChar(org.slice(0, 8)) === org[8];
+  } catch {
+    return false;
+  }
+}
