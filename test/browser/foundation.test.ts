@@ -58,6 +58,8 @@ describe('web foundation: log in, form list, customer records (real API, real Ch
     await page.goto(`${server.baseUrl}/forms`);
     await page.waitForURL(/\/login/);
     await expect(page.title()).resolves.toContain('登录');
+    await settled(page);
+    await screenshot(page, 'login');
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('zh-CN');
 
     const wrong = await fetch(`${server.baseUrl}/api/auth/login`, {
@@ -140,6 +142,27 @@ describe('web foundation: log in, form list, customer records (real API, real Ch
     await page.reload();
     await rows(page).first().waitFor();
     await expect(page.getByTestId('records-next').innerText()).resolves.toContain('Next');
+  });
+
+  it('fits a tablet: the sidebar collapses to icons and the table keeps its pager in view', async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.getByTestId('locale-switcher').click();
+    await page.getByTestId('locale-zh-CN').click();
+    await page.getByTestId('records-next').filter({ hasText: '下一页' }).waitFor();
+    await page.mouse.click(500, 20);
+    await page.locator('.el-dropdown-menu').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+    await page.waitForFunction(() => (document.querySelector('.aside') as HTMLElement | null)?.offsetWidth === 64);
+    await expect(page.getByTestId('records-next').isVisible()).resolves.toBe(true);
+    await settled(page);
+    await screenshot(page, 'records-tablet');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('signs out from the user menu', async () => {
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await expect(page.evaluate(() => localStorage.getItem('credo.token'))).resolves.toBeNull();
   });
 
   it('drops a forged token and goes back to the login page', async () => {
