@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login } from '../support/http.js';
+import { uniqueName, uniqueUscc } from '../support/factories.js';
 import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -9,10 +10,10 @@ let adminId: string;
 /** A customer the customer template accepts (DOMAIN §6.1). */
 function validCustomer(overrides: Record<string, unknown> = {}) {
   return {
-    name: '北京测试科技有限公司',
+    name: uniqueName(),
     customer_type: '企业',
     country: 'CN',
-    uscc: '91110000600037341L',
+    uscc: uniqueUscc(),
     contact_name: '张三',
     mobile: '13800138000',
     sales_owner: adminId,
@@ -91,7 +92,8 @@ describe('customer form (seeded template)', () => {
     ['limit=201', '/limit'],
     ['limit=abc', '/limit'],
     ['total=maybe', '/total'],
-    ['sort=name', '/sort'],
+    ['sort=nope', '/sort'],
+    ['fields=Name', '/fields'],
   ])('failing list query %s is 400 naming the parameter', async (query, path) => {
     const res = await admin.get(`/api/forms/customer/records?${query}`);
     expect(res.status).toBe(400);
@@ -107,7 +109,7 @@ describe('customer form (seeded template)', () => {
 
 describe('creating customers', () => {
   it('successful create: 201, server-assigned customer_code, ETag, readable by id', async () => {
-    const res = await admin.post('/api/forms/customer/records', { data: validCustomer({ name: '上海新建客户有限公司' }) });
+    const res = await admin.post('/api/forms/customer/records', { data: validCustomer({ name: '上海新建客户有限公司', uscc: '91110000600037341L' }) });
     expect(res.status).toBe(201);
     expect(res.headers.get('etag')).toBe('"1"');
     expect(res.headers.get('location')).toBe(`/api/forms/customer/records/${res.body.id}`);
@@ -143,7 +145,7 @@ describe('creating customers', () => {
     const res = await admin.post('/api/forms/customer/records', { data: company });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('/uscc');
-    const { uscc: _b, ...person } = validCustomer({ customer_type: '个人', name: '李四' });
+    const { uscc: _b, ...person } = validCustomer({ customer_type: '个人', name: '李四个人' });
     const ok = await admin.post('/api/forms/customer/records', { data: person });
     expect(ok.status).toBe(201);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login } from '../support/http.js';
+import { uniqueName } from '../support/factories.js';
 import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -16,7 +17,7 @@ const rules = {
 };
 
 function customer(owner: string, extra: Record<string, unknown> = {}) {
-  return { name: '权限测试有限公司', customer_type: '个人', country: 'CN', contact_name: '张三', sales_owner: owner, ...extra };
+  return { name: uniqueName('权限'), customer_type: '个人', country: 'CN', contact_name: '张三', sales_owner: owner, ...extra };
 }
 
 beforeAll(async () => {
@@ -96,7 +97,7 @@ describe('form permissions', () => {
     const one = await viewer.get(`/api/forms/customer/records/${created.body.id}`);
     expect(one.status).toBe(200);
     expect(one.body.data).not.toHaveProperty('credit_limit');
-    expect(one.body.data.name).toBe('权限测试有限公司');
+    expect(one.body.data.name).toBe(created.body.data.name);
     const list = await viewer.get('/api/forms/customer/records?limit=200');
     expect(list.body.items.some((r: { data: object }) => 'credit_limit' in r.data)).toBe(false);
     const history = await viewer.get(`/api/forms/customer/records/${created.body.id}/revisions`);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login } from '../support/http.js';
+import { uniqueUscc } from '../support/factories.js';
 import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -9,7 +10,7 @@ let adminId: string;
 
 async function createCustomer(name: string) {
   const res = await admin.post('/api/forms/customer/records', {
-    data: { name, customer_type: '企业', country: 'CN', uscc: '91110000600037341L', contact_name: '张三', sales_owner: adminId, credit_limit: '100000.00' },
+    data: { name, customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId, credit_limit: '100000.00' },
   });
   expect(res.status).toBe(201);
   return res.body as { id: string; rev: number; data: Record<string, unknown> };

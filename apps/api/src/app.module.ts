@@ -15,6 +15,7 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { PasswordHasher } from './modules/auth/password-hasher.js';
 import { FormsController } from './modules/forms/forms.controller.js';
 import { FormsRepository } from './modules/forms/forms.repository.js';
+import { FieldIndexService } from './modules/forms/field-index.service.js';
 import { FormsService } from './modules/forms/forms.service.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { RecordsController } from './modules/records/records.controller.js';
@@ -56,6 +57,7 @@ export class AppModule {
         AuthService,
         FormsRepository,
         FormsService,
+        FieldIndexService,
         RecordsRepository,
         RecordsService,
         TenantsRepository,

@@ -23,6 +23,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
     ...config,
     resolvedAppDatabaseUrl: db.appUrl,
     resolvedJwtSecret: config.jwtSecret ?? secrets.jwtSecret,
+    resolvedOwnerDatabaseUrl: db.ownerUrl,
   };
   let app: NestExpressApplication | undefined;
   try {

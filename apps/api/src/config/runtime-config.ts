@@ -4,6 +4,8 @@ import type { AppConfig } from './app-config.js';
 export interface RuntimeConfig extends AppConfig {
   resolvedAppDatabaseUrl: string;
   resolvedJwtSecret: string;
+  /** Owner connection: migrations and index builds (CREATE INDEX needs the table owner). */
+  resolvedOwnerDatabaseUrl: string;
 }
 
 export const RUNTIME_CONFIG = Symbol('RUNTIME_CONFIG');

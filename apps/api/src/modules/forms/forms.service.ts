@@ -107,11 +107,12 @@ export class FormsService {
   }
 
   /** Installs a form definition (e.g. a seed template) as version 1; the engine validates it first. */
-  async installOrThrow(sql: Sql, tenantId: string, definition: FormDefinition, userId: string | null): Promise<void> {
+  async installOrThrow(sql: Sql, tenantId: string, definition: FormDefinition, userId: string | null): Promise<string> {
     const compiled = compileFormOrThrow(definition);
+    const formId = uuidv7();
     await this.forms.insertPublished(sql, {
       tenantId,
-      formId: uuidv7(),
+      formId,
       versionId: uuidv7(),
       key: definition.key,
       title: definition.title,
@@ -120,5 +121,6 @@ export class FormsService {
       ui: compiled.ui,
       userId,
     });
+    return formId;
   }
 }

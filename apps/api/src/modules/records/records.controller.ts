@@ -2,7 +2,7 @@ import { Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, 
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ValidBody, openApiRef, validateQueryOrThrow } from '../../common/body-validation.js';
-import type { Locale } from '../../common/i18n.js';
+import { translate, type Locale } from '../../common/i18n.js';
 import { CurrentAuth, RequestLocale, type AuthContext } from '../../common/request-context.js';
 import { AppException } from '../../common/app.exception.js';
 import { RecordsService, parseIfMatch, type RecordDto } from './records.service.js';
@@ -15,6 +15,9 @@ interface RecordListQuery {
   limit?: string;
   cursor?: string;
   total?: 'true' | 'false';
+  filter?: string;
+  sort?: string;
+  fields?: string;
 }
 
 function etag(record: RecordDto): string {
@@ -32,11 +35,34 @@ export class RecordsController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'total', required: false, schema: { type: 'boolean' } })
+  @ApiQuery({ name: 'filter', required: false, schema: { type: 'string' }, description: 'JSON {"field": {"op": value}}', example: '{"credit_limit":{"gte":"100000"}}' })
+  @ApiQuery({ name: 'sort', required: false, schema: { type: 'string' }, example: '-credit_limit' })
+  @ApiQuery({ name: 'fields', required: false, schema: { type: 'string' }, example: 'name,credit_limit' })
   @ApiResponse({ status: 200, schema: openApiRef('record-page') })
   @ApiResponse({ status: 400, schema: openApiRef('problem') })
   list(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Query() query: unknown, @RequestLocale() locale: Locale) {
     const q = validateQueryOrThrow<RecordListQuery>('record-list-query', query, locale);
-    return this.records.list(auth, key, { limit: Number(q.limit ?? 50), cursor: q.cursor ?? null, total: q.total === 'true' });
+    let filter: unknown;
+    if (q.filter !== undefined) {
+      try {
+        filter = JSON.parse(q.filter);
+      } catch {
+        throw new AppException(400, 'query.invalid', {}, [{ path: '/filter', keyword: 'format', message: translate('query.not_json', locale) }]);
+      }
+    }
+    return this.records.list(
+      auth,
+      key,
+      {
+        limit: Number(q.limit ?? 50),
+        cursor: q.cursor ?? null,
+        total: q.total === 'true',
+        filter,
+        sort: q.sort,
+        fields: q.fields?.split(','),
+      },
+      locale,
+    );
   }
 
   @Post()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Sql } from '../../database/tenant-database.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
 import type { RecordChanges } from './record-diff.js';
+import { fieldExpression, sqlCast, type ParsedQuery } from './record-query.js';
 
 export interface RecordRow {
   id: string;
@@ -34,6 +35,15 @@ export interface NewRecord {
 }
 
 export type RevisionAction = RevisionRow['action'];
+
+/** Where a keyset page ends: the sort segment (values, then nulls, or the reverse), the sort value and id. */
+export interface PageCursor {
+  segment: 0 | 1;
+  value: string | null;
+  id: string;
+}
+
+export type PagedRow = RecordRow & { sort_value: string | null; segment: 0 | 1 };
 
 /** Only records whose user-link `field` holds `userId` (the "own records only" rule). */
 export interface OwnerFilter {
@@ -146,22 +156,65 @@ export class RecordsRepository {
     );
   }
 
-  /** Keyset page, newest first: `WHERE id < cursor ORDER BY id DESC` rides records_form_keyset. */
-  page(sql: Sql, formId: string, limit: number, after: string | null, owner: OwnerFilter | null = null): Promise<RecordRow[]> {
-    return sql.rows<RecordRow>(
-      `SELECT ${COLUMNS} FROM records r
-       WHERE r.form_id = $1 AND r.deleted_at IS NULL AND ($2::uuid IS NULL OR r.id < $2::uuid)
-         AND ($4::text IS NULL OR r.data->>$4::text = $5::text)
-       ORDER BY r.id DESC LIMIT $3`,
-      [formId, after, limit, owner?.field ?? null, owner?.userId ?? null],
-    );
+  /**
+   * A filtered, sorted keyset page. The sort runs on (field expression, id) — the key of the
+   * field's expression index — with NULLs after the values ascending and before them
+   * descending, so each segment is one index range and deep pages cost what page 1 costs.
+   */
+  async pageFiltered(sql: Sql, formId: string, query: ParsedQuery, limit: number, cursor: PageCursor | null, owner: OwnerFilter | null): Promise<PagedRow[]> {
+    const base = ['r.form_id = $1', 'r.deleted_at IS NULL', '($2::text IS NULL OR r.data->>$2::text = $3::text)', ...query.where];
+    const baseParams: unknown[] = [formId, owner?.field ?? null, owner?.userId ?? null, ...query.params];
+    const run = async (conditions: string[], extra: unknown[], order: string, sortValue: string, segment: 0 | 1, take: number) => {
+      const params = [...baseParams, ...extra, take];
+      const rows = await sql.rows<PagedRow>(
+        `SELECT ${COLUMNS}, ${sortValue} AS sort_value, ${segment} AS segment FROM records r
+         WHERE ${[...base, ...conditions].join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+        params,
+      );
+      return rows;
+    };
+    const next = baseParams.length + 1;
+    const field = query.sort.field;
+    if (!field) {
+      return cursor ? run([`r.id < $${next}::uuid`], [cursor.id], 'r.id DESC', 'NULL::text', 0, limit) : run([], [], 'r.id DESC', 'NULL::text', 0, limit);
+    }
+    const expr = fieldExpression(field);
+    const asc = query.sort.direction === 'asc';
+    const dir = asc ? 'ASC' : 'DESC';
+    const cmp = asc ? '>' : '<';
+    const segments: Array<'values' | 'nulls'> = asc ? ['values', 'nulls'] : ['nulls', 'values'];
+    const rows: PagedRow[] = [];
+    for (let index = cursor?.segment ?? 0; index < 2 && rows.length < limit; index++) {
+      const segment = index as 0 | 1;
+      const resume = cursor && cursor.segment === segment ? cursor : null;
+      const take = limit - rows.length;
+      if (segments[segment] === 'values') {
+        const conditions = [`${expr} IS NOT NULL`];
+        const extra: unknown[] = [];
+        if (resume) {
+          conditions.push(`(${expr}, r.id) ${cmp} ($${next}::${sqlCast(field)}, $${next + 1}::uuid)`);
+          extra.push(resume.value, resume.id);
+        }
+        rows.push(...(await run(conditions, extra, `${expr} ${dir}, r.id ${dir}`, `${expr}::text`, segment, take)));
+      } else {
+        const conditions = [`${expr} IS NULL`];
+        const extra: unknown[] = [];
+        if (resume) {
+          conditions.push(`r.id ${cmp} $${next}::uuid`);
+          extra.push(resume.id);
+        }
+        rows.push(...(await run(conditions, extra, `r.id ${dir}`, 'NULL::text', segment, take)));
+      }
+    }
+    return rows;
   }
 
-  async count(sql: Sql, formId: string, owner: OwnerFilter | null = null): Promise<number> {
+  async count(sql: Sql, formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): Promise<number> {
+    const where = query?.where.length ? `AND ${query.where.join(' AND ')}` : '';
     const row = await sql.one<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM records r WHERE r.form_id = $1 AND r.deleted_at IS NULL
-         AND ($2::text IS NULL OR r.data->>$2::text = $3::text) LIMIT ${COUNT_CAP + 1}) c`,
-      [formId, owner?.field ?? null, owner?.userId ?? null],
+         AND ($2::text IS NULL OR r.data->>$2::text = $3::text) ${where} LIMIT ${COUNT_CAP + 1}) c`,
+      [formId, owner?.field ?? null, owner?.userId ?? null, ...(query?.params ?? [])],
     );
     return row?.n ?? 0;
   }

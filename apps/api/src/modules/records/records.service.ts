@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { autoNumberPeriod, formatAutoNumber, type FieldError } from '@credo/form-engine';
+import { autoNumberPeriod, formatAutoNumber, localize, type FieldError } from '@credo/form-engine';
 import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
 import { Clock } from '../../common/clock.js';
-import type { Locale } from '../../common/i18n.js';
+import { translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
 import { AuditRepository } from '../audit/audit.repository.js';
+import { fieldIndexName } from '../forms/field-index.service.js';
 import { effectiveAccess, type EffectiveAccess, type FormAction } from '../forms/form-permissions.js';
 import { diffRecordData, type RecordChanges } from './record-diff.js';
-import { RecordsRepository, type RecordRow, type RevisionRow } from './records.repository.js';
+import { parseRecordQuery } from './record-query.js';
+import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -30,6 +32,12 @@ export interface ListQuery {
   limit: number;
   cursor: string | null;
   total: boolean;
+  /** { field: { op: value } } */
+  filter?: unknown;
+  /** "field" ascending, "-field" descending */
+  sort?: string;
+  /** Only these fields in `data`. */
+  fields?: string[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,7 +74,9 @@ export class RecordsService {
       if (access.ownRowsOnly && input[access.ownRowsOnly.field] !== auth.userId) {
         throw new AppException(403, 'records.owner_forbidden', { field: access.ownRowsOnly.field });
       }
-      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [data as Record<string, unknown>]);
+      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [data as Record<string, unknown>]).catch((error: unknown) =>
+        rethrowDuplicate(error, form, locale),
+      );
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.create', entity: `form:${key}`, entityId: rows[0]!.id, requestId: auth.requestId });
       return rows.map((r) => view(access, r));
     });
@@ -92,7 +102,9 @@ export class RecordsService {
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
       const changes = diffRecordData(existing.data, data);
       if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return view(access, existing);
-      const written = await this.records.writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId });
+      const written = await this.records
+        .writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId })
+        .catch((error: unknown) => rethrowDuplicate(error, form, locale));
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
       return view(access, written);
@@ -219,22 +231,34 @@ export class RecordsService {
     });
   }
 
-  async list(auth: AuthContext, key: string, query: ListQuery) {
-    const after = query.cursor === null ? null : decodeCursorOrThrow(query.cursor);
+  async list(auth: AuthContext, key: string, query: ListQuery, locale: Locale = 'zh-CN') {
+    const cursor = query.cursor === null ? null : decodeCursorOrThrow(query.cursor);
     return this.db.run(auth.tenantId, async (sql) => {
       const form = await this.forms.publishedOrThrow(sql, key);
       const access = accessOrThrow(form, auth, 'read');
       const owner = ownerFilter(access, auth);
-      const rows = await this.records.page(sql, form.id, query.limit + 1, after, owner);
+      // Hidden fields can be neither filtered nor sorted on: that would leak their values.
+      const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
+      const parsed = parseRecordQuery(visible, query.filter, query.sort, 4);
+      const unknownFields = (query.fields ?? []).filter((f) => !visible.some((v) => v.key === f));
+      const problems = [
+        ...parsed.problems,
+        ...unknownFields.map((field) => ({ path: '/fields', keyword: 'unknownField', params: { field } })),
+      ];
+      if (!parsed.query || problems.length) {
+        throw new AppException(400, 'query.invalid', {}, problems.map((p) => ({ ...p, message: queryMessage(p.keyword, p.params ?? {}, locale) })));
+      }
+      const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner);
       const hasMore = rows.length > query.limit;
-      const items = rows.slice(0, query.limit).map((row) => view(access, row));
-      const last = items[items.length - 1];
+      const pageRows = rows.slice(0, query.limit);
+      const items = pageRows.map((row) => project(view(access, row), query.fields));
+      const last = pageRows[pageRows.length - 1];
       const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
         items,
-        next: hasMore && last ? encodeCursor(last.id) : null,
+        next: hasMore && last ? encodeCursor({ segment: last.segment, value: last.sort_value, id: last.id }) : null,
       };
       if (query.total) {
-        const total = await this.records.count(sql, form.id, owner);
+        const total = await this.records.count(sql, form.id, owner, parsed.query);
         page.total = Math.min(total, COUNT_CAP);
         page.totalCapped = total > COUNT_CAP;
       }
@@ -294,6 +318,17 @@ function withoutKeys(data: Record<string, unknown>, keys: Set<string>): Record<s
 
 function onlyKeys(data: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([key]) => keys.has(key)));
+}
+
+/** A unique field index said no: 409 naming the field, instead of a bare database error. */
+function rethrowDuplicate(error: unknown, form: PublishedForm, locale: Locale): never {
+  const constraint = (error as { constraint?: unknown; driverError?: { constraint?: unknown } }).constraint ?? (error as { driverError?: { constraint?: unknown } }).driverError?.constraint;
+  const field = form.compiled.definition.fields.find((f) => f.unique && fieldIndexName(form.id, f.key, true) === constraint);
+  if (!field) throw error;
+  const label = localize(field.label, locale);
+  throw new AppException(409, 'records.duplicate', { label }, [
+    { path: `/${field.key}`, keyword: 'unique', message: translate('records.duplicate', locale, { label }) },
+  ]);
 }
 
 function accessOrThrow(form: PublishedForm, auth: AuthContext, action: FormAction): EffectiveAccess {
@@ -361,14 +396,44 @@ function toDto(row: RecordRow): RecordDto {
   };
 }
 
-export function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.segment, cursor.value, cursor.id]), 'utf8').toString('base64url');
 }
 
-function decodeCursorOrThrow(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!UUID.test(id)) {
+function decodeCursorOrThrow(text: string): PageCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    (parsed[0] !== 0 && parsed[0] !== 1) ||
+    !(parsed[1] === null || (typeof parsed[1] === 'string' && parsed[1].length <= 1000)) ||
+    typeof parsed[2] !== 'string' ||
+    !UUID.test(parsed[2])
+  ) {
     throw new AppException(400, 'records.bad_cursor');
   }
-  return id;
+  return { segment: parsed[0], value: parsed[1], id: parsed[2] };
+}
+
+function project(dto: RecordDto, fields: string[] | undefined): RecordDto {
+  if (!fields?.length) return dto;
+  return { ...dto, data: Object.fromEntries(fields.filter((f) => f in dto.data).map((f) => [f, dto.data[f]])) };
+}
+
+function queryMessage(keyword: string, params: Record<string, unknown>, locale: Locale): string {
+  switch (keyword) {
+    case 'unknownField':
+      return translate('query.unknown_field', locale, params);
+    case 'operator':
+      return translate('query.operator', locale, params);
+    case 'notSortable':
+      return translate('query.not_sortable', locale, params);
+    default:
+      return translate('query.type', locale, params);
+  }
 }

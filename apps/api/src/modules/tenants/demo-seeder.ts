@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FormDefinition } from '@credo/form-engine';
 import { generateDemoCustomers, loadTemplate } from '@credo/seeds';
 import { Clock } from '../../common/clock.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { FieldIndexService } from '../forms/field-index.service.js';
 import { FormsService } from '../forms/forms.service.js';
 import { RecordsService } from '../records/records.service.js';
 import { TenantsService } from './tenants.service.js';
@@ -15,6 +17,7 @@ export class DemoSeeder {
   constructor(
     private readonly tenants: TenantsService,
     private readonly forms: FormsService,
+    private readonly fieldIndexes: FieldIndexService,
     private readonly records: RecordsService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
@@ -24,6 +27,7 @@ export class DemoSeeder {
   async seedIfMissing(): Promise<boolean> {
     if (await this.tenants.findIdBySlug(DEMO_SLUG)) return false;
     const password = this.config.demoPassword;
+    const installed: Array<{ formId: string; definition: FormDefinition }> = [];
     await this.tenants.createTenant(
       {
         slug: DEMO_SLUG,
@@ -36,7 +40,10 @@ export class DemoSeeder {
         ],
       },
       async (sql, tenantId, [adminId, staffId]) => {
-        for (const key of DEMO_TEMPLATES) await this.forms.installOrThrow(sql, tenantId, loadTemplate(key), adminId!);
+        for (const key of DEMO_TEMPLATES) {
+          const definition = loadTemplate(key);
+          installed.push({ formId: await this.forms.installOrThrow(sql, tenantId, definition, adminId!), definition });
+        }
         const customers = generateDemoCustomers({
           seed: 20261125,
           count: this.config.demoCustomers,
@@ -46,6 +53,8 @@ export class DemoSeeder {
         await this.records.createManyOrThrow(sql, tenantId, adminId!, 'customer', customers);
       },
     );
+    // Indexes are built after the tenant's transaction commits (CREATE INDEX CONCURRENTLY).
+    for (const form of installed) await this.fieldIndexes.ensure(form.formId, form.definition);
     return true;
   }
 }

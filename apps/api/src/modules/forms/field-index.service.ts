@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { FieldDefinition, FormDefinition } from '@credo/form-engine';
+import pg from 'pg';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { fieldExpression } from '../records/record-query.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface FieldIndexPlan {
+  name: string;
+  field: string;
+  unique: boolean;
+  sql: string;
+}
+
+/** Index names are derived, so a unique violation can be traced back to its field. */
+export function fieldIndexName(formId: string, field: string, unique: boolean): string {
+  const hash = createHash('md5').update(field).digest('hex').slice(0, 8);
+  return `${unique ? 'ux' : 'rx'}_${formId.replace(/-/g, '')}_${hash}`;
+}
+
+/**
+ * Expression indexes for fields marked `indexed` (btree on (value, id): filter, sort and keyset
+ * pages) and `unique` (one live record per value), one partial index per form.
+ */
+export function planFieldIndexes(formId: string, definition: FormDefinition): FieldIndexPlan[] {
+  if (!UUID.test(formId)) throw new Error('form id must be a uuid');
+  const scope = `form_id = '${formId}' AND deleted_at IS NULL`;
+  const plans: FieldIndexPlan[] = [];
+  for (const field of definition.fields as FieldDefinition[]) {
+    if (field.archived) continue;
+    const expr = fieldExpression(field, 'records').replace(/records\./g, '');
+    if (field.indexed) {
+      const name = fieldIndexName(formId, field.key, false);
+      plans.push({ name, field: field.key, unique: false, sql: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON records (${expr}, id) WHERE ${scope}` });
+    }
+    if (field.unique) {
+      const name = fieldIndexName(formId, field.key, true);
+      plans.push({ name, field: field.key, unique: true, sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON records (${expr}) WHERE ${scope} AND ${expr} IS NOT NULL` });
+    }
+  }
+  return plans;
+}
+
+/**
+ * Builds field indexes with CREATE INDEX CONCURRENTLY (writes continue meanwhile). That needs
+ * the table owner and no open transaction, so it runs on a separate owner connection.
+ */
+@Injectable()
+export class FieldIndexService implements OnModuleDestroy {
+  private pool?: pg.Pool;
+
+  constructor(@Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig) {}
+
+  async ensure(formId: string, definition: FormDefinition): Promise<FieldIndexPlan[]> {
+    const plans = planFieldIndexes(formId, definition);
+    if (!plans.length) return plans;
+    this.pool ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
+    for (const plan of plans) {
+      // An interrupted concurrent build leaves an INVALID index behind: drop it and build again.
+      const invalid = await this.pool.query(
+        `SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 AND NOT i.indisvalid`,
+        [plan.name],
+      );
+      if (invalid.rowCount) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`);
+      await this.pool.query(plan.sql);
+    }
+    await this.pool.query('ANALYZE records');
+    return plans;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool?.end();
+  }
+}

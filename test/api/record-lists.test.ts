@@ -1,0 +1,189 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, login } from '../support/http.js';
+import { uniqueName, uniqueUscc } from '../support/factories.js';
+import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let admin: ReturnType<typeof api>;
+let adminId: string;
+interface Made {
+  id: string;
+  name: string;
+  credit_limit?: string;
+  established_on?: string;
+  customer_type: string;
+}
+const made: Made[] = [];
+
+const LIMITS = ['100000.00', '2500.50', undefined, '99999.99', '100000.00', '0.00', undefined, '1234567.89', '2500.5', '15'];
+
+beforeAll(async () => {
+  server = await startTestServer({ demoCustomers: 0 });
+  admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+  adminId = (await admin.get('/api/auth/me')).body.id;
+  for (let i = 0; i < 30; i++) {
+    const limit = LIMITS[i % LIMITS.length];
+    const data: Record<string, unknown> = {
+      name: uniqueName(i % 3 === 0 ? '华东' : '华北'),
+      customer_type: i % 4 === 0 ? '个人' : '企业',
+      country: 'CN',
+      contact_name: '张三',
+      sales_owner: adminId,
+      ...(i % 4 === 0 ? {} : { uscc: uniqueUscc() }),
+      ...(limit === undefined ? {} : { credit_limit: limit }),
+      ...(i % 5 === 0 ? {} : { established_on: `20${String(10 + (i % 9)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 9}` }),
+    };
+    const res = await admin.post('/api/forms/customer/records', { data });
+    expect(res.status, res.text).toBe(201);
+    made.push({ id: res.body.id, ...(data as object) } as Made);
+  }
+});
+afterAll(() => server?.close());
+
+const list = (query: Record<string, string>) => admin.get(`/api/forms/customer/records?${new URLSearchParams(query)}`);
+
+async function all(query: Record<string, string>, limit = 7): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 50; guard++) {
+    const res = await list({ ...query, limit: String(limit), ...(cursor ? { cursor } : {}) });
+    expect(res.status, res.text).toBe(200);
+    ids.push(...res.body.items.map((r: { id: string }) => r.id));
+    if (!res.body.next) return ids;
+    cursor = res.body.next;
+  }
+  throw new Error('too many pages');
+}
+
+/** Exact decimal comparison of money strings, for the expected order. */
+function cmpMoney(a: string, b: string): number {
+  const scale = (s: string) => BigInt(s.includes('.') ? s.replace('.', '').padEnd(s.indexOf('.') + 1 + 2, '0').slice(0, s.indexOf('.') + 2) : s + '00');
+  const [x, y] = [scale(a), scale(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+describe('filtered lists', () => {
+  it('gte on money compares exact decimals', async () => {
+    const ids = await all({ filter: JSON.stringify({ credit_limit: { gte: '99999.99' } }) });
+    const expected = made.filter((m) => m.credit_limit && cmpMoney(m.credit_limit, '99999.99') >= 0).map((m) => m.id);
+    expect(new Set(ids)).toEqual(new Set(expected));
+    expect(ids.length).toBe(12);
+  });
+
+  it('in, contains, empty and between combine (AND), and total counts the filtered rows', async () => {
+    const filter = { customer_type: { in: ['企业'] }, name: { contains: '华东' }, credit_limit: { empty: false } };
+    const res = await list({ filter: JSON.stringify(filter), total: 'true', limit: '200' });
+    const expected = made.filter((m) => m.customer_type === '企业' && m.name.includes('华东') && m.credit_limit !== undefined);
+    expect(res.body.total).toBe(expected.length);
+    expect(new Set(res.body.items.map((r: { id: string }) => r.id))).toEqual(new Set(expected.map((m) => m.id)));
+    const dates = await all({ filter: JSON.stringify({ established_on: { between: ['2012-01-01', '2014-12-31'] } }) });
+    expect(new Set(dates)).toEqual(
+      new Set(made.filter((m) => m.established_on && m.established_on >= '2012-01-01' && m.established_on <= '2014-12-31').map((m) => m.id)),
+    );
+  });
+
+  it('a LIKE wildcard in contains is taken literally', async () => {
+    const res = await list({ filter: JSON.stringify({ name: { contains: '%' } }) });
+    expect(res.body.items).toHaveLength(0);
+  });
+
+  it('fields= returns only the asked fields', async () => {
+    const res = await list({ fields: 'name,credit_limit', limit: '3' });
+    for (const item of res.body.items) expect(Object.keys(item.data).every((k) => k === 'name' || k === 'credit_limit')).toBe(true);
+  });
+});
+
+describe('sorted keyset pages', () => {
+  it('ascending money: values in exact order, ties by id, then empties; pages never repeat or skip', async () => {
+    const ids = await all({ sort: 'credit_limit' });
+    const withValue = made.filter((m) => m.credit_limit !== undefined).sort((a, b) => cmpMoney(a.credit_limit!, b.credit_limit!) || (a.id < b.id ? -1 : 1));
+    const empty = made.filter((m) => m.credit_limit === undefined).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(ids).toEqual([...withValue, ...empty].map((m) => m.id));
+  });
+
+  it('descending money: empties first, then values from the largest', async () => {
+    const ids = await all({ sort: '-credit_limit' }, 4);
+    const empty = made.filter((m) => m.credit_limit === undefined).sort((a, b) => (a.id < b.id ? 1 : -1));
+    const withValue = made.filter((m) => m.credit_limit !== undefined).sort((a, b) => cmpMoney(b.credit_limit!, a.credit_limit!) || (a.id < b.id ? 1 : -1));
+    expect(ids).toEqual([...empty, ...withValue].map((m) => m.id));
+  });
+
+  it('sorts dates and text, with a filter at the same time', async () => {
+    const ids = await all({ sort: 'established_on', filter: JSON.stringify({ customer_type: { eq: '企业' } }) }, 5);
+    const rows = made.filter((m) => m.customer_type === '企业');
+    const expected = [
+      ...rows.filter((m) => m.established_on).sort((a, b) => a.established_on!.localeCompare(b.established_on!) || (a.id < b.id ? -1 : 1)),
+      ...rows.filter((m) => !m.established_on).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    ];
+    expect(ids).toEqual(expected.map((m) => m.id));
+    const byName = await all({ sort: '-name' }, 9);
+    expect(byName).toEqual([...made].sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)).map((m) => m.id));
+  });
+
+  it('the customer form gets expression indexes for its indexed fields, and the planner uses them', async () => {
+    const indexes = await ownerQuery<{ indexname: string; indexdef: string }>(server.databaseUrl, `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'records' AND indexname ~ '^(rx|ux)_'`);
+    expect(indexes.length).toBe(9);
+    expect(indexes.filter((i) => i.indexname.startsWith('ux_'))).toHaveLength(3);
+    const [{ id: formId }] = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM forms WHERE key = 'customer'`);
+    // 30 rows would be scanned sequentially anyway: forbid that to see that the expression matches the index.
+    const client = new pg.Client({ connectionString: server.databaseUrl });
+    await client.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      const plan = await client.query(
+        `EXPLAIN SELECT id FROM records r WHERE r.form_id = $1 AND r.deleted_at IS NULL
+           AND ((r.data->>'credit_status')) = '正常' ORDER BY (r.data->>'credit_status'), r.id LIMIT 10`,
+        [formId],
+      );
+      expect(plan.rows.map((p) => p['QUERY PLAN']).join('\n')).toMatch(/Index (Only )?Scan using rx_/);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('failing list queries', () => {
+  it.each([
+    ['an unknown field', { filter: JSON.stringify({ nope: { eq: 1 } }) }, '/filter/nope'],
+    ['an operator the type does not offer', { filter: JSON.stringify({ customer_type: { gt: '企业' } }) }, '/filter/customer_type/gt'],
+    ['a wrong value type', { filter: JSON.stringify({ credit_limit: { gte: 'lots' } }) }, '/filter/credit_limit/gte'],
+    ['an impossible date', { filter: JSON.stringify({ established_on: { lt: '2023-02-30' } }) }, '/filter/established_on/lt'],
+    ['filter that is not JSON', { filter: '{credit_limit' }, '/filter'],
+    ['filter that is an array', { filter: '[1]' }, '/filter'],
+    ['sort on an unknown field', { sort: 'nope' }, '/sort'],
+    ['sort on an unsortable field', { sort: 'sales_owner' }, '/sort'],
+    ['fields naming an unknown field', { fields: 'name,nope' }, '/fields'],
+  ])('%s is 400 naming the path', async (_label, query, path) => {
+    const res = await list(query as Record<string, string>);
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    for (const error of res.body.errors) expect(error.message).toMatch(/[\u4e00-\u9fa5]/);
+  });
+
+  it('a cursor from another sort order is refused or harmless, never a 500', async () => {
+    const page = await list({ sort: 'credit_limit', limit: '3' });
+    const res = await list({ sort: 'established_on', cursor: page.body.next, limit: '3' });
+    expect([200, 400]).toContain(res.status);
+  });
+});
+
+describe('unique fields', () => {
+  it('a second customer with the same USCC or name is 409 naming the field; nothing written', async () => {
+    const taken = made.find((m) => m.customer_type === '企业')!;
+    const [{ uscc }] = await ownerQuery<{ uscc: string }>(server.databaseUrl, `SELECT data->>'uscc' AS uscc FROM records WHERE id = $1`, [taken.id]);
+    const before = (await list({ total: 'true', limit: '1' })).body.total;
+    const dupUscc = await admin.post('/api/forms/customer/records', {
+      data: { name: uniqueName(), customer_type: '企业', country: 'CN', uscc, contact_name: '李四', sales_owner: adminId },
+    });
+    expect(dupUscc.status).toBe(409);
+    expect(dupUscc.body).toMatchObject({ code: 'records.duplicate', errors: [{ path: '/uscc', keyword: 'unique' }] });
+    const dupName = await admin.post('/api/forms/customer/records', {
+      data: { name: taken.name, customer_type: '个人', country: 'CN', contact_name: '李四', sales_owner: adminId },
+    }, { 'accept-language': 'en' });
+    expect(dupName.status).toBe(409);
+    expect(dupName.body.errors[0].path).toBe('/name');
+    expect(dupName.body.detail).toMatch(/already has/);
+    expect((await list({ total: 'true', limit: '1' })).body.total).toBe(before);
+  });
+});
