@@ -31,7 +31,9 @@ export function requestLogger(logger: Logger) {
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    // Nest's boot chatter (every module and route) is debug detail, not news.
+    const chatter = context === 'RouterExplorer' || context === 'RoutesResolver' || context === 'InstanceLoader';
+    this.logger[chatter ? 'debug' : 'info']({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message));
