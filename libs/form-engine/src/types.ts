@@ -114,6 +114,11 @@ export interface FieldDefinition {
   // date
   minDate?: string;
   maxDate?: string;
+  /**
+   * Cross-field comparisons: this field's value `op` another field's value (same object), e.g.
+   * current_assets lte total_assets. Checked when both are present.
+   */
+  compare?: Array<{ op: 'lt' | 'lte' | 'gt' | 'gte' | 'eq' | 'ne'; field: string }>;
   // select / multiselect
   options?: SelectOption[];
   minItems?: number;

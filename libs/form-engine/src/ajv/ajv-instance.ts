@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { DataValidateFunction, ErrorObject } from 'ajv/dist/types/index.js';
+import type { DataValidationCxt, ErrorObject, SchemaValidateFunction } from 'ajv/dist/types/index.js';
 import addFormatsModule from 'ajv-formats';
 import { isValidUscc } from '../validators/uscc.js';
 import {
@@ -12,8 +12,8 @@ import {
   isFapiaoCode,
   isFapiaoNumber,
 } from '../validators/cn-formats.js';
-import { isValidDate, isValidDateTime, parseDate, toDayNumber } from '../validators/date.js';
-import { compareDecimal, decimalProblem } from '../validators/decimal.js';
+import { daysBetween, isValidDate, isValidDateTime, parseDate, toDayNumber } from '../validators/date.js';
+import { compareDecimal, decimalProblem, isDecimalString } from '../validators/decimal.js';
 
 /*
  * The engine's ONE Ajv instance. Every custom format and keyword is registered here and nowhere
@@ -54,7 +54,7 @@ type PartialError = Partial<ErrorObject>;
  * Errors reuse the standard keywords (format / scale / minimum / …) so messages stay uniform.
  */
 function decimalKeyword(schema: DecimalKeywordSchema, data: unknown): boolean {
-  const self = decimalKeyword as unknown as DataValidateFunction;
+  const self = decimalKeyword as unknown as SchemaValidateFunction;
   if (typeof data !== 'string') return true; // `type` reports non-strings
   const problem = decimalProblem(data, schema.scale ?? 1000);
   if (problem === 'format' || problem === 'integerDigits') {
@@ -98,7 +98,7 @@ export interface DateRangeKeywordSchema {
 
 /** `dateRange`: bounds on a 'YYYY-MM-DD' string, compared as calendar days. */
 function dateRangeKeyword(schema: DateRangeKeywordSchema, data: unknown): boolean {
-  const self = dateRangeKeyword as unknown as DataValidateFunction;
+  const self = dateRangeKeyword as unknown as SchemaValidateFunction;
   if (typeof data !== 'string') return true;
   const d = parseDate(data);
   if (!d) return true; // `format: date` reports it
@@ -113,6 +113,60 @@ function dateRangeKeyword(schema: DateRangeKeywordSchema, data: unknown): boolea
   check('maximum', (x) => x <= 0, 'maxDate', '<=');
   check('exclusiveMinimum', (x) => x > 0, 'minDate', '>');
   check('exclusiveMaximum', (x) => x < 0, 'maxDate', '<');
+  if (errors.length) {
+    self.errors = errors;
+    return false;
+  }
+  return true;
+}
+
+export interface CompareFieldsRule {
+  left: string;
+  op: 'lt' | 'lte' | 'gt' | 'gte' | 'eq' | 'ne';
+  right: string;
+  /** numeric: JSON numbers and decimal strings alike (compared exactly); date: 'YYYY-MM-DD'. */
+  kind: 'numeric' | 'date';
+}
+
+function asDecimal(v: unknown): string | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return isDecimalString(String(v), 1000) ? String(v) : null;
+  return isDecimalString(v, 1000) ? v : null;
+}
+
+function orderOf(kind: CompareFieldsRule['kind'], a: unknown, b: unknown): number | null {
+  if (kind === 'numeric') {
+    const x = asDecimal(a);
+    const y = asDecimal(b);
+    return x === null || y === null ? null : compareDecimal(x, y);
+  }
+  if (typeof a !== 'string' || typeof b !== 'string') return null;
+  const d = daysBetween(b, a);
+  return d === null ? null : Math.sign(d);
+}
+
+/**
+ * `compareFields` on an object schema: cross-field comparisons such as current_assets ≤
+ * total_assets or received ≤ amount, checked when both values are present and well-formed
+ * (their own keywords report anything else). The error points at the left field.
+ */
+function compareFieldsKeyword(rules: CompareFieldsRule[], data: unknown, _parent?: unknown, cxt?: DataValidationCxt): boolean {
+  const self = compareFieldsKeyword as unknown as SchemaValidateFunction;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return true;
+  const obj = data as Record<string, unknown>;
+  const errors: PartialError[] = [];
+  for (const r of rules) {
+    if (!Object.prototype.hasOwnProperty.call(obj, r.left) || !Object.prototype.hasOwnProperty.call(obj, r.right)) continue;
+    const c = orderOf(r.kind, obj[r.left], obj[r.right]);
+    if (c === null) continue;
+    const ok = r.op === 'lt' ? c < 0 : r.op === 'lte' ? c <= 0 : r.op === 'gt' ? c > 0 : r.op === 'gte' ? c >= 0 : r.op === 'eq' ? c === 0 : c !== 0;
+    if (!ok) {
+      errors.push({
+        keyword: 'compare',
+        instancePath: `${cxt?.instancePath ?? ''}/${r.left}`,
+        params: { op: r.op, other: r.right, value: obj[r.right] },
+      });
+    }
+  }
   if (errors.length) {
     self.errors = errors;
     return false;
@@ -155,7 +209,7 @@ function createAjv(): Ajv2020 {
       },
       additionalProperties: false,
     },
-    validate: decimalKeyword as unknown as DataValidateFunction,
+    validate: decimalKeyword as unknown as SchemaValidateFunction,
   });
   ajv.addKeyword({
     keyword: 'dateRange',
@@ -167,7 +221,28 @@ function createAjv(): Ajv2020 {
       properties: { minimum: dateString, maximum: dateString, exclusiveMinimum: dateString, exclusiveMaximum: dateString },
       additionalProperties: false,
     },
-    validate: dateRangeKeyword as unknown as DataValidateFunction,
+    validate: dateRangeKeyword as unknown as SchemaValidateFunction,
+  });
+  ajv.addKeyword({
+    keyword: 'compareFields',
+    type: 'object',
+    schemaType: 'array',
+    errors: true,
+    metaSchema: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          left: { type: 'string' },
+          op: { enum: ['lt', 'lte', 'gt', 'gte', 'eq', 'ne'] },
+          right: { type: 'string' },
+          kind: { enum: ['numeric', 'date'] },
+        },
+        required: ['left', 'op', 'right', 'kind'],
+        additionalProperties: false,
+      },
+    },
+    validate: compareFieldsKeyword as unknown as SchemaValidateFunction,
   });
   return ajv;
 }

@@ -10,7 +10,7 @@ export const dateFieldType: FieldTypeDefinition = {
   filterOperators: NUMBER_FILTERS,
   sortable: true,
   computed: false,
-  props: ['minDate', 'maxDate'],
+  props: ['compare', 'minDate', 'maxDate'],
   schema: (field) => {
     const s: Record<string, unknown> = { type: 'string', maxLength: 10, format: 'date' };
     if (field.minDate || field.maxDate) {

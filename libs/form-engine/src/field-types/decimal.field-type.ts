@@ -18,7 +18,7 @@ export const decimalFieldType: FieldTypeDefinition = {
   filterOperators: NUMBER_FILTERS,
   sortable: true,
   computed: false,
-  props: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'scale'],
+  props: ['compare', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'scale'],
   schema: (field) => decimalSchema(field, field.scale ?? DEFAULT_DECIMAL_SCALE),
   constraints: (field) => ({ scale: field.scale ?? DEFAULT_DECIMAL_SCALE, ...decimalBounds(field) }),
   check: (field) => checkDecimalBounds(field, field.scale ?? DEFAULT_DECIMAL_SCALE),

@@ -10,7 +10,7 @@ export const integerFieldType: FieldTypeDefinition = {
   filterOperators: NUMBER_FILTERS,
   sortable: true,
   computed: false,
-  props: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'],
+  props: ['compare', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'],
   schema: (field) => ({
     type: 'integer',
     // Postgres integer range, so an expression index cast never overflows.

@@ -12,7 +12,7 @@ export const moneyFieldType: FieldTypeDefinition = {
   filterOperators: NUMBER_FILTERS,
   sortable: true,
   computed: false,
-  props: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'],
+  props: ['compare', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'],
   schema: (field) => decimalSchema(field, 2),
   constraints: (field) => ({ scale: 2, ...decimalBounds(field) }),
   check: (field) => checkDecimalBounds(field, 2),

@@ -11,7 +11,7 @@ export const numberFieldType: FieldTypeDefinition = {
   filterOperators: NUMBER_FILTERS,
   sortable: true,
   computed: false,
-  props: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'],
+  props: ['compare', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'],
   schema: (field) => ({
     type: 'number',
     minimum: -1e15,

@@ -12,7 +12,7 @@ export const percentFieldType: FieldTypeDefinition = {
   filterOperators: NUMBER_FILTERS,
   sortable: true,
   computed: false,
-  props: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'scale'],
+  props: ['compare', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'scale'],
   schema: (field) => decimalSchema(field, field.scale ?? 2),
   constraints: (field) => ({ scale: field.scale ?? 2, ...decimalBounds(field) }),
   check: (field) => checkDecimalBounds(field, field.scale ?? 2),

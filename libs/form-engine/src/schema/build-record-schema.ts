@@ -15,6 +15,17 @@ function propertySchema(f: FieldDefinition): Record<string, unknown> {
   return s;
 }
 
+export function compareKind(f: FieldDefinition): 'numeric' | 'date' {
+  return f.type === 'date' || (f.type === 'formula' && f.resultType === 'date') ? 'date' : 'numeric';
+}
+
+/** Field types a `compare` rule can point at, by comparison kind. */
+export function comparableKind(f: FieldDefinition): 'numeric' | 'date' | null {
+  if (['number', 'integer', 'decimal', 'money', 'percent'].includes(f.type)) return 'numeric';
+  if (f.type === 'formula') return f.resultType === 'decimal' || f.resultType === 'integer' ? 'numeric' : f.resultType === 'date' ? 'date' : null;
+  return f.type === 'date' ? 'date' : null;
+}
+
 /**
  * The JSON Schema of an object holding `fields` (the record, or one sub-table row): closed
  * (unknown properties refused), with required, required-if and visible-if as `if`/`then`/`else`.
@@ -25,7 +36,9 @@ export function objectSchema(fields: readonly FieldDefinition[]): Record<string,
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   const allOf: Record<string, unknown>[] = [];
+  const compareFields: Array<{ left: string; op: string; right: string; kind: 'numeric' | 'date' }> = [];
   for (const f of fields) {
+    for (const c of f.compare ?? []) compareFields.push({ left: f.key, op: c.op, right: c.field, kind: compareKind(f) });
     properties[f.key] = propertySchema(f);
     const computed = fieldTypeRegistry[f.type].computed;
     if (computed) continue;
@@ -51,6 +64,7 @@ export function objectSchema(fields: readonly FieldDefinition[]): Record<string,
     ...(required.length ? { required } : {}),
     additionalProperties: false,
     ...(allOf.length ? { allOf } : {}),
+    ...(compareFields.length ? { compareFields } : {}),
   };
 }
 

@@ -168,6 +168,17 @@ export const formDefinitionMetaSchema = {
         scale: { type: 'integer', minimum: 0, maximum: 10 },
         minDate: { type: 'string', format: 'date' },
         maxDate: { type: 'string', format: 'date' },
+        compare: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 10,
+          items: {
+            type: 'object',
+            properties: { op: { enum: ['lt', 'lte', 'gt', 'gte', 'eq', 'ne'] }, field: { $ref: '#/$defs/fieldKey' } },
+            required: ['op', 'field'],
+            additionalProperties: false,
+          },
+        },
         options: { type: 'array', minItems: 1, maxItems: 1000, items: { $ref: '#/$defs/option' } },
         minItems: { type: 'integer', minimum: 0, maximum: 10000 },
         maxItems: { type: 'integer', minimum: 1, maximum: 10000 },

@@ -9,6 +9,7 @@ import type { FieldDefinition, FieldError, FormDefinition, Locale, ValidationRes
 import { parsePointer } from '../validation/json-pointer.js';
 import { fieldError, normalizeAjvErrors } from '../validation/normalize-errors.js';
 import type { LabelResolver } from '../validation/normalize-errors.js';
+import { comparableKind } from './build-record-schema.js';
 import { formDefinitionMetaSchema } from './form-definition.meta-schema.js';
 
 export interface DefinitionProblem {
@@ -70,6 +71,13 @@ function checkField(
   if (ft.computed && (f.required || f.requiredIf)) out.push({ path: `${path}/required`, keyword: 'unsupportedProperty', params: { property: 'required', type: f.type } });
   if (f.requiredIf) checkCondition(f.requiredIf, siblings, `${path}/requiredIf`, out);
   if (f.visibleIf) checkCondition(f.visibleIf, siblings, `${path}/visibleIf`, out);
+  (f.compare ?? []).forEach((c, i) => {
+    const other = siblings.get(c.field);
+    if (!other) out.push({ path: `${path}/compare/${i}/field`, keyword: 'unknownField', params: { field: c.field } });
+    else if (other === f || comparableKind(other) !== comparableKind(f)) {
+      out.push({ path: `${path}/compare/${i}/field`, keyword: 'compareType', params: { field: c.field } });
+    }
+  });
   if (f.type === 'subtable') {
     if (nested) out.push({ path, keyword: 'nestedSubtable', params: {} });
     else checkFieldList(f.fields ?? [], `${path}/fields`, true, out);

@@ -78,6 +78,12 @@ export function normalizeAjvErrors(
         }
         break;
       }
+      case 'compare': {
+        const parent = path.slice(0, path.lastIndexOf('/'));
+        params.otherLabel = labelFor(`${parent}/${String(params.other)}`, locale);
+        messageId = `compare.${String(params.op)}`;
+        break;
+      }
       case 'anyOf':
       case 'oneOf':
         messageId = 'default';
