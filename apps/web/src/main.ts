@@ -5,7 +5,6 @@ import { http } from './api';
 import { currentLocale, i18n } from './locales';
 import { router } from './router';
 import { useAuthStore } from './stores/auth';
-import { useFormsStore } from './stores/forms';
 import { toastWarning } from './adapter/element-plus';
 import './styles/index.css';
 
@@ -20,7 +19,6 @@ http.configure({
   onUnauthorized: () => {
     const hadSession = useAuthStore(pinia).isAuthenticated;
     useAuthStore(pinia).clearSession();
-    useFormsStore(pinia).$reset();
     const current = router.currentRoute.value;
     if (current.meta.public) return;
     if (hadSession) toastWarning(i18n.global.t('errors.sessionExpired'));

@@ -1,4 +1,5 @@
-import type { FieldDefinition, FormDetail, RecordData } from '../api/forms';
+import type { FieldDefinition, FormDetail } from '../api/forms';
+import type { RecordData } from '../api/records';
 import { localize } from '../locales/localize';
 import { widgetFor, type DisplayContext, type WidgetDefinition } from '../widgets/registry';
 import { isColumnField, orderedFields } from './form-fields';

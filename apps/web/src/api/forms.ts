@@ -59,40 +59,11 @@ export interface FormDetail {
   version: FormVersion | null;
 }
 
-export type RecordData = Record<string, unknown>;
-
-export interface FormRecord {
-  id: string;
-  rev: number;
-  data: RecordData;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface RecordPage {
-  items: FormRecord[];
-  next: string | null;
-  total?: number;
-  totalCapped?: boolean;
-}
-
-export interface ListRecordsQuery {
-  limit?: number;
-  cursor?: string | null;
-  total?: boolean;
-}
-
 export const formsApi = {
   list(signal?: AbortSignal): Promise<{ items: FormSummary[] }> {
     return http.get('/forms', { signal });
   },
   get(key: string, signal?: AbortSignal): Promise<FormDetail> {
     return http.get(`/forms/${encodeURIComponent(key)}`, { signal });
-  },
-  listRecords(key: string, query: ListRecordsQuery = {}, signal?: AbortSignal): Promise<RecordPage> {
-    return http.get(`/forms/${encodeURIComponent(key)}/records`, {
-      signal,
-      query: { limit: query.limit, cursor: query.cursor, total: query.total ? 'true' : undefined },
-    });
   },
 };

@@ -3,3 +3,4 @@ export * from './request';
 export * from './types';
 export * from './auth';
 export * from './forms';
+export * from './records';

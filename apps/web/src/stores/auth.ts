@@ -1,6 +1,8 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import { authApi, tokenStorage, type CurrentUser } from '@/api';
+import { useFormsStore } from './forms';
+import { useRecordsStore } from './records';
 
 export const useAuthStore = defineStore('auth', () => {
   const token = ref<string | null>(tokenStorage.get());
@@ -21,11 +23,13 @@ export const useAuthStore = defineStore('auth', () => {
     return me;
   }
 
-  /** Called on logout and whenever the API answers 401. */
+  /** Called on logout and whenever the API answers 401: nothing of the old session stays. */
   function clearSession(): void {
     tokenStorage.clear();
     token.value = null;
     user.value = null;
+    useFormsStore().$reset();
+    useRecordsStore().$reset();
   }
 
   return { token, user, isAuthenticated, login, fetchMe, clearSession };

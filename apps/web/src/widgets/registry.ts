@@ -4,12 +4,13 @@ import { numberWidget } from './number';
 import { selectWidget } from './select';
 import { switchWidget } from './switch';
 import { textWidget } from './text';
+import { userWidget } from './user';
 import type { WidgetDefinition } from './types';
 
 export * from './types';
 
 /** Adding a widget is one folder and one line here. */
-const widgets: readonly WidgetDefinition[] = [textWidget, numberWidget, dateWidget, selectWidget, switchWidget];
+const widgets: readonly WidgetDefinition[] = [textWidget, numberWidget, dateWidget, selectWidget, switchWidget, userWidget];
 
 const byType = new Map<string, WidgetDefinition>();
 for (const widget of widgets) for (const type of widget.types) byType.set(type, widget);

@@ -4,6 +4,8 @@ export interface DisplayContext {
   locale: string;
   yes: string;
   no: string;
+  /** Display name of a user id of the tenant, when the screen knows it. */
+  resolveUser?: (id: string) => string | undefined;
 }
 
 /**

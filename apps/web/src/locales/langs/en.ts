@@ -75,6 +75,12 @@ const en: typeof zhCN = {
     formLoadFailed: 'Could not load the form',
     moreFields: '{n} more fields not shown',
     updatedAt: 'Updated at',
+    createdAt: 'Created at',
+    detail: 'Record',
+    rev: 'Revision {n}',
+    recordLoadFailed: 'Could not load the record',
+    backToList: 'Back to list',
+    open: 'Open',
     backToForms: 'Back to forms',
   },
   errors: {

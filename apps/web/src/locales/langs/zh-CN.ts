@@ -73,6 +73,12 @@ export default {
     formLoadFailed: '表单加载失败',
     moreFields: '另有 {n} 个字段未显示',
     updatedAt: '更新时间',
+    createdAt: '创建时间',
+    detail: '记录详情',
+    rev: '修订 {n}',
+    recordLoadFailed: '记录加载失败',
+    backToList: '返回列表',
+    open: '查看详情',
     backToForms: '返回表单列表',
   },
   errors: {

@@ -8,7 +8,8 @@ function numericKind(field: FieldDefinition): string {
 
 function decimalPlaces(field: FieldDefinition, kind: string): { min: number; max: number } {
   if (kind === 'money') return { min: 2, max: 2 };
-  if (typeof field.scale === 'number') return { min: field.scale, max: field.scale };
+  // A scale is the most a value can carry; trailing zeros (3,143.0000) are noise on screen.
+  if (typeof field.scale === 'number') return { min: 0, max: field.scale };
   if (kind === 'integer') return { min: 0, max: 0 };
   return { min: 0, max: 6 };
 }

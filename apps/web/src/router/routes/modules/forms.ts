@@ -14,4 +14,11 @@ export const formRoutes: RouteRecordRaw[] = [
     props: true, // param is `formKey`: `key` is reserved by Vue
     meta: { titleKey: 'records.title', menu: 'forms' },
   },
+  {
+    path: 'forms/:formKey/records/:recordId',
+    name: 'record-detail',
+    component: () => import('@/views/forms/record-detail/index.vue'),
+    props: true,
+    meta: { titleKey: 'records.detail', menu: 'forms' },
+  },
 ];
