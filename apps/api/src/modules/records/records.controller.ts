@@ -20,6 +20,15 @@ interface RecordListQuery {
   fields?: string;
 }
 
+function parseFilterOrThrow(text: string | undefined, locale: Locale): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppException(400, 'query.invalid', {}, [{ path: '/filter', keyword: 'format', message: translate('query.not_json', locale) }]);
+  }
+}
+
 function etag(record: RecordDto): string {
   return `"${record.rev}"`;
 }
@@ -42,14 +51,7 @@ export class RecordsController {
   @ApiResponse({ status: 400, schema: openApiRef('problem') })
   list(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Query() query: unknown, @RequestLocale() locale: Locale) {
     const q = validateQueryOrThrow<RecordListQuery>('record-list-query', query, locale);
-    let filter: unknown;
-    if (q.filter !== undefined) {
-      try {
-        filter = JSON.parse(q.filter);
-      } catch {
-        throw new AppException(400, 'query.invalid', {}, [{ path: '/filter', keyword: 'format', message: translate('query.not_json', locale) }]);
-      }
-    }
+    const filter = parseFilterOrThrow(q.filter, locale);
     return this.records.list(
       auth,
       key,
@@ -82,6 +84,16 @@ export class RecordsController {
     res.status(201).setHeader('ETag', etag(record));
     res.setHeader('Location', `${req.baseUrl}/api/forms/${encodeURIComponent(key)}/records/${record.id}`);
     return record;
+  }
+
+  @Get('summary')
+  @ApiOperation({ summary: 'Count and exact sums (money as decimal strings) per value of one field, computed in SQL' })
+  @ApiQuery({ name: 'groupBy', required: false, schema: { type: 'string' }, example: 'customer_type' })
+  @ApiQuery({ name: 'sum', required: false, schema: { type: 'string' }, example: 'credit_limit' })
+  @ApiQuery({ name: 'filter', required: false, schema: { type: 'string' } })
+  summary(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Query() query: unknown, @RequestLocale() locale: Locale) {
+    const q = validateQueryOrThrow<{ groupBy?: string; sum?: string; filter?: string }>('record-summary-query', query, locale);
+    return this.records.summaryOrThrow(auth, key, { groupBy: q.groupBy, sum: q.sum?.split(','), filter: parseFilterOrThrow(q.filter, locale) }, locale);
   }
 
   @Get(':id')

@@ -219,6 +219,53 @@ export class RecordsRepository {
     return row?.n ?? 0;
   }
 
+  /** Which of these ids are live records of the given forms (RLS keeps it to the tenant). */
+  existingReferences(sql: Sql, ids: string[]): Promise<Array<{ id: string; form_key: string }>> {
+    return sql.rows(
+      `SELECT r.id, f.key AS form_key FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
+       WHERE r.id = ANY($1::uuid[]) AND r.deleted_at IS NULL`,
+      [ids],
+    );
+  }
+
+  existingUsers(sql: Sql, ids: string[]): Promise<Array<{ id: string; display_name: string }>> {
+    return sql.rows('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [ids]);
+  }
+
+  /** Display labels of referenced records: the value of their form's title field. */
+  referenceLabels(sql: Sql, ids: string[]): Promise<Array<{ id: string; label: string | null }>> {
+    return sql.rows(
+      `SELECT r.id, r.data->>(v.definition->'settings'->>'titleField') AS label
+       FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
+       JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
+       WHERE r.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  /** count and exact sums per group, in SQL. */
+  summary(
+    sql: Sql,
+    formId: string,
+    query: ParsedQuery,
+    owner: OwnerFilter | null,
+    groupExpr: string | null,
+    sumExprs: Array<{ key: string; expr: string }>,
+  ): Promise<Array<{ group_value: string | null; count: number; sums: Record<string, string | null> }>> {
+    const sums = sumExprs.length
+      ? `jsonb_build_object(${sumExprs.map((s) => `'${s.key}', (sum(${s.expr}))::text`).join(', ')})`
+      : `'{}'::jsonb`;
+    const group = groupExpr ? `(${groupExpr})::text` : 'NULL::text';
+    return sql.rows(
+      `SELECT ${group} AS group_value, count(*)::int AS count, ${sums} AS sums
+       FROM records r
+       WHERE r.form_id = $1 AND r.deleted_at IS NULL AND ($2::text IS NULL OR r.data->>$2::text = $3::text)
+         ${query.where.length ? `AND ${query.where.join(' AND ')}` : ''}
+       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1000`,
+      [formId, owner?.field ?? null, owner?.userId ?? null, ...query.params],
+    );
+  }
+
   /** Takes `count` numbers of an auto-number field (rising; gaps only where a transaction failed). */
   async nextNumbers(sql: Sql, formId: string, fieldKey: string, period: string, count: number): Promise<number[]> {
     const row = await sql.one<{ numbers: string[] }>('SELECT credo_next_numbers($1, $2, $3, $4) AS numbers', [formId, fieldKey, period, count]);

@@ -13,12 +13,14 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { fieldIndexName } from '../forms/field-index.service.js';
 import { effectiveAccess, type EffectiveAccess, type FormAction } from '../forms/form-permissions.js';
 import { diffRecordData, type RecordChanges } from './record-diff.js';
-import { parseRecordQuery } from './record-query.js';
+import { fieldExpression, parseRecordQuery, storageOf } from './record-query.js';
 import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
   rev: number;
+  /** Display labels of user links and references, by field key. */
+  labels?: Record<string, string | null>;
   deleted?: boolean;
   formVersion: number;
   data: Record<string, unknown>;
@@ -71,6 +73,7 @@ export class RecordsService {
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
       const input = data as Record<string, unknown>;
       guardWritableOrThrow(access, Object.keys(input));
+      await this.checkLinksOrThrow(sql, form, [input], locale);
       if (access.ownRowsOnly && input[access.ownRowsOnly.field] !== auth.userId) {
         throw new AppException(403, 'records.owner_forbidden', { field: access.ownRowsOnly.field });
       }
@@ -99,6 +102,7 @@ export class RecordsService {
       }
       const result = form.compiled.validateInput(input, locale);
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
+      await this.checkLinksOrThrow(sql, form, [onlyKeys(input, new Set(Object.keys(patch)))], locale);
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
       const changes = diffRecordData(existing.data, data);
       if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return view(access, existing);
@@ -184,6 +188,101 @@ export class RecordsService {
     return row;
   }
 
+  /**
+   * User links must name users of this company, references live records of the named form
+   * (row-level security makes another tenant's ids simply absent). 400 naming each bad field.
+   */
+  private async checkLinksOrThrow(sql: Sql, form: PublishedForm, rows: Record<string, unknown>[], locale: Locale): Promise<void> {
+    const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
+    if (!links.length) return;
+    const userIds = new Set<string>();
+    const refIds = new Set<string>();
+    for (const row of rows) {
+      for (const field of links) {
+        const value = row[field.key];
+        if (typeof value === 'string' && UUID.test(value)) (field.type === 'user' ? userIds : refIds).add(value);
+      }
+    }
+    const users = userIds.size ? new Set((await this.records.existingUsers(sql, [...userIds])).map((u) => u.id)) : new Set<string>();
+    const refs = refIds.size ? new Map((await this.records.existingReferences(sql, [...refIds])).map((r) => [r.id, r.form_key])) : new Map<string, string>();
+    const errors: FieldError[] = [];
+    rows.forEach((row, index) => {
+      for (const field of links) {
+        const value = row[field.key];
+        if (typeof value !== 'string') continue;
+        const ok = field.type === 'user' ? users.has(value) : refs.get(value) === field.reference?.form;
+        if (!ok) {
+          const label = localize(field.label, locale);
+          const path = rows.length > 1 ? `/${index}/${field.key}` : `/${field.key}`;
+          const code = field.type === 'user' ? 'records.user_missing' : 'records.reference_missing';
+          errors.push({ path, keyword: field.type === 'user' ? 'user' : 'reference', params: { value }, message: translate(code, locale, { label }) });
+        }
+      }
+    });
+    if (errors.length) throw new AppException(400, 'http.validation_failed', {}, errors);
+  }
+
+  /** Adds display labels for user links (display name) and references (the target's title field). */
+  private async withLabels(sql: Sql, form: PublishedForm, dtos: RecordDto[]): Promise<RecordDto[]> {
+    const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
+    if (!links.length || !dtos.length) return dtos;
+    const userIds = new Set<string>();
+    const refIds = new Set<string>();
+    for (const dto of dtos) {
+      for (const field of links) {
+        const value = dto.data[field.key];
+        if (typeof value === 'string' && UUID.test(value)) (field.type === 'user' ? userIds : refIds).add(value);
+      }
+    }
+    const names = new Map<string, string | null>();
+    if (userIds.size) for (const u of await this.records.existingUsers(sql, [...userIds])) names.set(u.id, u.display_name);
+    if (refIds.size) for (const r of await this.records.referenceLabels(sql, [...refIds])) names.set(r.id, r.label);
+    return dtos.map((dto) => {
+      const labels: Record<string, string | null> = {};
+      for (const field of links) {
+        const value = dto.data[field.key];
+        if (typeof value === 'string') labels[field.key] = names.get(value) ?? null;
+      }
+      return { ...dto, labels };
+    });
+  }
+
+  /** count and exact money sums, per value of one field (or overall), in SQL. */
+  async summaryOrThrow(auth: AuthContext, key: string, query: { groupBy?: string; sum?: string[]; filter?: unknown }, locale: Locale) {
+    return this.db.run(auth.tenantId, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
+      const access = accessOrThrow(form, auth, 'read');
+      const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
+      const parsed = parseRecordQuery(visible, query.filter, undefined, 4);
+      const problems = [...parsed.problems];
+      const byKey = new Map(visible.map((f) => [f.key, f]));
+      const group = query.groupBy ? byKey.get(query.groupBy) : undefined;
+      if (query.groupBy && (!group || ['jsonb'].includes(storageOf(group)))) {
+        problems.push({ path: '/groupBy', keyword: group ? 'notGroupable' : 'unknownField', params: { field: query.groupBy } });
+      }
+      const sums = (query.sum ?? []).map((k) => ({ key: k, field: byKey.get(k) }));
+      for (const s of sums) {
+        if (!s.field) problems.push({ path: '/sum', keyword: 'unknownField', params: { field: s.key } });
+        else if (!['numeric', 'integer', 'double'].includes(storageOf(s.field))) problems.push({ path: '/sum', keyword: 'notSummable', params: { field: s.key } });
+      }
+      if (!parsed.query || problems.length) {
+        throw new AppException(400, 'query.invalid', {}, problems.map((p) => ({ ...p, message: queryMessage(p.keyword, p.params ?? {}, locale) })));
+      }
+      const rows = await this.records.summary(
+        sql,
+        form.id,
+        parsed.query,
+        ownerFilter(access, auth),
+        group ? fieldExpression(group) : null,
+        sums.map((s) => ({ key: s.key, expr: fieldExpression(s.field!) })),
+      );
+      return {
+        groupBy: query.groupBy ?? null,
+        groups: rows.map((row) => ({ value: row.group_value, count: row.count, sums: row.sums })),
+      };
+    });
+  }
+
   /** The live record, visible to this user, at the expected revision. */
   private async existingOrThrow(sql: Sql, form: PublishedForm, auth: AuthContext, access: EffectiveAccess, id: string, expectedRev: number | null): Promise<RecordRow> {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
@@ -214,6 +313,9 @@ export class RecordsService {
       if (!result.valid) throw new RecordValidationError(index, result.errors);
     });
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      await this.checkLinksOrThrow(sql, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[], locale);
+    }
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       await this.insertValidated(sql, tenantId, userId, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[]);
     }
     await this.audit.append(sql, { actorId: userId, action: 'record.bulk_create', entity: `form:${key}`, details: { count: rows.length } });
@@ -227,7 +329,8 @@ export class RecordsService {
       const access = accessOrThrow(form, auth, 'read');
       const row = await this.records.findById(sql, form.id, id);
       if (!row || !isVisible(access, auth, row)) throw new AppException(404, 'records.not_found');
-      return view(access, row);
+      const [dto] = await this.withLabels(sql, form, [view(access, row)]);
+      return dto!;
     });
   }
 
@@ -251,7 +354,7 @@ export class RecordsService {
       const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner);
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
-      const items = pageRows.map((row) => project(view(access, row), query.fields));
+      const items = await this.withLabels(sql, form, pageRows.map((row) => project(view(access, row), query.fields)));
       const last = pageRows[pageRows.length - 1];
       const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
         items,
@@ -433,6 +536,10 @@ function queryMessage(keyword: string, params: Record<string, unknown>, locale: 
       return translate('query.operator', locale, params);
     case 'notSortable':
       return translate('query.not_sortable', locale, params);
+    case 'notGroupable':
+      return translate('query.not_groupable', locale, params);
+    case 'notSummable':
+      return translate('query.not_summable', locale, params);
     default:
       return translate('query.type', locale, params);
   }
