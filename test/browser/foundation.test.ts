@@ -151,6 +151,7 @@ describe('web foundation: log in, form list, customer records (real API, real Ch
     await page.getByTestId('locale-en').click();
     await page.getByTestId('records-next').filter({ hasText: 'Next' }).waitFor();
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en');
+    await expect(page.title()).resolves.toContain('Records');
     await expect(page.getByTestId('nav-forms').innerText()).resolves.toBe('Forms');
     await expect(page.getByTestId('records-title').innerText()).resolves.toBe(text(formTitle, 'en'));
     const headers = await page.locator('[data-testid="records-table"] .el-table__header-wrapper th').allInnerTexts();
@@ -190,6 +191,22 @@ describe('web foundation: log in, form list, customer records (real API, real Ch
     await page.goto(`${server.baseUrl}/forms`);
     await page.waitForURL(/\/login/);
     await expect(page.evaluate(() => localStorage.getItem('credo.token'))).resolves.toBeNull();
+  });
+
+  it('asks the API in the chosen language (Accept-Language) and shows its English message', async () => {
+    const wrong = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+      body: JSON.stringify({ email: 'admin@demo.local', password: 'not-the-password' }),
+    });
+    const { detail } = (await wrong.json()) as { detail: string };
+
+    await page.getByTestId('locale-switcher').click();
+    await page.getByTestId('locale-en').click();
+    await page.getByLabel('Email').fill('admin@demo.local');
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').filter({ hasText: detail }).waitFor();
     // Back to the default language for whoever runs the suite next in this profile.
     await page.evaluate(() => localStorage.removeItem('credo.locale'));
   });

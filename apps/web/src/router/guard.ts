@@ -1,4 +1,4 @@
-import type { Router } from 'vue-router';
+import type { RouteLocationNormalized, Router } from 'vue-router';
 import { isApiError } from '@/api';
 import { useAuthStore } from '@/stores/auth';
 import { i18n } from '@/locales';
@@ -28,9 +28,12 @@ export function installGuards(router: Router): void {
     return true;
   });
 
-  router.afterEach((to) => {
-    const { t } = i18n.global;
-    const key = to.meta.titleKey;
-    document.title = key ? `${t(key)} · ${t('app.name')}` : t('app.fullName');
-  });
+  router.afterEach(refreshTitle);
+}
+
+/** Page title from the route's titleKey; also called when the language changes. */
+export function refreshTitle(route: RouteLocationNormalized): void {
+  const { t } = i18n.global;
+  const key = route.meta.titleKey;
+  document.title = key ? `${t(key)} · ${t('app.name')}` : t('app.fullName');
 }

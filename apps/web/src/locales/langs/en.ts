@@ -80,7 +80,6 @@ const en: typeof zhCN = {
     rev: 'Revision {n}',
     recordLoadFailed: 'Could not load the record',
     backToList: 'Back to list',
-    open: 'Open',
     backToForms: 'Back to forms',
   },
   errors: {

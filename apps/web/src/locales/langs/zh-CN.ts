@@ -78,7 +78,6 @@ export default {
     rev: '修订 {n}',
     recordLoadFailed: '记录加载失败',
     backToList: '返回列表',
-    open: '查看详情',
     backToForms: '返回表单列表',
   },
   errors: {
