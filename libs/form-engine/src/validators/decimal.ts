@@ -15,12 +15,14 @@ export const MAX_INTEGER_DIGITS = 18;
 
 export type DecimalProblem = 'format' | 'integerDigits' | 'scale';
 
+const DECIMAL_PARTS_RE = /^-?(0|[1-9]\d*)(?:\.(\d+))?$/;
+
 export function decimalProblem(value: string, scale: number): DecimalProblem | null {
-  if (value.length > 60 || !DECIMAL_RE.test(value)) return 'format';
-  const unsigned = value.startsWith('-') ? value.slice(1) : value;
-  const [int, frac = ''] = unsigned.split('.');
-  if (int!.length > MAX_INTEGER_DIGITS) return 'integerDigits';
-  if (frac.length > scale) return 'scale';
+  if (value.length > 60) return 'format';
+  const m = DECIMAL_PARTS_RE.exec(value);
+  if (!m) return 'format';
+  if (m[1]!.length > MAX_INTEGER_DIGITS) return 'integerDigits';
+  if (m[2] !== undefined && m[2].length > scale) return 'scale';
   return null;
 }
 
@@ -28,8 +30,42 @@ export function isDecimalString(value: unknown, scale = 10): value is string {
   return typeof value === 'string' && decimalProblem(value, scale) === null;
 }
 
-/** Compares two decimal strings exactly: -1, 0 or 1. */
+/** Compares two non-negative plain decimal strings without a sign. */
+function compareUnsigned(a: string, b: string): number {
+  const ai = a.indexOf('.');
+  const bi = b.indexOf('.');
+  let aInt = ai < 0 ? a : a.slice(0, ai);
+  let bInt = bi < 0 ? b : b.slice(0, bi);
+  let aFrac = ai < 0 ? '' : a.slice(ai + 1);
+  let bFrac = bi < 0 ? '' : b.slice(bi + 1);
+  aInt = aInt.replace(/^0+(?=\d)/, '');
+  bInt = bInt.replace(/^0+(?=\d)/, '');
+  if (aInt.length !== bInt.length) return aInt.length < bInt.length ? -1 : 1;
+  if (aInt !== bInt) return aInt < bInt ? -1 : 1;
+  aFrac = aFrac.replace(/0+$/, '');
+  bFrac = bFrac.replace(/0+$/, '');
+  if (aFrac === bFrac) return 0;
+  return aFrac < bFrac ? -1 : 1; // lexicographic order is numeric order for fractions
+}
+
+function isZero(s: string): boolean {
+  return /^[0.]*$/.test(s);
+}
+
+/**
+ * Compares two decimal strings exactly (-1, 0 or 1) on their digits, never through floats.
+ * String-based because it runs inside the validator for every money value; formulas use decimal.js.
+ */
 export function compareDecimal(a: string, b: string): number {
-  return new Decimal(a).comparedTo(new Decimal(b));
+  const aNeg = a.startsWith('-');
+  const bNeg = b.startsWith('-');
+  const au = aNeg ? a.slice(1) : a;
+  const bu = bNeg ? b.slice(1) : b;
+  const aSign = isZero(au) ? 0 : aNeg ? -1 : 1;
+  const bSign = isZero(bu) ? 0 : bNeg ? -1 : 1;
+  if (aSign !== bSign) return aSign < bSign ? -1 : 1;
+  if (aSign === 0) return 0;
+  const c = compareUnsigned(au, bu);
+  return aSign < 0 ? 0 - c || 0 : c;
 }
 
