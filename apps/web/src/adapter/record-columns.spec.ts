@@ -34,11 +34,25 @@ describe('buildRecordColumns', () => {
         ],
       }),
     );
-    const data = { kind: 'ent', sme: false, limit: '1234567.5', rate: '12.37', due: 12, note: '' };
-    expect(columns.map((c) => cellText(c, data, ctx))).toEqual(['企业', '否', '1,234,567.50', '12.4%', '12', '—']);
-    expect(cellText(columns[0]!, data, { ...ctx, locale: 'en' })).toBe('Enterprise');
+    const record = { data: { kind: 'ent', sme: false, limit: '1234567.5', rate: '12.37', due: 12, note: '' } };
+    expect(columns.map((c) => cellText(c, record, ctx))).toEqual(['企业', '否', '1,234,567.50', '12.4%', '12', '—']);
+    expect(cellText(columns[0]!, record, { ...ctx, locale: 'en' })).toBe('Enterprise');
     expect(columnLabel(columns[0]!, 'en')).toBe('Type');
     expect(columns.map((c) => c.align)).toEqual(['left', 'center', 'right', 'right', 'right', 'left']);
+  });
+
+  it('shows the names the server resolved for user links and references', () => {
+    const { columns } = buildRecordColumns(
+      form({
+        fields: [
+          { key: 'owner', type: 'user', label: '负责人' },
+          { key: 'customer', type: 'reference', label: '客户', reference: { form: 'customer' } },
+        ],
+      }),
+    );
+    const id = '0194f7a2-0000-7000-8000-000000000001';
+    const record = { data: { owner: id, customer: id }, labels: { owner: '业务员小王', customer: null } };
+    expect(columns.map((c) => cellText(c, record, ctx))).toEqual(['业务员小王', '0194f7a2…']);
   });
 
   it('fits widths to header and values, within bounds', () => {

@@ -1,5 +1,5 @@
 import type { FieldDefinition, FormDetail } from '../api/forms';
-import type { RecordData } from '../api/records';
+import type { FormRecord } from '../api/records';
 import { localize } from '../locales/localize';
 import { widgetFor, type DisplayContext, type WidgetDefinition } from '../widgets/registry';
 import { isColumnField, orderedFields } from './form-fields';
@@ -51,13 +51,13 @@ export function textWidth(text: string): number {
  */
 export function fitColumnWidths(
   columns: RecordColumn[],
-  rows: readonly { data: RecordData }[],
+  rows: readonly Pick<FormRecord, 'data' | 'labels'>[],
   ctx: DisplayContext,
 ): Record<string, number> {
   const widths: Record<string, number> = {};
   for (const column of columns) {
     let widest = textWidth(columnLabel(column, ctx.locale)) + 8;
-    for (const row of rows) widest = Math.max(widest, textWidth(cellText(column, row.data, ctx)));
+    for (const row of rows) widest = Math.max(widest, textWidth(cellText(column, row, ctx)));
     widths[column.key] = Math.min(MAX_AUTO_WIDTH, Math.max(80, widest + CELL_PADDING));
   }
   return widths;
@@ -67,6 +67,6 @@ export function columnLabel(column: RecordColumn, locale: string): string {
   return localize(column.field.label, locale) || column.key;
 }
 
-export function cellText(column: RecordColumn, data: RecordData | null | undefined, ctx: DisplayContext): string {
-  return column.widget.display(data?.[column.key], column.field, ctx);
+export function cellText(column: RecordColumn, record: Pick<FormRecord, 'data' | 'labels'> | null | undefined, ctx: DisplayContext): string {
+  return column.widget.display(record?.data?.[column.key], column.field, record?.labels ? { ...ctx, labels: record.labels } : ctx);
 }

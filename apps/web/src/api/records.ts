@@ -12,6 +12,8 @@ export interface FormRecord {
   createdBy?: string | null;
   updatedAt: string;
   updatedBy?: string | null;
+  /** Display labels the server resolved for user links and references, by field key. */
+  labels?: Record<string, string | null>;
 }
 
 export interface RecordPage {

@@ -5,12 +5,13 @@ import { selectWidget } from './select';
 import { switchWidget } from './switch';
 import { textWidget } from './text';
 import { userWidget } from './user';
+import { referenceWidget } from './reference';
 import type { WidgetDefinition } from './types';
 
 export * from './types';
 
 /** Adding a widget is one folder and one line here. */
-const widgets: readonly WidgetDefinition[] = [textWidget, numberWidget, dateWidget, selectWidget, switchWidget, userWidget];
+const widgets: readonly WidgetDefinition[] = [textWidget, numberWidget, dateWidget, selectWidget, switchWidget, userWidget, referenceWidget];
 
 const byType = new Map<string, WidgetDefinition>();
 for (const widget of widgets) for (const type of widget.types) byType.set(type, widget);

@@ -4,8 +4,8 @@ export interface DisplayContext {
   locale: string;
   yes: string;
   no: string;
-  /** Display name of a user id of the tenant, when the screen knows it. */
-  resolveUser?: (id: string) => string | undefined;
+  /** Labels the server resolved for this record's links (user names, referenced titles), by field key. */
+  labels?: Record<string, string | null>;
 }
 
 /**

@@ -4,7 +4,7 @@ export const textWidget: WidgetDefinition = {
   id: 'text',
   types: [
     'text', 'textarea', 'email', 'url', 'mobile', 'phone', 'postal_code', 'uscc', 'bank_account', 'cnaps',
-    'fapiao_code', 'fapiao_number', 'autonumber', 'reference',
+    'fapiao_code', 'fapiao_number', 'autonumber',
   ],
   align: 'left',
   minWidth: 140,
