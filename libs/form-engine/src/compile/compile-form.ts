@@ -304,9 +304,10 @@ class CompiledFormImpl implements CompiledForm {
       if (value === undefined) delete target[step.key];
       else target[step.key] = value;
     } catch (e) {
+      // A formula that cannot be computed leaves its field empty and is reported, never thrown.
       delete target[step.key];
-      if (!(e instanceof FormulaRuntimeError)) throw e;
-      errors.push(fieldError(path, 'formula', { code: e.code, detail: e.message }, this.labelFor, locale));
+      const code = e instanceof FormulaRuntimeError ? e.code : 'internal';
+      errors.push(fieldError(path, 'formula', { code, detail: e instanceof Error ? e.message : String(e) }, this.labelFor, locale));
     }
   }
 
