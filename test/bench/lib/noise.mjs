@@ -1,0 +1,62 @@
+// How busy the machine was with work that is not ours, per measured run. The ratios tolerate a
+// shared machine up to a point: other processes competing for the cores hurt the side that needs
+// more wake-ups per request (the product: several SQL round trips) more than the bare baseline.
+// Linux only (/proc); elsewhere `foreignCpuShare` is null.
+import { readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+
+async function readProcStat(pid) {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" that closes the command name: state ppid ... utime(14) stime(15).
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy CPU ticks of the whole machine and of this process and all its descendants. */
+export async function cpuSnapshot() {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
+    const [user, nice, system, , iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const machine = user + nice + system + irq + softirq + steal;
+    void iowait;
+    const entries = (await readdir('/proc')).filter((e) => /^\d+$/.test(e));
+    const stats = new Map();
+    await Promise.all(
+      entries.map(async (pid) => {
+        const s = await readProcStat(pid);
+        if (s) stats.set(Number(pid), s);
+      }),
+    );
+    const ours = new Set([process.pid]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [pid, s] of stats) {
+        if (!ours.has(pid) && ours.has(s.ppid)) {
+          ours.add(pid);
+          grew = true;
+        }
+      }
+    }
+    let own = 0;
+    for (const pid of ours) own += stats.get(pid)?.ticks ?? 0;
+    return { at: Date.now(), machine, own };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Share of the machine's CPU capacity used by processes outside the bench between two snapshots
+ * (0..1), or null when unknown. USER_HZ is 100 on every Linux we run on.
+ */
+export function foreignCpuShare(before, after) {
+  if (!before || !after) return null;
+  const capacity = ((after.at - before.at) / 1000) * 100 * os.cpus().length;
+  if (capacity <= 0) return null;
+  return Math.min(1, Math.max(0, (after.machine - before.machine - (after.own - before.own)) / capacity));
+}
