@@ -18,6 +18,8 @@ export class AppException extends Error {
     readonly code: MessageKey,
     readonly params: Record<string, unknown> = {},
     readonly errors?: ProblemFieldError[],
+    /** Extra members of the problem document (RFC 9457 extensions), e.g. a publish report. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(code);
   }

@@ -43,6 +43,14 @@ export const messages = {
   'http.internal': { 'zh-CN': '服务器内部错误', en: 'Internal server error' },
   'http.unavailable': { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },
   'forms.not_found': { 'zh-CN': '表单“{key}”不存在', en: 'Form "{key}" does not exist' },
+  'forms.definition_invalid': { 'zh-CN': '表单定义无效', en: 'The form definition is invalid' },
+  'forms.key_taken': { 'zh-CN': '表单标识“{key}”已被使用', en: 'The form key "{key}" is already taken' },
+  'forms.key_mismatch': { 'zh-CN': '表单标识不可修改', en: 'A form key cannot be changed' },
+  'forms.no_draft': { 'zh-CN': '表单“{key}”没有待发布的草稿', en: 'Form "{key}" has no draft to publish' },
+  'forms.publish_blocked': {
+    'zh-CN': '发布被阻止：{needsDefault} 个必填字段缺少默认值或补录值，{failed} 条记录无法迁移',
+    en: 'Publishing is blocked: {needsDefault} new required field(s) need a default or backfill, {failed} record(s) cannot be migrated',
+  },
   'forms.not_published': { 'zh-CN': '表单“{key}”尚未发布', en: 'Form "{key}" has no published version' },
   'records.not_found': { 'zh-CN': '记录不存在', en: 'The record does not exist' },
   'records.precondition_required': {

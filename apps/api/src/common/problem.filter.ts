@@ -29,7 +29,7 @@ export class ProblemFilter implements ExceptionFilter {
 
 export function handleError(exception: unknown, req: Request, res: Response): void {
   if (exception instanceof AppException) {
-    return sendProblem(req, res, exception.status, exception.code, exception.params, exception.errors);
+    return sendProblem(req, res, exception.status, exception.code, exception.params, exception.errors, exception.extensions);
   }
   const pg = translatePgError(exception);
   if (pg) return sendProblem(req, res, pg.status, pg.code, pg.params);

@@ -40,6 +40,7 @@ export function sendProblem(
   code: MessageKey,
   params: Record<string, unknown> = {},
   errors?: ProblemFieldError[],
+  extensions?: Record<string, unknown>,
 ): void {
   const locale = localeFromHeader(req.headers['accept-language']);
   const body: ProblemDocument = {
@@ -51,6 +52,7 @@ export function sendProblem(
     instance: req.originalUrl,
     requestId: typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined,
     ...(errors?.length ? { errors } : {}),
+    ...extensions,
   };
   if (res.headersSent) return;
   res.status(status).setHeader('Content-Type', PROBLEM_CONTENT_TYPE);

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Put } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ValidBody, openApiRef } from '../../common/body-validation.js';
-import { CurrentAuth, Roles, type AuthContext } from '../../common/request-context.js';
+import type { Locale } from '../../common/i18n.js';
+import { CurrentAuth, RequestLocale, Roles, type AuthContext } from '../../common/request-context.js';
 import type { FormPermissionsDocument } from './form-permissions.js';
 import { FormsService } from './forms.service.js';
 
@@ -16,6 +17,16 @@ export class FormsController {
   @ApiResponse({ status: 200, schema: openApiRef('form-list') })
   list(@CurrentAuth() auth: AuthContext) {
     return this.forms.list(auth);
+  }
+
+  @Post()
+  @Roles('admin', 'designer')
+  @ApiOperation({ summary: 'Create a form from a definition; it starts as a draft (publish to use it)' })
+  @ApiBody({ schema: openApiRef('form-create-request') })
+  @ApiResponse({ status: 201, schema: openApiRef('form') })
+  @ApiResponse({ status: 400, description: 'The definition breaks the meta-schema (paths into the body)', schema: openApiRef('problem') })
+  create(@CurrentAuth() auth: AuthContext, @ValidBody('form-create-request') body: { definition: unknown }, @RequestLocale() locale: Locale) {
+    return this.forms.createOrThrow(auth, body.definition, locale);
   }
 
   @Get(':key')
@@ -41,5 +52,48 @@ export class FormsController {
   @ApiResponse({ status: 200, schema: openApiRef('form-permissions') })
   setPermissions(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @ValidBody('form-permissions') body: FormPermissionsDocument) {
     return this.forms.setPermissionsOrThrow(auth, key, body);
+  }
+
+  @Get(':key/draft')
+  @Roles('admin', 'designer')
+  @ApiOperation({ summary: 'The draft and its change report against the published version' })
+  draft(@CurrentAuth() auth: AuthContext, @Param('key') key: string) {
+    return this.forms.draftOrThrow(auth, key);
+  }
+
+  @Put(':key/draft')
+  @Roles('admin', 'designer')
+  @ApiOperation({ summary: 'Save the draft definition (validated and compiled); returns the change report' })
+  @ApiBody({ schema: openApiRef('form-draft-request') })
+  saveDraft(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @ValidBody('form-draft-request') body: { definition: unknown }, @RequestLocale() locale: Locale) {
+    return this.forms.saveDraftOrThrow(auth, key, body.definition, locale);
+  }
+
+  @Post(':key/publish')
+  @HttpCode(200)
+  @Roles('admin', 'designer')
+  @ApiOperation({ summary: 'Publish the draft as the next version, migrating every record (dryRun: report only). 409 with the report when blocked' })
+  @ApiBody({ schema: openApiRef('form-publish-request') })
+  publish(
+    @CurrentAuth() auth: AuthContext,
+    @Param('key') key: string,
+    @ValidBody('form-publish-request') body: { dryRun?: boolean; backfill?: Record<string, unknown> },
+    @RequestLocale() locale: Locale,
+  ) {
+    return this.forms.publishOrThrow(auth, key, body, locale);
+  }
+
+  @Get(':key/versions')
+  @ApiOperation({ summary: 'Published versions, newest first, with their change lists' })
+  versions(@CurrentAuth() auth: AuthContext, @Param('key') key: string) {
+    return this.forms.versionsOrThrow(auth, key);
+  }
+
+  @Post(':key/archive')
+  @HttpCode(204)
+  @Roles('admin', 'designer')
+  @ApiOperation({ summary: 'Archive a form: it leaves the list and takes no records; data is kept' })
+  archive(@CurrentAuth() auth: AuthContext, @Param('key') key: string) {
+    return this.forms.archiveOrThrow(auth, key);
   }
 }

@@ -14,6 +14,8 @@ export interface FormRow {
   ui: unknown;
   published_at: Date | null;
   permissions: Record<string, unknown>;
+  draft: unknown;
+  draft_updated_at: Date | null;
 }
 
 export interface FormListRow {
@@ -31,7 +33,7 @@ export const COUNT_CAP = 10_000;
 export class FormsRepository {
   findByKey(sql: Sql, key: string): Promise<FormRow | undefined> {
     return sql.one<FormRow>(
-      `SELECT f.id, f.key, f.title, f.updated_at, f.archived_at, f.permissions,
+      `SELECT f.id, f.key, f.title, f.updated_at, f.archived_at, f.permissions, f.draft, f.draft_updated_at,
               v.id AS version_id, v.number AS version_number, v.definition, v.schema, v.ui, v.created_at AS published_at
        FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
        WHERE f.key = $1`,
@@ -48,6 +50,51 @@ export class FormsRepository {
        WHERE f.archived_at IS NULL
        ORDER BY f.created_at, f.key`,
     );
+  }
+
+  async insertDraftForm(sql: Sql, input: { tenantId: string; formId: string; key: string; title: unknown; draft: unknown }): Promise<void> {
+    await sql.rows(
+      `INSERT INTO forms (tenant_id, id, key, title, draft, draft_updated_at) VALUES ($1, $2, $3, $4, $5, now())`,
+      [input.tenantId, input.formId, input.key, JSON.stringify(input.title), JSON.stringify(input.draft)],
+    );
+  }
+
+  async saveDraft(sql: Sql, formId: string, draft: unknown): Promise<void> {
+    await sql.rows('UPDATE forms SET draft = $2, draft_updated_at = now(), updated_at = now() WHERE id = $1', [formId, JSON.stringify(draft)]);
+  }
+
+  /** Locks the form row: publishes of one form happen one at a time. */
+  async lockForPublish(sql: Sql, formId: string): Promise<void> {
+    await sql.rows('SELECT 1 FROM forms WHERE id = $1 FOR UPDATE', [formId]);
+  }
+
+  async insertVersion(
+    sql: Sql,
+    input: { tenantId: string; formId: string; versionId: string; number: number; definition: unknown; schema: unknown; ui: unknown; changes: unknown; userId: string },
+  ): Promise<void> {
+    await sql.rows(
+      `INSERT INTO form_versions (tenant_id, id, form_id, number, definition, schema, ui, changes, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [input.tenantId, input.versionId, input.formId, input.number, JSON.stringify(input.definition), JSON.stringify(input.schema), JSON.stringify(input.ui), JSON.stringify(input.changes), input.userId],
+    );
+    await sql.rows(
+      `UPDATE forms SET current_version_id = $2, title = $3, draft = $4, draft_updated_at = now(), updated_at = now() WHERE id = $1`,
+      [input.formId, input.versionId, JSON.stringify((input.definition as { title: unknown }).title), JSON.stringify(input.definition)],
+    );
+  }
+
+  versions(sql: Sql, formId: string) {
+    return sql.rows<{ id: string; number: number; created_at: Date; created_by: string | null; created_by_email: string | null; changes: unknown; field_count: number }>(
+      `SELECT v.id, v.number, v.created_at, v.created_by, u.email AS created_by_email, v.changes,
+              jsonb_array_length(v.definition->'fields') AS field_count
+       FROM form_versions v LEFT JOIN users u ON u.tenant_id = v.tenant_id AND u.id = v.created_by
+       WHERE v.form_id = $1 ORDER BY v.number DESC`,
+      [formId],
+    );
+  }
+
+  async archive(sql: Sql, formId: string): Promise<void> {
+    await sql.rows('UPDATE forms SET archived_at = now(), updated_at = now() WHERE id = $1', [formId]);
   }
 
   async setPermissions(sql: Sql, formId: string, permissions: unknown): Promise<void> {

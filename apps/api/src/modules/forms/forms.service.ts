@@ -1,8 +1,26 @@
-import { Injectable } from '@nestjs/common';
-import { CompiledFormCache, compileFormOrThrow, type CompiledForm, type FormDefinition } from '@credo/form-engine';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CompiledFormCache,
+  FormDefinitionError,
+  archiveRemovedFields,
+  compileFormOrThrow,
+  diffDefinitions,
+  migrateRecord,
+  validateFormDefinition,
+  type CompiledForm,
+  type FieldError,
+  type FormDefinition,
+  type MigrationStep,
+} from '@credo/form-engine';
 import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
+import { Clock } from '../../common/clock.js';
+import type { Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
+import { RecordsRepository } from '../records/records.repository.js';
+import { FieldIndexService } from './field-index.service.js';
 import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { FormPermissionsDocument } from './form-permissions.js';
@@ -26,7 +44,161 @@ export class FormsService {
     private readonly db: TenantDatabase,
     private readonly forms: FormsRepository,
     private readonly audit: AuditRepository,
+    private readonly records: RecordsRepository,
+    private readonly fieldIndexes: FieldIndexService,
+    private readonly clock: Clock,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
+
+  /** A new form starts as a draft; publishing makes version 1. */
+  async createOrThrow(auth: AuthContext, definition: unknown, locale: Locale) {
+    const def = definitionOrThrow(definition, locale);
+    await this.db
+      .run(auth.tenantId, async (sql) => {
+        const formId = uuidv7();
+        await this.forms.insertDraftForm(sql, { tenantId: auth.tenantId, formId, key: def.key, title: def.title, draft: def });
+        await this.audit.append(sql, { actorId: auth.userId, action: 'form.create', entity: `form:${def.key}`, entityId: formId, requestId: auth.requestId });
+      })
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === '23505') throw new AppException(409, 'forms.key_taken', { key: def.key });
+        throw error;
+      });
+    return this.getOrThrow(auth, def.key);
+  }
+
+  async draftOrThrow(auth: AuthContext, key: string) {
+    const row = await this.db.run(auth.tenantId, (sql) => this.forms.findByKey(sql, key));
+    if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
+    return draftView(row);
+  }
+
+  /** Saves the draft (validated, compiled to catch formula cycles and the like) and shows its diff. */
+  async saveDraftOrThrow(auth: AuthContext, key: string, definition: unknown, locale: Locale) {
+    const def = definitionOrThrow(definition, locale);
+    if (def.key !== key) {
+      throw new AppException(400, 'forms.key_mismatch', {}, [{ path: '/definition/key', keyword: 'const', message: key, params: { key } }]);
+    }
+    return this.db.run(auth.tenantId, async (sql) => {
+      const row = await this.forms.findByKey(sql, key);
+      if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
+      await this.forms.saveDraft(sql, row.id, def);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'form.draft', entity: `form:${key}`, entityId: row.id, requestId: auth.requestId });
+      return draftView({ ...row, draft: def, draft_updated_at: new Date() });
+    });
+  }
+
+  /**
+   * Publishes the draft as the next version. Removed fields are archived (data kept); every
+   * record is migrated to the new version in batches, in this one transaction; a new required
+   * field without a default or backfill, or a record that cannot be converted, blocks the
+   * publish with the report. `dryRun` reports the same without writing.
+   */
+  async publishOrThrow(auth: AuthContext, key: string, options: { dryRun?: boolean; backfill?: Record<string, unknown> }, locale: Locale) {
+    const asOf = this.clock.today(this.config.timezone);
+    const result = await this.db.run(auth.tenantId, async (sql) => {
+      const row = await this.forms.findByKey(sql, key);
+      if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
+      await this.forms.lockForPublish(sql, row.id);
+      if (!row.draft) throw new AppException(409, 'forms.no_draft', { key });
+      const current = (row.definition ?? null) as FormDefinition | null;
+      const target = current ? archiveRemovedFields(current, row.draft as FormDefinition) : (row.draft as FormDefinition);
+      let compiled: CompiledForm;
+      try {
+        compiled = compileFormOrThrow(target);
+      } catch (error) {
+        if (error instanceof FormDefinitionError) throw new AppException(400, 'forms.definition_invalid', {}, prefixed(error.errors));
+        throw error;
+      }
+      const diff = current ? diffDefinitions(current, target) : null;
+      const backfill = options.backfill ?? {};
+      const needsDefault = (diff?.changes ?? []).filter(
+        (c) => c.impact === 'needsDefault' && !(c.field in backfill) && compiled.definition.fields.find((f) => f.key === c.field)?.default === undefined,
+      );
+      const report = {
+        dryRun: options.dryRun === true,
+        version: (row.version_number ?? 0) + 1,
+        changes: diff?.changes ?? [],
+        needsDefault: needsDefault.map((c) => c.field),
+        records: { total: 0, changed: 0, unchanged: 0, failed: 0 },
+        examples: [] as Array<{ id: string; changes: RecordChanges; steps: MigrationStep[] }>,
+        failures: [] as Array<{ id: string; errors: FieldError[]; steps: MigrationStep[] }>,
+      };
+      const versionId = uuidv7();
+      const write = !options.dryRun && !needsDefault.length;
+      if (write) {
+        await this.forms.insertVersion(sql, {
+          tenantId: auth.tenantId, formId: row.id, versionId, number: report.version, definition: target,
+          schema: compiled.schema, ui: compiled.ui, changes: report.changes, userId: auth.userId,
+        });
+      }
+      if (current) {
+        let after: string | null = null;
+        for (;;) {
+          const batch = await this.records.batchForMigration(sql, row.id, after, MIGRATION_BATCH);
+          if (!batch.length) break;
+          after = batch[batch.length - 1]!.id;
+          const updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges }> = [];
+          for (const record of batch) {
+            report.records.total += 1;
+            const source = { ...record.data };
+            for (const [field, value] of Object.entries(backfill)) if (source[field] === undefined) source[field] = value;
+            const migrated = migrateRecord(source, current, compiled, { asOf }, locale);
+            if (!migrated.report.ok) {
+              report.records.failed += 1;
+              if (report.failures.length < MAX_EXAMPLES) report.failures.push({ id: record.id, errors: migrated.report.errors, steps: migrated.report.steps });
+              continue;
+            }
+            const changes = diffRecordData(record.data, migrated.data);
+            if (!Object.keys(changes).length) {
+              report.records.unchanged += 1;
+              continue;
+            }
+            report.records.changed += 1;
+            if (report.examples.length < MAX_EXAMPLES) report.examples.push({ id: record.id, changes, steps: migrated.report.steps });
+            updates.push({ id: record.id, data: migrated.data, changes });
+          }
+          if (write && !report.records.failed) await this.records.applyMigration(sql, versionId, auth.userId, updates);
+        }
+        if (write && !report.records.failed) await this.records.repin(sql, row.id, versionId);
+      }
+      if (!options.dryRun && (needsDefault.length || report.records.failed)) {
+        throw new AppException(409, 'forms.publish_blocked', { needsDefault: needsDefault.length, failed: report.records.failed }, undefined, { report });
+      }
+      if (write) {
+        await this.audit.append(sql, {
+          actorId: auth.userId, action: 'form.publish', entity: `form:${key}`, entityId: row.id,
+          details: { version: report.version, changes: report.changes.length, records: report.records }, requestId: auth.requestId,
+        });
+      }
+      return { report, formId: row.id, target };
+    });
+    if (!options.dryRun) await this.fieldIndexes.ensure(result.formId, result.target);
+    return result.report;
+  }
+
+  async versionsOrThrow(auth: AuthContext, key: string) {
+    const rows = await this.db.run(auth.tenantId, async (sql) => {
+      const row = await this.forms.findByKey(sql, key);
+      if (!row) throw new AppException(404, 'forms.not_found', { key });
+      return this.forms.versions(sql, row.id);
+    });
+    return {
+      items: rows.map((v) => ({
+        id: v.id, number: v.number, createdAt: v.created_at.toISOString(),
+        createdBy: v.created_by ? { id: v.created_by, email: v.created_by_email } : null, fieldCount: v.field_count, changes: v.changes,
+      })),
+    };
+  }
+
+  /** Archived forms leave the list and refuse records; their data stays. */
+  async archiveOrThrow(auth: AuthContext, key: string): Promise<void> {
+    await this.db.run(auth.tenantId, async (sql) => {
+      const row = await this.forms.findByKey(sql, key);
+      if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
+      await this.forms.archive(sql, row.id);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'form.archive', entity: `form:${key}`, entityId: row.id, requestId: auth.requestId });
+    });
+  }
 
   async list(auth: AuthContext) {
     const rows = await this.db.run(auth.tenantId, (sql) => this.forms.list(sql));
@@ -123,4 +295,37 @@ export class FormsService {
     });
     return formId;
   }
+}
+
+const MIGRATION_BATCH = 1000;
+const MAX_EXAMPLES = 20;
+
+function prefixed(errors: FieldError[]): FieldError[] {
+  return errors.map((e) => ({ ...e, path: `/definition${e.path === '/' ? '' : e.path}` }));
+}
+
+/** The engine's meta-schema and semantic checks; 400 with paths into the request body. */
+function definitionOrThrow(definition: unknown, locale: Locale): FormDefinition {
+  const result = validateFormDefinition(definition, locale);
+  if (!result.valid) throw new AppException(400, 'forms.definition_invalid', {}, prefixed(result.errors));
+  try {
+    compileFormOrThrow(definition as FormDefinition);
+  } catch (error) {
+    if (error instanceof FormDefinitionError) throw new AppException(400, 'forms.definition_invalid', {}, prefixed(error.errors));
+    throw error;
+  }
+  return definition as FormDefinition;
+}
+
+function draftView(row: FormRow) {
+  const current = (row.definition ?? null) as FormDefinition | null;
+  const draft = (row.draft ?? null) as FormDefinition | null;
+  const target = current && draft ? archiveRemovedFields(current, draft) : draft;
+  return {
+    key: row.key,
+    draft,
+    draftUpdatedAt: row.draft_updated_at?.toISOString() ?? null,
+    publishedVersion: row.version_number,
+    diff: current && target ? diffDefinitions(current, target) : null,
+  };
 }

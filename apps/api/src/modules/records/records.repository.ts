@@ -219,6 +219,40 @@ export class RecordsRepository {
     return row?.n ?? 0;
   }
 
+  /** A batch of a form's records (deleted ones too: their data is kept) in id order, for a publish. */
+  batchForMigration(sql: Sql, formId: string, afterId: string | null, limit: number) {
+    return sql.rows<{ id: string; rev: number; data: Record<string, unknown>; deleted: boolean }>(
+      `SELECT r.id, r.rev, r.data, r.deleted_at IS NOT NULL AS deleted FROM records r
+       WHERE r.form_id = $1 AND ($2::uuid IS NULL OR r.id > $2::uuid) ORDER BY r.id LIMIT $3`,
+      [formId, afterId, limit],
+    );
+  }
+
+  /** Writes migrated data (one statement per batch) with a 'migrate' revision each. */
+  async applyMigration(
+    sql: Sql,
+    versionId: string,
+    userId: string,
+    updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges }>,
+  ): Promise<void> {
+    if (!updates.length) return;
+    await sql.rows(
+      `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, data jsonb, changes jsonb)),
+       r AS (
+         UPDATE records r SET data = v.data, form_version_id = $2, rev = r.rev + 1, updated_at = now(), updated_by = $3
+         FROM v WHERE r.id = v.id
+         RETURNING r.tenant_id, r.id, r.rev, r.form_version_id, r.data, v.changes)
+       INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
+       SELECT tenant_id, id, rev, 'migrate', form_version_id, changes, data, $3 FROM r`,
+      [JSON.stringify(updates), versionId, userId],
+    );
+  }
+
+  /** Records whose data did not change follow the form to its new version without a revision. */
+  async repin(sql: Sql, formId: string, versionId: string): Promise<void> {
+    await sql.rows('UPDATE records SET form_version_id = $2 WHERE form_id = $1 AND form_version_id <> $2', [formId, versionId]);
+  }
+
   /** Which of these ids are live records of the given forms (RLS keeps it to the tenant). */
   existingReferences(sql: Sql, ids: string[]): Promise<Array<{ id: string; form_key: string }>> {
     return sql.rows(
