@@ -67,6 +67,7 @@ describe('form templates', () => {
       expect(errs({ sales_owner: undefined })).toEqual(['/sales_owner required']);
       expect(errs({ collector: 'someone' })).toEqual(['/collector format']);
       expect(errs({ customer_code: 'C202600001' })).toEqual(['/customer_code readOnly']);
+      expect(form.validateInput({ ...base, established_on: '2026-11-26' }, 'zh-CN', { asOf: '2026-11-25' }).errors[0]!.message).toBe('成立日期不能晚于2026-11-25');
       expect(errs({ foreign_tax_id: 'X' })).toEqual(['/foreign_tax_id notVisible']);
       expect(errs({ country: 'US', foreign_tax_id: 'EIN-1', uscc: undefined, postal_code: undefined })).toEqual([]);
     });

@@ -23,7 +23,7 @@ export {
   isEmail,
   luhnValid,
 } from './validators/cn-formats.js';
-export { isValidDate, addDays, addMonths, endOfMonth, daysBetween } from './validators/date.js';
+export { isValidDate, addDays, addMonths, endOfMonth, daysBetween, isRelativeDate, resolveRelativeDate } from './validators/date.js';
 export { Decimal, isDecimalString, compareDecimal } from './validators/decimal.js';
 export { evaluateCondition, conditionFields } from './conditions/condition.js';
 export { localize, resolveLocale, DEFAULT_LOCALE } from './i18n/localize.js';

@@ -17,6 +17,17 @@ export interface FieldError {
 export interface ValidationResult {
   valid: boolean;
   errors: FieldError[];
+  /** Advisory findings that do not block saving (e.g. the GB 11714 part of a USCC); absent when none. */
+  warnings?: FieldError[];
+}
+
+/** Options of CompiledForm.validateInput / validateRecord. */
+export interface ValidateOptions {
+  /**
+   * The date of validation 'YYYY-MM-DD' (today in the tenant's time zone). Relative date bounds such
+   * as maxDate 'today' are checked only when it is given; the engine never reads a clock.
+   */
+  asOf?: string;
 }
 
 export const FIELD_TYPES = [
@@ -111,7 +122,7 @@ export interface FieldDefinition {
   exclusiveMaximum?: number | string;
   /** Decimal places for decimal / percent (money is always 2). */
   scale?: number;
-  // date
+  // date: 'YYYY-MM-DD', or relative to the validation date: 'today', 'today+30', 'today-365'
   minDate?: string;
   maxDate?: string;
   /**

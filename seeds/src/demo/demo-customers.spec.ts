@@ -12,7 +12,7 @@ describe('generateDemoCustomers', () => {
 
   it('every record passes the customer template validator', () => {
     const failures = records
-      .map((r, i) => ({ i, r, result: form.validateInput(r) }))
+      .map((r, i) => ({ i, r, result: form.validateInput(r, 'zh-CN', { asOf: opts.asOf }) }))
       .filter((x) => !x.result.valid)
       .slice(0, 3)
       .map((x) => ({ record: x.r, errors: x.result.errors }));

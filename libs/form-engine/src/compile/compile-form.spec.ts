@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CompiledFormCache, compileFormOrThrow, FormDefinitionError, validateFormDefinition } from '../index.js';
+import { CompiledFormCache, compileFormOrThrow, FormDefinitionError, isValidUscc, usccCheckChar, validateFormDefinition } from '../index.js';
 import type { FormDefinition } from '../index.js';
 
 const OWNER = '7b0a3c5e-1f2d-4a6b-9c8d-0e1f2a3b4c5d';
@@ -203,5 +203,38 @@ describe('CompiledFormCache', () => {
     expect(cache.size).toBe(2);
     expect(cache.has('v1')).toBe(false);
     expect(a.validateInput(valid).valid).toBe(true); // an evicted form still works
+  });
+});
+
+describe('validation-date bounds and advisory warnings', () => {
+  const form = compileFormOrThrow({
+    key: 'c',
+    title: 'C',
+    fields: [
+      { key: 'established_on', type: 'date', label: '成立日期', maxDate: 'today' },
+      { key: 'biz_date', type: 'date', label: '业务日期', minDate: 'today-365', maxDate: 'today+30' },
+      { key: 'uscc', type: 'uscc', label: '统一社会信用代码' },
+    ],
+  });
+
+  it('checks relative date bounds only against the asOf the caller passes', () => {
+    expect(form.validateInput({ established_on: '2026-11-26' }).valid).toBe(true);
+    const r = form.validateInput({ established_on: '2026-11-26' }, 'zh-CN', { asOf: '2026-11-25' });
+    expect(r.errors).toEqual([
+      { path: '/established_on', keyword: 'maxDate', params: { comparison: '<=', limit: '2026-11-25', bound: 'today' }, message: '成立日期不能晚于2026-11-25' },
+    ]);
+    expect(form.validateInput({ established_on: '2026-11-25', biz_date: '2026-12-25' }, 'zh-CN', { asOf: '2026-11-25' }).valid).toBe(true);
+    expect(form.validateInput({ biz_date: '2026-12-26' }, 'en', { asOf: '2026-11-25' }).errors[0]!.message).toBe('业务日期 must not be after 2026-12-25');
+    expect(form.validateInput({ biz_date: '2025-11-24' }, 'zh-CN', { asOf: '2026-11-25' }).errors[0]!.keyword).toBe('minDate');
+  });
+
+  it('warns (does not block) when the organisation-code part fails GB 11714', () => {
+    const body = `91110000600037342`; // org code 60003734 has check char 1, not 2
+    const code = body + usccCheckChar(body);
+    expect(isValidUscc(code)).toBe(true);
+    const r = form.validateInput({ uscc: code });
+    expect(r.valid).toBe(true);
+    expect(r.warnings).toEqual([expect.objectContaining({ path: '/uscc', keyword: 'usccOrgCode' })]);
+    expect(form.validateInput({ uscc: '91110000600037341L' }).warnings).toBeUndefined();
   });
 });

@@ -10,8 +10,10 @@ import { localize } from '../i18n/localize.js';
 import { renderMessage } from '../i18n/messages.js';
 import { buildRecordSchema } from '../schema/build-record-schema.js';
 import { checkDefinitionSemantics, definitionLabelResolver, renderDefinitionProblems, validateFormDefinition } from '../schema/validate-definition.js';
-import type { FieldDefinition, FieldError, FormDefinition, Locale, ValidationResult } from '../types.js';
+import type { FieldDefinition, FieldError, FormDefinition, Locale, ValidateOptions, ValidationResult } from '../types.js';
 import { isDecimalString } from '../validators/decimal.js';
+import { daysBetween, isRelativeDate, isValidDate, resolveRelativeDate } from '../validators/date.js';
+import { isValidUscc, usccOrgCodeValid } from '../validators/uscc.js';
 import { appendPointer, parsePointer } from '../validation/json-pointer.js';
 import { fieldError, normalizeAjvErrors } from '../validation/normalize-errors.js';
 import type { LabelResolver } from '../validation/normalize-errors.js';
@@ -148,6 +150,8 @@ class CompiledFormImpl implements CompiledForm {
   private readonly fieldsByKey: ReadonlyMap<string, FieldDefinition>;
   private readonly subtables: ReadonlySet<string>;
   private readonly labelFor: LabelResolver;
+  private readonly relativeDates: ReadonlyArray<{ key: string; bound: string; kind: 'minDate' | 'maxDate' }>;
+  private readonly usccFields: readonly string[];
 
   constructor(
     readonly definition: FormDefinition,
@@ -167,6 +171,39 @@ class CompiledFormImpl implements CompiledForm {
     this.nestedObjects = new Set(definition.fields.filter((f) => f.type === 'subtable' || f.type === 'attachment').map((f) => f.key));
     this.timeDependentFields = formulaPlan.steps.filter((s) => s.timeDependent).map((s) => s.key);
     this.labelFor = (path, locale) => this.recordLabel(path, locale);
+    this.relativeDates = definition.fields.flatMap((f) =>
+      f.type !== 'date'
+        ? []
+        : [
+            ...(f.minDate && isRelativeDate(f.minDate) ? [{ key: f.key, bound: f.minDate, kind: 'minDate' as const }] : []),
+            ...(f.maxDate && isRelativeDate(f.maxDate) ? [{ key: f.key, bound: f.maxDate, kind: 'maxDate' as const }] : []),
+          ],
+    );
+    this.usccFields = definition.fields.filter((f) => f.type === 'uscc').map((f) => f.key);
+  }
+
+  /** Checks that need the validation date, and advisory USCC findings, on the validated object. */
+  private extraChecks(data: Record<string, unknown>, result: ValidationResult, locale: Locale, options?: ValidateOptions): ValidationResult {
+    const asOf = options?.asOf;
+    if (asOf && isValidDate(asOf)) {
+      for (const r of this.relativeDates) {
+        const v = data[r.key];
+        if (typeof v !== 'string' || !isValidDate(v)) continue;
+        const limit = resolveRelativeDate(r.bound, asOf)!;
+        const diff = daysBetween(limit, v)!;
+        if (r.kind === 'maxDate' ? diff > 0 : diff < 0) {
+          result.errors.push(fieldError(`/${r.key}`, r.kind, { comparison: r.kind === 'maxDate' ? '<=' : '>=', limit, bound: r.bound }, this.labelFor, locale));
+          result.valid = false;
+        }
+      }
+    }
+    for (const key of this.usccFields) {
+      const v = data[key];
+      if (typeof v === 'string' && isValidUscc(v) && !usccOrgCodeValid(v)) {
+        (result.warnings ??= []).push(fieldError(`/${key}`, 'usccOrgCode', {}, this.labelFor, locale));
+      }
+    }
+    return result;
   }
 
   /** “客户名称”, or “明细第2行 金额” inside a sub-table. */
@@ -195,14 +232,17 @@ class CompiledFormImpl implements CompiledForm {
     return !Object.prototype.hasOwnProperty.call(data, '__proto__');
   }
 
-  private run(data: unknown, locale: Locale, input: boolean): ValidationResult {
+  private run(data: unknown, locale: Locale, input: boolean, options?: ValidateOptions): ValidationResult {
     try {
       if (!isPlainObject(data)) {
         return { valid: false, errors: [fieldError('', 'type', { type: 'object' }, this.labelFor, locale, 'type.object')] };
       }
       // Hot path: a clean payload goes straight to the compiled validator, with no copy.
       if (this.isClean(data, input)) {
-        return this.validator(data) ? { valid: true, errors: [] } : { valid: false, errors: normalizeAjvErrors(this.validator.errors, data, this.labelFor, locale) };
+        const result: ValidationResult = this.validator(data)
+          ? { valid: true, errors: [] }
+          : { valid: false, errors: normalizeAjvErrors(this.validator.errors, data, this.labelFor, locale) };
+        return this.extraChecks(data, result, locale, options);
       }
       const { data: copy, forbidden } = sanitize(data, this.subtables);
       const errors: FieldError[] = forbidden.map((p) => fieldError(p, 'forbiddenKey', { property: parsePointer(p).at(-1) }, this.labelFor, locale));
@@ -229,19 +269,19 @@ class CompiledFormImpl implements CompiledForm {
         }
       }
       if (!this.validator(copy)) errors.push(...normalizeAjvErrors(this.validator.errors, copy, this.labelFor, locale));
-      return { valid: errors.length === 0, errors };
+      return this.extraChecks(copy, { valid: errors.length === 0, errors }, locale, options);
     } catch (e) {
       // Defensive: a validator must answer, not throw (e.g. pathological nesting).
       return { valid: false, errors: [fieldError('', 'invalid', { detail: e instanceof Error ? e.message : String(e) }, this.labelFor, locale, 'default')] };
     }
   }
 
-  validateInput(data: unknown, locale: Locale = 'zh-CN'): ValidationResult {
-    return this.run(data, locale, true);
+  validateInput(data: unknown, locale: Locale = 'zh-CN', options?: ValidateOptions): ValidationResult {
+    return this.run(data, locale, true, options);
   }
 
-  validateRecord(data: unknown, locale: Locale = 'zh-CN'): ValidationResult {
-    return this.run(data, locale, false);
+  validateRecord(data: unknown, locale: Locale = 'zh-CN', options?: ValidateOptions): ValidationResult {
+    return this.run(data, locale, false, options);
   }
 
   withoutComputed(data: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type { FormulaPlan } from '../formulas/plan.js';
-import type { FieldError, FormDefinition, Locale, UiDescription, ValidationResult } from '../types.js';
+import type { FieldError, FormDefinition, Locale, UiDescription, ValidateOptions, ValidationResult } from '../types.js';
 
 export interface CompleteContext {
   /** Evaluation date 'YYYY-MM-DD' for TODAY() and other time-dependent formulas. */
@@ -26,11 +26,12 @@ export interface CompiledForm {
   /**
    * Validates a client payload. Unknown properties, `__proto__`/`constructor`/`prototype` keys and
    * computed or auto-number fields (keyword 'readOnly') are refused; `null` and blank strings
-   * count as absent (a cleared field). Never throws.
+   * count as absent (a cleared field). Relative date bounds ('today') are checked when
+   * options.asOf is given. GB 11714 findings on USCCs come back as `warnings`. Never throws.
    */
-  validateInput(data: unknown, locale?: Locale): ValidationResult;
+  validateInput(data: unknown, locale?: Locale, options?: ValidateOptions): ValidationResult;
   /** Validates a stored (completed) record: computed values are allowed. Never throws. */
-  validateRecord(data: unknown, locale?: Locale): ValidationResult;
+  validateRecord(data: unknown, locale?: Locale, options?: ValidateOptions): ValidationResult;
   /**
    * A copy ready to store: blanks removed, values normalised (USCC upper case, spaces out of
    * account numbers), defaults filled for absent visible fields, formulas computed exactly.

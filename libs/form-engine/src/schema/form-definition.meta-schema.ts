@@ -79,6 +79,8 @@ export const formDefinitionMetaSchema = {
   additionalProperties: false,
   $defs: {
     formKey: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,62}$' },
+    /** An absolute date, or one relative to the validation date: today, today+30, today-365. */
+    dateBound: { anyOf: [{ type: 'string', format: 'date' }, { type: 'string', pattern: '^today([+-][0-9]{1,5})?$' }] },
     fieldKey: {
       type: 'string',
       pattern: '^[a-z][a-z0-9_]{0,62}$',
@@ -166,8 +168,8 @@ export const formDefinitionMetaSchema = {
         exclusiveMinimum: decimalOrNumber,
         exclusiveMaximum: decimalOrNumber,
         scale: { type: 'integer', minimum: 0, maximum: 10 },
-        minDate: { type: 'string', format: 'date' },
-        maxDate: { type: 'string', format: 'date' },
+        minDate: { $ref: '#/$defs/dateBound' },
+        maxDate: { $ref: '#/$defs/dateBound' },
         compare: {
           type: 'array',
           minItems: 1,

@@ -102,3 +102,18 @@ export function isValidDateTime(value: string): boolean {
   if (!m || !isValidDate(m[1]!)) return false;
   return Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4]) <= 60;
 }
+
+const RELATIVE_RE = /^today(?:([+-])(\d{1,5}))?$/;
+
+/** Whether a date bound is relative to the evaluation date ('today', 'today+30', 'today-365'). */
+export function isRelativeDate(bound: string): boolean {
+  return RELATIVE_RE.test(bound);
+}
+
+/** Resolves a date bound against asOf: 'today+30' -> asOf + 30 days; absolute dates pass through. */
+export function resolveRelativeDate(bound: string, asOf: string): string | null {
+  const m = RELATIVE_RE.exec(bound);
+  if (!m) return parseDate(bound) ? bound : null;
+  const offset = m[2] ? Number(m[2]) * (m[1] === '-' ? -1 : 1) : 0;
+  return addDays(asOf, offset);
+}
