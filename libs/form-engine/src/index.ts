@@ -34,3 +34,4 @@ export { diffDefinitions, archiveRemovedFields } from './diff/diff-definitions.j
 export type { DefinitionDiff, DefinitionChange, ChangeKind, ChangeImpact } from './diff/diff-definitions.js';
 export { migrateRecord, convertValue } from './diff/migrate-record.js';
 export type { MigrationResult, MigrationReport, MigrationStep, MigrationAction } from './diff/migrate-record.js';
+export { warmUpFormEngine } from './compile/warm-up.js';
