@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -40,7 +41,8 @@ export class AppModule {
           extra: { max: 20, application_name: 'credo-api' },
         }),
         JwtModule.register({
-          secret: config.resolvedJwtSecret,
+          // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a public key on every verify.
+          secret: createSecretKey(Buffer.from(config.resolvedJwtSecret, 'utf8')) as never,
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],

@@ -18,6 +18,14 @@ export interface FormRow {
   draft_updated_at: Date | null;
 }
 
+export interface FormMetaRow {
+  id: string;
+  archived_at: Date | null;
+  permissions: Record<string, unknown>;
+  version_id: string | null;
+  version_number: number | null;
+}
+
 export interface FormListRow {
   key: string;
   title: unknown;
@@ -39,6 +47,24 @@ export class FormsRepository {
        WHERE f.key = $1`,
       [key],
     );
+  }
+
+  /**
+   * What a record request needs of its form, without the (large) definition: the compiled
+   * version comes from the cache. `lock` takes a share lock, so a publish (which locks the row
+   * for update) waits for in-flight writes, and writes wait for a running publish.
+   */
+  findMetaByKey(sql: Sql, key: string, lock: boolean): Promise<FormMetaRow | undefined> {
+    return sql.one<FormMetaRow>(
+      `SELECT f.id, f.archived_at, f.permissions, f.current_version_id AS version_id, v.number AS version_number
+       FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
+       WHERE f.key = $1 ${lock ? 'FOR SHARE OF f' : ''}`,
+      [key],
+    );
+  }
+
+  async versionDefinition(sql: Sql, versionId: string): Promise<unknown> {
+    return (await sql.one<{ definition: unknown }>('SELECT definition FROM form_versions WHERE id = $1', [versionId]))?.definition;
   }
 
   list(sql: Sql): Promise<FormListRow[]> {

@@ -260,22 +260,23 @@ export class FormsService {
   }
 
   /** The form's current published version, compiled (cached by version id), inside a tenant transaction. */
-  async publishedOrThrow(sql: Sql, key: string): Promise<PublishedForm> {
-    const row = await this.forms.findByKey(sql, key);
+  async publishedOrThrow(sql: Sql, key: string, opts: { forWrite?: boolean } = {}): Promise<PublishedForm> {
+    const row = await this.forms.findMetaByKey(sql, key, opts.forWrite === true);
     if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
     if (!row.version_id || row.version_number === null) throw new AppException(409, 'forms.not_published', { key });
+    let compiled = this.cache.get(row.version_id);
+    if (!compiled) {
+      const definition = (await this.forms.versionDefinition(sql, row.version_id)) as FormDefinition;
+      compiled = this.cache.getOrCompile(row.version_id, definition);
+    }
     return {
       id: row.id,
       permissions: row.permissions as FormPermissionsDocument,
-      key: row.key,
+      key,
       versionId: row.version_id,
       versionNumber: row.version_number,
-      compiled: this.compiled(row),
+      compiled,
     };
-  }
-
-  private compiled(row: FormRow): CompiledForm {
-    return this.cache.getOrCompile(row.version_id as string, row.definition as FormDefinition);
   }
 
   /** Installs a form definition (e.g. a seed template) as version 1; the engine validates it first. */

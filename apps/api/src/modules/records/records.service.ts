@@ -67,21 +67,21 @@ export class RecordsService {
 
   async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale): Promise<RecordDto> {
     const [row] = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
       const access = accessOrThrow(form, auth, 'create');
       const result = form.compiled.validateInput(data, locale);
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
       const input = data as Record<string, unknown>;
       guardWritableOrThrow(access, Object.keys(input));
-      await this.checkLinksOrThrow(sql, form, [input], locale);
       if (access.ownRowsOnly && input[access.ownRowsOnly.field] !== auth.userId) {
         throw new AppException(403, 'records.owner_forbidden', { field: access.ownRowsOnly.field });
       }
-      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [data as Record<string, unknown>]).catch((error: unknown) =>
+      const names = await this.checkLinksOrThrow(sql, form, [input], locale);
+      const audit = { action: 'record.create', entity: `form:${key}`, requestId: auth.requestId };
+      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit).catch((error: unknown) =>
         rethrowDuplicate(error, form, locale),
       );
-      await this.audit.append(sql, { actorId: auth.userId, action: 'record.create', entity: `form:${key}`, entityId: rows[0]!.id, requestId: auth.requestId });
-      return this.withLabels(sql, form, rows.map((r) => view(access, r)));
+      return this.withLabels(sql, form, rows.map((r) => view(access, r)), names);
     });
     return row!;
   }
@@ -90,7 +90,7 @@ export class RecordsService {
   async updateOrThrow(auth: AuthContext, key: string, id: string, patch: Record<string, unknown>, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
     const row = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
       const access = accessOrThrow(form, auth, 'update');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       guardWritableOrThrow(access, Object.keys(patch));
@@ -120,7 +120,7 @@ export class RecordsService {
   async deleteOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
     const row = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
       const access = accessOrThrow(form, auth, 'delete');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const written = await this.records.writeIfRev(sql, {
@@ -135,7 +135,7 @@ export class RecordsService {
 
   async restoreOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
     const row = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
       const access = accessOrThrow(form, auth, 'delete');
       const existing = UUID.test(id) ? await this.records.findById(sql, form.id, id, { includeDeleted: true }) : undefined;
       if (!existing || !isVisible(access, auth, existing)) throw new AppException(404, 'records.not_found');
@@ -167,7 +167,7 @@ export class RecordsService {
   async revertOrThrow(auth: AuthContext, key: string, id: string, rev: number, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
     const row = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
       const access = accessOrThrow(form, auth, 'update');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const target = await this.records.revision(sql, id, rev);
@@ -192,9 +192,10 @@ export class RecordsService {
    * User links must name users of this company, references live records of the named form
    * (row-level security makes another tenant's ids simply absent). 400 naming each bad field.
    */
-  private async checkLinksOrThrow(sql: Sql, form: PublishedForm, rows: Record<string, unknown>[], locale: Locale): Promise<void> {
+  private async checkLinksOrThrow(sql: Sql, form: PublishedForm, rows: Record<string, unknown>[], locale: Locale): Promise<Map<string, string | null>> {
+    const names = new Map<string, string | null>();
     const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
-    if (!links.length) return;
+    if (!links.length) return names;
     const userIds = new Set<string>();
     const refIds = new Set<string>();
     for (const row of rows) {
@@ -203,7 +204,9 @@ export class RecordsService {
         if (typeof value === 'string' && UUID.test(value)) (field.type === 'user' ? userIds : refIds).add(value);
       }
     }
-    const users = userIds.size ? new Set((await this.records.existingUsers(sql, [...userIds])).map((u) => u.id)) : new Set<string>();
+    const found = userIds.size ? await this.records.existingUsers(sql, [...userIds]) : [];
+    for (const user of found) names.set(user.id, user.display_name);
+    const users = new Set(found.map((u) => u.id));
     const refs = refIds.size ? new Map((await this.records.existingReferences(sql, [...refIds])).map((r) => [r.id, r.form_key])) : new Map<string, string>();
     const errors: FieldError[] = [];
     rows.forEach((row, index) => {
@@ -220,6 +223,7 @@ export class RecordsService {
       }
     });
     if (errors.length) throw new AppException(400, 'http.validation_failed', {}, errors);
+    return names;
   }
 
   private async labelled(sql: Sql, form: PublishedForm, dto: RecordDto): Promise<RecordDto> {
@@ -227,7 +231,7 @@ export class RecordsService {
   }
 
   /** Adds display labels for user links (display name) and references (the target's title field). */
-  private async withLabels(sql: Sql, form: PublishedForm, dtos: RecordDto[]): Promise<RecordDto[]> {
+  private async withLabels(sql: Sql, form: PublishedForm, dtos: RecordDto[], known = new Map<string, string | null>()): Promise<RecordDto[]> {
     const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
     if (!links.length || !dtos.length) return dtos;
     const userIds = new Set<string>();
@@ -235,10 +239,10 @@ export class RecordsService {
     for (const dto of dtos) {
       for (const field of links) {
         const value = dto.data[field.key];
-        if (typeof value === 'string' && UUID.test(value)) (field.type === 'user' ? userIds : refIds).add(value);
+        if (typeof value === 'string' && UUID.test(value) && !known.has(value)) (field.type === 'user' ? userIds : refIds).add(value);
       }
     }
-    const names = new Map<string, string | null>();
+    const names = new Map(known);
     if (userIds.size) for (const u of await this.records.existingUsers(sql, [...userIds])) names.set(u.id, u.display_name);
     if (refIds.size) for (const r of await this.records.referenceLabels(sql, [...refIds])) names.set(r.id, r.label);
     return dtos.map((dto) => {
@@ -311,7 +315,7 @@ export class RecordsService {
    * nothing. Throws RecordValidationError naming the first bad row.
    */
   async createManyOrThrow(sql: Sql, tenantId: string, userId: string | null, key: string, rows: unknown[], locale: Locale = 'zh-CN'): Promise<number> {
-    const form = await this.forms.publishedOrThrow(sql, key);
+    const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
     rows.forEach((data, index) => {
       const result = form.compiled.validateInput(data, locale);
       if (!result.valid) throw new RecordValidationError(index, result.errors);
@@ -379,6 +383,7 @@ export class RecordsService {
     userId: string | null,
     form: PublishedForm,
     inputs: Record<string, unknown>[],
+    audit?: { action: string; entity: string; requestId?: string },
   ): Promise<RecordRow[]> {
     const asOf = this.asOf();
     const datas = inputs.map((input) => ({ ...input }));
@@ -390,7 +395,7 @@ export class RecordsService {
       });
     }
     const records = datas.map((data) => ({ id: uuidv7(), data: form.compiled.complete(data, { asOf }) }));
-    return this.records.insertMany(sql, { tenantId, formId: form.id, versionId: form.versionId, userId }, records);
+    return this.records.insertMany(sql, { tenantId, formId: form.id, versionId: form.versionId, userId }, records, audit);
   }
 }
 
