@@ -238,3 +238,17 @@ describe('validation-date bounds and advisory warnings', () => {
     expect(form.validateInput({ uscc: '91110000600037341L' }).warnings).toBeUndefined();
   });
 });
+
+describe('fieldStates (live form preview)', () => {
+  const form = compileFormOrThrow(customer);
+  it('agrees with the schema on visible-if and required-if', () => {
+    const s = form.fieldStates({ customer_type: '企业' });
+    expect(s.uscc).toEqual({ visible: true, required: true });
+    expect(s.foreign_tax_id).toEqual({ visible: false, required: false });
+    expect(s.customer_code).toEqual({ visible: true, required: false });
+    const foreign = form.fieldStates({ customer_type: '企业', country: 'US' });
+    expect(foreign.uscc.required).toBe(false);
+    expect(foreign.foreign_tax_id.visible).toBe(true);
+    expect(form.fieldStates({ customer_type: '个人' }).uscc.required).toBe(false);
+  });
+});

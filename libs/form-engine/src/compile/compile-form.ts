@@ -36,8 +36,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** null, blank strings and empty lists are "no value": a cleared field, judged like an absent one. */
 function isBlankValue(v: unknown): boolean {
-  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
 }
 
 interface Sanitized {
@@ -227,6 +228,7 @@ class CompiledFormImpl implements CompiledForm {
       if (FORBIDDEN_KEYS.has(key) || this.nestedObjects.has(key) || (input && this.computedSet.has(key))) return false;
       const v = data[key];
       if (v === null || v === undefined || (typeof v === 'string' && (v === '' || (v.charCodeAt(0) <= 32 && v.trim() === '')))) return false;
+      if (Array.isArray(v) && v.length === 0) return false;
     }
     // JSON.parse makes "__proto__" an own key, which for...in on some engines still lists; be explicit.
     return !Object.prototype.hasOwnProperty.call(data, '__proto__');
@@ -284,6 +286,17 @@ class CompiledFormImpl implements CompiledForm {
     return this.run(data, locale, false, options);
   }
 
+  fieldStates(data: Record<string, unknown>): Record<string, { visible: boolean; required: boolean }> {
+    const { data: values } = sanitize(isPlainObject(data) ? data : {}, this.subtables);
+    const out: Record<string, { visible: boolean; required: boolean }> = {};
+    for (const f of this.definition.fields) {
+      const visible = !f.archived && (!f.visibleIf || evaluateCondition(f.visibleIf, values, this.fieldsByKey));
+      const required = visible && !fieldTypeRegistry[f.type].computed && (f.requiredIf ? evaluateCondition(f.requiredIf, values, this.fieldsByKey) : f.required === true);
+      out[f.key] = { visible, required };
+    }
+    return out;
+  }
+
   withoutComputed(data: Record<string, unknown>): Record<string, unknown> {
     const { data: copy } = sanitize(isPlainObject(data) ? data : {}, this.subtables);
     for (const key of this.computedFields) delete copy[key];
@@ -302,8 +315,9 @@ class CompiledFormImpl implements CompiledForm {
     const { data: out } = sanitize(isPlainObject(data) ? data : {}, this.subtables);
     const errors: FieldError[] = [];
     this.fillObject(out, this.definition.fields);
-    for (const [table, steps] of this.formulaPlan.rowSteps) {
+    for (const table of this.subtables) {
       const tableField = this.fieldsByKey.get(table)!;
+      const steps = this.formulaPlan.rowSteps.get(table) ?? [];
       const cols = new Map((tableField.fields ?? []).map((c) => [c.key, c]));
       const rows = out[table];
       if (!Array.isArray(rows)) continue;

@@ -38,6 +38,11 @@ export interface CompiledForm {
    */
   complete(data: Record<string, unknown>, ctx: CompleteContext): Record<string, unknown>;
   completeWithReport(data: Record<string, unknown>, ctx: CompleteContext): CompleteReport;
+  /**
+   * Which fields are visible and required for the current values, for live forms; the same
+   * conditions the schema enforces (an absent field counts as its default).
+   */
+  fieldStates(data: Record<string, unknown>): Record<string, { visible: boolean; required: boolean }>;
   /** A copy without computed and auto-number fields (e.g. stored data before merging a PATCH). */
   withoutComputed(data: Record<string, unknown>): Record<string, unknown>;
 }
