@@ -186,7 +186,7 @@ class CompiledFormImpl implements CompiledForm {
   /** Checks that need the validation date, and advisory USCC findings, on the validated object. */
   private extraChecks(data: Record<string, unknown>, result: ValidationResult, locale: Locale, options?: ValidateOptions): ValidationResult {
     const asOf = options?.asOf;
-    if (asOf && isValidDate(asOf)) {
+    if (asOf && this.relativeDates.length && isValidDate(asOf)) {
       for (const r of this.relativeDates) {
         const v = data[r.key];
         if (typeof v !== 'string' || !isValidDate(v)) continue;
@@ -200,7 +200,7 @@ class CompiledFormImpl implements CompiledForm {
     }
     for (const key of this.usccFields) {
       const v = data[key];
-      if (typeof v === 'string' && isValidUscc(v) && !usccOrgCodeValid(v)) {
+      if (typeof v === 'string' && !usccOrgCodeValid(v) && isValidUscc(v)) {
         (result.warnings ??= []).push(fieldError(`/${key}`, 'usccOrgCode', {}, this.labelFor, locale));
       }
     }

@@ -13,6 +13,8 @@ const STRUCTURE = /^[1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RT-UW-Y]{9}[0-9A-Z]$/;
 
 /** Uppercases and strips spaces and hyphens, as people paste codes with them. */
 export function normalizeUscc(value: string): string {
+  // Fast path: most stored codes are already canonical.
+  if (value.length === 18 && /^[0-9A-Z]{18}$/.test(value)) return value;
   return value.replace(/[\s-]/g, '').toUpperCase();
 }
 
