@@ -22,6 +22,7 @@ import { HealthController } from './modules/health/health.controller.js';
 import { RecordsController } from './modules/records/records.controller.js';
 import { RecordsRepository } from './modules/records/records.repository.js';
 import { RecordsService } from './modules/records/records.service.js';
+import { UserDirectory } from './modules/records/user-directory.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -62,6 +63,7 @@ export class AppModule {
         FieldIndexService,
         RecordsRepository,
         RecordsService,
+        UserDirectory,
         TenantsRepository,
         TenantsService,
         DemoSeeder,

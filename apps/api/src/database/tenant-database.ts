@@ -1,9 +1,18 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A 64-bit advisory-lock key for a named thing of a tenant (e.g. `form:customer`). Record writes
+ * hold it shared, a publish holds it exclusively: lock-manager locks, no row is written.
+ */
+export function advisoryKey(tenantId: string, name: string): bigint {
+  return createHash('sha256').update(`${tenantId}/${name}`).digest().readBigInt64BE(0);
+}
 
 /** Parameterised SQL inside one transaction. Records are read as raw rows, never entities. */
 export class Sql {
@@ -34,14 +43,16 @@ export class TenantDatabase {
     return (this.dataSource.driver as unknown as { master: pg.Pool }).master;
   }
 
-  async run<T>(tenantId: string | null, work: (sql: Sql) => Promise<T>): Promise<T> {
+  async run<T>(tenantId: string | null, work: (sql: Sql) => Promise<T>, opts: { sharedLock?: string } = {}): Promise<T> {
     if (tenantId !== null && !UUID.test(tenantId)) throw new Error('tenant id must be a uuid');
     const client = await this.pool.connect();
     let open = false;
     let broken = false;
     try {
-      // BEGIN and the tenant setting travel in one round trip (the id is a checked uuid).
-      await client.query(tenantId ? `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)` : 'BEGIN');
+      // BEGIN, the tenant setting and a shared advisory lock travel in one round trip (the id is
+      // a checked uuid and the lock key a number, so nothing user-typed is spliced in).
+      const lock = tenantId && opts.sharedLock ? `; SELECT pg_advisory_xact_lock_shared(${advisoryKey(tenantId, opts.sharedLock)})` : '';
+      await client.query(tenantId ? `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${lock}` : 'BEGIN');
       open = true;
       const result = await work(new Sql(client));
       await client.query('COMMIT');

@@ -51,14 +51,14 @@ export class FormsRepository {
 
   /**
    * What a record request needs of its form, without the (large) definition: the compiled
-   * version comes from the cache. `lock` takes a share lock, so a publish (which locks the row
-   * for update) waits for in-flight writes, and writes wait for a running publish.
+   * version comes from the cache. Writers read it under the form's shared advisory lock (see
+   * TenantDatabase.run), so a publish waits for them and they wait for a publish.
    */
-  findMetaByKey(sql: Sql, key: string, lock: boolean): Promise<FormMetaRow | undefined> {
+  findMetaByKey(sql: Sql, key: string): Promise<FormMetaRow | undefined> {
     return sql.one<FormMetaRow>(
       `SELECT f.id, f.archived_at, f.permissions, f.current_version_id AS version_id, v.number AS version_number
        FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
-       WHERE f.key = $1 ${lock ? 'FOR SHARE OF f' : ''}`,
+       WHERE f.key = $1`,
       [key],
     );
   }
@@ -89,9 +89,9 @@ export class FormsRepository {
     await sql.rows('UPDATE forms SET draft = $2, draft_updated_at = now(), updated_at = now() WHERE id = $1', [formId, JSON.stringify(draft)]);
   }
 
-  /** Locks the form row: publishes of one form happen one at a time. */
-  async lockForPublish(sql: Sql, formId: string): Promise<void> {
-    await sql.rows('SELECT 1 FROM forms WHERE id = $1 FOR UPDATE', [formId]);
+  /** Exclusive form lock: waits for in-flight record writes, holds new ones until commit. */
+  async lockForPublish(sql: Sql, key: bigint): Promise<void> {
+    await sql.rows('SELECT pg_advisory_xact_lock($1::bigint)', [key.toString()]);
   }
 
   async insertVersion(

@@ -21,7 +21,7 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
 import { FieldIndexService } from './field-index.service.js';
-import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
+import { TenantDatabase, advisoryKey, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { FormPermissionsDocument } from './form-permissions.js';
 import { COUNT_CAP, FormsRepository, type FormRow } from './forms.repository.js';
@@ -96,9 +96,9 @@ export class FormsService {
   async publishOrThrow(auth: AuthContext, key: string, options: { dryRun?: boolean; backfill?: Record<string, unknown> }, locale: Locale) {
     const asOf = this.clock.today(this.config.timezone);
     const result = await this.db.run(auth.tenantId, async (sql) => {
+      await this.forms.lockForPublish(sql, advisoryKey(auth.tenantId, `form:${key}`));
       const row = await this.forms.findByKey(sql, key);
       if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
-      await this.forms.lockForPublish(sql, row.id);
       if (!row.draft) throw new AppException(409, 'forms.no_draft', { key });
       const current = (row.definition ?? null) as FormDefinition | null;
       const target = current ? archiveRemovedFields(current, row.draft as FormDefinition) : (row.draft as FormDefinition);
@@ -260,8 +260,8 @@ export class FormsService {
   }
 
   /** The form's current published version, compiled (cached by version id), inside a tenant transaction. */
-  async publishedOrThrow(sql: Sql, key: string, opts: { forWrite?: boolean } = {}): Promise<PublishedForm> {
-    const row = await this.forms.findMetaByKey(sql, key, opts.forWrite === true);
+  async publishedOrThrow(sql: Sql, key: string): Promise<PublishedForm> {
+    const row = await this.forms.findMetaByKey(sql, key);
     if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
     if (!row.version_id || row.version_number === null) throw new AppException(409, 'forms.not_published', { key });
     let compiled = this.cache.get(row.version_id);

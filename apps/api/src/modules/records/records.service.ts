@@ -14,6 +14,7 @@ import { fieldIndexName } from '../forms/field-index.service.js';
 import { effectiveAccess, type EffectiveAccess, type FormAction } from '../forms/form-permissions.js';
 import { diffRecordData, type RecordChanges } from './record-diff.js';
 import { fieldExpression, parseRecordQuery, storageOf } from './record-query.js';
+import { UserDirectory } from './user-directory.js';
 import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow } from './records.repository.js';
 
 export interface RecordDto {
@@ -61,13 +62,14 @@ export class RecordsService {
     private readonly forms: FormsService,
     private readonly records: RecordsRepository,
     private readonly audit: AuditRepository,
+    private readonly users: UserDirectory,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale): Promise<RecordDto> {
-    const [row] = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
+    const [row] = await this.write(auth, key, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
       const access = accessOrThrow(form, auth, 'create');
       const result = form.compiled.validateInput(data, locale);
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
@@ -76,12 +78,12 @@ export class RecordsService {
       if (access.ownRowsOnly && input[access.ownRowsOnly.field] !== auth.userId) {
         throw new AppException(403, 'records.owner_forbidden', { field: access.ownRowsOnly.field });
       }
-      const names = await this.checkLinksOrThrow(sql, form, [input], locale);
+      const names = await this.checkLinksOrThrow(sql, auth.tenantId, form, [input], locale);
       const audit = { action: 'record.create', entity: `form:${key}`, requestId: auth.requestId };
       const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit).catch((error: unknown) =>
         rethrowDuplicate(error, form, locale),
       );
-      return this.withLabels(sql, form, rows.map((r) => view(access, r)), names);
+      return this.withLabels(sql, auth.tenantId, form, rows.map((r) => view(access, r)), names);
     });
     return row!;
   }
@@ -89,8 +91,8 @@ export class RecordsService {
   /** PATCH: merges `patch` (null clears a field) into the record at revision `ifMatch`. */
   async updateOrThrow(auth: AuthContext, key: string, id: string, patch: Record<string, unknown>, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
-    const row = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
+    const row = await this.write(auth, key, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
       const access = accessOrThrow(form, auth, 'update');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       guardWritableOrThrow(access, Object.keys(patch));
@@ -102,16 +104,16 @@ export class RecordsService {
       }
       const result = form.compiled.validateInput(input, locale);
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
-      await this.checkLinksOrThrow(sql, form, [onlyKeys(input, new Set(Object.keys(patch)))], locale);
+      await this.checkLinksOrThrow(sql, auth.tenantId, form, [onlyKeys(input, new Set(Object.keys(patch)))], locale);
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
       const changes = diffRecordData(existing.data, data);
-      if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return this.labelled(sql, form, view(access, existing));
+      if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return this.labelled(sql, auth.tenantId, form, view(access, existing));
       const written = await this.records
         .writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId })
         .catch((error: unknown) => rethrowDuplicate(error, form, locale));
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
-      return this.labelled(sql, form, view(access, written));
+      return this.labelled(sql, auth.tenantId, form, view(access, written));
     });
     return row;
   }
@@ -119,8 +121,8 @@ export class RecordsService {
   /** Soft delete at revision `ifMatch`; restorable. */
   async deleteOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
-    const row = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
+    const row = await this.write(auth, key, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
       const access = accessOrThrow(form, auth, 'delete');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const written = await this.records.writeIfRev(sql, {
@@ -128,14 +130,14 @@ export class RecordsService {
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.delete', entity: `form:${key}`, entityId: id, details: { rev: written.rev }, requestId: auth.requestId });
-      return this.labelled(sql, form, view(access, written));
+      return this.labelled(sql, auth.tenantId, form, view(access, written));
     });
     return row;
   }
 
   async restoreOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
-    const row = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
+    const row = await this.write(auth, key, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
       const access = accessOrThrow(form, auth, 'delete');
       const existing = UUID.test(id) ? await this.records.findById(sql, form.id, id, { includeDeleted: true }) : undefined;
       if (!existing || !isVisible(access, auth, existing)) throw new AppException(404, 'records.not_found');
@@ -146,7 +148,7 @@ export class RecordsService {
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id, { includeDeleted: true });
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.restore', entity: `form:${key}`, entityId: id, details: { rev: written.rev }, requestId: auth.requestId });
-      return this.labelled(sql, form, view(access, written));
+      return this.labelled(sql, auth.tenantId, form, view(access, written));
     });
     return row;
   }
@@ -166,8 +168,8 @@ export class RecordsService {
   /** Puts the data of revision `rev` back, as a new revision; validated by the current version. */
   async revertOrThrow(auth: AuthContext, key: string, id: string, rev: number, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
-    const row = await this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
+    const row = await this.write(auth, key, async (sql) => {
+      const form = await this.forms.publishedOrThrow(sql, key);
       const access = accessOrThrow(form, auth, 'update');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const target = await this.records.revision(sql, id, rev);
@@ -183,7 +185,7 @@ export class RecordsService {
       });
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.revert', entity: `form:${key}`, entityId: id, details: { rev: written.rev, revertedFrom: rev }, requestId: auth.requestId });
-      return this.labelled(sql, form, view(access, written));
+      return this.labelled(sql, auth.tenantId, form, view(access, written));
     });
     return row;
   }
@@ -192,7 +194,7 @@ export class RecordsService {
    * User links must name users of this company, references live records of the named form
    * (row-level security makes another tenant's ids simply absent). 400 naming each bad field.
    */
-  private async checkLinksOrThrow(sql: Sql, form: PublishedForm, rows: Record<string, unknown>[], locale: Locale): Promise<Map<string, string | null>> {
+  private async checkLinksOrThrow(sql: Sql, tenantId: string, form: PublishedForm, rows: Record<string, unknown>[], locale: Locale): Promise<Map<string, string | null>> {
     const names = new Map<string, string | null>();
     const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
     if (!links.length) return names;
@@ -204,9 +206,9 @@ export class RecordsService {
         if (typeof value === 'string' && UUID.test(value)) (field.type === 'user' ? userIds : refIds).add(value);
       }
     }
-    const found = userIds.size ? await this.records.existingUsers(sql, [...userIds]) : [];
-    for (const user of found) names.set(user.id, user.display_name);
-    const users = new Set(found.map((u) => u.id));
+    const found = userIds.size ? await this.users.lookup(sql, tenantId, userIds) : new Map<string, string>();
+    for (const [id, name] of found) names.set(id, name);
+    const users = new Set(found.keys());
     const refs = refIds.size ? new Map((await this.records.existingReferences(sql, [...refIds])).map((r) => [r.id, r.form_key])) : new Map<string, string>();
     const errors: FieldError[] = [];
     rows.forEach((row, index) => {
@@ -226,12 +228,12 @@ export class RecordsService {
     return names;
   }
 
-  private async labelled(sql: Sql, form: PublishedForm, dto: RecordDto): Promise<RecordDto> {
-    return (await this.withLabels(sql, form, [dto]))[0]!;
+  private async labelled(sql: Sql, tenantId: string, form: PublishedForm, dto: RecordDto): Promise<RecordDto> {
+    return (await this.withLabels(sql, tenantId, form, [dto]))[0]!;
   }
 
   /** Adds display labels for user links (display name) and references (the target's title field). */
-  private async withLabels(sql: Sql, form: PublishedForm, dtos: RecordDto[], known = new Map<string, string | null>()): Promise<RecordDto[]> {
+  private async withLabels(sql: Sql, tenantId: string, form: PublishedForm, dtos: RecordDto[], known = new Map<string, string | null>()): Promise<RecordDto[]> {
     const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
     if (!links.length || !dtos.length) return dtos;
     const userIds = new Set<string>();
@@ -243,7 +245,7 @@ export class RecordsService {
       }
     }
     const names = new Map(known);
-    if (userIds.size) for (const u of await this.records.existingUsers(sql, [...userIds])) names.set(u.id, u.display_name);
+    if (userIds.size) for (const [id, name] of await this.users.lookup(sql, tenantId, userIds)) names.set(id, name);
     if (refIds.size) for (const r of await this.records.referenceLabels(sql, [...refIds])) names.set(r.id, r.label);
     return dtos.map((dto) => {
       const labels: Record<string, string | null> = {};
@@ -291,6 +293,11 @@ export class RecordsService {
     });
   }
 
+  /** A write transaction on a form's records: holds the form's shared lock (a publish waits). */
+  private write<T>(auth: AuthContext, key: string, work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.db.run(auth.tenantId, work, { sharedLock: `form:${key}` });
+  }
+
   /** The live record, visible to this user, at the expected revision. */
   private async existingOrThrow(sql: Sql, form: PublishedForm, auth: AuthContext, access: EffectiveAccess, id: string, expectedRev: number | null): Promise<RecordRow> {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
@@ -315,13 +322,13 @@ export class RecordsService {
    * nothing. Throws RecordValidationError naming the first bad row.
    */
   async createManyOrThrow(sql: Sql, tenantId: string, userId: string | null, key: string, rows: unknown[], locale: Locale = 'zh-CN'): Promise<number> {
-    const form = await this.forms.publishedOrThrow(sql, key, { forWrite: true });
+    const form = await this.forms.publishedOrThrow(sql, key);
     rows.forEach((data, index) => {
       const result = form.compiled.validateInput(data, locale);
       if (!result.valid) throw new RecordValidationError(index, result.errors);
     });
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      await this.checkLinksOrThrow(sql, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[], locale);
+      await this.checkLinksOrThrow(sql, tenantId, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[], locale);
     }
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       await this.insertValidated(sql, tenantId, userId, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[]);
@@ -337,7 +344,7 @@ export class RecordsService {
       const access = accessOrThrow(form, auth, 'read');
       const row = await this.records.findById(sql, form.id, id);
       if (!row || !isVisible(access, auth, row)) throw new AppException(404, 'records.not_found');
-      const [dto] = await this.withLabels(sql, form, [view(access, row)]);
+      const [dto] = await this.withLabels(sql, auth.tenantId, form, [view(access, row)]);
       return dto!;
     });
   }
@@ -362,7 +369,7 @@ export class RecordsService {
       const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner);
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
-      const items = await this.withLabels(sql, form, pageRows.map((row) => project(view(access, row), query.fields)));
+      const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)));
       const last = pageRows[pageRows.length - 1];
       const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
         items,
