@@ -11,7 +11,18 @@ export { formDefinitionMetaSchema, FORM_DEFINITION_SCHEMA_ID, RESERVED_FIELD_KEY
 export { buildRecordSchema } from './schema/build-record-schema.js';
 export { buildUi } from './compile/build-ui.js';
 export { formatAutoNumber, autoNumberPeriod, autoNumberPatternProblem } from './auto-number/auto-number.js';
-export { usccCheckChar, isValidUscc, usccProblem, normalizeUscc, usccOrgCodeValid, orgCodeCheckChar, USCC_ALPHABET } from './validators/uscc.js';
+export {
+  usccCheckChar,
+  isValidUscc,
+  usccProblem,
+  normalizeUscc,
+  usccOrgCodeValid,
+  orgCodeCheckChar,
+  isLegacyOrgCode,
+  isLegacyRegistrationNo,
+  isUsccOrLegacy,
+  USCC_ALPHABET,
+} from './validators/uscc.js';
 export {
   isCnMobile,
   isCnPhone,
@@ -22,6 +33,7 @@ export {
   isFapiaoNumber,
   isEmail,
   luhnValid,
+  isBankCard,
 } from './validators/cn-formats.js';
 export { isValidDate, addDays, addMonths, endOfMonth, daysBetween, isRelativeDate, resolveRelativeDate } from './validators/date.js';
 export { Decimal, isDecimalString, compareDecimal } from './validators/decimal.js';

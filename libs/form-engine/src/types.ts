@@ -134,6 +134,10 @@ export interface FieldDefinition {
   options?: SelectOption[];
   minItems?: number;
   maxItems?: number;
+  // uscc: also accept a legacy 15-digit registration number or 9-character organisation code (warning)
+  allowLegacy?: boolean;
+  // bank_account: a personal bank card, checked with Luhn
+  luhn?: boolean;
   // reference to another form's record
   reference?: { form: string };
   // sub-table

@@ -1,9 +1,10 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { DataValidationCxt, ErrorObject, SchemaValidateFunction } from 'ajv/dist/types/index.js';
 import addFormatsModule from 'ajv-formats';
-import { isValidUscc } from '../validators/uscc.js';
+import { isUsccOrLegacy, isValidUscc } from '../validators/uscc.js';
 import {
   isBankAccount,
+  isBankCard,
   isCnapsCode,
   isCnMobile,
   isCnPhone,
@@ -30,6 +31,8 @@ const addFormats: FormatsPlugin =
 /** Formats the engine defines itself (name -> predicate). */
 export const CUSTOM_FORMATS: Readonly<Record<string, (value: string) => boolean>> = {
   uscc: isValidUscc,
+  'uscc-or-legacy': isUsccOrLegacy,
+  'bank-card': isBankCard,
   'cn-mobile': isCnMobile,
   'cn-phone': isCnPhone,
   'cn-postal-code': isCnPostalCode,

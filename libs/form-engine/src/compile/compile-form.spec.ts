@@ -252,3 +252,13 @@ describe('fieldStates (live form preview)', () => {
     expect(form.fieldStates({ customer_type: '个人' }).uscc.required).toBe(false);
   });
 });
+
+describe('legacy identifiers', () => {
+  it('accepts them only with allowLegacy, and warns', () => {
+    const form = compileFormOrThrow({ key: 'c', title: 'C', fields: [{ key: 'uscc', type: 'uscc', label: '统一社会信用代码', allowLegacy: true }] });
+    const r = form.validateInput({ uscc: '110108000123456' });
+    expect(r.valid).toBe(true);
+    expect(r.warnings?.map((w) => w.keyword)).toEqual(['legacyId']);
+    expect(form.validateInput({ uscc: '91110000600037341L' }).warnings).toBeUndefined();
+  });
+});

@@ -13,7 +13,7 @@ import { checkDefinitionSemantics, definitionLabelResolver, renderDefinitionProb
 import type { FieldDefinition, FieldError, FormDefinition, Locale, ValidateOptions, ValidationResult } from '../types.js';
 import { isDecimalString } from '../validators/decimal.js';
 import { daysBetween, isRelativeDate, isValidDate, resolveRelativeDate } from '../validators/date.js';
-import { isValidUscc, usccOrgCodeValid } from '../validators/uscc.js';
+import { isUsccOrLegacy, isValidUscc, usccOrgCodeValid } from '../validators/uscc.js';
 import { appendPointer, parsePointer } from '../validation/json-pointer.js';
 import { fieldError, normalizeAjvErrors } from '../validation/normalize-errors.js';
 import type { LabelResolver } from '../validation/normalize-errors.js';
@@ -200,9 +200,9 @@ class CompiledFormImpl implements CompiledForm {
     }
     for (const key of this.usccFields) {
       const v = data[key];
-      if (typeof v === 'string' && !usccOrgCodeValid(v) && isValidUscc(v)) {
-        (result.warnings ??= []).push(fieldError(`/${key}`, 'usccOrgCode', {}, this.labelFor, locale));
-      }
+      if (typeof v !== 'string') continue;
+      if (!usccOrgCodeValid(v) && isValidUscc(v)) (result.warnings ??= []).push(fieldError(`/${key}`, 'usccOrgCode', {}, this.labelFor, locale));
+      else if (!isValidUscc(v) && isUsccOrLegacy(v)) (result.warnings ??= []).push(fieldError(`/${key}`, 'legacyId', {}, this.labelFor, locale));
     }
     return result;
   }

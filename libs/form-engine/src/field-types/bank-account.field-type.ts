@@ -11,7 +11,7 @@ export const bankAccountFieldType: FieldTypeDefinition = {
   filterOperators: EXACT_FILTERS,
   sortable: true,
   computed: false,
-  props: [],
-  schema: () => ({ type: 'string', maxLength: 40, format: 'bank-account' }),
+  props: ['luhn'],
+  schema: (field) => ({ type: 'string', maxLength: 40, format: field.luhn ? 'bank-card' : 'bank-account' }),
   normalize: stripSpaces,
 };

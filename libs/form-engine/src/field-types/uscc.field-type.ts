@@ -14,7 +14,7 @@ export const usccFieldType: FieldTypeDefinition = {
   filterOperators: EXACT_FILTERS,
   sortable: true,
   computed: false,
-  props: [],
-  schema: () => ({ type: 'string', maxLength: 24, format: 'uscc' }),
+  props: ['allowLegacy'],
+  schema: (field) => ({ type: 'string', maxLength: 24, format: field.allowLegacy ? 'uscc-or-legacy' : 'uscc' }),
   normalize: (v) => (typeof v === 'string' ? normalizeUscc(v) : v),
 };

@@ -184,6 +184,8 @@ export const formDefinitionMetaSchema = {
         options: { type: 'array', minItems: 1, maxItems: 1000, items: { $ref: '#/$defs/option' } },
         minItems: { type: 'integer', minimum: 0, maximum: 10000 },
         maxItems: { type: 'integer', minimum: 1, maximum: 10000 },
+        allowLegacy: { type: 'boolean' },
+        luhn: { type: 'boolean' },
         reference: {
           type: 'object',
           properties: { form: { $ref: '#/$defs/formKey' } },

@@ -66,7 +66,7 @@ export function normalizeAjvErrors(
         break;
       case 'format': {
         const format = String(params.format);
-        if (format === 'uscc') {
+        if (format === 'uscc' || format === 'uscc-or-legacy') {
           const v = valueAt(data, path);
           const reason = typeof v === 'string' ? (usccProblem(v) ?? 'structure') : 'structure';
           params.reason = reason;

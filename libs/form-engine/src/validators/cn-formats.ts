@@ -58,3 +58,9 @@ export function isFapiaoNumber(value: string): boolean {
 export function isEmail(value: string): boolean {
   return value.length <= 254 && EMAIL.test(value);
 }
+
+/** A personal bank card: 16–19 digits (spaces allowed) passing Luhn (DOMAIN §4.2: cards only). */
+export function isBankCard(value: string): boolean {
+  const digits = value.replace(/ /g, '');
+  return /^\d{16,19}$/.test(digits) && luhnValid(digits);
+}

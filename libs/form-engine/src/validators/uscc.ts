@@ -79,3 +79,24 @@ export function usccOrgCodeValid(value: string): boolean {
     return false;
   }
 }
+
+/** A legacy 组织机构代码: 8 characters + GB 11714 check character, optionally as XXXXXXXX-X. */
+export function isLegacyOrgCode(value: string): boolean {
+  const s = value.trim().toUpperCase().replace('-', '');
+  if (!/^[0-9A-Z]{8}[0-9X]$/.test(s)) return false;
+  try {
+    return orgCodeCheckChar(s.slice(0, 8)) === s[8];
+  } catch {
+    return false;
+  }
+}
+
+/** A legacy 15-digit 工商注册号 (no public checksum is enforced). */
+export function isLegacyRegistrationNo(value: string): boolean {
+  return /^\d{15}$/.test(value.trim());
+}
+
+/** A USCC, or (for records from before 2015) a legacy registration number or organisation code. */
+export function isUsccOrLegacy(value: string): boolean {
+  return isValidUscc(value) || isLegacyRegistrationNo(value) || isLegacyOrgCode(value);
+}
