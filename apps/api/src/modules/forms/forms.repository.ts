@@ -18,6 +18,10 @@ export interface FormRow {
   draft_updated_at: Date | null;
 }
 
+const FORM_KEY = /^[a-z][a-z0-9_]{0,62}$/;
+const META_SELECT = `SELECT f.id, f.archived_at, f.permissions, f.current_version_id AS version_id, v.number AS version_number
+  FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id`;
+
 export interface FormMetaRow {
   id: string;
   archived_at: Date | null;
@@ -55,12 +59,12 @@ export class FormsRepository {
    * TenantDatabase.run), so a publish waits for them and they wait for a publish.
    */
   findMetaByKey(sql: Sql, key: string): Promise<FormMetaRow | undefined> {
-    return sql.one<FormMetaRow>(
-      `SELECT f.id, f.archived_at, f.permissions, f.current_version_id AS version_id, v.number AS version_number
-       FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
-       WHERE f.key = $1`,
-      [key],
-    );
+    return sql.one<FormMetaRow>(`${META_SELECT} WHERE f.key = $1`, [key]);
+  }
+
+  /** The same query with the key inlined, to ride along with BEGIN; null for a key that is not a form key. */
+  metaSqlForKey(key: string): string | null {
+    return FORM_KEY.test(key) ? `${META_SELECT} WHERE f.key = '${key}'` : null;
   }
 
   async versionDefinition(sql: Sql, versionId: string): Promise<unknown> {

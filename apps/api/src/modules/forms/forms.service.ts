@@ -24,7 +24,7 @@ import { FieldIndexService } from './field-index.service.js';
 import { TenantDatabase, advisoryKey, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { FormPermissionsDocument } from './form-permissions.js';
-import { COUNT_CAP, FormsRepository, type FormRow } from './forms.repository.js';
+import { COUNT_CAP, FormsRepository, type FormMetaRow, type FormRow } from './forms.repository.js';
 
 export interface PublishedForm {
   id: string;
@@ -260,8 +260,8 @@ export class FormsService {
   }
 
   /** The form's current published version, compiled (cached by version id), inside a tenant transaction. */
-  async publishedOrThrow(sql: Sql, key: string): Promise<PublishedForm> {
-    const row = await this.forms.findMetaByKey(sql, key);
+  async publishedOrThrow(sql: Sql, key: string, meta?: FormMetaRow | null): Promise<PublishedForm> {
+    const row = meta === undefined ? await this.forms.findMetaByKey(sql, key) : meta;
     if (!row || row.archived_at) throw new AppException(404, 'forms.not_found', { key });
     if (!row.version_id || row.version_number === null) throw new AppException(409, 'forms.not_published', { key });
     let compiled = this.cache.get(row.version_id);
@@ -277,6 +277,20 @@ export class FormsService {
       versionNumber: row.version_number,
       compiled,
     };
+  }
+
+  /**
+   * Runs `work` in a tenant transaction on the form's published version; the form lookup rides
+   * along with BEGIN. `write` also takes the form's shared lock, so a publish waits for it.
+   */
+  withPublished<T>(auth: AuthContext, key: string, write: boolean, work: (sql: Sql, form: PublishedForm) => Promise<T>): Promise<T> {
+    const prelude = this.forms.metaSqlForKey(key);
+    if (!prelude) return Promise.reject(new AppException(404, 'forms.not_found', { key }));
+    return this.db.run(
+      auth.tenantId,
+      async (sql, rows) => work(sql, await this.publishedOrThrow(sql, key, (rows[0] as unknown as FormMetaRow | undefined) ?? null)),
+      { prelude, sharedLock: write ? `form:${key}` : undefined },
+    );
   }
 
   /** Installs a form definition (e.g. a seed template) as version 1; the engine validates it first. */

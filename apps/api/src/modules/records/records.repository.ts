@@ -80,7 +80,9 @@ export class RecordsRepository {
       params.push(record.id, JSON.stringify(record.data));
       return `($1::uuid, $${params.length - 1}::uuid, $2::uuid, $3::uuid, $${params.length}::jsonb, $4::uuid, $4::uuid)`;
     });
-    return sql.rows<RecordRow>(
+    // A single-record insert has a fixed text: prepare it (the API's hottest statement).
+    const run = records.length === 1 ? sql.prepared.bind(sql) : sql.rows.bind(sql);
+    return run<RecordRow>(
       `WITH r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
          VALUES ${values.join(', ')}
@@ -97,10 +99,12 @@ export class RecordsRepository {
   }
 
   findById(sql: Sql, formId: string, id: string, opts: { includeDeleted?: boolean } = {}): Promise<RecordRow | undefined> {
-    return sql.one<RecordRow>(
-      `SELECT ${COLUMNS} FROM records r WHERE r.form_id = $1 AND r.id = $2 ${opts.includeDeleted ? '' : 'AND r.deleted_at IS NULL'}`,
-      [formId, id],
-    );
+    return sql
+      .prepared<RecordRow>(
+        `SELECT ${COLUMNS} FROM records r WHERE r.form_id = $1 AND r.id = $2 ${opts.includeDeleted ? '' : 'AND r.deleted_at IS NULL'}`,
+        [formId, id],
+      )
+      .then((rows) => rows[0]);
   }
 
   /**
@@ -125,7 +129,7 @@ export class RecordsRepository {
   ): Promise<RecordRow | undefined> {
     const deleted = input.action === 'delete' ? 'now()' : 'NULL';
     const mustBeDeleted = input.action === 'restore' ? 'r.deleted_at IS NOT NULL' : 'r.deleted_at IS NULL';
-    return sql.one<RecordRow>(
+    return sql.prepared<RecordRow>(
       `WITH r AS (
          UPDATE records r SET data = $3::jsonb, form_version_id = $4, rev = r.rev + 1, updated_at = now(), updated_by = $5,
                 deleted_at = ${deleted}
@@ -146,7 +150,7 @@ export class RecordsRepository {
         JSON.stringify(input.changes),
         input.revertedFrom ?? null,
       ],
-    );
+    ).then((rows) => rows[0]);
   }
 
   revisions(sql: Sql, recordId: string): Promise<RevisionRow[]> {
@@ -274,7 +278,7 @@ export class RecordsRepository {
   }
 
   existingUsers(sql: Sql, ids: string[]): Promise<Array<{ id: string; display_name: string }>> {
-    return sql.rows('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    return sql.prepared('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [ids]);
   }
 
   /** Display labels of referenced records: the value of their form's title field. */
@@ -313,7 +317,7 @@ export class RecordsRepository {
 
   /** Takes `count` numbers of an auto-number field (rising; gaps only where a transaction failed). */
   async nextNumbers(sql: Sql, formId: string, fieldKey: string, period: string, count: number): Promise<number[]> {
-    const row = await sql.one<{ numbers: string[] }>('SELECT credo_next_numbers($1, $2, $3, $4) AS numbers', [formId, fieldKey, period, count]);
+    const [row] = await sql.prepared<{ numbers: string[] }>('SELECT credo_next_numbers($1, $2, $3, $4) AS numbers', [formId, fieldKey, period, count]);
     return (row?.numbers ?? []).map(Number);
   }
 }

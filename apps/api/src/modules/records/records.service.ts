@@ -68,8 +68,7 @@ export class RecordsService {
   ) {}
 
   async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale): Promise<RecordDto> {
-    const [row] = await this.write(auth, key, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    const [row] = await this.forms.withPublished(auth, key, true, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'create');
       const result = form.compiled.validateInput(data, locale);
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
@@ -91,8 +90,7 @@ export class RecordsService {
   /** PATCH: merges `patch` (null clears a field) into the record at revision `ifMatch`. */
   async updateOrThrow(auth: AuthContext, key: string, id: string, patch: Record<string, unknown>, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
-    const row = await this.write(auth, key, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    const row = await this.forms.withPublished(auth, key, true, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'update');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       guardWritableOrThrow(access, Object.keys(patch));
@@ -121,8 +119,7 @@ export class RecordsService {
   /** Soft delete at revision `ifMatch`; restorable. */
   async deleteOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
-    const row = await this.write(auth, key, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    const row = await this.forms.withPublished(auth, key, true, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'delete');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const written = await this.records.writeIfRev(sql, {
@@ -136,8 +133,7 @@ export class RecordsService {
   }
 
   async restoreOrThrow(auth: AuthContext, key: string, id: string, ifMatch: IfMatch): Promise<RecordDto> {
-    const row = await this.write(auth, key, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    const row = await this.forms.withPublished(auth, key, true, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'delete');
       const existing = UUID.test(id) ? await this.records.findById(sql, form.id, id, { includeDeleted: true }) : undefined;
       if (!existing || !isVisible(access, auth, existing)) throw new AppException(404, 'records.not_found');
@@ -155,8 +151,7 @@ export class RecordsService {
 
   async revisionsOrThrow(auth: AuthContext, key: string, id: string) {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
-    return this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'read');
       const record = await this.records.findById(sql, form.id, id, { includeDeleted: true });
       if (!record || !isVisible(access, auth, record)) throw new AppException(404, 'records.not_found');
@@ -168,8 +163,7 @@ export class RecordsService {
   /** Puts the data of revision `rev` back, as a new revision; validated by the current version. */
   async revertOrThrow(auth: AuthContext, key: string, id: string, rev: number, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
-    const row = await this.write(auth, key, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    const row = await this.forms.withPublished(auth, key, true, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'update');
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const target = await this.records.revision(sql, id, rev);
@@ -259,8 +253,7 @@ export class RecordsService {
 
   /** count and exact money sums, per value of one field (or overall), in SQL. */
   async summaryOrThrow(auth: AuthContext, key: string, query: { groupBy?: string; sum?: string[]; filter?: unknown }, locale: Locale) {
-    return this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'read');
       const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
       const parsed = parseRecordQuery(visible, query.filter, undefined, 4);
@@ -291,11 +284,6 @@ export class RecordsService {
         groups: rows.map((row) => ({ value: row.group_value, count: row.count, sums: row.sums })),
       };
     });
-  }
-
-  /** A write transaction on a form's records: holds the form's shared lock (a publish waits). */
-  private write<T>(auth: AuthContext, key: string, work: (sql: Sql) => Promise<T>): Promise<T> {
-    return this.db.run(auth.tenantId, work, { sharedLock: `form:${key}` });
   }
 
   /** The live record, visible to this user, at the expected revision. */
@@ -339,8 +327,7 @@ export class RecordsService {
 
   async getOrThrow(auth: AuthContext, key: string, id: string): Promise<RecordDto> {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
-    return this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'read');
       const row = await this.records.findById(sql, form.id, id);
       if (!row || !isVisible(access, auth, row)) throw new AppException(404, 'records.not_found');
@@ -351,8 +338,7 @@ export class RecordsService {
 
   async list(auth: AuthContext, key: string, query: ListQuery, locale: Locale = 'zh-CN') {
     const cursor = query.cursor === null ? null : decodeCursorOrThrow(query.cursor);
-    return this.db.run(auth.tenantId, async (sql) => {
-      const form = await this.forms.publishedOrThrow(sql, key);
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'read');
       const owner = ownerFilter(access, auth);
       // Hidden fields can be neither filtered nor sorted on: that would leak their values.
