@@ -1,0 +1,3 @@
+import { part } from './date-helpers.js';
+
+export const MONTH = part('MONTH', (_y, m) => m);

@@ -1,0 +1,3 @@
+import { part } from './date-helpers.js';
+
+export const YEAR = part('YEAR', (y) => y);
