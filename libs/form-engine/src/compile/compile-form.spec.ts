@@ -262,3 +262,13 @@ describe('legacy identifiers', () => {
     expect(form.validateInput({ uscc: '91110000600037341L' }).warnings).toBeUndefined();
   });
 });
+
+describe('hostile payloads', () => {
+  it('caps the error list', () => {
+    const form = compileFormOrThrow(customer);
+    const payload = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i]));
+    const r = form.validateInput(payload);
+    expect(r.valid).toBe(false);
+    expect(r.errors.length).toBeLessThanOrEqual(100);
+  });
+});

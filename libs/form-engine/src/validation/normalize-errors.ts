@@ -4,6 +4,9 @@ import type { FieldError, Locale } from '../types.js';
 import { usccProblem } from '../validators/uscc.js';
 import { appendPointer, valueAt } from './json-pointer.js';
 
+/** At most this many errors are reported for one document. */
+export const MAX_ERRORS = 100;
+
 /** Names the thing at a JSON Pointer in the requested locale (a field label, "row 2 amount", …). */
 export type LabelResolver = (path: string, locale: Locale) => string;
 
@@ -43,6 +46,8 @@ export function normalizeAjvErrors(
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
+    // A hostile payload (say 100,000 unknown keys) must not turn into an equally large answer.
+    if (out.length >= MAX_ERRORS) break;
     if (e.keyword === 'if') continue;
     if (anyOfPaths.some((p) => e.schemaPath.startsWith(p))) continue;
     const params = { ...(e.params as Record<string, unknown>) };
