@@ -8,9 +8,9 @@ let server: TestServer;
 let admin: ReturnType<typeof api>;
 let adminId: string;
 
-async function createCustomer(name: string) {
+async function createCustomer(name: string, extra: Record<string, unknown> = {}) {
   const res = await admin.post('/api/forms/customer/records', {
-    data: { name, customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId, credit_limit: '100000.00' },
+    data: { name, customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId, credit_limit: '100000.00', ...extra },
   });
   expect(res.status).toBe(201);
   return res.body as { id: string; rev: number; data: Record<string, unknown> };
@@ -152,5 +152,25 @@ describe('audit log', () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe('conditional fields on PATCH', () => {
+  it('switching a company abroad drops its stored postal code (now hidden) instead of refusing the change', async () => {
+    const record = await createCustomer('出海测试有限公司', { postal_code: '100000' });
+    const moved = await patch(record.id, { country: 'US', customer_type: '境外企业', foreign_tax_id: 'EIN-12-3456789' }, '"1"');
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.body.data).toMatchObject({ country: 'US', foreign_tax_id: 'EIN-12-3456789' });
+    expect(moved.body.data).not.toHaveProperty('postal_code');
+    const smuggled = await patch(record.id, { postal_code: '200000' }, '"2"');
+    expect(smuggled.status).toBe(400);
+    expect(smuggled.body.errors).toEqual([expect.objectContaining({ path: '/postal_code', keyword: 'notVisible' })]);
+  });
+
+  it('an established date in the future is refused (≤ today, checked with the server date)', async () => {
+    const record = await createCustomer('未来日期有限公司');
+    const res = await patch(record.id, { established_on: '2999-01-01' }, '"1"');
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('/established_on');
   });
 });

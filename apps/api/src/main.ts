@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { warmUpFormEngine } from '@credo/form-engine';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createLogger } from './common/logger.js';
 import { startServer, type RunningServer } from './server.js';
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // The first compile in a process pays for ajv's own set-up: pay it at boot, not on a request.
+  warmUpFormEngine();
   let server: RunningServer | undefined;
   let stopping = false;
   const stop = async (signal: string) => {

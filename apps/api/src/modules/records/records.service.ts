@@ -70,7 +70,7 @@ export class RecordsService {
   async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale): Promise<RecordDto> {
     const [row] = await this.forms.withPublished(auth, key, true, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'create');
-      const result = form.compiled.validateInput(data, locale);
+      const result = form.compiled.validateInput(data, locale, { asOf: this.asOf() });
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
       const input = data as Record<string, unknown>;
       guardWritableOrThrow(access, Object.keys(input));
@@ -95,12 +95,16 @@ export class RecordsService {
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       guardWritableOrThrow(access, Object.keys(patch));
       const server = serverManagedKeys(form);
-      const input: Record<string, unknown> = withoutKeys(existing.data, server);
+      const input: Record<string, unknown> = form.compiled.withoutComputed(existing.data);
       for (const [field, value] of Object.entries(patch)) {
         if (value === null && !server.has(field)) delete input[field];
         else input[field] = value;
       }
-      const result = form.compiled.validateInput(input, locale);
+      // A stored value whose field the patch hides (e.g. uscc once country is not CN) is dropped,
+      // as the form would; a value the patch itself sends to a hidden field is still refused.
+      const states = form.compiled.fieldStates(input);
+      for (const key of Object.keys(input)) if (states[key]?.visible === false && !(key in patch)) delete input[key];
+      const result = form.compiled.validateInput(input, locale, { asOf: this.asOf() });
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
       await this.checkLinksOrThrow(sql, auth.tenantId, form, [onlyKeys(input, new Set(Object.keys(patch)))], locale);
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
@@ -168,8 +172,8 @@ export class RecordsService {
       const existing = await this.existingOrThrow(sql, form, auth, access, id, expectedRev);
       const target = await this.records.revision(sql, id, rev);
       if (!target) throw new AppException(404, 'records.revision_not_found', { rev });
-      const input = withoutKeys(target.data, serverManagedKeys(form));
-      const result = form.compiled.validateInput(input, locale);
+      const input = form.compiled.withoutComputed(target.data);
+      const result = form.compiled.validateInput(input, locale, { asOf: this.asOf() });
       if (!result.valid) throw new AppException(409, 'records.revert_invalid', { rev }, result.errors);
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
       const changes = diffRecordData(existing.data, data);
@@ -311,8 +315,9 @@ export class RecordsService {
    */
   async createManyOrThrow(sql: Sql, tenantId: string, userId: string | null, key: string, rows: unknown[], locale: Locale = 'zh-CN'): Promise<number> {
     const form = await this.forms.publishedOrThrow(sql, key);
+    const asOf = this.asOf();
     rows.forEach((data, index) => {
-      const result = form.compiled.validateInput(data, locale);
+      const result = form.compiled.validateInput(data, locale, { asOf });
       if (!result.valid) throw new RecordValidationError(index, result.errors);
     });
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
@@ -415,10 +420,6 @@ function serverManagedKeys(form: PublishedForm): Set<string> {
 
 function autoNumberKeys(form: PublishedForm): Set<string> {
   return new Set(form.compiled.autoNumberFields.map((f) => f.key));
-}
-
-function withoutKeys(data: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).filter(([key]) => !keys.has(key)));
 }
 
 function onlyKeys(data: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
