@@ -23,6 +23,9 @@ import { RecordsController } from './modules/records/records.controller.js';
 import { RecordsRepository } from './modules/records/records.repository.js';
 import { RecordsService } from './modules/records/records.service.js';
 import { UserDirectory } from './modules/records/user-directory.js';
+import { ReportsController } from './modules/reports/reports.controller.js';
+import { ReportsRepository } from './modules/reports/reports.repository.js';
+import { ReportsService } from './modules/reports/reports.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -47,7 +50,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -66,6 +69,8 @@ export class AppModule {
         UserDirectory,
         TenantsRepository,
         TenantsService,
+        ReportsRepository,
+        ReportsService,
         DemoSeeder,
       ],
     };

@@ -2,6 +2,13 @@ import { Foundation1764000000000 } from './1764000000000-foundation.js';
 import { RevisionsAndAudit1764000100000 } from './1764000100000-revisions-and-audit.js';
 import { FormPermissions1764000200000 } from './1764000200000-form-permissions.js';
 import { FormDrafts1764000300000 } from './1764000300000-form-drafts.js';
+import { TenantSettings1764000400000 } from './1764000400000-tenant-settings.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
-export const migrations = [Foundation1764000000000, RevisionsAndAudit1764000100000, FormPermissions1764000200000, FormDrafts1764000300000];
+export const migrations = [
+  Foundation1764000000000,
+  RevisionsAndAudit1764000100000,
+  FormPermissions1764000200000,
+  FormDrafts1764000300000,
+  TenantSettings1764000400000,
+];

@@ -37,6 +37,7 @@ export class DemoSeeder {
           { email: 'staff@demo.local', displayName: '业务员小王', password, roles: ['staff'] },
           { email: 'designer@demo.local', displayName: '表单设计师', password, roles: ['designer'] },
           { email: 'viewer@demo.local', displayName: '只读访客', password, roles: ['viewer'] },
+          { email: 'credit@demo.local', displayName: '信用主管老李', password, roles: ['credit_manager', 'staff'] },
         ],
       },
       async (sql, tenantId, [adminId, staffId]) => {

@@ -6,6 +6,7 @@ export const BUILTIN_ROLES = [
   { key: 'designer', name: { 'zh-CN': '设计者', en: 'Designer' } },
   { key: 'staff', name: { 'zh-CN': '业务人员', en: 'Staff' } },
   { key: 'viewer', name: { 'zh-CN': '只读用户', en: 'Viewer' } },
+  { key: 'credit_manager', name: { 'zh-CN': '信用主管', en: 'Credit manager' } },
 ] as const;
 
 @Injectable()

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import type { Sql } from '../../database/tenant-database.js';
+
+export type AgingBasis = 'due' | 'age';
+export type AgingGroup = 'company' | 'customer' | 'sales_owner';
+
+/**
+ * Open receivables as of a date, each field extracted once (a subquery fence), from the
+ * `receivable` form's records: what every AR report starts from. Amounts stay numeric.
+ * Limitation: `received` is the amount received to date, so a past asOf ages today's balances.
+ */
+const OPEN_AR = `
+  SELECT (r.data->>'customer')::uuid AS customer_id,
+         nullif(r.data->>'sales_owner', '')::uuid AS sales_owner_id,
+         (r.data->>'amount')::numeric AS amount,
+         coalesce((r.data->>'outstanding')::numeric,
+                  (r.data->>'amount')::numeric - coalesce((r.data->>'received')::numeric, 0) - coalesce((r.data->>'written_off')::numeric, 0)) AS outstanding,
+         (r.data->>'due_date')::date AS due_date,
+         coalesce((r.data->>'invoice_date')::date, (r.data->>'biz_date')::date) AS basis_date,
+         (r.data->>'biz_date')::date AS biz_date
+  FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
+  WHERE f.key = 'receivable' AND r.deleted_at IS NULL AND (r.data->>'biz_date')::date <= $1::date`;
+
+/** 未到期, 1–30, 31–60, 61–90, 90+ by days past due (DOMAIN §2.1; the due date itself is current). */
+const OVERDUE_BUCKET = `CASE WHEN due_date IS NULL OR $1::date <= due_date THEN 0
+  WHEN $1::date - due_date <= 30 THEN 1 WHEN $1::date - due_date <= 60 THEN 2 WHEN $1::date - due_date <= 90 THEN 3 ELSE 4 END`;
+
+/** 1年以内(含1年), 1–2年 … 5年以上, from when the receivable arose (invoice date, else business date). */
+const AGE_BUCKET = `CASE WHEN basis_date >= $1::date - interval '1 year' THEN 0 WHEN basis_date >= $1::date - interval '2 years' THEN 1
+  WHEN basis_date >= $1::date - interval '3 years' THEN 2 WHEN basis_date >= $1::date - interval '4 years' THEN 3
+  WHEN basis_date >= $1::date - interval '5 years' THEN 4 ELSE 5 END`;
+
+export interface AgingRow {
+  group_key: string | null;
+  group_label: string | null;
+  bucket: number;
+  amount: string;
+  items: number;
+}
+
+@Injectable()
+export class ReportsRepository {
+  aging(sql: Sql, asOf: string, basis: AgingBasis, group: AgingGroup): Promise<AgingRow[]> {
+    const bucket = basis === 'due' ? OVERDUE_BUCKET : AGE_BUCKET;
+    const key = { company: `NULL::text`, customer: `ar.customer_id::text`, sales_owner: `ar.sales_owner_id::text` }[group];
+    const label = {
+      company: `NULL::text`,
+      customer: `(SELECT c.data->>'name' FROM records c WHERE c.id = ar.customer_id)`,
+      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = ar.sales_owner_id)`,
+    }[group];
+    return sql.rows<AgingRow>(
+      `SELECT ${key} AS group_key, min(${label}) AS group_label, ${bucket} AS bucket, sum(ar.outstanding)::text AS amount, count(*)::int AS items
+       FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0
+       GROUP BY 1, 3 ORDER BY 1, 3`,
+      [asOf],
+    );
+  }
+
+  /** Credit sales per calendar month (by business date) in [from, asOf]. */
+  monthlySales(sql: Sql, from: string, asOf: string): Promise<Array<{ month: string; sales: string }>> {
+    return sql.rows(
+      `SELECT to_char(ar.biz_date, 'YYYY-MM') AS month, sum(ar.amount)::text AS sales
+       FROM (${OPEN_AR}) ar WHERE ar.biz_date >= $2::date
+       GROUP BY 1 ORDER BY 1 DESC`,
+      [asOf, from],
+    );
+  }
+
+  /** Ending AR as of the date: total, not yet due, overdue and 90+ days overdue. */
+  async balances(sql: Sql, asOf: string): Promise<{ total: string; current: string; overdue: string; over90: string }> {
+    const [row] = await sql.rows<{ total: string; current: string; overdue: string; over90: string }>(
+      `SELECT coalesce(sum(outstanding), 0)::text AS total,
+              coalesce(sum(outstanding) FILTER (WHERE due_date IS NULL OR $1::date <= due_date), 0)::text AS current,
+              coalesce(sum(outstanding) FILTER (WHERE $1::date > due_date), 0)::text AS overdue,
+              coalesce(sum(outstanding) FILTER (WHERE $1::date - due_date > 90), 0)::text AS over90
+       FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0`,
+      [asOf],
+    );
+    return row!;
+  }
+
+  /** Customers by overdue balance, with their total balance. */
+  topOverdue(sql: Sql, asOf: string, limit: number) {
+    return sql.rows<{ customer_id: string; name: string | null; overdue: string; total: string; max_days: number }>(
+      `SELECT ar.customer_id::text AS customer_id, (SELECT c.data->>'name' FROM records c WHERE c.id = ar.customer_id) AS name,
+              coalesce(sum(ar.outstanding) FILTER (WHERE $1::date > ar.due_date), 0)::text AS overdue,
+              sum(ar.outstanding)::text AS total,
+              coalesce(max($1::date - ar.due_date) FILTER (WHERE $1::date > ar.due_date), 0)::int AS max_days
+       FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0
+       GROUP BY ar.customer_id
+       HAVING sum(ar.outstanding) FILTER (WHERE $1::date > ar.due_date) > 0
+       ORDER BY sum(ar.outstanding) FILTER (WHERE $1::date > ar.due_date) DESC, 1 LIMIT $2`,
+      [asOf, limit],
+    );
+  }
+
+  async settings(sql: Sql): Promise<Record<string, unknown>> {
+    const row = await sql.one<{ settings: Record<string, unknown> }>('SELECT settings FROM tenants WHERE id = credo_current_tenant()');
+    return row?.settings ?? {};
+  }
+
+  async saveSettings(sql: Sql, settings: Record<string, unknown>): Promise<void> {
+    await sql.rows('UPDATE tenants SET settings = $1 WHERE id = credo_current_tenant()', [JSON.stringify(settings)]);
+  }
+}

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { AppException } from '../../common/app.exception.js';
+import type { Locale } from '../../common/i18n.js';
+import type { AuthContext } from '../../common/request-context.js';
+import { TenantDatabase } from '../../database/tenant-database.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import {
+  averageDaysDelinquent,
+  bestPossibleDso,
+  countbackDso,
+  provisionOf,
+  simpleDso,
+  sumDecimals,
+  type MonthSales,
+} from './credit-math.js';
+import { ReportsRepository, type AgingBasis, type AgingGroup } from './reports.repository.js';
+
+const OVERDUE_BUCKETS = [
+  { key: 'current', 'zh-CN': '未到期', en: 'Current' },
+  { key: '1-30', 'zh-CN': '逾期1-30天', en: '1–30 days' },
+  { key: '31-60', 'zh-CN': '逾期31-60天', en: '31–60 days' },
+  { key: '61-90', 'zh-CN': '逾期61-90天', en: '61–90 days' },
+  { key: '90+', 'zh-CN': '逾期90天以上', en: '90+ days' },
+];
+const AGE_BUCKETS = [
+  { key: '0-1y', 'zh-CN': '1年以内', en: 'Within 1 year' },
+  { key: '1-2y', 'zh-CN': '1-2年', en: '1–2 years' },
+  { key: '2-3y', 'zh-CN': '2-3年', en: '2–3 years' },
+  { key: '3-4y', 'zh-CN': '3-4年', en: '3–4 years' },
+  { key: '4-5y', 'zh-CN': '4-5年', en: '4–5 years' },
+  { key: '5y+', 'zh-CN': '5年以上', en: 'Over 5 years' },
+];
+
+/** Default 坏账准备 rates by 账龄 bracket (DOMAIN §2.2 demo default); each tenant can change them. */
+export const DEFAULT_PROVISION_RATES = ['5', '10', '30', '50', '80', '100'];
+
+function daysInMonth(month: string): number {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** The N calendar months ending with asOf's month, newest first. */
+function monthsBack(asOf: string, n: number): string[] {
+  const [y, m] = asOf.split('-').map(Number) as [number, number];
+  return Array.from({ length: n }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 1 - i, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  });
+}
+
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly reports: ReportsRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /** AR aging by overdue bucket (basis=due) or by 账龄 (basis=age), for the company, per customer or per sales owner. */
+  async aging(auth: AuthContext, asOf: string, basis: AgingBasis, group: AgingGroup, locale: Locale) {
+    const rows = await this.db.run(auth.tenantId, (sql) => this.reports.aging(sql, asOf, basis, group));
+    const buckets = (basis === 'due' ? OVERDUE_BUCKETS : AGE_BUCKETS).map((b) => ({ key: b.key, label: b[locale] }));
+    const groups = new Map<string, { key: string | null; label: string | null; amounts: string[]; items: number }>();
+    for (const row of rows) {
+      const id = row.group_key ?? '';
+      let entry = groups.get(id);
+      if (!entry) {
+        entry = { key: row.group_key, label: row.group_label, amounts: buckets.map(() => '0.00'), items: 0 };
+        groups.set(id, entry);
+      }
+      entry.amounts[row.bucket] = sumDecimals([row.amount]);
+      entry.items += row.items;
+    }
+    const list = [...groups.values()].map((g) => ({ ...g, total: sumDecimals(g.amounts) }));
+    list.sort((a, b) => Number(b.total) - Number(a.total) || String(a.label).localeCompare(String(b.label)));
+    const totals = buckets.map((_, i) => sumDecimals(list.map((g) => g.amounts[i]!)));
+    return { asOf, basis, groupBy: group, buckets, rows: list, totals: { amounts: totals, total: sumDecimals(totals) } };
+  }
+
+  /** 坏账准备 by the 账龄 provision matrix (tenant rates), to the cent. */
+  async provision(auth: AuthContext, asOf: string, locale: Locale) {
+    const [rows, settings] = await this.db.run(auth.tenantId, async (sql) =>
+      Promise.all([this.reports.aging(sql, asOf, 'age', 'company'), this.reports.settings(sql)]),
+    );
+    const rates = (settings.provisionRates as string[] | undefined) ?? DEFAULT_PROVISION_RATES;
+    const balances = AGE_BUCKETS.map((_, i) => sumDecimals(rows.filter((r) => r.bucket === i).map((r) => r.amount)));
+    const lines = AGE_BUCKETS.map((b, i) => ({
+      key: b.key,
+      label: b[locale],
+      balance: balances[i]!,
+      rate: rates[i]!,
+      provision: provisionOf(balances[i]!, rates[i]!),
+    }));
+    const balance = sumDecimals(balances);
+    const provision = sumDecimals(lines.map((l) => l.provision));
+    return { asOf, rates, rows: lines, total: { balance, provision } };
+  }
+
+  /** DSO (simple and countback), best possible DSO and average days delinquent, plus overdue shares. */
+  async dso(auth: AuthContext, asOf: string, months: number) {
+    const window = monthsBack(asOf, months);
+    const history = monthsBack(asOf, 36);
+    const { sales, balances } = await this.db.run(auth.tenantId, async (sql) => ({
+      sales: await this.reports.monthlySales(sql, `${history[history.length - 1]}-01`, asOf),
+      balances: await this.reports.balances(sql, asOf),
+    }));
+    const byMonth = new Map(sales.map((s) => [s.month, s.sales]));
+    const windowSales = sumDecimals(window.map((m) => byMonth.get(m) ?? '0'));
+    const days = window.reduce((n, m) => n + daysInMonth(m), 0);
+    const monthly: MonthSales[] = history.map((m) => ({ month: m, sales: byMonth.get(m) ?? '0', days: daysInMonth(m) }));
+    const dso = simpleDso(balances.total, windowSales, days);
+    const bpdso = bestPossibleDso(balances.current, windowSales, days);
+    const share = (part: string) => (Number(balances.total) > 0 ? ((Number(part) / Number(balances.total)) * 100).toFixed(1) : null);
+    return {
+      asOf,
+      months,
+      periodDays: days,
+      creditSales: windowSales,
+      ar: balances,
+      dso,
+      countbackDso: countbackDso(balances.total, monthly),
+      bestPossibleDso: bpdso,
+      averageDaysDelinquent: averageDaysDelinquent(dso, bpdso),
+      overduePercent: share(balances.overdue),
+      over90Percent: share(balances.over90),
+      monthlySales: monthly.slice(0, months).map(({ month, sales: s }) => ({ month, sales: sumDecimals([s]) })),
+    };
+  }
+
+  async topOverdue(auth: AuthContext, asOf: string, limit: number) {
+    const [rows, balances] = await this.db.run(auth.tenantId, (sql) =>
+      Promise.all([this.reports.topOverdue(sql, asOf, limit), this.reports.balances(sql, asOf)]),
+    );
+    return {
+      asOf,
+      totalAr: balances.total,
+      items: rows.map((r) => ({
+        customerId: r.customer_id,
+        name: r.name,
+        overdue: sumDecimals([r.overdue]),
+        total: sumDecimals([r.total]),
+        maxDaysOverdue: r.max_days,
+        shareOfAr: Number(balances.total) > 0 ? ((Number(r.total) / Number(balances.total)) * 100).toFixed(1) : null,
+      })),
+    };
+  }
+
+  async provisionRates(auth: AuthContext) {
+    const settings = await this.db.run(auth.tenantId, (sql) => this.reports.settings(sql));
+    return { rates: (settings.provisionRates as string[] | undefined) ?? DEFAULT_PROVISION_RATES, brackets: AGE_BUCKETS.map((b) => b.key) };
+  }
+
+  async setProvisionRates(auth: AuthContext, rates: string[]) {
+    if (rates.length !== AGE_BUCKETS.length) throw new AppException(400, 'http.validation_failed', {}, [{ path: '/rates', keyword: 'length', message: String(AGE_BUCKETS.length) }]);
+    await this.db.run(auth.tenantId, async (sql) => {
+      const settings = await this.reports.settings(sql);
+      await this.reports.saveSettings(sql, { ...settings, provisionRates: rates });
+      await this.audit.append(sql, { actorId: auth.userId, action: 'settings.update', entity: 'tenant', details: { provisionRates: rates }, requestId: auth.requestId });
+    });
+    return this.provisionRates(auth);
+  }
+}
