@@ -26,6 +26,7 @@ import { UserDirectory } from './modules/records/user-directory.js';
 import { ReportsController } from './modules/reports/reports.controller.js';
 import { ReportsRepository } from './modules/reports/reports.repository.js';
 import { ReportsService } from './modules/reports/reports.service.js';
+import { CreditControlService } from './modules/credit/credit-control.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -71,6 +72,7 @@ export class AppModule {
         TenantsService,
         ReportsRepository,
         ReportsService,
+        CreditControlService,
         DemoSeeder,
       ],
     };

@@ -84,6 +84,12 @@ export const messages = {
   'records.user_missing': { 'zh-CN': '“{label}”不是本公司的用户', en: '{label} is not a user of this company' },
   'query.not_groupable': { 'zh-CN': '字段 {field} 不能用于分组', en: 'Field {field} cannot be grouped by' },
   'query.not_summable': { 'zh-CN': '字段 {field} 不能求和', en: 'Field {field} cannot be summed' },
+  'credit.limit_exceeded': {
+    'zh-CN': '超出信用额度：{name} 额度 ¥{limit}，本笔后敞口 ¥{exposure}，超出 ¥{excess}',
+    en: 'Over the credit limit: {name} has a limit of ¥{limit}; with this item the exposure is ¥{exposure}, ¥{excess} over',
+  },
+  'credit.customer_blocked': { 'zh-CN': '客户 {name} 信用状态为“{status}”，不能新增赊销', en: 'Customer {name} is {status}: no new credit' },
+  'credit.override_forbidden': { 'zh-CN': '只有信用主管可以超额度放行', en: 'Only a credit manager may override the credit check' },
   'records.bad_cursor': { 'zh-CN': '分页游标无效', en: 'The page cursor is invalid' },
   'db.unique_violation': { 'zh-CN': '与已有数据重复', en: 'Duplicates existing data' },
   'db.foreign_key_violation': { 'zh-CN': '引用的数据不存在', en: 'A referenced item does not exist' },

@@ -9,6 +9,7 @@ import { RecordsService, parseIfMatch, type RecordDto } from './records.service.
 
 interface RecordWriteRequest {
   data: Record<string, unknown>;
+  override?: { reason: string };
 }
 
 interface RecordListQuery {
@@ -80,7 +81,7 @@ export class RecordsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RecordDto> {
-    const record = await this.records.createOrThrow(auth, key, body.data, locale);
+    const record = await this.records.createOrThrow(auth, key, body.data, locale, body.override);
     res.status(201).setHeader('ETag', etag(record));
     res.setHeader('Location', `${req.baseUrl}/api/forms/${encodeURIComponent(key)}/records/${record.id}`);
     return record;
@@ -121,7 +122,7 @@ export class RecordsController {
     @RequestLocale() locale: Locale,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RecordDto> {
-    const record = await this.records.updateOrThrow(auth, key, id, body.data, parseIfMatch(ifMatch), locale);
+    const record = await this.records.updateOrThrow(auth, key, id, body.data, parseIfMatch(ifMatch), locale, body.override);
     res.setHeader('ETag', etag(record));
     return record;
   }

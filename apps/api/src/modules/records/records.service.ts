@@ -14,6 +14,7 @@ import { fieldIndexName } from '../forms/field-index.service.js';
 import { effectiveAccess, type EffectiveAccess, type FormAction } from '../forms/form-permissions.js';
 import { diffRecordData, type RecordChanges } from './record-diff.js';
 import { fieldExpression, parseRecordQuery, storageOf } from './record-query.js';
+import { CreditControlService, type CreditOverride } from '../credit/credit-control.service.js';
 import { UserDirectory } from './user-directory.js';
 import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow } from './records.repository.js';
 
@@ -63,11 +64,12 @@ export class RecordsService {
     private readonly records: RecordsRepository,
     private readonly audit: AuditRepository,
     private readonly users: UserDirectory,
+    private readonly credit: CreditControlService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale): Promise<RecordDto> {
+  async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale, override?: CreditOverride): Promise<RecordDto> {
     const [row] = await this.forms.withPublished(auth, key, true, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'create');
       const result = form.compiled.validateInput(data, locale, { asOf: this.asOf() });
@@ -78,6 +80,7 @@ export class RecordsService {
         throw new AppException(403, 'records.owner_forbidden', { field: access.ownRowsOnly.field });
       }
       const names = await this.checkLinksOrThrow(sql, auth.tenantId, form, [input], locale);
+      await this.credit.checkOrThrow(sql, auth, key, null, null, form.compiled.complete(input, { asOf: this.asOf() }), override);
       const audit = { action: 'record.create', entity: `form:${key}`, requestId: auth.requestId };
       const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit).catch((error: unknown) =>
         rethrowDuplicate(error, form, locale),
@@ -88,7 +91,7 @@ export class RecordsService {
   }
 
   /** PATCH: merges `patch` (null clears a field) into the record at revision `ifMatch`. */
-  async updateOrThrow(auth: AuthContext, key: string, id: string, patch: Record<string, unknown>, ifMatch: IfMatch, locale: Locale): Promise<RecordDto> {
+  async updateOrThrow(auth: AuthContext, key: string, id: string, patch: Record<string, unknown>, ifMatch: IfMatch, locale: Locale, override?: CreditOverride): Promise<RecordDto> {
     const expectedRev = requireIfMatchOrThrow(ifMatch);
     const row = await this.forms.withPublished(auth, key, true, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'update');
@@ -110,6 +113,7 @@ export class RecordsService {
       const data = form.compiled.complete({ ...input, ...onlyKeys(existing.data, autoNumberKeys(form)) }, { asOf: this.asOf() });
       const changes = diffRecordData(existing.data, data);
       if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return this.labelled(sql, auth.tenantId, form, view(access, existing));
+      await this.credit.checkOrThrow(sql, auth, key, id, existing.data, data, override);
       const written = await this.records
         .writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId })
         .catch((error: unknown) => rethrowDuplicate(error, form, locale));

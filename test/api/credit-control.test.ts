@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import type { FormDefinition } from '@credo/form-engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantDatabase } from '../../apps/api/src/database/tenant-database.js';
+import { FormsService } from '../../apps/api/src/modules/forms/forms.service.js';
+import { api, login } from '../support/http.js';
+import { uniqueName, uniqueUscc } from '../support/factories.js';
+import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let admin: ReturnType<typeof api>;
+let staff: ReturnType<typeof api>;
+let credit: ReturnType<typeof api>;
+let adminId: string;
+
+async function customer(extra: Record<string, unknown>): Promise<string> {
+  const res = await admin.post('/api/forms/customer/records', {
+    data: { name: uniqueName('额度'), customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId, ...extra },
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
+function receivable(client: ReturnType<typeof api>, customerId: string, amount: string, override?: string) {
+  return client.post('/api/forms/receivable/records', {
+    data: { customer: customerId, amount, biz_date: '2026-11-01', term_days: 30 },
+    ...(override ? { override: { reason: override } } : {}),
+  });
+}
+
+async function receivableCount(customerId: string): Promise<number> {
+  const [{ n }] = await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM records WHERE data->>'customer' = $1`, [customerId]);
+  return n;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ demoCustomers: 0 });
+  admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+  staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
+  credit = api(server.baseUrl, await login(server.baseUrl, 'credit@demo.local'));
+  const me = (await admin.get('/api/auth/me')).body;
+  adminId = me.id;
+  const definition = JSON.parse(readFileSync(new URL('../../schemas/examples/receivable.form.json', import.meta.url), 'utf8')) as FormDefinition;
+  const app = server.server.app;
+  await app.get(TenantDatabase).run(me.tenant.id, (sql) => app.get(FormsService).installOrThrow(sql, me.tenant.id, definition, me.id));
+});
+afterAll(() => server?.close());
+
+describe('credit-limit check on receivables', () => {
+  it('blocks a receivable that takes the exposure over the limit, naming limit, exposure and excess', async () => {
+    const id = await customer({ credit_limit: '100000.00' });
+    expect((await receivable(staff, id, '60000.00')).status).toBe(201);
+    const over = await receivable(staff, id, '50000.00');
+    expect(over.status).toBe(422);
+    expect(over.body).toMatchObject({
+      code: 'credit.limit_exceeded',
+      creditCheck: { customerId: id, limit: '100000.00', exposure: '110000.00', excess: '10000.00' },
+      errors: [{ path: '/amount', keyword: 'creditLimit' }],
+    });
+    expect(over.body.detail).toContain('¥10000.00');
+    expect(await receivableCount(id)).toBe(1);
+  });
+
+  it('a credit manager may override with a reason (audited); others may not', async () => {
+    const id = await customer({ credit_limit: '10000.00' });
+    expect((await receivable(staff, id, '20000.00', '老客户')).status).toBe(403);
+    const ok = await receivable(credit, id, '20000.00', '总经理特批，月底回款');
+    expect(ok.status, ok.text).toBe(201);
+    const audit = await admin.get('/api/audit?action=credit.override');
+    expect(audit.body.items[0]).toMatchObject({ actor: { email: 'credit@demo.local' }, details: { reason: '总经理特批，月底回款', excess: '10000.00' } });
+  });
+
+  it('no limit means no check; a limit of 0 means cash only', async () => {
+    const free = await customer({});
+    expect((await receivable(staff, free, '999999.00')).status).toBe(201);
+    const cash = await customer({ credit_limit: '0.00' });
+    const res = await receivable(staff, cash, '0.01');
+    expect(res.status).toBe(422);
+    expect(res.body.creditCheck).toMatchObject({ limit: '0.00', excess: '0.01' });
+  });
+
+  it('a frozen or blacklisted customer takes no new credit', async () => {
+    const frozen = await customer({ credit_limit: '1000000.00', credit_status: '冻结' });
+    const res = await receivable(staff, frozen, '100.00', undefined);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('credit.customer_blocked');
+    expect(res.body.detail).toContain('冻结');
+  });
+
+  it('payments never need credit: raising received on an item over the limit is allowed', async () => {
+    const id = await customer({ credit_limit: '10000.00' });
+    const first = await receivable(credit, id, '15000.00', '特批');
+    expect(first.status).toBe(201);
+    const paid = await staff.call('PATCH', `/api/forms/receivable/records/${first.body.id}`, {
+      body: { data: { received: '5000.00' } },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(paid.status, paid.text).toBe(200);
+    const raised = await staff.call('PATCH', `/api/forms/receivable/records/${first.body.id}`, {
+      body: { data: { amount: '16000.00' } },
+      headers: { 'if-match': '"2"' },
+    });
+    expect(raised.status).toBe(422);
+  });
+
+  it('concurrent receivables cannot squeeze past the limit together', async () => {
+    const id = await customer({ credit_limit: '100000.00' });
+    const results = await Promise.all(Array.from({ length: 10 }, () => receivable(staff, id, '20000.00')));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 422)).toHaveLength(5);
+    expect(await receivableCount(id)).toBe(5);
+  });
+});
