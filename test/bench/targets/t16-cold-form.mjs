@@ -1,0 +1,109 @@
+// T16 — Cold form (PERFORMANCE.md §6.1): the first record create after a form is published
+// versus warm creates on the same form, against the product API.
+// For each of several fresh forms (the customer template under a new key): POST /api/forms,
+// POST /api/forms/:key/publish, then time the first POST /api/forms/:key/records (candidate) and
+// then warm creates on the same form (baseline), one request at a time. Candidate: p95 of the
+// first requests; baseline: p95 of all warm requests. One unmeasured form first warms the
+// create/publish code paths, so the figure is a publish's cost, not the process's first form.
+import { performance } from 'node:perf_hooks';
+import { generateDemoCustomers, loadTemplate } from '@credo/seeds';
+import { cpuSnapshot, foreignCpuShare } from '../lib/noise.mjs';
+import { median, percentileSorted, round } from '../lib/stats.mjs';
+
+/** Fresh forms measured, and warm creates per form. */
+const SIZES = {
+  full: { forms: 30, warm: 60 },
+  quick: { forms: 12, warm: 40 },
+  smoke: { forms: 2, warm: 5 },
+};
+
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+
+/** @type {import('../lib/target.mjs').BenchTarget} */
+export default {
+  id: 'T16',
+  name: 'Cold form',
+  async run(ctx) {
+    const size = SIZES[ctx.mode.name] ?? SIZES.quick;
+    const product = await ctx.product();
+    const token = await product.login();
+    const me = await product.request('GET', '/api/auth/me', { token });
+    const template = loadTemplate('customer');
+    const records = generateDemoCustomers({ seed: 16, count: size.warm + 1, salesOwnerIds: [me.id], asOf: new Date().toISOString().slice(0, 10) });
+    const run = Date.now().toString(36);
+
+    /** One timed create; throws on anything but 201. */
+    async function create(key, data) {
+      const body = JSON.stringify({ data });
+      const start = performance.now();
+      const res = await fetch(`${product.baseUrl}/api/forms/${key}/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
+      const text = await res.text();
+      const ms = performance.now() - start;
+      if (res.status !== 201) throw new Error(`POST /api/forms/${key}/records -> ${res.status}: ${text.slice(0, 1000)}`);
+      return ms;
+    }
+
+    /** A fresh form: created, published, first create timed, then warm creates timed. */
+    async function freshForm(i) {
+      const key = `t16_${run}_${i}`;
+      const definition = { ...template, key, title: { 'zh-CN': `冷启动${i}`, en: `Cold form ${i}` } };
+      await product.request('POST', '/api/forms', { token, body: { definition }, expect: [201] });
+      const publishStart = performance.now();
+      await product.request('POST', `/api/forms/${key}/publish`, { token, body: {}, expect: [200] });
+      const publishMs = performance.now() - publishStart;
+      const first = await create(key, records[0]);
+      const warm = [];
+      for (let n = 1; n <= size.warm; n++) warm.push(await create(key, records[n]));
+      return { key, publishMs, first, warm };
+    }
+
+    await freshForm('warmup');
+    const forms = [];
+    const before = await cpuSnapshot();
+    for (let i = 0; i < size.forms; i++) forms.push(await freshForm(i));
+    const foreignCpu = foreignCpuShare(before, await cpuSnapshot());
+
+    const firsts = sorted(forms.map((f) => f.first));
+    const warmAll = sorted(forms.flatMap((f) => f.warm));
+    const warmP95 = percentileSorted(warmAll, 95);
+    const firstP95 = percentileSorted(firsts, 95);
+    const details = {
+      forms: forms.length,
+      warmPerForm: size.warm,
+      firstMs: forms.map((f) => round(f.first, 2)),
+      first: { p50: round(median(firsts), 2), p95: round(firstP95, 2), max: round(firsts.at(-1), 2) },
+      warm: { p50: round(percentileSorted(warmAll, 50), 2), p95: round(warmP95, 2), p99: round(percentileSorted(warmAll, 99), 2), n: warmAll.length },
+      // Per form: first create over that form's own warm p95 (robust to drift across the run).
+      perFormRatio: { median: round(median(forms.map((f) => f.first / percentileSorted(sorted(f.warm), 95)))) },
+      publishMs: { p50: round(median(forms.map((f) => f.publishMs)), 1) },
+      foreignCpu: foreignCpu === null ? null : round(foreignCpu),
+    };
+    if (foreignCpu !== null && foreignCpu > 0.25) {
+      ctx.warn(`T16: other processes used ${(foreignCpu * 100).toFixed(0)}% of the CPUs during the run; single requests at c=1 wait for a core, so both p95s (the first requests most: ${forms.length} samples) are noisy`);
+    }
+    ctx.log(
+      `T16: first create after publish p50 ${details.first.p50} ms, p95 ${details.first.p95} ms (${forms.length} forms); ` +
+        `warm p50 ${details.warm.p50} ms, p95 ${details.warm.p95} ms (${warmAll.length} creates); publish p50 ${details.publishMs.p50} ms`,
+    );
+    if (forms.length < 20 && ctx.mode.name !== 'smoke') {
+      ctx.warn(`T16: the first-request p95 is over only ${forms.length} fresh forms (nearest rank: one of the slowest); the full run uses ${SIZES.full.forms}`);
+    }
+    return [
+      ctx.ratioResult({
+        id: 'T16',
+        metric: 'p95',
+        name: 'First create after a publish: p95 vs warm p95',
+        unit: 'ms',
+        baseline: warmP95,
+        candidate: firstP95,
+        target: 1.2,
+        comparator: '<=',
+        details,
+      }),
+    ];
+  },
+};

@@ -1,0 +1,200 @@
+// T4 — Validation cost (PERFORMANCE.md §6.1), measured in-process on the built engine
+// (libs/form-engine/dist, what the API runs).
+// Candidate: CompiledForm.validateInput(record, 'zh-CN', { asOf }) — the call the record API makes
+// per request (hot-path checks, the compiled ajv validator, relative-date and USCC checks).
+// Baseline: JSON.parse of the same record's JSON text. Interleaved rounds (B C / C B), medians of
+// the per-record times. Also checked: 0 compiles on the hot path — the shared Ajv instance's
+// compile entry points and `new Function` (how ajv generates code) are counted while the same
+// records are validated again, after a positive control proving the counters see a compile.
+import { performance } from 'node:perf_hooks';
+import { compileFormOrThrow, getAjv } from '@credo/form-engine';
+import { generateDemoCustomers, generateValidationCorpus, loadTemplate } from '@credo/seeds';
+import { cpuSnapshot, foreignCpuShare } from '../lib/noise.mjs';
+import { median, round } from '../lib/stats.mjs';
+
+const AS_OF = '2026-11-25';
+const OWNER = '0f8fad5b-d9cb-469f-a165-70867728950e';
+
+/** Records per set, rounds (each a baseline and a candidate sample), loop passes per sample. */
+const SIZES = {
+  full: { records: 2000, rounds: 15, passes: 10 },
+  quick: { records: 2000, rounds: 7, passes: 5 },
+  smoke: { records: 200, rounds: 1, passes: 1 },
+};
+
+let sink = 0;
+
+/** Nanoseconds per item of one sample: `passes` loops over `items`. */
+function sample(items, passes, fn) {
+  const start = performance.now();
+  for (let p = 0; p < passes; p++) for (let i = 0; i < items.length; i++) sink += fn(items[i]);
+  return ((performance.now() - start) * 1e6) / (items.length * passes);
+}
+
+/**
+ * Median ns per record for JSON.parse(text) and validate(object), interleaved.
+ * @param {{ texts: string[], objects: unknown[] }} set
+ * @param {(o: unknown) => number} validate
+ */
+function compare(set, validate, { rounds, passes }) {
+  const parse = (t) => (JSON.parse(t) === null ? 0 : 1);
+  // Warm-up: let both loops reach optimised code before anything is recorded.
+  for (let i = 0; i < 3; i++) {
+    sample(set.texts, 1, parse);
+    sample(set.objects, 1, validate);
+  }
+  const baseline = [];
+  const candidate = [];
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      baseline.push(sample(set.texts, passes, parse));
+      candidate.push(sample(set.objects, passes, validate));
+    } else {
+      candidate.push(sample(set.objects, passes, validate));
+      baseline.push(sample(set.texts, passes, parse));
+    }
+  }
+  return { baseline: median(baseline), candidate: median(candidate), baselineSamples: baseline, candidateSamples: candidate };
+}
+
+/**
+ * Counts compiles while `fn` runs: Ajv#compile / #getSchema / #_compileSchemaEnv on the engine's
+ * shared instance, and `new Function(...)` anywhere (ajv's code generation).
+ */
+function countCompiles(fn) {
+  const ajv = getAjv();
+  const counts = { ajvCompile: 0, schemaEnvCompile: 0, newFunction: 0 };
+  const saved = { compile: ajv.compile, _compileSchemaEnv: ajv._compileSchemaEnv };
+  if (typeof saved._compileSchemaEnv !== 'function') throw new Error('ajv internals changed: Ajv#_compileSchemaEnv is gone; update the T4 compile counter');
+  ajv.compile = function (...args) {
+    counts.ajvCompile++;
+    return saved.compile.apply(this, args);
+  };
+  ajv._compileSchemaEnv = function (...args) {
+    counts.schemaEnvCompile++;
+    return saved._compileSchemaEnv.apply(this, args);
+  };
+  const RealFunction = globalThis.Function;
+  globalThis.Function = new Proxy(RealFunction, {
+    construct(target, args, newTarget) {
+      counts.newFunction++;
+      return Reflect.construct(target, args, newTarget === globalThis.Function ? target : newTarget);
+    },
+    apply(target, thisArg, args) {
+      counts.newFunction++;
+      return Reflect.apply(target, thisArg, args);
+    },
+  });
+  try {
+    fn();
+  } finally {
+    globalThis.Function = RealFunction;
+    ajv.compile = saved.compile;
+    ajv._compileSchemaEnv = saved._compileSchemaEnv;
+  }
+  return { ...counts, total: counts.ajvCompile + counts.schemaEnvCompile + counts.newFunction };
+}
+
+const asSet = (texts) => ({ texts, objects: texts.map((t) => JSON.parse(t)) });
+const roundRun = (xs) => xs.map((x) => round(x, 1));
+
+/** @type {import('../lib/target.mjs').BenchTarget} */
+export default {
+  id: 'T4',
+  name: 'Validation cost',
+  async run(ctx) {
+    const size = SIZES[ctx.mode.name] ?? SIZES.quick;
+    const definition = loadTemplate('customer');
+
+    // Positive control: compiling a form is seen by the counters (and warms the shared instance).
+    let form;
+    const atCompile = countCompiles(() => {
+      form = compileFormOrThrow(definition);
+    });
+    if (atCompile.ajvCompile < 1 || atCompile.newFunction < 1) {
+      throw new Error(`the compile counters saw nothing while a form was compiled (${JSON.stringify(atCompile)})`);
+    }
+
+    const options = { asOf: AS_OF };
+    const validate = (o) => (form.validateInput(o, 'zh-CN', options).valid ? 1 : 0);
+    // The raw compiled validator (Ajv caches it by schema object, so this does not recompile).
+    const ajvValidate = getAjv().compile(form.schema);
+    const validateAjvOnly = (o) => (ajvValidate(o) ? 1 : 0);
+
+    const customers = generateDemoCustomers({ seed: 4, count: size.records, salesOwnerIds: [OWNER], asOf: AS_OF });
+    const valid = asSet(customers.map((c) => JSON.stringify(c)));
+    const bad = valid.objects.filter((o) => !form.validateInput(o, 'zh-CN', options).valid);
+    if (bad.length) throw new Error(`${bad.length} generated customers do not pass the customer form: ${JSON.stringify(form.validateInput(bad[0], 'en', options).errors)}`);
+    // Mixed traffic: the validation corpus (about a quarter valid; garbage, unknown and prototype keys).
+    const mixed = asSet(generateValidationCorpus({ seed: 4, count: size.records, asOf: AS_OF, salesOwnerIds: [OWNER] }).map((e) => e.json));
+
+    const hotPath = countCompiles(() => {
+      for (const o of valid.objects) form.validateInput(o, 'zh-CN', options);
+      for (const o of mixed.objects) {
+        form.validateInput(o, 'zh-CN', options);
+        form.validateInput(o, 'en', options);
+      }
+    });
+    const validations = valid.objects.length + 2 * mixed.objects.length;
+
+    const before = await cpuSnapshot();
+    const engine = compare(valid, validate, size);
+    const foreignCpu = foreignCpuShare(before, await cpuSnapshot());
+    const ajvOnly = compare(valid, validateAjvOnly, size);
+    const mixedRun = compare(mixed, validate, size);
+    if (foreignCpu !== null && foreignCpu > 0.5) {
+      ctx.warn(`T4: other processes used ${(foreignCpu * 100).toFixed(0)}% of the CPUs while timing; both sides share the core (interleaved), but the absolute figures are low`);
+    }
+    if (sink === 0) ctx.log('T4: sink is 0 (nothing validated?)');
+
+    const perSecond = 1e9 / engine.candidate;
+    if (ctx.mode.name !== 'smoke' && perSecond < 2e6) {
+      ctx.warn(`T4: ${(perSecond / 1e6).toFixed(2)} M validations/s (valid customer records, validateInput) is under the 2 M/s per core sanity floor`);
+    }
+    const bytes = valid.texts.reduce((s, t) => s + Buffer.byteLength(t), 0) / valid.texts.length;
+    const details = {
+      records: valid.objects.length,
+      meanRecordBytes: Math.round(bytes),
+      fields: Object.keys(customers[0]).length,
+      rounds: size.rounds,
+      passes: size.passes,
+      validationsPerSecond: Math.round(perSecond),
+      foreignCpu: foreignCpu === null ? null : round(foreignCpu),
+      ajvOnly: { ns: round(ajvOnly.candidate, 1), jsonParseNs: round(ajvOnly.baseline, 1), ratio: round(ajvOnly.candidate / ajvOnly.baseline) },
+      mixedCorpus: { ns: round(mixedRun.candidate, 1), jsonParseNs: round(mixedRun.baseline, 1), ratio: round(mixedRun.candidate / mixedRun.baseline) },
+      baselineSamplesNs: roundRun(engine.baselineSamples),
+      candidateSamplesNs: roundRun(engine.candidateSamples),
+      compilesSeenAtFormCompile: atCompile,
+      compilesOnHotPath: hotPath,
+    };
+    ctx.log(
+      `T4: validateInput ${engine.candidate.toFixed(0)} ns vs JSON.parse ${engine.baseline.toFixed(0)} ns per record (${bytes.toFixed(0)} B); ` +
+        `ajv alone ${ajvOnly.candidate.toFixed(0)} ns; mixed corpus ${mixedRun.candidate.toFixed(0)} vs ${mixedRun.baseline.toFixed(0)} ns; ` +
+        `compiles on the hot path ${hotPath.total} in ${validations} validations (form compile: ${JSON.stringify(atCompile)})`,
+    );
+    return [
+      ctx.ratioResult({
+        id: 'T4',
+        metric: 'time',
+        name: 'Validation per record (validateInput) vs JSON.parse',
+        unit: 'ns',
+        baseline: engine.baseline,
+        candidate: engine.candidate,
+        target: 0.25,
+        comparator: '<=',
+        details,
+      }),
+      ctx.ratioResult({
+        id: 'T4',
+        metric: 'compiles',
+        name: 'Compiles per validation on the hot path',
+        unit: 'count',
+        baseline: validations,
+        candidate: hotPath.total,
+        target: 0,
+        comparator: '<=',
+        details: { validations, ...hotPath },
+      }),
+    ];
+  },
+};
