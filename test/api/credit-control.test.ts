@@ -103,6 +103,20 @@ describe('credit-limit check on receivables', () => {
     expect(raised.status).toBe(422);
   });
 
+  it("a customer's rollups (AR balance, overdue, utilisation) follow its receivables", async () => {
+    const id = await customer({ credit_limit: '200000.00' });
+    await receivable(staff, id, '50000.00');
+    const old = await staff.post('/api/forms/receivable/records', { data: { customer: id, amount: '30000.00', biz_date: '2020-01-01', term_days: 30 } });
+    expect(old.status).toBe(201);
+    const read = await admin.get(`/api/forms/customer/records/${id}`);
+    expect(read.body.rollups).toMatchObject({ ar_balance: '80000.00', overdue_amount: '30000.00', open_items: 2, utilisation: '40.0' });
+    expect(read.body.rollups.max_days_overdue).toBeGreaterThan(2000);
+    const paid = await staff.call('PATCH', `/api/forms/receivable/records/${old.body.id}`, { body: { data: { received: '30000.00' } }, headers: { 'if-match': '"1"' } });
+    expect(paid.status).toBe(200);
+    const after = await admin.get(`/api/forms/customer/records?limit=200`);
+    expect(after.body.items.find((r: { id: string }) => r.id === id).rollups).toMatchObject({ ar_balance: '50000.00', overdue_amount: '0.00', max_days_overdue: 0, utilisation: '25.0' });
+  });
+
   it('concurrent receivables cannot squeeze past the limit together', async () => {
     const id = await customer({ credit_limit: '100000.00' });
     const results = await Promise.all(Array.from({ length: 10 }, () => receivable(staff, id, '20000.00')));

@@ -27,6 +27,7 @@ import { ReportsController } from './modules/reports/reports.controller.js';
 import { ReportsRepository } from './modules/reports/reports.repository.js';
 import { ReportsService } from './modules/reports/reports.service.js';
 import { CreditControlService } from './modules/credit/credit-control.service.js';
+import { CustomerRollupsService } from './modules/credit/customer-rollups.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -73,6 +74,7 @@ export class AppModule {
         ReportsRepository,
         ReportsService,
         CreditControlService,
+        CustomerRollupsService,
         DemoSeeder,
       ],
     };

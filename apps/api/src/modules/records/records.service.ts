@@ -15,6 +15,7 @@ import { effectiveAccess, type EffectiveAccess, type FormAction } from '../forms
 import { diffRecordData, type RecordChanges } from './record-diff.js';
 import { fieldExpression, parseRecordQuery, storageOf } from './record-query.js';
 import { CreditControlService, type CreditOverride } from '../credit/credit-control.service.js';
+import { CustomerRollupsService, type CustomerRollups } from '../credit/customer-rollups.service.js';
 import { UserDirectory } from './user-directory.js';
 import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow } from './records.repository.js';
 
@@ -23,6 +24,8 @@ export interface RecordDto {
   rev: number;
   /** Display labels of user links and references, by field key. */
   labels?: Record<string, string | null>;
+  /** Figures over related records as of today (e.g. a customer's AR balance), when the form has them. */
+  rollups?: CustomerRollups;
   deleted?: boolean;
   formVersion: number;
   data: Record<string, unknown>;
@@ -65,6 +68,7 @@ export class RecordsService {
     private readonly audit: AuditRepository,
     private readonly users: UserDirectory,
     private readonly credit: CreditControlService,
+    private readonly rollups: CustomerRollupsService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -235,9 +239,16 @@ export class RecordsService {
   }
 
   /** Adds display labels for user links (display name) and references (the target's title field). */
-  private async withLabels(sql: Sql, tenantId: string, form: PublishedForm, dtos: RecordDto[], known = new Map<string, string | null>()): Promise<RecordDto[]> {
+  private async withLabels(
+    sql: Sql,
+    tenantId: string,
+    form: PublishedForm,
+    dtos: RecordDto[],
+    known = new Map<string, string | null>(),
+    opts: { rollups?: boolean } = {},
+  ): Promise<RecordDto[]> {
     const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
-    if (!links.length || !dtos.length) return dtos;
+    if (!dtos.length || (!links.length && !opts.rollups)) return dtos;
     const userIds = new Set<string>();
     const refIds = new Set<string>();
     for (const dto of dtos) {
@@ -247,6 +258,8 @@ export class RecordsService {
       }
     }
     const names = new Map(known);
+    // Rollups on reads only: write responses stay one statement lighter.
+    const rollups = opts.rollups && this.rollups.appliesTo(form.key) ? await this.rollups.forCustomers(sql, dtos, this.asOf()) : null;
     if (userIds.size) for (const [id, name] of await this.users.lookup(sql, tenantId, userIds)) names.set(id, name);
     if (refIds.size) for (const r of await this.records.referenceLabels(sql, [...refIds])) names.set(r.id, r.label);
     return dtos.map((dto) => {
@@ -255,7 +268,8 @@ export class RecordsService {
         const value = dto.data[field.key];
         if (typeof value === 'string') labels[field.key] = names.get(value) ?? null;
       }
-      return { ...dto, labels };
+      const extra = rollups?.get(dto.id);
+      return { ...dto, labels, ...(extra ? { rollups: extra } : {}) };
     });
   }
 
@@ -340,7 +354,7 @@ export class RecordsService {
       const access = accessOrThrow(form, auth, 'read');
       const row = await this.records.findById(sql, form.id, id);
       if (!row || !isVisible(access, auth, row)) throw new AppException(404, 'records.not_found');
-      const [dto] = await this.withLabels(sql, auth.tenantId, form, [view(access, row)]);
+      const [dto] = await this.withLabels(sql, auth.tenantId, form, [view(access, row)], undefined, { rollups: true });
       return dto!;
     });
   }
@@ -364,7 +378,7 @@ export class RecordsService {
       const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner);
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
-      const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)));
+      const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, { rollups: true });
       const last = pageRows[pageRows.length - 1];
       const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
         items,
