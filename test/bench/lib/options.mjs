@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench`. Modes fix the load shape; flags may override parts.
 
-/** @typedef {{ name: 'full' | 'quick' | 'smoke', durationSec: number, warmupSec: number, runs: number, connections: number }} Mode */
+/** @typedef {{ name: 'full' | 'quick' | 'smoke', durationSec: number, warmupSec: number, runs: number, connections: number, listRecords?: number }} Mode */
 
 /** @type {Record<Mode['name'], Mode>} */
 export const MODES = {
@@ -22,6 +22,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration SEC     seconds per measured run (overrides the mode)
   --runs N           interleaved baseline/candidate pairs (overrides the mode)
   --connections N    HTTP concurrency (overrides the mode)
+  --records N        records loaded for the list targets T7/T9/T10/T14 (full 1,000,000; quick 100,000)
   --keep             keep the temporary directory (PostgreSQL cluster, logs)
   --verbose          echo child-process logs to stderr
   -h, --help         this text
@@ -89,6 +90,9 @@ export function parseOptions(argv) {
         break;
       case '--connections':
         overrides.connections = Math.round(positive(take(), flag));
+        break;
+      case '--records':
+        overrides.listRecords = Math.round(positive(take(), flag));
         break;
       case '--keep':
         opts.keep = true;

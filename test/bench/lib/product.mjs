@@ -59,6 +59,8 @@ export async function startProduct({ repoRoot, workDir, pg, echo }) {
     /** Superuser URL of the product's database (migrations ran as this owner). */
     ownerUrl,
     database,
+    /** The API's DATA_DIR (secrets.json holds the app role's password). */
+    dataDir,
     app,
     request,
     async login(credentials = DEMO_ADMIN) {
