@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { FormDefinition } from '@credo/form-engine';
 
-/** Keys of the form templates a tenant starts from (seeds/templates/<key>.form.json). */
-export const templateKeys: string[] = ['customer'];
+/**
+ * Keys of the form templates a tenant starts from (seeds/templates/<key>.form.json), in install
+ * order: a template's reference fields only point at forms listed before it.
+ */
+export const templateKeys: string[] = ['customer', 'credit_assessment', 'receivable', 'payment', 'collection_record', 'credit_limit_request'];
 
 /**
  * Reads a template. The URL is relative to this module, and src/ and dist/ sit side by side

@@ -57,7 +57,10 @@ export function mutate(base: Record<string, unknown>, keys: string[], r: Random)
   for (let i = 0; i < n; i++) {
     const key = r.chance(0.9) ? r.pick(keys) : r.pick(['__proto__', 'constructor', 'prototype', 'unknown_field', 'customer_code', 'id', '']);
     if (r.chance(0.2)) delete out[key];
-    else if (key === '__proto__') return JSON.parse(JSON.stringify(out).replace(/^\{/, '{"__proto__": {"polluted": true},'));
+    else if (key === '__proto__') {
+      const json = JSON.stringify(out);
+      return JSON.parse(json === '{}' ? '{"__proto__": {"polluted": true}}' : json.replace(/^\{/, '{"__proto__": {"polluted": true},'));
+    }
     else out[key] = garbage(r);
   }
   return out;
