@@ -104,3 +104,20 @@ describe('form permissions', () => {
     expect(history.text).not.toContain('123.45');
   });
 });
+
+describe('sensitive fields', () => {
+  it('reads that return a sensitive field are audited; a mistyped field is refused', async () => {
+    expect((await admin.call('PUT', '/api/forms/customer/permissions', { body: { ...rules, sensitive: ['nope'] } })).body.errors[0].path).toBe('/sensitive/0');
+    expect((await admin.call('PUT', '/api/forms/customer/permissions', { body: { ...rules, sensitive: ['bank_account'] } })).status).toBe(200);
+    const [{ id }] = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM records WHERE data ? 'bank_account' LIMIT 1`);
+    expect((await viewer.get(`/api/forms/customer/records/${id}`)).status).toBe(200);
+    const one = await admin.get('/api/audit?action=record.read_sensitive');
+    expect(one.body.items[0]).toMatchObject({ actor: { email: 'viewer@demo.local' }, entityId: id, details: { fields: ['bank_account'], records: [id] } });
+    // Asking only for other fields reads nothing sensitive.
+    await viewer.get('/api/forms/customer/records?fields=name');
+    expect((await admin.get('/api/audit?action=record.read_sensitive')).body.items).toHaveLength(1);
+    await viewer.get('/api/forms/customer/records?limit=5');
+    expect((await admin.get('/api/audit?action=record.read_sensitive')).body.items).toHaveLength(2);
+  });
+});
+

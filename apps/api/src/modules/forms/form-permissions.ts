@@ -3,6 +3,8 @@ export interface FormPermissionsDocument {
   roles?: Record<string, { read?: boolean; create?: boolean; update?: boolean; delete?: boolean; rows?: 'all' | 'own' }>;
   fields?: Record<string, Record<string, 'hidden' | 'readonly' | 'editable'>>;
   ownerField?: string;
+  /** Fields whose reads are audited. */
+  sensitive?: string[];
 }
 
 export type FormAction = 'read' | 'create' | 'update' | 'delete';

@@ -248,6 +248,10 @@ export class FormsService {
         ...Object.keys(doc.fields ?? {})
           .filter((field) => !fields.has(field))
           .map((field) => ({ path: `/fields/${field}`, keyword: 'unknownField', message: field })),
+        ...(doc.sensitive ?? [])
+          .map((field, index) => ({ field, index }))
+          .filter(({ field }) => !fields.has(field))
+          .map(({ field, index }) => ({ path: `/sensitive/${index}`, keyword: 'unknownField', message: field })),
         ...(doc.ownerField && fields.get(doc.ownerField) !== 'user'
           ? [{ path: '/ownerField', keyword: 'userField', message: doc.ownerField }]
           : []),

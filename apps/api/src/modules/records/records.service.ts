@@ -308,6 +308,23 @@ export class RecordsService {
     });
   }
 
+  /** Reads that returned a field marked sensitive leave a trace: who, which records, which fields. */
+  private async auditSensitiveReads(sql: Sql, auth: AuthContext, form: PublishedForm, dtos: RecordDto[]): Promise<void> {
+    const sensitive = form.permissions.sensitive;
+    if (!sensitive?.length || !dtos.length) return;
+    const read = dtos.filter((dto) => sensitive.some((field) => field in dto.data));
+    if (!read.length) return;
+    const fields = sensitive.filter((field) => read.some((dto) => field in dto.data));
+    await this.audit.append(sql, {
+      actorId: auth.userId,
+      action: 'record.read_sensitive',
+      entity: `form:${form.key}`,
+      entityId: read.length === 1 ? read[0]!.id : null,
+      details: { fields, records: read.map((dto) => dto.id) },
+      requestId: auth.requestId,
+    });
+  }
+
   /** The live record, visible to this user, at the expected revision. */
   private async existingOrThrow(sql: Sql, form: PublishedForm, auth: AuthContext, access: EffectiveAccess, id: string, expectedRev: number | null): Promise<RecordRow> {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
@@ -355,6 +372,7 @@ export class RecordsService {
       const row = await this.records.findById(sql, form.id, id);
       if (!row || !isVisible(access, auth, row)) throw new AppException(404, 'records.not_found');
       const [dto] = await this.withLabels(sql, auth.tenantId, form, [view(access, row)], undefined, { rollups: true });
+      await this.auditSensitiveReads(sql, auth, form, [dto!]);
       return dto!;
     });
   }
@@ -379,6 +397,7 @@ export class RecordsService {
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
       const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, { rollups: true });
+      await this.auditSensitiveReads(sql, auth, form, items);
       const last = pageRows[pageRows.length - 1];
       const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
         items,
