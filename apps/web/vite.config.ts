@@ -22,7 +22,12 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+    alias: {
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+      // The browser validates with the engine's source (the same code the API runs), so a web
+      // build never depends on a stale libs/form-engine/dist.
+      '@credo/form-engine': fileURLToPath(new URL('../../libs/form-engine/src/index.ts', import.meta.url)),
+    },
   },
   server: {
     port: 5173,

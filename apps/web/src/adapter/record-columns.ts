@@ -16,8 +16,15 @@ export interface RecordColumn {
 export const DEFAULT_MAX_COLUMNS = 8;
 
 export function buildRecordColumns(form: FormDetail, max = DEFAULT_MAX_COLUMNS): { columns: RecordColumn[]; hiddenCount: number } {
+  const all = allRecordColumns(form);
+  const columns = all.slice(0, max);
+  return { columns, hiddenCount: Math.max(0, all.length - columns.length) };
+}
+
+/** Every field that can be a column, in form order (the column chooser offers these). */
+export function allRecordColumns(form: FormDetail): RecordColumn[] {
   const fields = orderedFields(form.version?.definition, form.version?.ui).filter(isColumnField);
-  const columns = fields.slice(0, max).map((field) => {
+  return fields.map((field) => {
     const widget = widgetFor(field);
     const labelLength = localize(field.label, 'zh-CN').length;
     return {
@@ -29,7 +36,17 @@ export function buildRecordColumns(form: FormDetail, max = DEFAULT_MAX_COLUMNS):
       minWidth: Math.max(widget.minWidth, labelLength * 16 + 32),
     };
   });
-  return { columns, hiddenCount: Math.max(0, fields.length - columns.length) };
+}
+
+/**
+ * The columns to show: the user's choice for this form (unknown keys dropped, form order kept),
+ * else the first `max` fields.
+ */
+export function chooseColumns(all: readonly RecordColumn[], chosen: readonly string[] | null, max = DEFAULT_MAX_COLUMNS): RecordColumn[] {
+  if (!chosen) return all.slice(0, max);
+  const keep = new Set(chosen);
+  const picked = all.filter((c) => keep.has(c.key));
+  return picked.length ? picked : all.slice(0, 1);
 }
 
 const MAX_AUTO_WIDTH = 320;

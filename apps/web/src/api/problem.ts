@@ -12,6 +12,8 @@ export interface ProblemDetails {
   title: string;
   status: number;
   detail?: string;
+  /** Stable machine code, e.g. `records.stale`, `records.duplicate`. */
+  code?: string;
   errors?: ProblemFieldError[];
 }
 
@@ -60,6 +62,7 @@ export function toProblem(status: number, statusText: string, body: unknown): Pr
       title: typeof body.title === 'string' ? body.title : statusText || `HTTP ${status}`,
       status: typeof body.status === 'number' ? body.status : status,
       detail: typeof body.detail === 'string' ? body.detail : undefined,
+      ...(typeof body.code === 'string' ? { code: body.code } : {}),
       errors,
     };
   }

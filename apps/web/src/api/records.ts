@@ -14,6 +14,8 @@ export interface FormRecord {
   updatedBy?: string | null;
   /** Display labels the server resolved for user links and references, by field key. */
   labels?: Record<string, string | null>;
+  /** Soft-deleted (restorable). */
+  deleted?: boolean;
 }
 
 export interface RecordPage {
@@ -23,20 +25,90 @@ export interface RecordPage {
   totalCapped?: boolean;
 }
 
+/** One condition per field: `{ credit_limit: { gte: "100000" } }` (operators from the engine's field types). */
+export type RecordFilter = Record<string, Record<string, unknown>>;
+
 export interface ListRecordsQuery {
   limit?: number;
   cursor?: string | null;
   total?: boolean;
+  filter?: RecordFilter | null;
+  /** "field" ascending, "-field" descending; absent = newest first. */
+  sort?: string | null;
+  fields?: string[];
 }
+
+export type RevisionAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'migrate';
+
+export interface RecordRevision {
+  rev: number;
+  action: RevisionAction;
+  formVersion?: number;
+  changes: Record<string, { from?: unknown; to?: unknown }>;
+  data?: RecordData;
+  actor: { id: string; email: string } | null;
+  at: string;
+  revertedFrom?: number | null;
+}
+
+export interface SummaryGroup {
+  value: unknown;
+  count: number;
+  /** Exact sums as decimal strings, by field key. */
+  sums: Record<string, string | null>;
+}
+
+export interface RecordSummary {
+  groupBy: string | null;
+  groups: SummaryGroup[];
+}
+
+const base = (formKey: string) => `/forms/${encodeURIComponent(formKey)}/records`;
+const one = (formKey: string, id: string) => `${base(formKey)}/${encodeURIComponent(id)}`;
+/** The record's revision as the ETag the server handed out. */
+const ifMatch = (rev: number) => ({ 'If-Match': `"${rev}"` });
+const filterParam = (filter: RecordFilter | null | undefined) => (filter && Object.keys(filter).length ? JSON.stringify(filter) : undefined);
 
 export const recordsApi = {
   list(formKey: string, query: ListRecordsQuery = {}, signal?: AbortSignal): Promise<RecordPage> {
-    return http.get(`/forms/${encodeURIComponent(formKey)}/records`, {
+    return http.get(base(formKey), {
       signal,
-      query: { limit: query.limit, cursor: query.cursor, total: query.total ? 'true' : undefined },
+      query: {
+        limit: query.limit,
+        cursor: query.cursor,
+        total: query.total ? 'true' : undefined,
+        filter: filterParam(query.filter),
+        sort: query.sort ?? undefined,
+        fields: query.fields?.join(','),
+      },
     });
   },
   get(formKey: string, id: string, signal?: AbortSignal): Promise<FormRecord> {
-    return http.get(`/forms/${encodeURIComponent(formKey)}/records/${encodeURIComponent(id)}`, { signal });
+    return http.get(one(formKey, id), { signal });
+  },
+  create(formKey: string, data: RecordData): Promise<FormRecord> {
+    return http.post(base(formKey), { data });
+  },
+  /** Only the changed fields (null clears one); 412 when `rev` is no longer the latest. */
+  update(formKey: string, id: string, rev: number, data: RecordData): Promise<FormRecord> {
+    return http.patch(one(formKey, id), { data }, { headers: ifMatch(rev) });
+  },
+  remove(formKey: string, id: string, rev: number): Promise<void> {
+    return http.delete(one(formKey, id), { headers: ifMatch(rev) });
+  },
+  restore(formKey: string, id: string): Promise<FormRecord> {
+    return http.post(`${one(formKey, id)}/restore`);
+  },
+  revisions(formKey: string, id: string, signal?: AbortSignal): Promise<{ items: RecordRevision[] }> {
+    return http.get(`${one(formKey, id)}/revisions`, { signal });
+  },
+  revert(formKey: string, id: string, toRev: number, currentRev: number): Promise<FormRecord> {
+    return http.post(`${one(formKey, id)}/revisions/${toRev}/revert`, undefined, { headers: ifMatch(currentRev) });
+  },
+  summary(formKey: string, query: { groupBy?: string; sum?: string[]; filter?: RecordFilter | null }, signal?: AbortSignal): Promise<RecordSummary> {
+    return http.get(`${base(formKey)}/summary`, {
+      signal,
+      query: { groupBy: query.groupBy, sum: query.sum?.length ? query.sum.join(',') : undefined, filter: filterParam(query.filter) },
+    });
   },
 };

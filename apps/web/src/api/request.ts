@@ -6,6 +6,8 @@ export interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. If-Match for optimistic concurrency). */
+  headers?: Record<string, string>;
   /**
    * A 401 normally means "session over" and sends the user to the login page. The login
    * call itself opts out: there a 401 is a wrong password to show on the form.
@@ -40,10 +42,19 @@ export class HttpClient {
     return this.request<T>('POST', path, { ...options, body });
   }
 
+  patch<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('PATCH', path, { ...options, body });
+  }
+
+  delete<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('DELETE', path, options);
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = {
       Accept: 'application/json, application/problem+json',
       'Accept-Language': this.config.getLocale(),
+      ...options.headers,
     };
     const token = this.config.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;

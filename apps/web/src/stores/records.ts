@@ -1,6 +1,6 @@
 import { shallowRef } from 'vue';
 import { defineStore } from 'pinia';
-import { recordsApi, type FormRecord, type ListRecordsQuery, type RecordPage } from '@/api';
+import { recordsApi, type FormRecord, type ListRecordsQuery, type RecordData, type RecordPage } from '@/api';
 
 const CACHE_LIMIT = 500;
 
@@ -44,9 +44,63 @@ export const useRecordsStore = defineStore('records', () => {
     return record;
   }
 
+  async function create(formKey: string, data: RecordData): Promise<FormRecord> {
+    const record = await recordsApi.create(formKey, data);
+    remember(formKey, [record]);
+    return record;
+  }
+
+  /** PATCH with If-Match: a 412 (records.stale) is left to the caller to resolve with the user. */
+  async function update(formKey: string, id: string, rev: number, changes: RecordData): Promise<FormRecord> {
+    const record = await recordsApi.update(formKey, id, rev, changes);
+    remember(formKey, [record]);
+    return record;
+  }
+
+  async function remove(formKey: string, id: string, rev: number): Promise<void> {
+    await recordsApi.remove(formKey, id, rev);
+    forget(formKey, id);
+  }
+
+  async function restore(formKey: string, id: string): Promise<FormRecord> {
+    const record = await recordsApi.restore(formKey, id);
+    remember(formKey, [record]);
+    return record;
+  }
+
+  async function revert(formKey: string, id: string, toRev: number, currentRev: number): Promise<FormRecord> {
+    const record = await recordsApi.revert(formKey, id, toRev, currentRev);
+    remember(formKey, [record]);
+    return record;
+  }
+
+  /**
+   * Display names seen for the values of link fields (user ids -> names) across the records of
+   * a form that this session has loaded: the choices of a user picker until there is a users API.
+   */
+  function knownLabels(formKey: string, fieldKeys: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    const prefix = `${formKey}/`;
+    for (const [key, record] of seen.value) {
+      if (!key.startsWith(prefix) || !record.labels) continue;
+      for (const field of fieldKeys) {
+        const id = record.data[field];
+        const label = record.labels[field];
+        if (typeof id === 'string' && label) out.set(id, label);
+      }
+    }
+    return out;
+  }
+
+  function forget(formKey: string, id: string): void {
+    const next = new Map(seen.value);
+    next.delete(cacheKey(formKey, id));
+    seen.value = next;
+  }
+
   function $reset(): void {
     seen.value = new Map();
   }
 
-  return { listPage, cached, fetchRecord, $reset };
+  return { listPage, cached, fetchRecord, knownLabels, create, update, remove, restore, revert, $reset };
 });

@@ -1,3 +1,4 @@
+import type { Component } from 'vue';
 import type { FieldDefinition } from '../api/forms';
 
 export interface DisplayContext {
@@ -10,8 +11,8 @@ export interface DisplayContext {
 
 /**
  * A widget renders one or more engine data *types* (CONVENTIONS habit 3: type and widget are
- * separate). Today a widget only knows how to show a value read-only in a table cell; the
- * record form (issue 7) adds an editor component next to `display`.
+ * separate). `display` shows a value read-only (table cells, detail, history diffs); `editor`
+ * is the input of the record form.
  */
 export interface WidgetDefinition {
   id: string;
@@ -20,6 +21,29 @@ export interface WidgetDefinition {
   align: 'left' | 'right' | 'center';
   minWidth: number;
   display(value: unknown, field: FieldDefinition, ctx: DisplayContext): string;
+  /**
+   * The input of the record form (lazy: the list only needs `display`). It takes
+   * `EditorProps` and emits `update:modelValue` / `blur`. Absent = shown read-only.
+   */
+  editor?: Component;
+}
+
+/** A choice offered by a picker (user links, references). */
+export interface EditorChoice {
+  value: string;
+  label: string;
+}
+
+/** Props every widget editor takes. */
+export interface EditorProps {
+  modelValue: unknown;
+  field: FieldDefinition;
+  /** id of the focusable input, for the form item's label. */
+  inputId: string;
+  disabled?: boolean;
+  /** Choices for pickers whose options are not in the definition (user links). */
+  choices?: readonly EditorChoice[];
+  placeholder?: string;
 }
 
 export const EMPTY_CELL = '—';

@@ -1,3 +1,4 @@
+import { defineAsyncComponent } from 'vue';
 import { EMPTY_CELL, genericText, isBlank, type WidgetDefinition } from '../types';
 
 export const dateWidget: WidgetDefinition = {
@@ -14,4 +15,5 @@ export const dateWidget: WidgetDefinition = {
     if (Number.isNaN(d.getTime())) return value;
     return new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
   },
+  editor: defineAsyncComponent(() => import('./editor.vue')),
 };

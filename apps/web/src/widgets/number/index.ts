@@ -1,3 +1,4 @@
+import { defineAsyncComponent } from 'vue';
 import type { FieldDefinition } from '../../api/forms';
 import { EMPTY_CELL, genericText, isBlank, type WidgetDefinition } from '../types';
 
@@ -33,4 +34,5 @@ export const numberWidget: WidgetDefinition = {
     // Percent values are stored in percent units (12.5 means 12.5 %).
     return kind === 'percent' ? `${text}%` : text;
   },
+  editor: defineAsyncComponent(() => import('./editor.vue')),
 };

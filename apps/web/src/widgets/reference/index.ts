@@ -1,3 +1,4 @@
+import { defineAsyncComponent } from 'vue';
 import { EMPTY_CELL, genericText, isBlank, type WidgetDefinition } from '../types';
 
 /** A reference stores the target record's id; the server sends the target's title in `labels`. */
@@ -11,4 +12,5 @@ export const referenceWidget: WidgetDefinition = {
     if (typeof value !== 'string') return genericText(value);
     return ctx.labels?.[field.key] || `${value.slice(0, 8)}…`;
   },
+  editor: defineAsyncComponent(() => import('./editor.vue')),
 };

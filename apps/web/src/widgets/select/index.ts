@@ -1,3 +1,4 @@
+import { defineAsyncComponent } from 'vue';
 import { localize } from '../../locales/localize';
 import type { FieldDefinition } from '../../api/forms';
 import { EMPTY_CELL, genericText, isBlank, type WidgetDefinition } from '../types';
@@ -17,4 +18,5 @@ export const selectWidget: WidgetDefinition = {
     if (Array.isArray(value)) return value.map((v) => optionLabel(field, v, ctx.locale)).join('、');
     return optionLabel(field, value, ctx.locale);
   },
+  editor: defineAsyncComponent(() => import('./editor.vue')),
 };

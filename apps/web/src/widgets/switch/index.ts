@@ -1,3 +1,4 @@
+import { defineAsyncComponent } from 'vue';
 import { EMPTY_CELL, type WidgetDefinition } from '../types';
 
 export const switchWidget: WidgetDefinition = {
@@ -10,4 +11,5 @@ export const switchWidget: WidgetDefinition = {
     if (value === false || value === 'false') return ctx.no;
     return EMPTY_CELL;
   },
+  editor: defineAsyncComponent(() => import('./editor.vue')),
 };

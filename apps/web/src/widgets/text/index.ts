@@ -1,3 +1,4 @@
+import { defineAsyncComponent } from 'vue';
 import { genericText, type WidgetDefinition } from '../types';
 
 export const textWidget: WidgetDefinition = {
@@ -9,4 +10,5 @@ export const textWidget: WidgetDefinition = {
   align: 'left',
   minWidth: 140,
   display: (value) => genericText(value),
+  editor: defineAsyncComponent(() => import('./editor.vue')),
 };

@@ -1,3 +1,4 @@
+import { defineAsyncComponent } from 'vue';
 import { EMPTY_CELL, genericText, isBlank, type WidgetDefinition } from '../types';
 
 /** A user field stores the user's id; the server sends the display name in `labels`. */
@@ -11,4 +12,5 @@ export const userWidget: WidgetDefinition = {
     if (typeof value !== 'string') return genericText(value);
     return ctx.labels?.[field.key] || `${value.slice(0, 8)}…`;
   },
+  editor: defineAsyncComponent(() => import('./editor.vue')),
 };

@@ -15,6 +15,20 @@ export const formRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'records.title', menu: 'forms' },
   },
   {
+    path: 'forms/:formKey/records/new',
+    name: 'record-create',
+    component: () => import('@/views/forms/record-edit/index.vue'),
+    props: true,
+    meta: { titleKey: 'records.create', menu: 'forms' },
+  },
+  {
+    path: 'forms/:formKey/records/:recordId/edit',
+    name: 'record-edit',
+    component: () => import('@/views/forms/record-edit/index.vue'),
+    props: true,
+    meta: { titleKey: 'records.edit', menu: 'forms' },
+  },
+  {
     path: 'forms/:formKey/records/:recordId',
     name: 'record-detail',
     component: () => import('@/views/forms/record-detail/index.vue'),
