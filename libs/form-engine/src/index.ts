@@ -47,3 +47,47 @@ export type { DefinitionDiff, DefinitionChange, ChangeKind, ChangeImpact } from 
 export { migrateRecord, convertValue } from './diff/migrate-record.js';
 export type { MigrationResult, MigrationReport, MigrationStep, MigrationAction } from './diff/migrate-record.js';
 export { warmUpFormEngine } from './compile/warm-up.js';
+export type {
+  RuleSet,
+  Rule,
+  RuleKind,
+  RuleCondition,
+  LeafCondition,
+  FactReference,
+  FactKind,
+  RollupDeclaration,
+  LookupDeclaration,
+  OutputDeclaration,
+  ValidationRule,
+  ClassificationRule,
+  ClassificationCase,
+  ScoringRule,
+  ScoreFactor,
+  ScoreBand,
+  KnockOut,
+  GradeBand,
+  GradePolicy,
+  AlertRule,
+  AlertAction,
+  AlertSeverity,
+  EvaluateRuleSetOptions,
+  ExplainedCondition,
+  RuleOutcome,
+  ValidationOutcome,
+  ClassificationOutcome,
+  ScoringOutcome,
+  ScoringPolicyOutcome,
+  AlertOutcome,
+  RaisedAlert,
+  RuleSetResult,
+  RuleSetProblem,
+} from './rules/types.js';
+export { ruleSetSchema, RULE_SET_SCHEMA_ID } from './rules/rule-set.schema.js';
+export { validateRuleSet, checkRuleSet, renderRuleSetProblems, RuleSetError, MAX_CONDITION_DEPTH, MAX_CONDITIONS } from './rules/validate-rule-set.js';
+export { evaluateRuleSet, RuleEvaluationError } from './rules/evaluate-rule-set.js';
+export { compileRuleSet } from './rules/compile-rule-set.js';
+export type { CompiledRuleSet } from './rules/compile-rule-set.js';
+export { operatorRegistry, getOperator } from './rules/operators/registry.js';
+export type { OperatorDefinition, OperatorValueShape } from './rules/operators/operator.js';
+export { PARAM_FACTS, AS_OF_FACT, factCatalog } from './rules/facts.js';
+export type { FactInfo, FactSource } from './rules/facts.js';
