@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { FormDefinition } from '@credo/form-engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantDatabase } from '../../apps/api/src/database/tenant-database.js';
-import { FormsService } from '../../apps/api/src/modules/forms/forms.service.js';
 import { api, login } from '../support/http.js';
 import { uniqueName, uniqueUscc } from '../support/factories.js';
 import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
@@ -40,9 +36,6 @@ beforeAll(async () => {
   credit = api(server.baseUrl, await login(server.baseUrl, 'credit@demo.local'));
   const me = (await admin.get('/api/auth/me')).body;
   adminId = me.id;
-  const definition = JSON.parse(readFileSync(new URL('../../schemas/examples/receivable.form.json', import.meta.url), 'utf8')) as FormDefinition;
-  const app = server.server.app;
-  await app.get(TenantDatabase).run(me.tenant.id, (sql) => app.get(FormsService).installOrThrow(sql, me.tenant.id, definition, me.id));
 });
 afterAll(() => server?.close());
 

@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { FormDefinition } from '@credo/form-engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantDatabase } from '../../apps/api/src/database/tenant-database.js';
-import { FormsService } from '../../apps/api/src/modules/forms/forms.service.js';
 import { api, login } from '../support/http.js';
 import { uniqueName, uniqueUscc } from '../support/factories.js';
 import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
@@ -30,9 +26,6 @@ beforeAll(async () => {
   server = await startTestServer({ demoCustomers: 0 });
   admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
   const me = (await admin.get('/api/auth/me')).body;
-  const receivable = JSON.parse(readFileSync(new URL('../../schemas/examples/receivable.form.json', import.meta.url), 'utf8')) as FormDefinition;
-  const app = server.server.app;
-  await app.get(TenantDatabase).run(me.tenant.id, (sql) => app.get(FormsService).installOrThrow(sql, me.tenant.id, receivable, me.id));
   const customer = async (name: string) => {
     const res = await admin.post('/api/forms/customer/records', {
       data: { name, customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: me.id },

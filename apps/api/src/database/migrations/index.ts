@@ -3,6 +3,7 @@ import { RevisionsAndAudit1764000100000 } from './1764000100000-revisions-and-au
 import { FormPermissions1764000200000 } from './1764000200000-form-permissions.js';
 import { FormDrafts1764000300000 } from './1764000300000-form-drafts.js';
 import { TenantSettings1764000400000 } from './1764000400000-tenant-settings.js';
+import { ImmutableCasts1764000500000 } from './1764000500000-immutable-casts.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   FormPermissions1764000200000,
   FormDrafts1764000300000,
   TenantSettings1764000400000,
+  ImmutableCasts1764000500000,
 ];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { FieldDefinition, FormDefinition } from '@credo/form-engine';
 import pg from 'pg';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
@@ -51,6 +51,8 @@ export function planFieldIndexes(formId: string, definition: FormDefinition): Fi
 export class FieldIndexService implements OnModuleDestroy {
   private pool?: pg.Pool;
 
+  private readonly logger = new Logger(FieldIndexService.name);
+
   constructor(@Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig) {}
 
   async ensure(formId: string, definition: FormDefinition): Promise<FieldIndexPlan[]> {
@@ -64,7 +66,14 @@ export class FieldIndexService implements OnModuleDestroy {
         [plan.name],
       );
       if (invalid.rowCount) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`);
-      await this.pool.query(plan.sql);
+      try {
+        await this.pool.query(plan.sql);
+      } catch (error) {
+        // An index is an optimisation (a unique one also a guard): a failed build is logged and
+        // left out, never allowed to take the publish or the start down with it.
+        this.logger.error(`index ${plan.name} on ${plan.field} not built: ${(error as Error).message}`);
+        await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`).catch(() => undefined);
+      }
     }
     await this.pool.query('ANALYZE records');
     return plans;

@@ -48,6 +48,9 @@ export function fieldExpression(field: FieldDefinition, alias = 'r'): string {
   if (!FIELD_KEY.test(field.key)) throw new Error(`bad field key ${field.key}`);
   const storage = storageOf(field);
   if (storage === 'jsonb') return `(${alias}.data->'${field.key}')`;
+  // Dates go through immutable wrappers so the same expression can be indexed (see migration).
+  if (storage === 'date') return `credo_date(${alias}.data->>'${field.key}')`;
+  if (storage === 'timestamptz') return `credo_timestamptz(${alias}.data->>'${field.key}')`;
   const cast = CASTS[storage];
   return cast ? `((${alias}.data->>'${field.key}')::${cast})` : `(${alias}.data->>'${field.key}')`;
 }

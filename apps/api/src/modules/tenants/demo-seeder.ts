@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FormDefinition } from '@credo/form-engine';
-import { generateDemoCustomers, loadTemplate } from '@credo/seeds';
+import { generateDemoCustomers, loadTemplate, templateKeys } from '@credo/seeds';
 import { Clock } from '../../common/clock.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { FieldIndexService } from '../forms/field-index.service.js';
@@ -9,7 +9,8 @@ import { RecordsService } from '../records/records.service.js';
 import { TenantsService } from './tenants.service.js';
 
 export const DEMO_SLUG = 'demo';
-export const DEMO_TEMPLATES = ['customer'];
+/** Every template (customer, credit assessment, receivable, payment, collection record, limit request). */
+export const DEMO_TEMPLATES = templateKeys;
 
 /** Seeds the demo company once (演示公司), through the same services users go through. */
 @Injectable()
