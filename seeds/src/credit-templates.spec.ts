@@ -119,6 +119,8 @@ describe('receivable (DOMAIN §6.3)', () => {
     expect(errorsOf(form, { ...base, written_off: '1000.01' })).toEqual(['/written_off compare']);
     expect(errorsOf(form, { ...base, disputed: true })).toEqual(['/dispute_reason required']);
     expect(errorsOf(form, { ...base, biz_date: '2026-12-26', invoice_date: undefined })).toEqual(['/biz_date maxDate']);
+    expect(errorsOf(form, { ...base, invoice_date: '2026-12-26' })).toEqual(['/invoice_date maxDate']);
+    expect(errorsOf(form, { ...base, invoice_date: '2026-12-25' })).toEqual([]);
     expect(errorsOf(form, { ...base, invoice_type: '数电专票', invoice_no: '26312000000012345678' })).toEqual([]);
     expect(errorsOf(form, { ...base, invoice_type: '数电普票', invoice_no: '12345678' })).toEqual([]);
     expect(errorsOf(form, { ...base, invoice_type: '数电专票', invoice_no: '26312000000012345678', invoice_code: '3100211130' })).toEqual(['/invoice_code notVisible']);

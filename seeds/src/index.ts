@@ -1,6 +1,13 @@
 export { loadTemplate, templateKeys } from './templates.js';
 export { generateDemoCustomers } from './demo/demo-customers.js';
 export type { DemoCustomerOptions } from './demo/demo-customers.js';
+export { generateDemoReceivables, DISPUTE_REASONS } from './demo/demo-receivables.js';
+export type { DemoReceivableOptions } from './demo/demo-receivables.js';
+export { generateDemoCollectionRecords } from './demo/demo-collections.js';
+export type { DemoCollectionOptions } from './demo/demo-collections.js';
+export { generateDemoPayments } from './demo/demo-payments.js';
+export type { DemoPaymentOptions } from './demo/demo-payments.js';
+export type { DemoRecord } from './demo/demo-util.js';
 export { createRandom } from './demo/random.js';
 export type { Random } from './demo/random.js';
 export { generateValidationCorpus } from './demo/validation-corpus.js';
