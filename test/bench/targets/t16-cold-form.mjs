@@ -6,6 +6,7 @@
 // first requests; baseline: p95 of all warm requests. One unmeasured form first warms the
 // create/publish code paths, so the figure is a publish's cost, not the process's first form.
 import { performance } from 'node:perf_hooks';
+import { compileFormOrThrow, releaseCompiledForm } from '@credo/form-engine';
 import { generateDemoCustomers, loadTemplate } from '@credo/seeds';
 import { cpuSnapshot, foreignCpuShare } from '../lib/noise.mjs';
 import { median, percentileSorted, round } from '../lib/stats.mjs';
@@ -47,10 +48,14 @@ export default {
       return ms;
     }
 
+    // Diagnostic twin: the same form without `unique` / `indexed` fields, so publish builds no
+    // expression indexes and the first create's extra cost is (mostly) the engine's compile.
+    const plain = { ...template, fields: template.fields.map(({ unique: _u, indexed: _i, ...f }) => f) };
+
     /** A fresh form: created, published, first create timed, then warm creates timed. */
-    async function freshForm(i) {
+    async function freshForm(i, base = template) {
       const key = `t16_${run}_${i}`;
-      const definition = { ...template, key, title: { 'zh-CN': `冷启动${i}`, en: `Cold form ${i}` } };
+      const definition = { ...base, key, title: { 'zh-CN': `冷启动${i}`, en: `Cold form ${i}` } };
       await product.request('POST', '/api/forms', { token, body: { definition }, expect: [201] });
       const publishStart = performance.now();
       await product.request('POST', `/api/forms/${key}/publish`, { token, body: {}, expect: [200] });
@@ -63,9 +68,24 @@ export default {
 
     await freshForm('warmup');
     const forms = [];
+    const plainForms = [];
     const before = await cpuSnapshot();
-    for (let i = 0; i < size.forms; i++) forms.push(await freshForm(i));
+    for (let i = 0; i < size.forms; i++) {
+      forms.push(await freshForm(i));
+      plainForms.push(await freshForm(`plain_${i}`, plain));
+    }
     const foreignCpu = foreignCpuShare(before, await cpuSnapshot());
+
+    // What a compile of this definition costs in-process (the engine the API runs), for attribution.
+    const compileMs = [];
+    for (let i = 0; i < 7; i++) {
+      const start = performance.now();
+      const compiled = compileFormOrThrow({ ...template, key: `t16_compile_${i}` });
+      compileMs.push(performance.now() - start);
+      releaseCompiledForm(compiled);
+    }
+    const plainFirsts = sorted(plainForms.map((f) => f.first));
+    const plainWarm = sorted(plainForms.flatMap((f) => f.warm));
 
     const firsts = sorted(forms.map((f) => f.first));
     const warmAll = sorted(forms.flatMap((f) => f.warm));
@@ -80,6 +100,13 @@ export default {
       // Per form: first create over that form's own warm p95 (robust to drift across the run).
       perFormRatio: { median: round(median(forms.map((f) => f.first / percentileSorted(sorted(f.warm), 95)))) },
       publishMs: { p50: round(median(forms.map((f) => f.publishMs)), 1) },
+      inProcessCompileMs: { p50: round(median(compileMs), 2) },
+      withoutFieldIndexes: {
+        first: { p50: round(median(plainFirsts), 2), p95: round(percentileSorted(plainFirsts, 95), 2) },
+        warm: { p50: round(percentileSorted(plainWarm, 50), 2), p95: round(percentileSorted(plainWarm, 95), 2) },
+        ratio: round(percentileSorted(plainFirsts, 95) / percentileSorted(plainWarm, 95)),
+        publishMs: { p50: round(median(plainForms.map((f) => f.publishMs)), 1) },
+      },
       foreignCpu: foreignCpu === null ? null : round(foreignCpu),
     };
     if (foreignCpu !== null && foreignCpu > 0.25) {
@@ -87,7 +114,11 @@ export default {
     }
     ctx.log(
       `T16: first create after publish p50 ${details.first.p50} ms, p95 ${details.first.p95} ms (${forms.length} forms); ` +
-        `warm p50 ${details.warm.p50} ms, p95 ${details.warm.p95} ms (${warmAll.length} creates); publish p50 ${details.publishMs.p50} ms`,
+        `warm p50 ${details.warm.p50} ms, p95 ${details.warm.p95} ms (${warmAll.length} creates); publish p50 ${details.publishMs.p50} ms; ` +
+        `in-process compile of the definition p50 ${details.inProcessCompileMs.p50} ms; ` +
+        `without field indexes: first p50 ${details.withoutFieldIndexes.first.p50} / p95 ${details.withoutFieldIndexes.first.p95} ms, ` +
+        `warm p50 ${details.withoutFieldIndexes.warm.p50} / p95 ${details.withoutFieldIndexes.warm.p95} ms (ratio ${details.withoutFieldIndexes.ratio}); ` +
+        `foreign CPU ${details.foreignCpu}`,
     );
     if (forms.length < 20 && ctx.mode.name !== 'smoke') {
       ctx.warn(`T16: the first-request p95 is over only ${forms.length} fresh forms (nearest rank: one of the slowest); the full run uses ${SIZES.full.forms}`);
