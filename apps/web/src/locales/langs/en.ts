@@ -111,6 +111,7 @@ const en: typeof zhCN = {
     noChanges: 'Nothing to save',
     fixErrors: 'Please fix {n} error(s) first',
     autoAssigned: 'Assigned on save',
+    autoNumber: 'Auto number',
     computed: 'Calculated',
     required: 'Required',
     saveFailed: 'Could not save',

@@ -109,6 +109,7 @@ export default {
     noChanges: '没有需要保存的修改',
     fixErrors: '请先修正 {n} 处错误',
     autoAssigned: '保存后自动生成',
+    autoNumber: '自动编号',
     computed: '自动计算',
     required: '必填',
     saveFailed: '保存失败',
