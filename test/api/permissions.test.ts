@@ -55,7 +55,7 @@ describe('form permissions', () => {
   it('staff see only their own customers, in the list, the count and by id', async () => {
     const [{ n }] = await ownerQuery<{ n: number }>(
       server.databaseUrl,
-      `SELECT count(*)::int AS n FROM records WHERE data->>'sales_owner' = $1 AND deleted_at IS NULL`,
+      `SELECT count(*)::int AS n FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer' AND r.data->>'sales_owner' = $1 AND r.deleted_at IS NULL`,
       [staffId],
     );
     expect(n).toBeGreaterThan(0);
@@ -65,7 +65,7 @@ describe('form permissions', () => {
     expect(list.body.items.every((r: { data: { sales_owner: string } }) => r.data.sales_owner === staffId)).toBe(true);
     const [{ id: adminsRecord }] = await ownerQuery<{ id: string }>(
       server.databaseUrl,
-      `SELECT id FROM records WHERE data->>'sales_owner' = $1 LIMIT 1`,
+      `SELECT r.id FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer' AND r.data->>'sales_owner' = $1 LIMIT 1`,
       [adminId],
     );
     expect((await staff.get(`/api/forms/customer/records/${adminsRecord}`)).status).toBe(404);
@@ -109,7 +109,10 @@ describe('sensitive fields', () => {
   it('reads that return a sensitive field are audited; a mistyped field is refused', async () => {
     expect((await admin.call('PUT', '/api/forms/customer/permissions', { body: { ...rules, sensitive: ['nope'] } })).body.errors[0].path).toBe('/sensitive/0');
     expect((await admin.call('PUT', '/api/forms/customer/permissions', { body: { ...rules, sensitive: ['bank_account'] } })).status).toBe(200);
-    const [{ id }] = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM records WHERE data ? 'bank_account' LIMIT 1`);
+    const [{ id }] = await ownerQuery<{ id: string }>(
+      server.databaseUrl,
+      `SELECT r.id FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer' AND r.data ? 'bank_account' LIMIT 1`,
+    );
     expect((await viewer.get(`/api/forms/customer/records/${id}`)).status).toBe(200);
     const one = await admin.get('/api/audit?action=record.read_sensitive');
     expect(one.body.items[0]).toMatchObject({ actor: { email: 'viewer@demo.local' }, entityId: id, details: { fields: ['bank_account'], records: [id] } });

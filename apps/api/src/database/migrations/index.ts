@@ -4,6 +4,8 @@ import { FormPermissions1764000200000 } from './1764000200000-form-permissions.j
 import { FormDrafts1764000300000 } from './1764000300000-form-drafts.js';
 import { TenantSettings1764000400000 } from './1764000400000-tenant-settings.js';
 import { ImmutableCasts1764000500000 } from './1764000500000-immutable-casts.js';
+import { RuleSets1764000600000 } from './1764000600000-rule-sets.js';
+import { RecordsTenantView1764000700000 } from './1764000700000-records-tenant-view.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -13,4 +15,6 @@ export const migrations = [
   FormDrafts1764000300000,
   TenantSettings1764000400000,
   ImmutableCasts1764000500000,
+  RuleSets1764000600000,
+  RecordsTenantView1764000700000,
 ];

@@ -34,7 +34,7 @@ export class CustomerRollupsService {
               coalesce(sum((r.data->>'${c.amountField}')::numeric) FILTER (WHERE (r.data->>'due_date')::date < $2::date), 0)::text AS overdue,
               coalesce(max($2::date - (r.data->>'due_date')::date) FILTER (WHERE (r.data->>'due_date')::date < $2::date), 0)::int AS max_days,
               count(*)::int AS items
-       FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
+       FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
        WHERE f.key = $3 AND r.deleted_at IS NULL AND (r.data->>'${c.customerField}') = ANY($1::text[])
          AND (r.data->>'${c.amountField}')::numeric > 0
        GROUP BY 1`,

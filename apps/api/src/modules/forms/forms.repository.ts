@@ -78,7 +78,7 @@ export class FormsRepository {
                  WHERE r.tenant_id = f.tenant_id AND r.form_id = f.id AND r.deleted_at IS NULL LIMIT ${COUNT_CAP + 1}) c) AS record_count
        FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
        WHERE f.archived_at IS NULL
-       ORDER BY f.created_at, f.key`,
+       ORDER BY f.created_at, f.id`,
     );
   }
 

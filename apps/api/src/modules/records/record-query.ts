@@ -70,6 +70,8 @@ export interface ParsedQuery {
   where: string[];
   params: unknown[];
   sort: SortSpec;
+  /** Fields a filter already restricts to non-empty values (a sort on them has no NULL segment). */
+  nonNull: Set<string>;
 }
 
 type Problem = Omit<ProblemFieldError, 'message'>;
@@ -115,6 +117,7 @@ export function parseRecordQuery(
   const problems: Problem[] = [];
   const where: string[] = [];
   const params: unknown[] = [];
+  const nonNull = new Set<string>();
   const byKey = new Map(fields.map((f) => [f.key, f]));
   const param = (value: unknown) => {
     params.push(value);
@@ -146,6 +149,8 @@ export function parseRecordQuery(
             continue;
           }
           const one = (v: unknown) => checkValue(storage, v, path, problems);
+          if (op !== 'ne' && op !== 'empty' && op !== 'notEmpty') nonNull.add(key);
+          if ((op === 'empty' && value === false) || (op === 'notEmpty' && value === true)) nonNull.add(key);
           switch (op as FilterOperator) {
             case 'empty':
             case 'notEmpty': {
@@ -206,5 +211,5 @@ export function parseRecordQuery(
     else if (!getFieldType(field.type).sortable) problems.push(problem('/sort', 'notSortable', { field: key }));
     else sortSpec = { field, direction };
   }
-  return problems.length ? { problems } : { query: { where, params, sort: sortSpec }, problems };
+  return problems.length ? { problems } : { query: { where, params, sort: sortSpec, nonNull }, problems };
 }

@@ -182,7 +182,7 @@ export class RecordsRepository {
     const run = async (conditions: string[], extra: unknown[], order: string, sortValue: string, segment: 0 | 1, take: number) => {
       const params = [...baseParams, ...extra, take];
       const rows = await sql.rows<PagedRow>(
-        `SELECT ${COLUMNS}, ${sortValue} AS sort_value, ${segment} AS segment FROM records r
+        `SELECT ${COLUMNS}, ${sortValue} AS sort_value, ${segment} AS segment FROM records_t r
          WHERE ${[...base, ...conditions].join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
         params,
       );
@@ -197,9 +197,11 @@ export class RecordsRepository {
     const asc = query.sort.direction === 'asc';
     const dir = asc ? 'ASC' : 'DESC';
     const cmp = asc ? '>' : '<';
-    const segments: Array<'values' | 'nulls'> = asc ? ['values', 'nulls'] : ['nulls', 'values'];
+    // A required field, or one the filter restricts to values, has no NULL segment to visit.
+    const noNulls = field.required === true || query.nonNull.has(field.key);
+    const segments: Array<'values' | 'nulls'> = noNulls ? ['values'] : asc ? ['values', 'nulls'] : ['nulls', 'values'];
     const rows: PagedRow[] = [];
-    for (let index = cursor?.segment ?? 0; index < 2 && rows.length < limit; index++) {
+    for (let index = cursor?.segment ?? 0; index < segments.length && rows.length < limit; index++) {
       const segment = index as 0 | 1;
       const resume = cursor && cursor.segment === segment ? cursor : null;
       const take = limit - rows.length;
@@ -218,7 +220,8 @@ export class RecordsRepository {
           conditions.push(`r.id ${cmp} $${next}::uuid`);
           extra.push(resume.id);
         }
-        rows.push(...(await run(conditions, extra, `r.id ${dir}`, 'NULL::text', segment, take)));
+        // Ordered like the index, (expression, id): every row here has a NULL expression.
+        rows.push(...(await run(conditions, extra, `${expr} ${dir}, r.id ${dir}`, 'NULL::text', segment, take)));
       }
     }
     return rows;
@@ -227,7 +230,7 @@ export class RecordsRepository {
   async count(sql: Sql, formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): Promise<number> {
     const where = query?.where.length ? `AND ${query.where.join(' AND ')}` : '';
     const row = await sql.one<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM records r WHERE r.form_id = $1 AND r.deleted_at IS NULL
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM records_t r WHERE r.form_id = $1 AND r.deleted_at IS NULL
          AND ($2::text IS NULL OR r.data->>$2::text = $3::text) ${where} LIMIT ${COUNT_CAP + 1}) c`,
       [formId, owner?.field ?? null, owner?.userId ?? null, ...(query?.params ?? [])],
     );
@@ -307,7 +310,7 @@ export class RecordsRepository {
     const group = groupExpr ? `(${groupExpr})::text` : 'NULL::text';
     return sql.rows(
       `SELECT ${group} AS group_value, count(*)::int AS count, ${sums} AS sums
-       FROM records r
+       FROM records_t r
        WHERE r.form_id = $1 AND r.deleted_at IS NULL AND ($2::text IS NULL OR r.data->>$2::text = $3::text)
          ${query.where.length ? `AND ${query.where.join(' AND ')}` : ''}
        GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1000`,

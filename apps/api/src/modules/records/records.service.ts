@@ -348,7 +348,14 @@ export class RecordsService {
    * Validates and inserts many records in one transaction (seeding, later imports): all or
    * nothing. Throws RecordValidationError naming the first bad row.
    */
-  async createManyOrThrow(sql: Sql, tenantId: string, userId: string | null, key: string, rows: unknown[], locale: Locale = 'zh-CN'): Promise<number> {
+  async createManyOrThrow(
+    sql: Sql,
+    tenantId: string,
+    userId: string | null,
+    key: string,
+    rows: unknown[],
+    locale: Locale = 'zh-CN',
+  ): Promise<Array<{ id: string; data: Record<string, unknown> }>> {
     const form = await this.forms.publishedOrThrow(sql, key);
     const asOf = this.asOf();
     rows.forEach((data, index) => {
@@ -358,11 +365,13 @@ export class RecordsService {
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       await this.checkLinksOrThrow(sql, tenantId, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[], locale);
     }
+    const created: Array<{ id: string; data: Record<string, unknown> }> = [];
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      await this.insertValidated(sql, tenantId, userId, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[]);
+      const inserted = await this.insertValidated(sql, tenantId, userId, form, rows.slice(start, start + INSERT_CHUNK) as Record<string, unknown>[]);
+      created.push(...inserted.map((row) => ({ id: row.id, data: row.data })));
     }
     await this.audit.append(sql, { actorId: userId, action: 'record.bulk_create', entity: `form:${key}`, details: { count: rows.length } });
-    return rows.length;
+    return created;
   }
 
   async getOrThrow(auth: AuthContext, key: string, id: string): Promise<RecordDto> {

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FormDefinition } from '@credo/form-engine';
-import { generateDemoCustomers, loadTemplate, templateKeys } from '@credo/seeds';
+import {
+  generateDemoCollectionRecords,
+  generateDemoCustomers,
+  generateDemoPayments,
+  generateDemoReceivables,
+  loadTemplate,
+  templateKeys,
+} from '@credo/seeds';
 import { Clock } from '../../common/clock.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { FieldIndexService } from '../forms/field-index.service.js';
@@ -46,13 +53,24 @@ export class DemoSeeder {
           const definition = loadTemplate(key);
           installed.push({ formId: await this.forms.installOrThrow(sql, tenantId, definition, adminId!), definition });
         }
-        const customers = generateDemoCustomers({
-          seed: 20261125,
-          count: this.config.demoCustomers,
-          salesOwnerIds: [staffId!, adminId!],
-          asOf: this.clock.today(this.config.timezone),
-        });
-        await this.records.createManyOrThrow(sql, tenantId, adminId!, 'customer', customers);
+        const asOf = this.clock.today(this.config.timezone);
+        const seed = 20261125;
+        const count = this.config.demoCustomers;
+        const owners = [staffId!, adminId!];
+        const customers = await this.records.createManyOrThrow(sql, tenantId, adminId!, 'customer', generateDemoCustomers({ seed, count, salesOwnerIds: owners, asOf }));
+        if (!customers.length) return;
+        // A book of receivables (every overdue bucket and 账龄 bracket), their payments and the
+        // collection log, so aging, provision and DSO have something to show on day one. Seeded
+        // data goes in as history: the credit check applies to new business, not to it.
+        const receivables = await this.records.createManyOrThrow(
+          sql, tenantId, adminId!, 'receivable',
+          generateDemoReceivables({ seed, customers, count: count * 3, asOf, salesOwnerIds: owners }),
+        );
+        await this.records.createManyOrThrow(sql, tenantId, adminId!, 'payment', generateDemoPayments({ seed, receivables, asOf, customers }));
+        await this.records.createManyOrThrow(
+          sql, tenantId, adminId!, 'collection_record',
+          generateDemoCollectionRecords({ seed, receivables, customers, count, asOf, collectorIds: owners }),
+        );
       },
     );
     // Indexes are built after the tenant's transaction commits (CREATE INDEX CONCURRENTLY).
