@@ -37,11 +37,18 @@ export default {
     async function create(key, data) {
       const body = JSON.stringify({ data });
       const start = performance.now();
-      const res = await fetch(`${product.baseUrl}/api/forms/${key}/records`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body,
-      });
+      let res;
+      try {
+        res = await fetch(`${product.baseUrl}/api/forms/${key}/records`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body,
+        });
+      } catch (error) {
+        // "fetch failed" alone says nothing: name the socket-level cause and show the API's last words.
+        const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+        throw new Error(`POST /api/forms/${key}/records failed${cause}\n${product.app.tail()}`, { cause: error });
+      }
       const text = await res.text();
       const ms = performance.now() - start;
       if (res.status !== 201) throw new Error(`POST /api/forms/${key}/records -> ${res.status}: ${text.slice(0, 1000)}`);
