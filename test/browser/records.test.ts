@@ -263,6 +263,17 @@ describe('records: create with live validation, edit conflict, history and rever
     await expect.poll(async () => (await limits())[0]).toBeGreaterThanOrEqual(asc[asc.length - 1]!);
     const desc = await limits();
     expect([...desc].sort((a, b) => b - a)).toEqual(desc);
+
+    // Sorting works from the keyboard: the header label is a button.
+    await page.locator('button.th-sort[data-sort-key="credit_limit"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => !url.search.includes('sort='));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/sort=credit_limit/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/sort=-credit_limit/);
+    await settled(page);
+    await page.locator('[data-testid="records-table"] .el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
     await screenshot(page, 'records-filter-sort');
   });
 
@@ -290,5 +301,27 @@ describe('records: create with live validation, edit conflict, history and rever
     await page.getByTestId('column-chooser').click();
     await page.getByTestId('column-reset').click();
     await expect.poll(async () => (await headers(page).allInnerTexts()).join('|')).toContain('客户类型');
+  });
+
+  it('speaks English too: form labels, engine messages and the history', async () => {
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'en'));
+    await page.goto(`${recordUrl}/edit`);
+    await page.getByTestId('record-form').waitFor();
+    await expect(page.getByTestId('record-form-title').innerText()).resolves.toContain('Edit');
+    await page.locator('#field-uscc').fill(uscc.invalid);
+    const rejected = await api('/forms/customer/records', {
+      method: 'POST',
+      headers: { 'accept-language': 'en' },
+      body: JSON.stringify({ data: { uscc: uscc.invalid } }),
+    });
+    const problem = (await rejected.json()) as { errors: { path: string; message: string }[] };
+    await expect.poll(() => fieldError(page, 'uscc').innerText()).toBe(problem.errors.find((e) => e.path === '/uscc')!.message);
+    await settled(page);
+    await screenshot(page, 'record-edit-en');
+    await page.locator('#field-uscc').fill(uscc.valid);
+    await page.getByTestId('record-cancel').click();
+    await page.waitForURL(/\/records\/[0-9a-f-]{36}$/);
+    await page.getByTestId('history').getByText('Reverted').first().waitFor();
+    await page.evaluate(() => localStorage.removeItem('credo.locale'));
   });
 });

@@ -73,11 +73,18 @@ export interface FormCheck {
   errors: Record<string, string>;
   /** Advisory messages (do not block saving), by field key. */
   warnings: Record<string, string>;
+  /** Every message by its full path without the leading slash ("uscc", "allocations/0/amount"). */
+  byPath: Record<string, string>;
 }
 
 export function checkRecord(compiled: CompiledForm, data: RecordData, locale: Locale, asOf: string = localDate()): FormCheck {
   const result = compiled.validateInput(inputFor(compiled, data), locale, { asOf });
-  return { valid: result.valid, errors: messagesByField(result.errors), warnings: messagesByField(result.warnings ?? []) };
+  const byPath: Record<string, string> = {};
+  for (const e of result.errors) {
+    const path = e.path.replace(/^\//, '');
+    if (!(path in byPath)) byPath[path] = e.message;
+  }
+  return { valid: result.valid, errors: messagesByField(result.errors), warnings: messagesByField(result.warnings ?? []), byPath };
 }
 
 /**

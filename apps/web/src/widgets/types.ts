@@ -44,6 +44,8 @@ export interface EditorProps {
   /** Choices for pickers whose options are not in the definition (user links). */
   choices?: readonly EditorChoice[];
   placeholder?: string;
+  /** Messages inside the value, by path below the field (sub-table cells: "0/amount"). */
+  errors?: Readonly<Record<string, string>>;
 }
 
 export const EMPTY_CELL = '—';

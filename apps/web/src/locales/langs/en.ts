@@ -112,6 +112,7 @@ const en: typeof zhCN = {
     fixErrors: 'Please fix {n} error(s) first',
     autoAssigned: 'Assigned on save',
     autoNumber: 'Auto number',
+    notEditable: 'Not editable here',
     computed: 'Calculated',
     required: 'Required',
     saveFailed: 'Could not save',

@@ -110,6 +110,7 @@ export default {
     fixErrors: '请先修正 {n} 处错误',
     autoAssigned: '保存后自动生成',
     autoNumber: '自动编号',
+    notEditable: '此处不可编辑',
     computed: '自动计算',
     required: '必填',
     saveFailed: '保存失败',
