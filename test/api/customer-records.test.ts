@@ -117,8 +117,11 @@ describe('creating customers', () => {
     expect(res.body.data.customer_code).toMatch(/^C\d{4}00501$/);
     const again = await admin.get(`/api/forms/customer/records/${res.body.id}`);
     expect(again.status).toBe(200);
-    const { rollups, ...rest } = again.body;
+    const { rollups, rules, ...rest } = again.body;
     expect(rest).toEqual(res.body);
+    // The demo's customer rule set classified it on the write, and says why.
+    expect(rules).toMatchObject({ version: 1, values: { customer_class: expect.any(String) } });
+    expect(rules.explanation.outcomes.length).toBeGreaterThan(0);
     expect(rollups).toEqual({ ar_balance: '0.00', overdue_amount: '0.00', max_days_overdue: 0, open_items: 0, utilisation: null });
   });
 

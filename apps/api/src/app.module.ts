@@ -28,6 +28,9 @@ import { ReportsRepository } from './modules/reports/reports.repository.js';
 import { ReportsService } from './modules/reports/reports.service.js';
 import { CreditControlService } from './modules/credit/credit-control.service.js';
 import { CustomerRollupsService } from './modules/credit/customer-rollups.service.js';
+import { RulesController } from './modules/rules/rules.controller.js';
+import { RulesRepository } from './modules/rules/rules.repository.js';
+import { RulesService } from './modules/rules/rules.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -52,7 +55,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -75,6 +78,8 @@ export class AppModule {
         ReportsService,
         CreditControlService,
         CustomerRollupsService,
+        RulesRepository,
+        RulesService,
         DemoSeeder,
       ],
     };

@@ -170,9 +170,13 @@ export class FormsService {
           details: { version: report.version, changes: report.changes.length, records: report.records }, requestId: auth.requestId,
         });
       }
-      return { report, formId: row.id, target };
+      return { report, formId: row.id, target, versionId };
     });
-    if (!options.dryRun) await this.fieldIndexes.ensure(result.formId, result.target);
+    if (!options.dryRun) {
+      // Compile the new version now, not on its first request (T16: a cold form costs a compile).
+      this.cache.getOrCompile(result.versionId, result.target);
+      await this.fieldIndexes.ensure(result.formId, result.target);
+    }
     return result.report;
   }
 

@@ -16,6 +16,7 @@ import { diffRecordData, type RecordChanges } from './record-diff.js';
 import { fieldExpression, parseRecordQuery, storageOf } from './record-query.js';
 import { CreditControlService, type CreditOverride } from '../credit/credit-control.service.js';
 import { CustomerRollupsService, type CustomerRollups } from '../credit/customer-rollups.service.js';
+import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
 import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow } from './records.repository.js';
 
@@ -26,6 +27,8 @@ export interface RecordDto {
   labels?: Record<string, string | null>;
   /** Figures over related records as of today (e.g. a customer's AR balance), when the form has them. */
   rollups?: CustomerRollups;
+  /** The stored result of the form's rule set: values (class, grade…), alerts, and on a single read the explanation. */
+  rules?: StoredRuleResult;
   deleted?: boolean;
   formVersion: number;
   data: Record<string, unknown>;
@@ -69,6 +72,7 @@ export class RecordsService {
     private readonly users: UserDirectory,
     private readonly credit: CreditControlService,
     private readonly rollups: CustomerRollupsService,
+    private readonly ruleSets: RulesService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -84,11 +88,14 @@ export class RecordsService {
         throw new AppException(403, 'records.owner_forbidden', { field: access.ownRowsOnly.field });
       }
       const names = await this.checkLinksOrThrow(sql, auth.tenantId, form, [input], locale);
-      await this.credit.checkOrThrow(sql, auth, key, null, null, form.compiled.complete(input, { asOf: this.asOf() }), override);
+      const completed = form.compiled.complete(input, { asOf: this.asOf() });
+      await this.credit.checkOrThrow(sql, auth, key, null, null, completed, override);
+      const evaluated = await this.ruleSets.evaluateForWrite(sql, form, completed, null, locale);
       const audit = { action: 'record.create', entity: `form:${key}`, requestId: auth.requestId };
       const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit).catch((error: unknown) =>
         rethrowDuplicate(error, form, locale),
       );
+      if (evaluated) await this.ruleSets.store(sql, rows[0]!.id, evaluated);
       return this.withLabels(sql, auth.tenantId, form, rows.map((r) => view(access, r)), names);
     });
     return row!;
@@ -118,10 +125,12 @@ export class RecordsService {
       const changes = diffRecordData(existing.data, data);
       if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return this.labelled(sql, auth.tenantId, form, view(access, existing));
       await this.credit.checkOrThrow(sql, auth, key, id, existing.data, data, override);
+      const evaluated = await this.ruleSets.evaluateForWrite(sql, form, data, id, locale);
       const written = await this.records
         .writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId })
         .catch((error: unknown) => rethrowDuplicate(error, form, locale));
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
+      if (evaluated) await this.ruleSets.store(sql, id, evaluated);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
       return this.labelled(sql, auth.tenantId, form, view(access, written));
     });
@@ -382,6 +391,8 @@ export class RecordsService {
       if (!row || !isVisible(access, auth, row)) throw new AppException(404, 'records.not_found');
       const [dto] = await this.withLabels(sql, auth.tenantId, form, [view(access, row)], undefined, { rollups: true });
       await this.auditSensitiveReads(sql, auth, form, [dto!]);
+      const rules = (await this.ruleSets.resultsFor(sql, [id], true)).get(id);
+      if (rules) dto!.rules = rules;
       return dto!;
     });
   }
@@ -407,6 +418,11 @@ export class RecordsService {
       const pageRows = rows.slice(0, query.limit);
       const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, { rollups: true });
       await this.auditSensitiveReads(sql, auth, form, items);
+      const rules = await this.ruleSets.resultsFor(sql, items.map((i) => i.id), false);
+      for (const item of items) {
+        const result = rules.get(item.id);
+        if (result) item.rules = result;
+      }
       const last = pageRows[pageRows.length - 1];
       const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
         items,

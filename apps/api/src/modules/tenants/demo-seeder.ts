@@ -10,9 +10,15 @@ import {
 } from '@credo/seeds';
 import { Clock } from '../../common/clock.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { RuleSet } from '@credo/form-engine';
+import { repoRoot } from '../../config/app-config.js';
+import { RulesService } from '../rules/rules.service.js';
 import { FieldIndexService } from '../forms/field-index.service.js';
 import { FormsService } from '../forms/forms.service.js';
 import { RecordsService } from '../records/records.service.js';
+import type { Sql } from '../../database/tenant-database.js';
 import { TenantsService } from './tenants.service.js';
 
 export const DEMO_SLUG = 'demo';
@@ -26,6 +32,7 @@ export class DemoSeeder {
     private readonly tenants: TenantsService,
     private readonly forms: FormsService,
     private readonly fieldIndexes: FieldIndexService,
+    private readonly rules: RulesService,
     private readonly records: RecordsService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
@@ -58,23 +65,52 @@ export class DemoSeeder {
         const count = this.config.demoCustomers;
         const owners = [staffId!, adminId!];
         const customers = await this.records.createManyOrThrow(sql, tenantId, adminId!, 'customer', generateDemoCustomers({ seed, count, salesOwnerIds: owners, asOf }));
-        if (!customers.length) return;
-        // A book of receivables (every overdue bucket and 账龄 bracket), their payments and the
-        // collection log, so aging, provision and DSO have something to show on day one. Seeded
-        // data goes in as history: the credit check applies to new business, not to it.
-        const receivables = await this.records.createManyOrThrow(
-          sql, tenantId, adminId!, 'receivable',
-          generateDemoReceivables({ seed, customers, count: count * 3, asOf, salesOwnerIds: owners }),
-        );
-        await this.records.createManyOrThrow(sql, tenantId, adminId!, 'payment', generateDemoPayments({ seed, receivables, asOf, customers }));
-        await this.records.createManyOrThrow(
-          sql, tenantId, adminId!, 'collection_record',
-          generateDemoCollectionRecords({ seed, receivables, customers, count, asOf, collectorIds: owners }),
-        );
+        if (customers.length) await this.seedBook(sql, tenantId, adminId!, customers, seed, count, asOf, owners);
+        // The default rule sets (DOMAIN §6.4–6.6): scorecard, customer classification, alerts.
+        for (const document of demoRuleSets()) await this.rules.installOrThrow(sql, tenantId, adminId!, document);
       },
     );
     // Indexes are built after the tenant's transaction commits (CREATE INDEX CONCURRENTLY).
     for (const form of installed) await this.fieldIndexes.ensure(form.formId, form.definition);
     return true;
   }
+
+  private async seedBook(
+    sql: Sql,
+    tenantId: string,
+    adminId: string,
+    customers: Array<{ id: string; data: Record<string, unknown> }>,
+    seed: number,
+    count: number,
+    asOf: string,
+    owners: string[],
+  ): Promise<void> {
+    // A book of receivables (every overdue bucket and 账龄 bracket), their payments and the
+    // collection log, so aging, provision and DSO have something to show on day one. Seeded
+    // data goes in as history: the credit check applies to new business, not to it.
+    const receivables = await this.records.createManyOrThrow(
+      sql,
+      tenantId,
+      adminId,
+      'receivable',
+      generateDemoReceivables({ seed, customers, count: count * 3, asOf, salesOwnerIds: owners }),
+    );
+    await this.records.createManyOrThrow(sql, tenantId, adminId, 'payment', generateDemoPayments({ seed, receivables, asOf, customers }));
+    await this.records.createManyOrThrow(
+      sql,
+      tenantId,
+      adminId,
+      'collection_record',
+      generateDemoCollectionRecords({ seed, receivables, customers, count, asOf, collectorIds: owners }),
+    );
+  }
+}
+
+/** seeds/rules/*.rules.json: the default rule sets, one per form. */
+function demoRuleSets(): RuleSet[] {
+  const dir = path.join(repoRoot, 'seeds/rules');
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.rules.json'))
+    .sort()
+    .map((file) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as RuleSet);
 }

@@ -1,0 +1,302 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  RuleSetError,
+  compileRuleSet,
+  evaluateRuleSet,
+  renderRuleSetProblems,
+  validateRuleSet,
+  type CompiledRuleSet,
+  type FormDefinition,
+  type RuleSet,
+  type RuleSetResult,
+} from '@credo/form-engine';
+import { v7 as uuidv7 } from 'uuid';
+import { AppException } from '../../common/app.exception.js';
+import { Clock } from '../../common/clock.js';
+import type { Locale } from '../../common/i18n.js';
+import type { AuthContext } from '../../common/request-context.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import type { Sql } from '../../database/tenant-database.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { CustomerRollupsService } from '../credit/customer-rollups.service.js';
+import { FormsService, type PublishedForm } from '../forms/forms.service.js';
+import { RulesRepository } from './rules.repository.js';
+
+const BATCH = 500;
+const MAX_EXAMPLES = 10;
+
+export interface StoredRuleResult {
+  version: number;
+  asOf: string;
+  values: Record<string, unknown>;
+  alerts: unknown[];
+  explanation?: unknown;
+}
+
+/**
+ * Rule sets per form (json-rules-engine documents, DESIGN §3): draft, publish, versions;
+ * evaluated on every write (validation rules block it) and stored per record with their
+ * explanation; simulate and impact preview without writing; re-evaluation on demand.
+ * Bulk work runs the compiled closures; explanations come from the same evaluation.
+ */
+@Injectable()
+export class RulesService {
+  private readonly compiled = new Map<string, CompiledRuleSet>();
+
+  constructor(
+    private readonly forms: FormsService,
+    private readonly rules: RulesRepository,
+    private readonly rollups: CustomerRollupsService,
+    private readonly audit: AuditRepository,
+    private readonly clock: Clock,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  private asOf(): string {
+    return this.clock.today(this.config.timezone);
+  }
+
+  async getOrThrow(auth: AuthContext, key: string) {
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
+      const row = await this.rules.forForm(sql, form.id);
+      const versions = await this.rules.versions(sql, form.id);
+      return {
+        form: key,
+        draft: row?.rules_draft ?? null,
+        published: row?.rules_version_id ? { version: row.version_number, document: row.document } : null,
+        versions: versions.map((v) => ({ id: v.id, number: v.number, createdAt: v.created_at.toISOString(), createdBy: v.created_by_email })),
+      };
+    });
+  }
+
+  /** Saves a draft rule set; refused with paths (unknown facts, operators, wrong value types) and nothing saved. */
+  async saveDraftOrThrow(auth: AuthContext, key: string, document: unknown, locale: Locale) {
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
+      this.validOrThrow(document, form, locale);
+      await this.rules.saveDraft(sql, form.id, document);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'rules.draft', entity: `form:${key}`, entityId: form.id, requestId: auth.requestId });
+      return { form: key, draft: document };
+    });
+  }
+
+  /** Publishes the draft as the next version and re-evaluates every record with it. */
+  async publishOrThrow(auth: AuthContext, key: string, locale: Locale) {
+    return this.forms.withPublished(auth, key, true, async (sql, form) => {
+      const row = await this.rules.forForm(sql, form.id);
+      if (!row?.rules_draft) throw new AppException(409, 'rules.no_draft', { key });
+      const number = (row.version_number ?? 0) + 1;
+      const document = { ...(row.rules_draft as RuleSet), form: key, version: number };
+      this.validOrThrow(document, form, locale);
+      const id = uuidv7();
+      await this.rules.publish(sql, { tenantId: auth.tenantId, id, formId: form.id, number, document, userId: auth.userId });
+      const report = await this.reevaluate(sql, form, id, document, locale);
+      await this.audit.append(sql, { actorId: auth.userId, action: 'rules.publish', entity: `form:${key}`, entityId: form.id, details: { version: number, ...report }, requestId: auth.requestId });
+      return { version: number, ...report };
+    });
+  }
+
+  /** Installs a rule set as version 1 inside a running tenant transaction (templates, demo seed). */
+  async installOrThrow(sql: Sql, tenantId: string, userId: string, document: RuleSet, locale: Locale = 'zh-CN') {
+    const form = await this.forms.publishedOrThrow(sql, document.form);
+    const versioned = { ...document, version: 1 };
+    this.validOrThrow(versioned, form, locale);
+    const id = uuidv7();
+    await this.rules.saveDraft(sql, form.id, versioned);
+    await this.rules.publish(sql, { tenantId, id, formId: form.id, number: 1, document: versioned, userId });
+    return this.reevaluate(sql, form, id, versioned, locale);
+  }
+
+  /** Re-evaluates every record with the published rule set as of today (time-dependent rules; also the nightly job). */
+  async reevaluateOrThrow(auth: AuthContext, key: string, locale: Locale) {
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
+      const current = await this.rules.current(sql, form.id);
+      if (!current) throw new AppException(409, 'rules.not_published', { key });
+      return { version: current.number, ...(await this.reevaluate(sql, form, current.id, await this.documentOf(sql, current.id), locale)) };
+    });
+  }
+
+  /**
+   * Evaluates the published (or draft) rule set on a stored record or on a payload, without
+   * writing: the reference engine, with the full explanation.
+   */
+  async simulateOrThrow(auth: AuthContext, key: string, input: { recordId?: string; data?: Record<string, unknown>; draft?: boolean; ruleSet?: unknown }, locale: Locale) {
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
+      const document = await this.chosenDocumentOrThrow(sql, form, input, locale);
+      let data = input.data ? form.compiled.complete(form.compiled.withoutComputed(input.data), { asOf: this.asOf() }) : undefined;
+      let id: string | null = null;
+      if (input.recordId) {
+        const record = await this.rules.record(sql, form.id, input.recordId);
+        if (!record) throw new AppException(404, 'records.not_found');
+        data = record.data;
+        id = record.id;
+      }
+      if (!data) throw new AppException(400, 'http.validation_failed', {}, [{ path: '/recordId', keyword: 'required', message: 'recordId | data' }]);
+      const facts = await this.factsFor(sql, form, [{ id: id ?? '00000000-0000-7000-8000-000000000000', data }]);
+      return evaluateRuleSet(document, facts[0]!, { asOf: this.asOf(), locale }, form.compiled.definition);
+    });
+  }
+
+  /** Runs a draft over every record and reports how many change class / values / alerts, with examples. */
+  async impactOrThrow(auth: AuthContext, key: string, input: { ruleSet?: unknown }, locale: Locale) {
+    return this.forms.withPublished(auth, key, false, async (sql, form) => {
+      const document = await this.chosenDocumentOrThrow(sql, form, { draft: true, ruleSet: input.ruleSet }, locale);
+      const compiled = compileRuleSet(document, form.compiled.definition);
+      const asOf = this.asOf();
+      let total = 0;
+      let changed = 0;
+      const byValue: Record<string, number> = {};
+      const alertsRaised: Record<string, number> = {};
+      const alertsCleared: Record<string, number> = {};
+      const examples: Array<{ id: string; before: unknown; after: unknown }> = [];
+      let after: string | null = null;
+      for (;;) {
+        const batch = await this.rules.batch(sql, form.id, after, BATCH);
+        if (!batch.length) break;
+        after = batch[batch.length - 1]!.id;
+        const facts = await this.factsFor(sql, form, batch);
+        const stored = new Map((await this.rules.storedValues(sql, batch.map((r) => r.id))).map((s) => [s.record_id, s]));
+        batch.forEach((record, i) => {
+          total += 1;
+          const result = compiled.evaluate(facts[i]!, { asOf, locale, explain: false });
+          const before = stored.get(record.id);
+          const beforeAlerts = new Set((before?.alerts ?? []).map((a) => a.code));
+          const afterAlerts = new Set(result.alerts.map((a) => a.code));
+          const valuesDiffer = JSON.stringify(canonical(before?.vals ?? {})) !== JSON.stringify(canonical(result.values));
+          for (const code of afterAlerts) if (!beforeAlerts.has(code)) alertsRaised[code] = (alertsRaised[code] ?? 0) + 1;
+          for (const code of beforeAlerts) if (!afterAlerts.has(code)) alertsCleared[code] = (alertsCleared[code] ?? 0) + 1;
+          const alertsDiffer = beforeAlerts.size !== afterAlerts.size || [...afterAlerts].some((c) => !beforeAlerts.has(c));
+          if (valuesDiffer || alertsDiffer) {
+            changed += 1;
+            if (examples.length < MAX_EXAMPLES) {
+              examples.push({ id: record.id, before: { values: before?.vals ?? null, alerts: [...beforeAlerts] }, after: { values: result.values, alerts: [...afterAlerts] } });
+            }
+          }
+          for (const [k, v] of Object.entries(result.values)) if (typeof v === 'string') byValue[`${k}=${v}`] = (byValue[`${k}=${v}`] ?? 0) + 1;
+        });
+      }
+      return { asOf, total, changed, distribution: byValue, alertsRaised, alertsCleared, examples };
+    });
+  }
+
+  /**
+   * On a record write: evaluates the published rule set on the completed data. Validation rules
+   * that hold block the write (400 with their field paths); otherwise the result is returned for
+   * `store` once the record has its id.
+   */
+  async evaluateForWrite(sql: Sql, form: PublishedForm, data: Record<string, unknown>, recordId: string | null, locale: Locale): Promise<{ versionId: string; result: RuleSetResult } | null> {
+    const current = await this.rules.current(sql, form.id);
+    if (!current) return null;
+    const compiled = await this.compiledOf(sql, current.id);
+    const [facts] = await this.factsFor(sql, form, [{ id: recordId ?? '00000000-0000-7000-8000-000000000000', data }]);
+    const result = compiled.evaluate(facts!, { asOf: this.asOf(), locale });
+    if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
+    return { versionId: current.id, result };
+  }
+
+  async store(sql: Sql, recordId: string, evaluated: { versionId: string; result: RuleSetResult }): Promise<void> {
+    await this.rules.saveResults(sql, evaluated.versionId, evaluated.result.asOf, [toStored(recordId, evaluated.result)]);
+  }
+
+  async resultsFor(sql: Sql, recordIds: string[], withExplanation: boolean): Promise<Map<string, StoredRuleResult>> {
+    if (!recordIds.length) return new Map();
+    const rows = await this.rules.results(sql, recordIds, withExplanation);
+    return new Map(
+      rows.map((r) => [
+        r.record_id,
+        { version: r.number, asOf: r.as_of, values: r.vals, alerts: r.alerts, ...(withExplanation ? { explanation: r.explanation } : {}) },
+      ]),
+    );
+  }
+
+  private async reevaluate(sql: Sql, form: PublishedForm, versionId: string, document: RuleSet, locale: Locale) {
+    const compiled = compileRuleSet(document, form.compiled.definition);
+    this.compiled.set(versionId, compiled);
+    const asOf = this.asOf();
+    let evaluated = 0;
+    let alerts = 0;
+    let after: string | null = null;
+    for (;;) {
+      const batch = await this.rules.batch(sql, form.id, after, BATCH);
+      if (!batch.length) break;
+      after = batch[batch.length - 1]!.id;
+      const facts = await this.factsFor(sql, form, batch);
+      const results = batch.map((record, i) => {
+        const result = compiled.evaluate(facts[i]!, { asOf, locale });
+        alerts += result.alerts.length;
+        return toStored(record.id, result);
+      });
+      await this.rules.saveResults(sql, versionId, asOf, results);
+      evaluated += batch.length;
+    }
+    return { asOf, evaluated, alerts };
+  }
+
+  /** Record fields plus rollups over related records (customers: AR balance, overdue, utilisation …). */
+  private async factsFor(sql: Sql, form: PublishedForm, records: Array<{ id: string; data: Record<string, unknown> }>): Promise<Array<Record<string, unknown>>> {
+    if (!this.rollups.appliesTo(form.key)) return records.map((r) => ({ ...r.data }));
+    const rollups = await this.rollups.forCustomers(sql, records, this.asOf());
+    return records.map((r) => {
+      const x = rollups.get(r.id);
+      return x ? { ...r.data, ...x, exposure: x.ar_balance } : { ...r.data };
+    });
+  }
+
+  private async documentOf(sql: Sql, versionId: string): Promise<RuleSet> {
+    return (await this.compiledOf(sql, versionId)).ruleSet;
+  }
+
+  private async compiledOf(sql: Sql, versionId: string): Promise<CompiledRuleSet> {
+    let compiled = this.compiled.get(versionId);
+    if (!compiled) {
+      compiled = compileRuleSet((await this.rules.document(sql, versionId)) as RuleSet);
+      this.compiled.set(versionId, compiled);
+    }
+    return compiled;
+  }
+
+  private async chosenDocumentOrThrow(sql: Sql, form: PublishedForm, input: { draft?: boolean; ruleSet?: unknown }, locale: Locale): Promise<RuleSet> {
+    if (input.ruleSet !== undefined) {
+      this.validOrThrow(input.ruleSet, form, locale);
+      return input.ruleSet as RuleSet;
+    }
+    const row = await this.rules.forForm(sql, form.id);
+    if (input.draft) {
+      if (!row?.rules_draft) throw new AppException(409, 'rules.no_draft', { key: form.key });
+      return row.rules_draft as RuleSet;
+    }
+    if (!row?.rules_version_id) throw new AppException(409, 'rules.not_published', { key: form.key });
+    return row.document as RuleSet;
+  }
+
+  private validOrThrow(document: unknown, form: PublishedForm, locale: Locale): void {
+    const definition: FormDefinition = form.compiled.definition;
+    const result = validateRuleSet(document, definition, locale);
+    if (!result.valid) throw new AppException(400, 'rules.invalid', {}, result.errors.map((e) => ({ ...e, path: `/ruleSet${e.path}` })));
+    if ((document as { form?: unknown }).form !== form.key) {
+      throw new AppException(400, 'rules.invalid', {}, [{ path: '/ruleSet/form', keyword: 'const', message: form.key, params: { form: form.key } }]);
+    }
+    try {
+      compileRuleSet(document as RuleSet, definition);
+    } catch (error) {
+      if (error instanceof RuleSetError) {
+        throw new AppException(400, 'rules.invalid', {}, renderRuleSetProblems(error.problems, locale).map((e) => ({ ...e, path: `/ruleSet${e.path}` })));
+      }
+      throw error;
+    }
+  }
+}
+
+function toStored(recordId: string, result: RuleSetResult) {
+  return {
+    recordId,
+    values: result.values,
+    alerts: result.alerts,
+    explanation: { ruleSet: result.ruleSet, asOf: result.asOf, inputs: result.inputs, outcomes: result.outcomes },
+  };
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  return value;
+}

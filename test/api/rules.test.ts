@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, login } from '../support/http.js';
+import { uniqueName, uniqueUscc } from '../support/factories.js';
+import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let admin: ReturnType<typeof api>;
+let staff: ReturnType<typeof api>;
+let adminId: string;
+let published: any;
+
+beforeAll(async () => {
+  server = await startTestServer({ demoCustomers: 40 });
+  admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+  staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
+  adminId = (await admin.get('/api/auth/me')).body.id;
+  published = (await admin.get('/api/forms/customer/rules')).body.published.document;
+});
+afterAll(() => server?.close());
+
+describe('rule sets', () => {
+  it('the demo company starts with the default rule sets published and every record evaluated', async () => {
+    const rules = await admin.get('/api/forms/customer/rules');
+    expect(rules.body.published).toMatchObject({ version: 1 });
+    expect(rules.body.published.document.rules.map((r: { id: string }) => r.id)).toContain('customer_class');
+    const [{ n }] = await ownerQuery<{ n: number }>(
+      server.databaseUrl,
+      `SELECT count(*)::int AS n FROM record_rule_results x JOIN records r ON r.id = x.record_id JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer'`,
+    );
+    expect(n).toBe(40);
+    const list = await admin.get('/api/forms/customer/records?limit=5');
+    for (const item of list.body.items) expect(['优质', '普通', '高风险']).toContain(item.rules.values.customer_class);
+  });
+
+  it('a rule naming an unknown fact or operator is refused with its path, and nothing is saved', async () => {
+    const bad = structuredClone(published);
+    bad.rules[0].cases[0].conditions = { all: [{ fact: 'no_such_fact', operator: 'equal', value: 1 }, { fact: 'max_days_overdue', operator: 'sortOf', value: 1 }] };
+    const res = await admin.call('PUT', '/api/forms/customer/rules', { body: { ruleSet: bad } });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('rules.invalid');
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths.some((p: string) => p.startsWith('/ruleSet/rules/0/cases/0/conditions/all/0'))).toBe(true);
+    expect(paths.some((p: string) => p.startsWith('/ruleSet/rules/0/cases/0/conditions/all/1'))).toBe(true);
+    for (const error of res.body.errors) expect(error.message).toMatch(/[\u4e00-\u9fa5]/);
+    expect((await admin.get('/api/forms/customer/rules')).body.draft).toMatchObject({ version: 1 });
+  });
+
+  it('simulate explains a stored record without writing; impact previews a draft over all records', async () => {
+    const customerId = (await admin.get('/api/forms/customer/records?limit=1')).body.items[0].id;
+    const sim = await admin.post('/api/forms/customer/rules/simulate', { recordId: customerId });
+    expect(sim.status, sim.text).toBe(200);
+    expect(sim.body.values.customer_class).toBeDefined();
+    const classification = sim.body.outcomes.find((o: { rule: string }) => o.rule === 'customer_class');
+    expect(classification.cases.length).toBeGreaterThan(1);
+    expect(sim.body.inputs).toHaveProperty('ar_balance');
+
+    // Draft: everybody is 高风险 (the first case always holds).
+    const draft = structuredClone(published);
+    draft.rules[0].cases[0].conditions = { all: [{ fact: 'ar_balance', operator: 'greaterThanInclusive', value: 0 }] };
+    expect((await admin.call('PUT', '/api/forms/customer/rules', { body: { ruleSet: draft } })).status).toBe(200);
+    const before = await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM record_rule_results WHERE vals->>'customer_class' = '高风险'`);
+    const impact = await admin.post('/api/forms/customer/rules/impact', {});
+    expect(impact.status, impact.text).toBe(200);
+    expect(impact.body.total).toBe(40);
+    expect(impact.body.distribution['customer_class=高风险']).toBe(40);
+    expect(impact.body.changed).toBe(40 - before[0]!.n);
+    expect(impact.body.examples.length).toBeGreaterThan(0);
+    // Nothing was written by the preview.
+    const after = await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM record_rule_results WHERE vals->>'customer_class' = '高风险'`);
+    expect(after[0]!.n).toBe(before[0]!.n);
+
+    const pub = await admin.post('/api/forms/customer/rules/publish', {});
+    expect(pub.status, pub.text).toBe(200);
+    expect(pub.body).toMatchObject({ version: 2, evaluated: 40 });
+    const read = await admin.get(`/api/forms/customer/records/${customerId}`);
+    expect(read.body.rules).toMatchObject({ version: 2, values: { customer_class: '高风险' } });
+    expect((await admin.get('/api/audit?action=rules.publish')).body.items).toHaveLength(1);
+  });
+
+  it('validation rules block the save with their field and message', async () => {
+    const customer = await admin.post('/api/forms/customer/records', {
+      data: { name: uniqueName('评估'), customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId },
+    });
+    const res = await admin.post('/api/forms/credit_assessment/records', {
+      data: {
+        customer: customer.body.id,
+        assessed_on: '2026-11-01',
+        total_assets: '1000000.00',
+        total_liabilities: '400000.00',
+        revenue: '100000.00',
+        net_profit: '200000.00',
+        industry_risk: '低',
+        public_record: '无不良',
+      },
+    });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.errors.map((e: { keyword: string }) => e.keyword)).toContain('rule');
+  });
+
+  it('only designers, admins and credit managers change rules', async () => {
+    expect((await staff.call('PUT', '/api/forms/customer/rules', { body: { ruleSet: published } })).status).toBe(403);
+    expect((await staff.post('/api/forms/customer/rules/publish', {})).status).toBe(403);
+  });
+});
