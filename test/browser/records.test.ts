@@ -308,6 +308,8 @@ describe('records: create with live validation, edit conflict, history and rever
     await page.goto(`${recordUrl}/edit`);
     await page.getByTestId('record-form').waitFor();
     await expect(page.getByTestId('record-form-title').innerText()).resolves.toContain('Edit');
+    // The auto number the server assigned stays on show while editing.
+    await expect(page.locator('.el-form-item[data-field="customer_code"] .readonly-value').innerText()).resolves.toMatch(/^C\d{4}\d{5}$/);
     await page.locator('#field-uscc').fill(uscc.invalid);
     const rejected = await api('/forms/customer/records', {
       method: 'POST',
@@ -323,5 +325,25 @@ describe('records: create with live validation, edit conflict, history and rever
     await page.waitForURL(/\/records\/[0-9a-f-]{36}$/);
     await page.getByTestId('history').getByText('Reverted').first().waitFor();
     await page.evaluate(() => localStorage.removeItem('credo.locale'));
+  });
+
+  it('edits a sub-table (回款 allocations) with the engine’s messages in its cells', async () => {
+    await page.goto(`${server.baseUrl}/forms/payment/records/new`);
+    await page.getByTestId('record-form').waitFor();
+    const table = page.locator('.el-form-item[data-field="allocations"] .subtable');
+    await table.getByRole('button', { name: '添加一行' }).click();
+    await table.locator('tbody tr').first().waitFor();
+    await page.locator('#field-amount').fill('1000');
+    await page.locator('#field-allocations-0-amount').fill('-5');
+    await page.getByTestId('record-save').click();
+    await expect.poll(() => table.locator('.cell-error').count()).toBeGreaterThanOrEqual(1);
+    // Formulas are previewed from the values on screen.
+    await expect.poll(() => page.locator('.el-form-item[data-field="unallocated"] .readonly-value').innerText()).toBe('1,005');
+    expect(page.url()).toMatch(/\/records\/new$/);
+    await expect.poll(() => fieldError(page, 'received_on').innerText()).not.toBe('');
+    await table.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await settled(page);
+    await page.waitForTimeout(400); // the error messages zoom in
+    await screenshot(page, 'record-create-subtable');
   });
 });
