@@ -31,6 +31,8 @@ export async function startTestServer(opts: { demoCustomers?: number; config?: P
     databaseUrl: url.toString(),
     demoCustomers: opts.demoCustomers ?? 500,
     jwtSecret: TEST_JWT_SECRET,
+    // Background jobs only where a suite asks for them.
+    jobs: false,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...opts.config,
   };

@@ -31,6 +31,8 @@ import { CustomerRollupsService } from './modules/credit/customer-rollups.servic
 import { RulesController } from './modules/rules/rules.controller.js';
 import { RulesRepository } from './modules/rules/rules.repository.js';
 import { RulesService } from './modules/rules/rules.service.js';
+import { JobsController } from './modules/jobs/jobs.controller.js';
+import { JobsService } from './modules/jobs/jobs.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
@@ -55,7 +57,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -80,6 +82,7 @@ export class AppModule {
         CustomerRollupsService,
         RulesRepository,
         RulesService,
+        JobsService,
         DemoSeeder,
       ],
     };

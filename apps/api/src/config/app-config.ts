@@ -25,6 +25,8 @@ export interface AppConfig {
   timezone: string;
   /** Port of the embedded PostgreSQL; unset: a free port each start. */
   embeddedPgPort?: number;
+  /** Run the pg-boss queue and its schedules in this process. */
+  jobs: boolean;
 }
 
 const envSchema = {
@@ -45,6 +47,7 @@ const envSchema = {
     WEB_DIST: { type: 'string', minLength: 1 },
     TZ_BUSINESS: { type: 'string', minLength: 1 },
     PGPORT: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    JOBS: { enum: ['true', 'false', '1', '0'] },
   },
 } as const;
 
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webDist: path.resolve(get('WEB_DIST') ?? path.join(repoRoot, 'apps/web/dist')),
     timezone: get('TZ_BUSINESS') ?? 'Asia/Shanghai',
     embeddedPgPort: get('PGPORT') ? Number(get('PGPORT')) : undefined,
+    jobs: !['false', '0'].includes(get('JOBS') ?? 'true'),
   };
 }
 
