@@ -46,7 +46,8 @@ export function readFact(prepared: PreparedRuleSet, key: string, state: EvalStat
 }
 
 function withConditions<T extends object>(base: T, conditions: ExplainedCondition | undefined): T & { conditions?: ExplainedCondition } {
-  return conditions === undefined ? base : { ...base, conditions };
+  if (conditions !== undefined) (base as T & { conditions?: ExplainedCondition }).conditions = conditions;
+  return base;
 }
 
 function interpolate(text: LocalizedText, locale: Locale, state: EvalState, prepared: PreparedRuleSet): string {

@@ -38,6 +38,7 @@ function compileLeaf(ruleSet: RuleSet, leaf: LeafCondition): CompiledUnit {
   if (!op) throw new RuleSetError([{ path: '', code: 'unknownOperator', params: { operator: leaf.operator } }]);
   const fact = operandGetter(ruleSet, leaf);
   const { value } = leaf;
+  const shape = leafShape(leaf);
   if (isFactReference(value)) {
     const other = operandGetter(ruleSet, value);
     return {
@@ -45,7 +46,7 @@ function compileLeaf(ruleSet: RuleSet, leaf: LeafCondition): CompiledUnit {
       explain: (s) => {
         const factResult = fact(s);
         const valueResult = other(s);
-        return { ...leafBase(leaf), factResult, valueResult, result: op.test(factResult, op.prepare(valueResult)) };
+        return shape(factResult, valueResult, op.test(factResult, op.prepare(valueResult)));
       },
     };
   }
@@ -54,19 +55,26 @@ function compileLeaf(ruleSet: RuleSet, leaf: LeafCondition): CompiledUnit {
     test: (s) => op.test(fact(s), prepared),
     explain: (s) => {
       const factResult = fact(s);
-      return { ...leafBase(leaf), factResult, result: op.test(factResult, prepared) };
+      return shape(factResult, undefined, op.test(factResult, prepared));
     },
   };
 }
 
-function leafBase(leaf: LeafCondition) {
-  return {
-    fact: leaf.fact,
-    operator: leaf.operator,
-    value: leaf.value,
-    ...(leaf.path !== undefined ? { path: leaf.path } : {}),
-    ...(leaf.params !== undefined ? { params: leaf.params } : {}),
-  };
+type LeafShape = (factResult: unknown, valueResult: unknown, result: boolean) => ExplainedCondition;
+
+/** Builds explained leaves as fixed-shape literals (object spread per record costs more than the test itself). */
+function leafShape(leaf: LeafCondition): LeafShape {
+  const { fact, operator, value, path, params } = leaf;
+  const ref = isFactReference(value);
+  if (path === undefined && params === undefined) {
+    return ref
+      ? (factResult, valueResult, result) => ({ fact, operator, value, factResult, valueResult, result })
+      : (factResult, _v, result) => ({ fact, operator, value, factResult, result });
+  }
+  const extra = { ...(path !== undefined ? { path } : {}), ...(params !== undefined ? { params } : {}) };
+  return ref
+    ? (factResult, valueResult, result) => ({ fact, operator, value, ...extra, factResult, valueResult, result })
+    : (factResult, _v, result) => ({ fact, operator, value, ...extra, factResult, result });
 }
 
 /**

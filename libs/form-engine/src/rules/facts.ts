@@ -72,7 +72,7 @@ export const PARAM_FACTS: Readonly<Record<string, ParamFactDefinition>> = {
       return d && t ? (fullMonthsBetween(d, t) ?? undefined) : undefined;
     },
   },
-  /** part ÷ whole × 100 as a decimal string (4 places, half up); empty when whole is empty or 0. */
+  /** part ÷ whole × 100 as a decimal string (20 significant digits, never rounded to a threshold); empty when whole is empty or 0. */
   percentOf: {
     kind: 'decimal',
     params: { part: ['number', 'decimal'], whole: ['number', 'decimal'] },
@@ -80,7 +80,7 @@ export const PARAM_FACTS: Readonly<Record<string, ParamFactDefinition>> = {
       const p = toNumeric(part);
       const w = toNumeric(whole);
       if (!p || !w || new Decimal(w.str).isZero()) return undefined;
-      return new Decimal(p.str).div(w.str).times(100).toDecimalPlaces(4, Decimal.ROUND_HALF_UP).toFixed();
+      return new Decimal(p.str).times(100).div(w.str).toFixed();
     },
   },
 };
