@@ -12,3 +12,4 @@ export { createRandom } from './demo/random.js';
 export type { Random } from './demo/random.js';
 export { generateValidationCorpus } from './demo/validation-corpus.js';
 export type { CorpusEntry } from './demo/validation-corpus.js';
+export { loadRuleSetSeed, ruleSetSeeds } from './rule-sets.js';
