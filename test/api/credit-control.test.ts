@@ -106,7 +106,7 @@ describe('credit-limit check on receivables', () => {
     expect(read.body.rollups.max_days_overdue).toBeGreaterThan(2000);
     const paid = await staff.call('PATCH', `/api/forms/receivable/records/${old.body.id}`, { body: { data: { received: '30000.00' } }, headers: { 'if-match': '"1"' } });
     expect(paid.status).toBe(200);
-    const after = await admin.get(`/api/forms/customer/records?limit=200`);
+    const after = await admin.get(`/api/forms/customer/records?limit=200&include=rollups`);
     expect(after.body.items.find((r: { id: string }) => r.id === id).rollups).toMatchObject({ ar_balance: '50000.00', overdue_amount: '0.00', max_days_overdue: 0, utilisation: '25.0' });
   });
 

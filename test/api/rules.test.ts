@@ -28,7 +28,7 @@ describe('rule sets', () => {
       `SELECT count(*)::int AS n FROM record_rule_results x JOIN records r ON r.id = x.record_id JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer'`,
     );
     expect(n).toBe(40);
-    const list = await admin.get('/api/forms/customer/records?limit=5');
+    const list = await admin.get('/api/forms/customer/records?limit=5&include=rules');
     for (const item of list.body.items) expect(['优质', '普通', '高风险']).toContain(item.rules.values.customer_class);
   });
 

@@ -31,11 +31,11 @@ function cases(fx) {
       filter: { credit_status: { eq: '正常' } },
       sort: 'name',
       sql: {
-        text: `SELECT ${COLUMNS}, (r.data->>'name') AS sort_value FROM records r
+        text: `SELECT ${COLUMNS}, (r.data->>'name') AS sort_value FROM records_t r
                WHERE r.form_id = $1 AND r.deleted_at IS NULL AND (r.data->>'credit_status') = $2
                ORDER BY (r.data->>'name'), r.id LIMIT ${LIMIT + 1}`,
         values: [fx.formId, '正常'],
-        // The API's cursor segment of the values: 0 ascending (values, then NULLs), 1 descending.
+        // The API's cursor segment of the values: the filter rules NULLs out, so one segment (0).
         segment: 0,
       },
     },
@@ -48,11 +48,11 @@ function cases(fx) {
       filter: { customer_type: { eq: '政府机关' } },
       sort: '-customer_type',
       sql: {
-        text: `SELECT ${COLUMNS}, (r.data->>'customer_type') AS sort_value FROM records r
+        text: `SELECT ${COLUMNS}, (r.data->>'customer_type') AS sort_value FROM records_t r
                WHERE r.form_id = $1 AND r.deleted_at IS NULL AND (r.data->>'customer_type') = $2
                ORDER BY (r.data->>'customer_type') DESC, r.id DESC LIMIT ${LIMIT + 1}`,
         values: [fx.formId, '政府机关'],
-        segment: 1,
+        segment: 0,
       },
     },
   ];

@@ -19,6 +19,7 @@ interface RecordListQuery {
   filter?: string;
   sort?: string;
   fields?: string;
+  include?: string;
 }
 
 function parseFilterOrThrow(text: string | undefined, locale: Locale): unknown {
@@ -63,6 +64,7 @@ export class RecordsController {
         filter,
         sort: q.sort,
         fields: q.fields?.split(','),
+        include: q.include?.split(',') as Array<'rollups' | 'rules'> | undefined,
       },
       locale,
     );

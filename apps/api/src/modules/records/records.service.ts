@@ -48,6 +48,8 @@ export interface ListQuery {
   sort?: string;
   /** Only these fields in `data`. */
   fields?: string[];
+  /** Extras per record (lists stay lean unless asked). */
+  include?: Array<'rollups' | 'rules'>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -416,12 +418,17 @@ export class RecordsService {
       const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner);
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
-      const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, { rollups: true });
+      const include = new Set(query.include ?? []);
+      const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, {
+        rollups: include.has('rollups'),
+      });
       await this.auditSensitiveReads(sql, auth, form, items);
-      const rules = await this.ruleSets.resultsFor(sql, items.map((i) => i.id), false);
-      for (const item of items) {
-        const result = rules.get(item.id);
-        if (result) item.rules = result;
+      if (include.has('rules')) {
+        const rules = await this.ruleSets.resultsFor(sql, items.map((i) => i.id), false);
+        for (const item of items) {
+          const result = rules.get(item.id);
+          if (result) item.rules = result;
+        }
       }
       const last = pageRows[pageRows.length - 1];
       const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
