@@ -50,13 +50,21 @@ function withConditions<T extends object>(base: T, conditions: ExplainedConditio
   return base;
 }
 
-function interpolate(text: LocalizedText, locale: Locale, state: EvalState, prepared: PreparedRuleSet): string {
-  const s = localize(text, locale);
-  if (!s.includes('{')) return s;
-  return s.replace(PLACEHOLDER_RE, (_, key: string) => {
-    const v = readFact(prepared, key, state);
-    return v === undefined || v === null ? '' : String(v);
-  });
+/** A message split once into literal parts and fact keys (odd indexes). */
+const templates = new WeakMap<object, Map<Locale, string[]>>();
+
+function interpolate(text: LocalizedText, locale: Locale, state: EvalState, prepared: PreparedRuleSet, owner: object): string {
+  let byLocale = templates.get(owner);
+  if (!byLocale) templates.set(owner, (byLocale = new Map()));
+  let parts = byLocale.get(locale);
+  if (!parts) byLocale.set(locale, (parts = localize(text, locale).split(PLACEHOLDER_RE)));
+  if (parts.length === 1) return parts[0]!;
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = readFact(prepared, parts[i]!, state);
+    out += (v === undefined || v === null ? '' : String(v)) + parts[i + 1]!;
+  }
+  return out;
 }
 
 function pickCase(rule: ClassificationRule, results: readonly UnitResult[]): number {
@@ -171,7 +179,7 @@ export function assembleRule(pr: PreparedRule, results: readonly UnitResult[], a
       const r = results[0]!;
       const path = `/${rule.field}`;
       if (r.held) {
-        acc.errors.push({ path, keyword: 'rule', params: { rule: rule.id }, message: interpolate(rule.message, acc.locale, acc.state, prepared) });
+        acc.errors.push({ path, keyword: 'rule', params: { rule: rule.id }, message: interpolate(rule.message, acc.locale, acc.state, prepared, rule) });
       }
       outcome = withConditions({ rule: rule.id, kind: 'validation' as const, held: r.held, path }, r.conditions);
       break;
@@ -179,7 +187,7 @@ export function assembleRule(pr: PreparedRule, results: readonly UnitResult[], a
     case 'alert': {
       const r = results[0]!;
       if (r.held) {
-        acc.alerts.push({ code: rule.code, rule: rule.id, severity: rule.severity, message: interpolate(rule.message, acc.locale, acc.state, prepared), actions: rule.actions });
+        acc.alerts.push({ code: rule.code, rule: rule.id, severity: rule.severity, message: interpolate(rule.message, acc.locale, acc.state, prepared, rule), actions: rule.actions });
         for (const a of rule.actions) if (a.type === 'setField') acc.values[a.field] = a.value;
       }
       outcome = withConditions({ rule: rule.id, kind: 'alert' as const, code: rule.code, severity: rule.severity, held: r.held }, r.conditions);

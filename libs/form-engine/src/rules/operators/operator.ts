@@ -35,7 +35,7 @@ export function defineOperator<P>(def: OperatorDefinition<P>): OperatorDefinitio
 /** A number or decimal string compared exactly: the canonical decimal string plus the double when exact. */
 export interface NumericValue {
   str: string;
-  /** The same value as a double when the double is exactly this decimal (fast path), else NaN. */
+  /** A double that orders exactly like the decimal (numbers, and strings of ≤ 15 digits), else NaN. */
   num: number;
 }
 
@@ -58,25 +58,55 @@ function numberToDecimal(n: number): string | null {
   return neg ? `-${out}` : out;
 }
 
+/**
+ * The double of a plain decimal string with at most 15 digits, else NaN. Up to 15 significant
+ * digits distinct decimals map to distinct doubles in the same order, so comparing these doubles
+ * is exact; longer strings take the string comparison.
+ */
+function shortDecimalNumber(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 16) return Number.NaN;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  if (i === n) return Number.NaN;
+  let digits = 0;
+  let point = -1;
+  const first = i;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && point < 0 && i > first && i < n - 1) point = i;
+    else return Number.NaN;
+  }
+  // no leading zeros ("007"), as DECIMAL_RE
+  if (s.charCodeAt(first) === 48 && n > first + 1 && first + 1 !== point) return Number.NaN;
+  return digits <= 15 ? Number(s) : Number.NaN;
+}
+
 /** Numbers and decimal strings ("1000.00") as exact decimals; anything else is not numeric (null). */
 export function toNumeric(value: unknown): NumericValue | null {
   if (typeof value === 'number') {
     const str = numberToDecimal(value);
     return str === null ? null : { str, num: value };
   }
-  if (typeof value === 'string' && value.length <= 60 && DECIMAL_RE.test(value)) {
-    const num = Number(value);
-    // exact when the double prints back as the same decimal (ignoring trailing fraction zeros)
-    const trimmed = value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
-    return { str: value, num: String(num) === (trimmed === '-0' ? '0' : trimmed) ? num : Number.NaN };
+  if (typeof value === 'string') {
+    const num = shortDecimalNumber(value);
+    if (!Number.isNaN(num)) return { str: value, num };
+    if (value.length <= 60 && DECIMAL_RE.test(value)) return { str: value, num: Number.NaN };
   }
   return null;
 }
 
 /** Exact comparison of a fact against a prepared numeric value; null when the fact is not numeric. */
 export function compareNumeric(fact: unknown, b: NumericValue): number | null {
+  if (!Number.isNaN(b.num)) {
+    let a = Number.NaN;
+    if (typeof fact === 'number') {
+      if (!Number.isFinite(fact)) return null;
+      a = fact;
+    } else if (typeof fact === 'string') a = shortDecimalNumber(fact);
+    if (!Number.isNaN(a)) return a < b.num ? -1 : a > b.num ? 1 : 0;
+  }
   if (typeof fact === 'number') {
-    if (!Number.isNaN(b.num)) return Number.isFinite(fact) ? (fact < b.num ? -1 : fact > b.num ? 1 : 0) : null;
     const a = numberToDecimal(fact);
     return a === null ? null : compareDecimal(a, b.str);
   }
