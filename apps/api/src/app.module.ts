@@ -34,6 +34,10 @@ import { RulesService } from './modules/rules/rules.service.js';
 import { JobsController } from './modules/jobs/jobs.controller.js';
 import { JobsService } from './modules/jobs/jobs.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
+import { ApiTokensController } from './modules/tokens/api-tokens.controller.js';
+import { ApiTokensRepository } from './modules/tokens/api-tokens.repository.js';
+import { ApiTokensService } from './modules/tokens/api-tokens.service.js';
+import { TokenRateLimiter } from './modules/tokens/token-rate-limiter.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 
@@ -57,7 +61,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, ApiTokensController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -84,6 +88,9 @@ export class AppModule {
         RulesService,
         JobsService,
         DemoSeeder,
+        ApiTokensRepository,
+        ApiTokensService,
+        TokenRateLimiter,
       ],
     };
   }

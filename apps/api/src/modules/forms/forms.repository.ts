@@ -19,8 +19,10 @@ export interface FormRow {
 }
 
 const FORM_KEY = /^[a-z][a-z0-9_]{0,62}$/;
-const META_SELECT = `SELECT f.id, f.archived_at, f.permissions, f.current_version_id AS version_id, v.number AS version_number
-  FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id`;
+const META_SELECT = `SELECT f.id, f.archived_at, f.permissions, f.current_version_id AS version_id, v.number AS version_number,
+    f.rules_version_id, rv.number AS rules_version_number
+  FROM forms f LEFT JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
+  LEFT JOIN rule_set_versions rv ON rv.tenant_id = f.tenant_id AND rv.id = f.rules_version_id`;
 
 export interface FormMetaRow {
   id: string;
@@ -28,6 +30,8 @@ export interface FormMetaRow {
   permissions: Record<string, unknown>;
   version_id: string | null;
   version_number: number | null;
+  rules_version_id: string | null;
+  rules_version_number: number | null;
 }
 
 export interface FormListRow {

@@ -33,6 +33,8 @@ export interface PublishedForm {
   versionId: string;
   versionNumber: number;
   compiled: CompiledForm;
+  /** The published rule set, if any (read with the form, so a write costs no extra round trip). */
+  rules: { id: string; number: number } | null;
 }
 
 @Injectable()
@@ -284,6 +286,7 @@ export class FormsService {
       versionId: row.version_id,
       versionNumber: row.version_number,
       compiled,
+      rules: row.rules_version_id && row.rules_version_number !== null ? { id: row.rules_version_id, number: row.rules_version_number } : null,
     };
   }
 

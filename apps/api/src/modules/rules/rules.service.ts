@@ -23,6 +23,12 @@ import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { RulesRepository } from './rules.repository.js';
 
 const BATCH = 500;
+/** Rollups of a customer with no receivables yet (what forCustomers would compute for it). */
+function zeroRollups(data: Record<string, unknown>) {
+  const limit = data.credit_limit;
+  const utilisation = typeof limit === 'string' && Number(limit) > 0 ? '0.0' : null;
+  return { ar_balance: '0.00', overdue_amount: '0.00', max_days_overdue: 0, open_items: 0, utilisation, exposure: '0.00' };
+}
 const MAX_EXAMPLES = 10;
 
 export interface StoredRuleResult {
@@ -184,10 +190,11 @@ export class RulesService {
    * `store` once the record has its id.
    */
   async evaluateForWrite(sql: Sql, form: PublishedForm, data: Record<string, unknown>, recordId: string | null, locale: Locale): Promise<{ versionId: string; result: RuleSetResult } | null> {
-    const current = await this.rules.current(sql, form.id);
+    const current = form.rules;
     if (!current) return null;
     const compiled = await this.compiledOf(sql, current.id);
-    const [facts] = await this.factsFor(sql, form, [{ id: recordId ?? '00000000-0000-7000-8000-000000000000', data }]);
+    // A record being created has no related records yet: its rollups are zero, no query needed.
+    const [facts] = recordId === null && this.rollups.appliesTo(form.key) ? [{ ...data, ...zeroRollups(data) }] : await this.factsFor(sql, form, [{ id: recordId!, data }]);
     const result = compiled.evaluate(facts!, { asOf: this.asOf(), locale });
     if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
     return { versionId: current.id, result };
