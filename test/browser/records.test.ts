@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -275,6 +276,14 @@ describe('records: create with live validation, edit conflict, history and rever
     await settled(page);
     await page.locator('[data-testid="records-table"] .el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
     await screenshot(page, 'records-filter-sort');
+
+    // Export: every matching record (all pages), the columns on screen, in the chosen order.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('records-export').click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toContain('信用额度');
+    expect(lines).toHaveLength(expected.total + 1);
+    expect(download.suggestedFilename()).toMatch(/^客户档案-\d{4}-\d{2}-\d{2}\.csv$/);
   });
 
   it('chooses columns and remembers the choice for the form', async () => {

@@ -98,6 +98,10 @@ const en: typeof zhCN = {
     columnsHint: 'Choose the columns to show (saved per form)',
     columnsReset: 'Reset',
     sortHint: 'Click a sortable column header to sort',
+    export: 'Export',
+    exportDone: 'Exported {n} records',
+    exportCapped: 'Too many records: exported the first {n}',
+    exportFailed: 'Export failed',
     noMatch: 'No records match the filters',
   },
   recordForm: {

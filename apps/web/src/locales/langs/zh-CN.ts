@@ -96,6 +96,10 @@ export default {
     columnsHint: '选择要显示的列（按表单保存）',
     columnsReset: '恢复默认',
     sortHint: '点击可排序的列标题排序',
+    export: '导出',
+    exportDone: '已导出 {n} 条记录',
+    exportCapped: '记录过多，仅导出前 {n} 条',
+    exportFailed: '导出失败',
     noMatch: '没有符合筛选条件的记录',
   },
   recordForm: {
