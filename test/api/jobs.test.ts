@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Clock } from '../../apps/api/src/common/clock.js';
+import { JobsService } from '../../apps/api/src/modules/jobs/jobs.service.js';
 import { api, login } from '../support/http.js';
+import { uniqueName, uniqueUscc } from '../support/factories.js';
 import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -39,5 +42,35 @@ describe('background jobs (pg-boss)', () => {
   it('only admins may start jobs', async () => {
     const staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
     expect((await staff.post('/api/jobs/rules-nightly/run')).status).toBe(403);
+  });
+
+  it('the nightly job moves a receivable from 1-30 to 31-60 as days pass (injected clock)', async () => {
+    const me = (await admin.get('/api/auth/me')).body;
+    const customer = await admin.post('/api/forms/customer/records', {
+      data: { name: uniqueName('时钟'), customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: me.id },
+    });
+    const clock = server.server.app.get(Clock);
+    // Days relative to the server's business date (Asia/Shanghai), not the machine's UTC date.
+    const today = clock.today('Asia/Shanghai');
+    const day = (offset: number) => new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    const receivable = await admin.post('/api/forms/receivable/records', {
+      data: { customer: customer.body.id, amount: '1000.00', biz_date: day(-40), invoice_date: day(-40), term_days: 20 },
+    });
+    expect(receivable.status, receivable.text).toBe(201);
+    expect(receivable.body.data).toMatchObject({ days_overdue: 20, overdue_bucket: '1-30' });
+    const realNow = clock.now.bind(clock);
+    clock.now = () => new Date(realNow().getTime() + 15 * 86_400_000);
+    try {
+      const report = await server.server.app.get(JobsService).reevaluateAll();
+      expect(report.recomputed).toBeGreaterThan(0);
+    } finally {
+      clock.now = realNow;
+    }
+    const after = await admin.get(`/api/forms/receivable/records/${receivable.body.id}`);
+    expect(after.body.data).toMatchObject({ days_overdue: 35, overdue_bucket: '31-60' });
+    expect((await admin.get(`/api/forms/receivable/records/${receivable.body.id}/revisions`)).body.items[0]).toMatchObject({
+      action: 'recompute',
+      changes: { days_overdue: { from: 20, to: 35 }, overdue_bucket: { from: '1-30', to: '31-60' } },
+    });
   });
 });

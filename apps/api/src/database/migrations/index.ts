@@ -6,6 +6,7 @@ import { TenantSettings1764000400000 } from './1764000400000-tenant-settings.js'
 import { ImmutableCasts1764000500000 } from './1764000500000-immutable-casts.js';
 import { RuleSets1764000600000 } from './1764000600000-rule-sets.js';
 import { RecordsTenantView1764000700000 } from './1764000700000-records-tenant-view.js';
+import { RecomputeRevisions1764000800000 } from './1764000800000-recompute-revisions.js';
 import { ApiTokens1764000810000 } from './1764000810000-api-tokens.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
@@ -18,5 +19,6 @@ export const migrations = [
   ImmutableCasts1764000500000,
   RuleSets1764000600000,
   RecordsTenantView1764000700000,
+  RecomputeRevisions1764000800000,
   ApiTokens1764000810000,
 ];

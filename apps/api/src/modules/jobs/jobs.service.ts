@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { RecordsService } from '../records/records.service.js';
 import { RulesService } from '../rules/rules.service.js';
 
 export const NIGHTLY_RULES = 'rules-nightly';
@@ -20,6 +21,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     private readonly rules: RulesService,
+    private readonly records: RecordsService,
   ) {}
 
   get enabled(): boolean {
@@ -58,18 +60,21 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Every tenant's forms with a published rule set, re-evaluated one by one. */
-  async reevaluateAll(): Promise<{ forms: number; records: number }> {
+  async reevaluateAll(): Promise<{ forms: number; records: number; recomputed: number }> {
     this.owner ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
-    const { rows } = await this.owner.query<{ tenant_id: string; key: string }>(
-      'SELECT tenant_id, key FROM forms WHERE rules_version_id IS NOT NULL AND archived_at IS NULL ORDER BY tenant_id, key',
+    // Forms in install order, so a receivable's new bucket is in place before customer rules read it.
+    const { rows } = await this.owner.query<{ tenant_id: string; key: string; rules: boolean }>(
+      `SELECT tenant_id, key, rules_version_id IS NOT NULL AS rules FROM forms
+       WHERE current_version_id IS NOT NULL AND archived_at IS NULL ORDER BY tenant_id, created_at, id`,
     );
     let records = 0;
+    let recomputed = 0;
     for (const row of rows) {
       const auth = { userId: '00000000-0000-0000-0000-000000000000', tenantId: row.tenant_id, email: 'system', roles: ['admin'] };
-      const report = await this.rules.reevaluateOrThrow(auth, row.key, 'zh-CN');
-      records += report.evaluated;
+      recomputed += (await this.records.recomputeTimeDependent(auth, row.key)).changed;
+      if (row.rules) records += (await this.rules.reevaluateOrThrow(auth, row.key, 'zh-CN')).evaluated;
     }
-    this.logger.log(`nightly rules: ${rows.length} forms, ${records} records re-evaluated`);
-    return { forms: rows.length, records };
+    this.logger.log(`nightly: ${recomputed} records recomputed, ${records} rule results refreshed over ${rows.length} forms`);
+    return { forms: rows.length, records, recomputed };
   }
 }

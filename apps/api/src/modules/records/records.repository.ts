@@ -247,23 +247,30 @@ export class RecordsRepository {
   }
 
   /** Writes migrated data (one statement per batch) with a 'migrate' revision each. */
+  /**
+   * Writes server-side data changes (a publish's migration, the nightly recompute) one statement
+   * per batch, each with its revision. With `rev` given, a record someone changed meanwhile is
+   * left alone (its own write already recomputed it).
+   */
   async applyMigration(
     sql: Sql,
     versionId: string,
-    userId: string,
-    updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges }>,
-  ): Promise<void> {
-    if (!updates.length) return;
-    await sql.rows(
-      `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, data jsonb, changes jsonb)),
+    userId: string | null,
+    updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges; rev?: number }>,
+    action: 'migrate' | 'recompute' = 'migrate',
+  ): Promise<number> {
+    if (!updates.length) return 0;
+    const rows = await sql.rows(
+      `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, data jsonb, changes jsonb, rev integer)),
        r AS (
          UPDATE records r SET data = v.data, form_version_id = $2, rev = r.rev + 1, updated_at = now(), updated_by = $3
-         FROM v WHERE r.id = v.id
+         FROM v WHERE r.id = v.id AND (v.rev IS NULL OR r.rev = v.rev)
          RETURNING r.tenant_id, r.id, r.rev, r.form_version_id, r.data, v.changes)
        INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
-       SELECT tenant_id, id, rev, 'migrate', form_version_id, changes, data, $3 FROM r`,
-      [JSON.stringify(updates), versionId, userId],
+       SELECT tenant_id, id, rev, $4, form_version_id, changes, data, $3 FROM r RETURNING record_id`,
+      [JSON.stringify(updates), versionId, userId, action],
     );
+    return rows.length;
   }
 
   /** Records whose data did not change follow the form to its new version without a revision. */

@@ -336,6 +336,36 @@ export class RecordsService {
     });
   }
 
+  /**
+   * Recomputes the formulas that depend on today's date (days overdue, buckets, status…) for
+   * every live record of a form, as of today: what the nightly job does. Returns how many changed.
+   */
+  async recomputeTimeDependent(auth: AuthContext, key: string): Promise<{ checked: number; changed: number }> {
+    return this.forms.withPublished(auth, key, true, async (sql, form) => {
+      if (!form.compiled.timeDependentFields.length) return { checked: 0, changed: 0 };
+      const asOf = this.asOf();
+      const numbers = autoNumberKeys(form);
+      let after: string | null = null;
+      let checked = 0;
+      let changed = 0;
+      for (;;) {
+        const batch = await this.records.batchForMigration(sql, form.id, after, 1000);
+        if (!batch.length) break;
+        after = batch[batch.length - 1]!.id;
+        const updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges; rev: number }> = [];
+        for (const record of batch) {
+          if (record.deleted) continue;
+          checked += 1;
+          const data = form.compiled.complete({ ...form.compiled.withoutComputed(record.data), ...onlyKeys(record.data, numbers) }, { asOf });
+          const changes = diffRecordData(record.data, data);
+          if (Object.keys(changes).length) updates.push({ id: record.id, data, changes, rev: record.rev });
+        }
+        changed += await this.records.applyMigration(sql, form.versionId, null, updates, 'recompute');
+      }
+      return { checked, changed };
+    });
+  }
+
   /** The live record, visible to this user, at the expected revision. */
   private async existingOrThrow(sql: Sql, form: PublishedForm, auth: AuthContext, access: EffectiveAccess, id: string, expectedRev: number | null): Promise<RecordRow> {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
