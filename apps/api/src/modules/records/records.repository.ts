@@ -36,6 +36,15 @@ export interface NewRecord {
 
 export type RevisionAction = RevisionRow['action'];
 
+/** A rule result written together with the record it belongs to. */
+export interface RuleResultInsert {
+  versionId: string;
+  asOf: string;
+  values: unknown;
+  alerts: unknown;
+  explanation: unknown;
+}
+
 /** Where a keyset page ends: the sort segment (values, then nulls, or the reverse), the sort value and id. */
 export interface PageCursor {
   segment: 0 | 1;
@@ -63,9 +72,20 @@ export class RecordsRepository {
     ctx: { tenantId: string; formId: string; versionId: string; userId: string | null },
     records: NewRecord[],
     audit?: { action: string; entity: string; requestId?: string },
+    ruleResult?: RuleResultInsert,
   ): Promise<RecordRow[]> {
     if (!records.length) return [];
     const params: unknown[] = [ctx.tenantId, ctx.formId, ctx.versionId, ctx.userId];
+    // So does the record's rule result (a single create: the one record of `r`).
+    let rulesSql = '';
+    if (ruleResult && records.length === 1) {
+      params.push(ruleResult.versionId, ruleResult.asOf, JSON.stringify(ruleResult.values), JSON.stringify(ruleResult.alerts), JSON.stringify(ruleResult.explanation));
+      const n = params.length;
+      rulesSql = `,
+       rr AS (
+         INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
+         SELECT tenant_id, id, $${n - 4}::uuid, $${n - 3}::date, $${n - 2}::jsonb, $${n - 1}::jsonb, $${n}::jsonb FROM r)`;
+    }
     // The audit entry of each created record rides in the same statement (one round trip less).
     let auditSql = '';
     if (audit) {
@@ -92,7 +112,7 @@ export class RecordsRepository {
          SELECT tenant_id, id, 1, 'create', form_version_id,
                 (SELECT coalesce(jsonb_object_agg(key, jsonb_build_object('to', value)), '{}') FROM jsonb_each(r.data)),
                 data, created_by
-         FROM r)${auditSql}
+         FROM r)${auditSql}${rulesSql}
        SELECT ${COLUMNS} FROM r`,
       params,
     );

@@ -18,7 +18,7 @@ import { CreditControlService, type CreditOverride } from '../credit/credit-cont
 import { CustomerRollupsService, type CustomerRollups } from '../credit/customer-rollups.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
-import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow } from './records.repository.js';
+import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -94,10 +94,10 @@ export class RecordsService {
       await this.credit.checkOrThrow(sql, auth, key, null, null, completed, override);
       const evaluated = await this.ruleSets.evaluateForWrite(sql, form, completed, null, locale);
       const audit = { action: 'record.create', entity: `form:${key}`, requestId: auth.requestId };
-      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit).catch((error: unknown) =>
+      const ruleResult = evaluated ? this.ruleSets.forInsert(evaluated) : undefined;
+      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit, ruleResult).catch((error: unknown) =>
         rethrowDuplicate(error, form, locale),
       );
-      if (evaluated) await this.ruleSets.store(sql, rows[0]!.id, evaluated);
       return this.withLabels(sql, auth.tenantId, form, rows.map((r) => view(access, r)), names);
     });
     return row!;
@@ -481,6 +481,7 @@ export class RecordsService {
     form: PublishedForm,
     inputs: Record<string, unknown>[],
     audit?: { action: string; entity: string; requestId?: string },
+    ruleResult?: RuleResultInsert,
   ): Promise<RecordRow[]> {
     const asOf = this.asOf();
     const datas = inputs.map((input) => ({ ...input }));
@@ -492,7 +493,7 @@ export class RecordsService {
       });
     }
     const records = datas.map((data) => ({ id: uuidv7(), data: form.compiled.complete(data, { asOf }) }));
-    return this.records.insertMany(sql, { tenantId, formId: form.id, versionId: form.versionId, userId }, records, audit);
+    return this.records.insertMany(sql, { tenantId, formId: form.id, versionId: form.versionId, userId }, records, audit, ruleResult);
   }
 }
 

@@ -200,6 +200,12 @@ export class RulesService {
     return { versionId: current.id, result };
   }
 
+  /** The stored shape of a result, to be written with its record (one statement). */
+  forInsert(evaluated: { versionId: string; result: RuleSetResult }) {
+    const stored = toStored('', evaluated.result);
+    return { versionId: evaluated.versionId, asOf: evaluated.result.asOf, values: stored.values, alerts: stored.alerts, explanation: stored.explanation };
+  }
+
   async store(sql: Sql, recordId: string, evaluated: { versionId: string; result: RuleSetResult }): Promise<void> {
     await this.rules.saveResults(sql, evaluated.versionId, evaluated.result.asOf, [toStored(recordId, evaluated.result)]);
   }
