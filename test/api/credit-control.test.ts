@@ -118,3 +118,23 @@ describe('credit-limit check on receivables', () => {
     expect(await receivableCount(id)).toBe(5);
   });
 });
+
+describe('issue 8 worked example', () => {
+  it('limit 15,000; 12,345.67 invoiced 75 days ago on 30-day terms, 2,345.67 received: 10,000.00 outstanding, 45 days late, 31-60; an 8,000 receivable is blocked', async () => {
+    const me = (await admin.get('/api/auth/me')).body;
+    // The server's business date (Asia/Shanghai), which may differ from the machine's UTC date.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const daysAgo = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+    const id = await customer({ credit_limit: '15000.00' });
+    const res = await staff.post('/api/forms/receivable/records', {
+      data: { customer: id, amount: '12345.67', received: '2345.67', biz_date: daysAgo(75), invoice_date: daysAgo(75), term_days: 30, sales_owner: me.id },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.data).toMatchObject({ outstanding: '10000.00', due_date: daysAgo(45), days_overdue: 45, overdue_bucket: '31-60' });
+    const read = await admin.get(`/api/forms/customer/records/${id}`);
+    expect(read.body.rollups).toMatchObject({ ar_balance: '10000.00', overdue_amount: '10000.00', max_days_overdue: 45 });
+    const blocked = await receivable(staff, id, '8000.00');
+    expect(blocked.status).toBe(422);
+    expect(blocked.body.creditCheck).toMatchObject({ limit: '15000.00', exposure: '18000.00', excess: '3000.00' });
+  });
+});
