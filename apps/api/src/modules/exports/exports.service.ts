@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { AppException } from '../../common/app.exception.js';
+import { translate, type Locale } from '../../common/i18n.js';
+import type { AuthContext } from '../../common/request-context.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { effectiveAccess } from '../forms/form-permissions.js';
+import { FormsService, type PublishedForm } from '../forms/forms.service.js';
+import { fieldExpression, parseRecordQuery } from '../records/record-query.js';
+import { csvCell, exportColumns, exportableFields, type ExportColumn, type HeaderMode } from './export-columns.js';
+
+export interface ExportQuery {
+  headers: HeaderMode;
+  filter?: unknown;
+  sort?: string;
+  fields?: string[];
+}
+
+/** A sink rows are written to: CSV text or an XLSX stream. */
+export interface ExportSink {
+  contentType: string;
+  extension: string;
+  begin(headers: string[]): Promise<void> | void;
+  /** Writes rows of cells; resolves when the client has taken them (backpressure). */
+  rows(rows: string[][]): Promise<void>;
+  end(): Promise<void>;
+}
+
+const FETCH = 2000;
+const UTF8_BOM = '\uFEFF';
+
+/**
+ * Streams a record list (the same filter, sort and fields as GET …/records, the same permission
+ * rules) through a server-side cursor: memory stays bounded whatever the number of rows. Every
+ * export is audited (who, which fields, how many rows, which filter).
+ */
+@Injectable()
+export class ExportsService {
+  constructor(
+    private readonly forms: FormsService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async exportOrThrow(auth: AuthContext, key: string, query: ExportQuery, locale: Locale, res: Response, makeSink: (res: Response) => ExportSink): Promise<void> {
+    await this.forms.withPublished(auth, key, false, async (sql, form) => {
+      const plan = planOrThrow(form, auth, query, locale);
+      const sink = makeSink(res);
+      const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+      res.status(200);
+      res.setHeader('Content-Type', sink.contentType);
+      res.setHeader('Content-Disposition', `attachment; filename="${form.key}-${stamp}.${sink.extension}"`);
+      res.setHeader('Cache-Control', 'no-store');
+      let count = 0;
+      let aborted = false;
+      try {
+        await sink.begin(plan.columns.map((c) => c.header));
+        await sql.rows(`DECLARE credo_export NO SCROLL CURSOR FOR ${plan.sql}`, plan.params);
+        for (;;) {
+          const batch = await sql.rows<Record<string, string | null>>(`FETCH ${FETCH} FROM credo_export`);
+          if (!batch.length) break;
+          // The client left: stop reading; the audit entry says how far it got.
+          if (res.destroyed) {
+            aborted = true;
+            break;
+          }
+          count += batch.length;
+          await sink.rows(batch.map((row) => plan.columns.map((column, i) => column.cell(row[`c${i}`] ?? null))));
+        }
+        await sql.rows('CLOSE credo_export');
+        await this.audit.append(sql, {
+          actorId: auth.userId,
+          action: 'record.export',
+          entity: `form:${form.key}`,
+          details: { format: sink.extension, rows: count, ...(aborted ? { aborted } : {}), fields: plan.columns.map((c) => c.key), filter: query.filter ?? null, sort: query.sort ?? null },
+          requestId: auth.requestId,
+        });
+        if (!aborted) await sink.end();
+      } catch (error) {
+        // Headers are gone: a cut connection is the only honest signal of a truncated file.
+        res.destroy();
+        throw error;
+      }
+    });
+  }
+}
+
+interface ExportPlan {
+  columns: ExportColumn[];
+  sql: string;
+  params: unknown[];
+}
+
+function planOrThrow(form: PublishedForm, auth: AuthContext, query: ExportQuery, locale: Locale): ExportPlan {
+  const access = effectiveAccess(form.permissions, auth.roles);
+  if (!access.actions.read) throw new AppException(403, 'auth.forbidden');
+  // Hidden fields can be neither exported, filtered nor sorted on (that would leak them).
+  const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
+  const parsed = parseRecordQuery(visible, query.filter, query.sort, 4);
+  const unknown = (query.fields ?? []).filter((f) => !visible.some((v) => v.key === f));
+  const problems = [...parsed.problems, ...unknown.map((field) => ({ path: '/fields', keyword: 'unknownField', params: { field } }))];
+  if (!parsed.query || problems.length) {
+    throw new AppException(
+      400,
+      'query.invalid',
+      {},
+      problems.map((p) => ({ ...p, message: translate(p.keyword === 'unknownField' ? 'query.unknown_field' : p.keyword === 'operator' ? 'query.operator' : p.keyword === 'notSortable' ? 'query.not_sortable' : 'query.type', locale, p.params ?? {}) })),
+    );
+  }
+  const fields = exportableFields(form.compiled.definition.fields, access.hidden, query.fields);
+  const columns = exportColumns(fields, query.headers, locale);
+  const owner = access.ownRowsOnly;
+  const select = fields.length ? fields.map((f, i) => `r.data->>'${checkedKey(f.key)}' AS c${i}`).join(', ') : '1 AS c_';
+  // The list's order: NULLs last ascending, first descending (PostgreSQL's defaults), then id.
+  const sort = parsed.query.sort;
+  const order = sort.field ? `${fieldExpression(sort.field)} ${sort.direction.toUpperCase()}, r.id ${sort.direction.toUpperCase()}` : 'r.id DESC';
+  const where = ['r.form_id = $1', 'r.deleted_at IS NULL', '($2::text IS NULL OR r.data->>$2::text = $3::text)', ...parsed.query.where];
+  return {
+    columns,
+    sql: `SELECT ${select} FROM records_t r WHERE ${where.join(' AND ')} ORDER BY ${order}`,
+    params: [form.id, owner?.field ?? null, owner ? auth.userId : null, ...parsed.query.params],
+  };
+}
+
+function checkedKey(key: string): string {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(key)) throw new Error(`bad field key ${key}`);
+  return key;
+}
+
+/** UTF-8 with a BOM (so Excel in Chinese Windows reads UTF-8), CRLF line ends, RFC 4180 quoting. */
+export function csvSink(res: Response): ExportSink {
+  return {
+    contentType: 'text/csv; charset=utf-8',
+    extension: 'csv',
+    begin: (headers) => write(res, `${UTF8_BOM}${headers.map(csvCell).join(',')}\r\n`),
+    rows: (rows) => write(res, rows.map((cells) => `${cells.map(csvCell).join(',')}\r\n`).join('')),
+    end: () =>
+      new Promise<void>((resolve) => {
+        res.end(resolve);
+      }),
+  };
+}
+
+/** Writes and waits for the socket to drain when its buffer is full (or the client to leave). */
+export function write(res: Response, chunk: string | Buffer): Promise<void> {
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

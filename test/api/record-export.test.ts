@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv as records } from '../../apps/api/src/modules/imports/csv-parse.js';
+import { api, login } from '../support/http.js';
+import { uniqueName } from '../support/factories.js';
+import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+
+/** GET /api/forms/:key/export.csv: the record list, streamed, with the list's filters and permissions. */
+let server: TestServer;
+let admin: ReturnType<typeof api>;
+let adminId: string;
+let staffId: string;
+const TRICKY = `${uniqueName('引号"逗号,')}`;
+const FORMULA = `=HYPERLINK("http://evil")${uniqueName('')}`;
+
+async function exportCsv(token: string, query: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  const res = await fetch(`${server.baseUrl}/api/forms/customer/export.csv?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString('utf8');
+  return { status: res.status, headers: res.headers, bytes, text, rows: [...records(text.replace(/^\uFEFF/, ''))].map((r) => r.cells) };
+}
+let adminToken: string;
+let staffToken: string;
+let viewerToken: string;
+
+async function liveCustomers(owner?: string): Promise<number> {
+  const [row] = await ownerQuery<{ n: number }>(
+    server.databaseUrl,
+    `SELECT count(*)::int AS n FROM records r JOIN forms f ON f.id = r.form_id JOIN tenants t ON t.id = r.tenant_id
+     WHERE t.slug = 'demo' AND f.key = 'customer' AND r.deleted_at IS NULL AND ($1::text IS NULL OR r.data->>'sales_owner' = $1)`,
+    [owner ?? null],
+  );
+  return row!.n;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ demoCustomers: 2100 });
+  adminToken = await login(server.baseUrl, 'admin@demo.local');
+  staffToken = await login(server.baseUrl, 'staff@demo.local');
+  viewerToken = await login(server.baseUrl, 'viewer@demo.local');
+  admin = api(server.baseUrl, adminToken);
+  adminId = (await admin.get('/api/auth/me')).body.id;
+  staffId = (await api(server.baseUrl, staffToken).get('/api/auth/me')).body.id;
+  for (const name of [TRICKY, FORMULA]) {
+    const res = await admin.post('/api/forms/customer/records', {
+      data: { name, customer_type: '个人', country: 'CN', contact_name: '多行\r\n联系人', sales_owner: adminId, credit_limit: '1234567.89', is_sme: true },
+    });
+    expect(res.status, res.text).toBe(201);
+  }
+  const perms = await admin.call('PUT', '/api/forms/customer/permissions', {
+    body: { roles: { staff: { read: true, create: true, update: true, delete: false, rows: 'own' } }, fields: { credit_limit: { viewer: 'hidden' } }, ownerField: 'sales_owner' },
+  });
+  expect(perms.status, perms.text).toBe(200);
+}, 300_000);
+afterAll(() => server?.close());
+
+describe('successful: CSV export', () => {
+  it('streams every live record as UTF-8 with a BOM, CRLF rows and zh-CN labels as headers', async () => {
+    const res = await exportCsv(adminToken);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="customer-\d{8}\.csv"$/);
+    expect([...res.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(res.text.endsWith('\r\n')).toBe(true);
+    // Outside quoted cells every line ends with CRLF.
+    expect(/[^\r]\n/.test(res.text.replace(/"(?:[^"]|"")*"/g, ''))).toBe(false);
+    const [header, ...rows] = res.rows;
+    expect(header).toContain('客户名称');
+    expect(header).toContain('信用额度');
+    expect(rows.length).toBe(await liveCustomers());
+    expect(rows.length).toBeGreaterThan(2000);
+    expect(rows.every((r) => r.length === header!.length)).toBe(true);
+  });
+
+  it('quotes commas, quotes and line breaks, keeps money exact, and defuses formulas', async () => {
+    const res = await exportCsv(adminToken, { headers: 'keys', filter: JSON.stringify({ credit_limit: { eq: '1234567.89' } }), fields: 'name,contact_name,credit_limit,is_sme,customer_type' });
+    expect(res.status).toBe(200);
+    expect(res.rows[0]).toEqual(['name', 'contact_name', 'credit_limit', 'is_sme', 'customer_type']);
+    const byName = new Map(res.rows.slice(1).map((r) => [r[0], r]));
+    expect(byName.get(TRICKY)).toEqual([TRICKY, '多行\r\n联系人', '1234567.89', 'true', '个人']);
+    expect(byName.get(`'${FORMULA}`)).toBeDefined();
+  });
+
+  it('labels mode shows options and yes/no in the request language; keys mode stores values', async () => {
+    const query = { filter: JSON.stringify({ name: { eq: TRICKY } }), fields: 'name,country,is_sme' };
+    const en = await exportCsv(adminToken, query, { 'accept-language': 'en' });
+    expect(en.rows).toEqual([['Customer name', 'Country/region', 'SME'], [TRICKY, 'Mainland China', 'Yes']]);
+    const zh = await exportCsv(adminToken, query);
+    expect(zh.rows).toEqual([['客户名称', '国家/地区', '是否中小企业'], [TRICKY, '中国大陆', '是']]);
+    const keys = await exportCsv(adminToken, { ...query, headers: 'keys' });
+    expect(keys.rows).toEqual([['name', 'country', 'is_sme'], [TRICKY, 'CN', 'true']]);
+  });
+
+  it('follows the list: same filter, same sort, same rows in the same order', async () => {
+    const filter = JSON.stringify({ customer_type: { in: ['企业', '个体工商户'] } });
+    const names: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await admin.get(`/api/forms/customer/records?${new URLSearchParams({ filter, sort: '-credit_limit', fields: 'name', limit: '200', ...(cursor ? { cursor } : {}) })}`);
+      expect(page.status).toBe(200);
+      names.push(...page.body.items.map((r: { data: { name: string } }) => r.data.name));
+      if (!page.body.next) break;
+      cursor = page.body.next;
+    }
+    const res = await exportCsv(adminToken, { filter, sort: '-credit_limit', fields: 'name', headers: 'keys' });
+    expect(res.rows.slice(1).map((r) => r[0])).toEqual(names);
+  });
+
+  it('hidden fields are never exported, and own-rows-only users export their own rows', async () => {
+    const asViewer = await exportCsv(viewerToken, { headers: 'keys' });
+    expect(asViewer.status).toBe(200);
+    expect(asViewer.rows[0]).not.toContain('credit_limit');
+    expect(asViewer.text).not.toContain('1234567.89');
+    const asked = await exportCsv(viewerToken, { fields: 'name,credit_limit' });
+    expect(asked.status).toBe(400);
+    const filtered = await exportCsv(viewerToken, { filter: JSON.stringify({ credit_limit: { gte: '0' } }) });
+    expect(filtered.status).toBe(400);
+
+    const asStaff = await exportCsv(staffToken, { headers: 'keys', fields: 'name,sales_owner' });
+    expect(asStaff.status).toBe(200);
+    const rows = asStaff.rows.slice(1);
+    expect(rows.length).toBe(await liveCustomers(staffId));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r[1] === staffId)).toBe(true);
+  });
+
+  it('every export is audited with its fields, filter and row count', async () => {
+    await exportCsv(adminToken, { headers: 'keys', fields: 'name', filter: JSON.stringify({ name: { eq: TRICKY } }) });
+    const audit = await admin.get('/api/audit?action=record.export');
+    expect(audit.body.items[0]).toMatchObject({ entity: 'form:customer', details: { format: 'csv', rows: 1, fields: ['name'], filter: { name: { eq: TRICKY } } } });
+  });
+
+  it('an API token with a read role can export', async () => {
+    const made = await admin.post('/api/tokens', { name: 'BI', role: 'viewer', expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const res = await fetch(`${server.baseUrl}/api/forms/customer/export.csv?fields=name&headers=keys`, { headers: { authorization: `Bearer ${made.body.token}` } });
+    expect(res.status).toBe(200);
+    expect((await res.text()).split('\r\n').length).toBeGreaterThan(2000);
+  });
+});
+
+describe('failing: CSV export', () => {
+  it.each([
+    ['malformed filter JSON', { filter: '{nope' }, 400],
+    ['an unknown filter field', { filter: JSON.stringify({ nope: { eq: 1 } }) }, 400],
+    ['a wrong filter value type', { filter: JSON.stringify({ credit_limit: { gte: 'lots' } }) }, 400],
+    ['an unknown sort field', { sort: 'nope' }, 400],
+    ['an unknown column', { fields: 'name,nope' }, 400],
+    ['a bad headers mode', { headers: 'both' }, 400],
+    ['an unknown parameter', { limit: '5' }, 400],
+  ])('%s is a problem+json %i, never a half file', async (_label, query, status) => {
+    const res = await exportCsv(adminToken, query as Record<string, string>);
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(JSON.parse(res.text).status).toBe(status);
+  });
+
+  it('an unknown form is 404 and no token is 401', async () => {
+    const res = await fetch(`${server.baseUrl}/api/forms/nope/export.csv`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(res.status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/api/forms/customer/export.csv`)).status).toBe(401);
+  });
+
+  it('a client that leaves mid-stream does not break the server', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.baseUrl}/api/forms/customer/export.csv`, { headers: { authorization: `Bearer ${adminToken}` }, signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await reader.read().catch(() => undefined);
+    expect((await admin.get('/api/forms/customer/records?limit=1')).status).toBe(200);
+  });
+});
