@@ -17,7 +17,12 @@ afterAll(() => server?.close());
 describe('background jobs (pg-boss)', () => {
   it('schedules the nightly rule re-evaluation at 02:00 in the business time zone', async () => {
     const rows = await ownerQuery<{ name: string; cron: string; timezone: string }>(server.databaseUrl, 'SELECT name, cron, timezone FROM pgboss.schedule');
-    expect(rows).toEqual([{ name: 'rules-nightly', cron: '0 2 * * *', timezone: 'Asia/Shanghai' }]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { name: 'rules-nightly', cron: '0 2 * * *', timezone: 'Asia/Shanghai' },
+        { name: 'reminders-daily', cron: '0 8 * * *', timezone: 'Asia/Shanghai' },
+      ]),
+    );
   });
 
   it('runs it on demand: every record of every rule-governed form is evaluated again', async () => {

@@ -33,6 +33,8 @@ import { RulesRepository } from './modules/rules/rules.repository.js';
 import { RulesService } from './modules/rules/rules.service.js';
 import { JobsController } from './modules/jobs/jobs.controller.js';
 import { JobsService } from './modules/jobs/jobs.service.js';
+import { RemindersController } from './modules/reminders/reminders.controller.js';
+import { RemindersService } from './modules/reminders/reminders.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { ApiTokensController } from './modules/tokens/api-tokens.controller.js';
 import { ApiTokensRepository } from './modules/tokens/api-tokens.repository.js';
@@ -63,7 +65,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, ApiTokensController, ExportsController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, ApiTokensController, ExportsController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -89,6 +91,7 @@ export class AppModule {
         RulesRepository,
         RulesService,
         JobsService,
+        RemindersService,
         DemoSeeder,
         ApiTokensRepository,
         ApiTokensService,

@@ -27,6 +27,9 @@ export interface AppConfig {
   embeddedPgPort?: number;
   /** Run the pg-boss queue and its schedules in this process. */
   jobs: boolean;
+  /** Where reminder e-mails go out (smtp://user:pass@host:port); unset: none are sent. */
+  smtpUrl?: string;
+  mailFrom: string;
 }
 
 const envSchema = {
@@ -48,6 +51,8 @@ const envSchema = {
     TZ_BUSINESS: { type: 'string', minLength: 1 },
     PGPORT: { type: 'string', pattern: '^[0-9]{1,5}$' },
     JOBS: { enum: ['true', 'false', '1', '0'] },
+    SMTP_URL: { type: 'string', pattern: '^smtps?://' },
+    MAIL_FROM: { type: 'string', minLength: 3 },
   },
 } as const;
 
@@ -87,6 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timezone: get('TZ_BUSINESS') ?? 'Asia/Shanghai',
     embeddedPgPort: get('PGPORT') ? Number(get('PGPORT')) : undefined,
     jobs: !['false', '0'].includes(get('JOBS') ?? 'true'),
+    smtpUrl: get('SMTP_URL'),
+    mailFrom: get('MAIL_FROM') ?? 'Credo <no-reply@credo.local>',
   };
 }
 

@@ -9,6 +9,8 @@ import { RecordsTenantView1764000700000 } from './1764000700000-records-tenant-v
 import { RecomputeRevisions1764000800000 } from './1764000800000-recompute-revisions.js';
 import { ApiTokens1764000810000 } from './1764000810000-api-tokens.js';
 
+import { Reminders1764000900000 } from './1764000900000-reminders.js';
+
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
   Foundation1764000000000,
@@ -21,4 +23,5 @@ export const migrations = [
   RecordsTenantView1764000700000,
   RecomputeRevisions1764000800000,
   ApiTokens1764000810000,
+  Reminders1764000900000,
 ];

@@ -3,9 +3,11 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { RecordsService } from '../records/records.service.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import { RulesService } from '../rules/rules.service.js';
 
 export const NIGHTLY_RULES = 'rules-nightly';
+export const DAILY_REMINDERS = 'reminders-daily';
 
 /**
  * Background work on pg-boss, in the same PostgreSQL, so any number of API replicas share one
@@ -22,6 +24,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     private readonly rules: RulesService,
     private readonly records: RecordsService,
+    private readonly reminders: RemindersService,
   ) {}
 
   get enabled(): boolean {
@@ -40,6 +43,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     await boss.work(NIGHTLY_RULES, async () => {
       await this.reevaluateAll();
     });
+    await boss.createQueue(DAILY_REMINDERS);
+    await boss.schedule(DAILY_REMINDERS, '0 8 * * *', {}, { tz: this.config.timezone });
+    await boss.work(DAILY_REMINDERS, async () => {
+      await this.remindAll();
+    });
     this.boss = boss;
   }
 
@@ -57,6 +65,18 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   async state(jobId: string): Promise<string | null> {
     const job = await this.boss?.getJobById(NIGHTLY_RULES, jobId);
     return job?.state ?? null;
+  }
+
+  /** Every tenant's reminders of the day (after the nightly recompute has moved the stages). */
+  async remindAll(): Promise<number> {
+    this.owner ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
+    const { rows } = await this.owner.query<{ id: string }>('SELECT id FROM tenants ORDER BY id');
+    let emails = 0;
+    for (const row of rows) {
+      const auth = { userId: '00000000-0000-0000-0000-000000000000', tenantId: row.id, email: 'system', roles: ['admin'] };
+      emails += (await this.reminders.runForTenant(auth)).emails;
+    }
+    return emails;
   }
 
   /** Every tenant's forms with a published rule set, re-evaluated one by one. */
