@@ -194,6 +194,11 @@ describe('records: create with live validation, edit conflict, history and rever
     await expect(change.locator('.to').innerText()).resolves.toBe('900,000.00');
     await expect(change.locator('.label').innerText()).resolves.toBe('信用额度');
     await expect(newest.innerText()).resolves.toContain('admin@demo.local');
+    // The rules' conclusions for this record, with the reasons on request.
+    const rules = page.getByTestId('rule-results');
+    await rules.waitFor();
+    await rules.getByTestId('rule-why').click();
+    await rules.locator('.outcomes li').first().waitFor();
     await settled(page);
     await screenshot(page, 'record-history', { fullPage: true });
 

@@ -4,3 +4,4 @@ export * from './types';
 export * from './auth';
 export * from './forms';
 export * from './records';
+export * from './rules';

@@ -16,6 +16,8 @@ export interface FormRecord {
   labels?: Record<string, string | null>;
   /** Soft-deleted (restorable). */
   deleted?: boolean;
+  /** The form's rule-set result for this record (values, alerts; the explanation on a single read). */
+  rules?: unknown;
 }
 
 export interface RecordPage {

@@ -164,6 +164,17 @@ const en: typeof zhCN = {
       migrate: 'Form upgraded',
     },
   },
+  rules: {
+    title: 'Rule results and alerts',
+    asOf: 'Evaluated {date} (rules v{n})',
+    noAlerts: 'No alerts',
+    why: 'Show why',
+    hideWhy: 'Hide why',
+    held: 'held',
+    notHeld: 'did not hold',
+    actual: 'actual',
+    severity: { info: 'Info', low: 'Low', medium: 'Medium', high: 'High' },
+  },
   filters: {
     add: 'Add filter',
     field: 'Field',

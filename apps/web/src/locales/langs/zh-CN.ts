@@ -162,6 +162,17 @@ export default {
       migrate: '表单升级',
     },
   },
+  rules: {
+    title: '规则结论与预警',
+    asOf: '{date} 评估（规则版本 {n}）',
+    noAlerts: '没有预警',
+    why: '查看判断依据',
+    hideWhy: '收起判断依据',
+    held: '成立',
+    notHeld: '不成立',
+    actual: '实际值',
+    severity: { info: '提示', low: '低', medium: '中', high: '高' },
+  },
   filters: {
     add: '添加筛选',
     field: '字段',

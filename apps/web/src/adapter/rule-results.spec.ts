@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { readRuleResult, ruleSetNames } from './rule-results';
+
+describe('readRuleResult', () => {
+  it('reads alerts, values and the explanation’s outcomes with their leaf conditions', () => {
+    const view = readRuleResult({
+      version: 3,
+      asOf: '2026-06-01',
+      values: { risk_class: 'B' },
+      alerts: [{ code: 'overdue', severity: 'high', message: '逾期超过 90 天', rule: 'r1', actions: [] }, { code: 'x', severity: 'weird' }],
+      explanation: {
+        outcomes: [
+          { rule: 'r1', kind: 'alert', held: true, conditions: { all: [{ fact: 'overdue_days', operator: 'greaterThan', value: 90, factResult: 120, result: true }], result: true } },
+          {
+            rule: 'class',
+            kind: 'classification',
+            value: 'B',
+            matched: 'b',
+            cases: [{ id: 'a', held: false }, { id: 'b', held: true, conditions: { not: { fact: 'frozen', operator: 'equal', value: true, factResult: false, result: false }, result: true } }],
+          },
+          { rule: 'score', kind: 'scoring', score: 72, grade: 'B' },
+        ],
+      },
+    })!;
+    expect(view.alerts).toEqual([
+      { code: 'overdue', severity: 'high', message: '逾期超过 90 天' },
+      { code: 'x', severity: 'info', message: 'x' },
+    ]);
+    expect(view.values).toEqual([{ key: 'risk_class', value: 'B' }]);
+    expect(view.outcomes.map((o) => [o.rule, o.held, o.result, o.conditions.map((c) => [c.fact, c.actual, c.held])])).toEqual([
+      ['r1', true, null, [['overdue_days', 120, true]]],
+      ['class', null, 'B', [['frozen', false, false]]],
+      ['score', null, '72 / B', []],
+    ]);
+  });
+
+  it('is null for anything that is not a result', () => {
+    expect(readRuleResult(undefined)).toBeNull();
+    expect(readRuleResult('x')).toBeNull();
+  });
+});
+
+describe('ruleSetNames', () => {
+  it('names outputs by key and rules by id', () => {
+    const names = ruleSetNames({ outputs: [{ key: 'customer_class', label: { 'zh-CN': '客户分类' } }], rules: [{ id: 'r1', title: '逾期预警' }, { id: 'r2' }] });
+    expect([...names]).toEqual([
+      ['customer_class', { 'zh-CN': '客户分类' }],
+      ['r1', '逾期预警'],
+    ]);
+  });
+});

@@ -1,0 +1,142 @@
+import type { LocalizedText } from '../api/types';
+
+/*
+ * The rule-set result the API stores per record (values, alerts, explanation), read
+ * defensively: the rules module owns the shape, this only turns it into lines to show.
+ */
+
+export type AlertSeverity = 'info' | 'low' | 'medium' | 'high';
+
+export interface RuleAlert {
+  code: string;
+  severity: AlertSeverity;
+  message: string;
+}
+
+/** One evaluated leaf condition: `fact operator value`, the actual value and whether it held. */
+export interface ConditionLine {
+  fact: string;
+  operator: string;
+  expected: unknown;
+  actual: unknown;
+  held: boolean;
+  depth: number;
+}
+
+export interface OutcomeLine {
+  rule: string;
+  kind: string;
+  /** held for validation/alert rules; matched case for classifications; null when not applicable. */
+  held: boolean | null;
+  /** Classification value, score/grade. */
+  result: string | null;
+  conditions: ConditionLine[];
+}
+
+export interface RuleResultView {
+  version: number | null;
+  asOf: string | null;
+  alerts: RuleAlert[];
+  values: Array<{ key: string; value: unknown }>;
+  outcomes: OutcomeLine[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const SEVERITIES = new Set(['info', 'low', 'medium', 'high']);
+
+function flatten(node: unknown, depth: number, out: ConditionLine[]): ConditionLine[] {
+  if (!isRecord(node) || out.length > 200) return out;
+  for (const key of ['all', 'any'] as const) {
+    if (Array.isArray(node[key])) {
+      for (const child of node[key] as unknown[]) flatten(child, depth + 1, out);
+      return out;
+    }
+  }
+  if ('not' in node) return flatten(node.not, depth + 1, out);
+  if (typeof node.fact === 'string') {
+    out.push({
+      fact: typeof node.path === 'string' ? `${node.fact}${node.path}` : node.fact,
+      operator: String(node.operator ?? ''),
+      expected: 'valueResult' in node ? node.valueResult : node.value,
+      actual: node.factResult,
+      held: node.result === true,
+      depth,
+    });
+  }
+  return out;
+}
+
+function outcomeLine(o: Record<string, unknown>): OutcomeLine {
+  const kind = String(o.kind ?? '');
+  let held: boolean | null = typeof o.held === 'boolean' ? o.held : null;
+  let result: string | null = null;
+  let conditions = flatten(o.conditions, 0, []);
+  if (kind === 'classification') {
+    result = o.value === null || o.value === undefined ? null : String(o.value);
+    const cases = Array.isArray(o.cases) ? o.cases.filter(isRecord) : [];
+    const matched = cases.find((c) => c.id === o.matched);
+    // A classification always yields a value (the default when no case held): no held/not-held.
+    held = null;
+    if (matched) conditions = flatten(matched.conditions, 0, []);
+  } else if (kind === 'scoring') {
+    result = [o.score, o.grade].filter((x) => x !== undefined && x !== null).join(' / ') || null;
+  }
+  return { rule: String(o.rule ?? ''), kind, held, result, conditions };
+}
+
+export function readRuleResult(raw: unknown): RuleResultView | null {
+  if (!isRecord(raw)) return null;
+  const alerts = (Array.isArray(raw.alerts) ? raw.alerts : []).filter(isRecord).map((a) => ({
+    code: String(a.code ?? ''),
+    severity: (SEVERITIES.has(String(a.severity)) ? a.severity : 'info') as AlertSeverity,
+    message: String(a.message ?? a.code ?? ''),
+  }));
+  const values = isRecord(raw.values) ? Object.entries(raw.values).map(([key, value]) => ({ key, value })) : [];
+  const explanation = isRecord(raw.explanation) ? raw.explanation : null;
+  const all = explanation && Array.isArray(explanation.outcomes) ? explanation.outcomes.filter(isRecord).map(outcomeLine) : [];
+  // What decided something first (results, rules that held), then the rules that did not hold.
+  const outcomes = [...all.filter((o) => o.held !== false), ...all.filter((o) => o.held === false)];
+  return {
+    version: typeof raw.version === 'number' ? raw.version : null,
+    asOf: typeof raw.asOf === 'string' ? raw.asOf : null,
+    alerts,
+    values,
+    outcomes,
+  };
+}
+
+/** Display names in a rule-set document: its outputs (by key) and its rules (by id). */
+export function ruleSetNames(document: unknown): Map<string, LocalizedText> {
+  const out = new Map<string, LocalizedText>();
+  if (!isRecord(document)) return out;
+  const named = (list: unknown, idKey: 'key' | 'id', labelKey: 'label' | 'title') => {
+    if (!Array.isArray(list)) return;
+    for (const item of list.filter(isRecord)) {
+      const id = item[idKey];
+      const label = item[labelKey];
+      if (typeof id === 'string' && (typeof label === 'string' || isRecord(label))) out.set(id, label as LocalizedText);
+    }
+  };
+  named(document.outputs, 'key', 'label');
+  named(document.rules, 'id', 'title');
+  return out;
+}
+
+const OPERATOR_SYMBOLS: Record<string, string> = {
+  equal: '=',
+  notEqual: '≠',
+  greaterThan: '>',
+  greaterThanInclusive: '≥',
+  lessThan: '<',
+  lessThanInclusive: '≤',
+  in: '∈',
+  notIn: '∉',
+};
+
+/** json-rules-engine operator names as symbols where there is one. */
+export function operatorSymbol(operator: string): string {
+  return OPERATOR_SYMBOLS[operator] ?? operator;
+}
