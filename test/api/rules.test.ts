@@ -101,4 +101,28 @@ describe('rule sets', () => {
     expect((await staff.call('PUT', '/api/forms/customer/rules', { body: { ruleSet: published } })).status).toBe(403);
     expect((await staff.post('/api/forms/customer/rules/publish', {})).status).toBe(403);
   });
+
+  it('an alert with a setField action changes the record on re-evaluation: OVERDUE_90 freezes the customer', async () => {
+    const customer = await admin.post('/api/forms/customer/records', {
+      data: { name: uniqueName('冻结'), customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId },
+    });
+    expect(customer.body.data.credit_status).toBe('正常');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const old = new Date(Date.parse(`${today}T00:00:00Z`) - 150 * 86_400_000).toISOString().slice(0, 10);
+    const receivable = await admin.post('/api/forms/receivable/records', {
+      data: { customer: customer.body.id, amount: '5000.00', biz_date: old, invoice_date: old, term_days: 30 },
+    });
+    expect(receivable.status, receivable.text).toBe(201);
+    const run = await admin.post('/api/forms/customer/rules/evaluate', {});
+    expect(run.status, run.text).toBe(200);
+    expect(run.body.fieldsSet).toBeGreaterThanOrEqual(1);
+    const read = await admin.get(`/api/forms/customer/records/${customer.body.id}`);
+    expect(read.body.data.credit_status).toBe('冻结');
+    expect(read.body.rules.alerts.map((a: { code: string }) => a.code)).toContain('OVERDUE_90');
+    const history = await admin.get(`/api/forms/customer/records/${customer.body.id}/revisions`);
+    expect(history.body.items[0]).toMatchObject({ action: 'recompute', changes: { credit_status: { from: '正常', to: '冻结' } } });
+    // A frozen customer takes no new credit.
+    const more = await admin.post('/api/forms/receivable/records', { data: { customer: customer.body.id, amount: '1.00', biz_date: today, term_days: 30 } });
+    expect(more.status).toBe(422);
+  });
 });

@@ -95,8 +95,8 @@ export class RulesRepository {
 
   /** Every live record of a form, in id order, a batch at a time (re-evaluation, impact preview). */
   batch(sql: Sql, formId: string, afterId: string | null, limit: number) {
-    return sql.rows<{ id: string; data: Record<string, unknown> }>(
-      `SELECT r.id, r.data FROM records_t r WHERE r.form_id = $1 AND r.deleted_at IS NULL AND ($2::uuid IS NULL OR r.id > $2::uuid)
+    return sql.rows<{ id: string; rev: number; data: Record<string, unknown> }>(
+      `SELECT r.id, r.rev, r.data FROM records_t r WHERE r.form_id = $1 AND r.deleted_at IS NULL AND ($2::uuid IS NULL OR r.id > $2::uuid)
        ORDER BY r.id LIMIT $3`,
       [formId, afterId, limit],
     );

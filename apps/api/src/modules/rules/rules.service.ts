@@ -20,6 +20,8 @@ import type { Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { CustomerRollupsService } from '../credit/customer-rollups.service.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
+import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
+import { RecordsRepository } from '../records/records.repository.js';
 import { RulesRepository } from './rules.repository.js';
 
 const BATCH = 500;
@@ -54,6 +56,7 @@ export class RulesService {
     private readonly rules: RulesRepository,
     private readonly rollups: CustomerRollupsService,
     private readonly audit: AuditRepository,
+    private readonly records: RecordsRepository,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -227,21 +230,32 @@ export class RulesService {
     const asOf = this.asOf();
     let evaluated = 0;
     let alerts = 0;
+    let fieldsSet = 0;
+    const settable = new Set(form.compiled.definition.fields.filter((f) => f.type !== 'formula' && f.type !== 'autonumber').map((f) => f.key));
     let after: string | null = null;
     for (;;) {
       const batch = await this.rules.batch(sql, form.id, after, BATCH);
       if (!batch.length) break;
       after = batch[batch.length - 1]!.id;
       const facts = await this.factsFor(sql, form, batch);
+      const updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges; rev: number }> = [];
       const results = batch.map((record, i) => {
         const result = compiled.evaluate(facts[i]!, { asOf, locale });
         alerts += result.alerts.length;
+        // setField actions of raised alerts (e.g. OVERDUE_90: credit_status = 冻结) change the record.
+        const set: Record<string, unknown> = {};
+        for (const alert of result.alerts) {
+          for (const action of alert.actions) if (action.type === 'setField' && settable.has(action.field)) set[action.field] = action.value;
+        }
+        const changes = diffRecordData(record.data, { ...record.data, ...set });
+        if (Object.keys(changes).length) updates.push({ id: record.id, data: { ...record.data, ...set }, changes, rev: record.rev });
         return toStored(record.id, result);
       });
       await this.rules.saveResults(sql, versionId, asOf, results);
+      fieldsSet += await this.records.applyMigration(sql, form.versionId, null, updates, 'recompute');
       evaluated += batch.length;
     }
-    return { asOf, evaluated, alerts };
+    return { asOf, evaluated, alerts, fieldsSet };
   }
 
   /** Record fields plus rollups over related records (customers: AR balance, overdue, utilisation …). */
