@@ -1,3 +1,4 @@
+import { crc32, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv as records } from '../../apps/api/src/modules/imports/csv-parse.js';
 import { api, login } from '../support/http.js';
@@ -134,6 +135,56 @@ describe('successful: CSV export', () => {
     const res = await fetch(`${server.baseUrl}/api/forms/customer/export.csv?fields=name&headers=keys`, { headers: { authorization: `Bearer ${made.body.token}` } });
     expect(res.status).toBe(200);
     expect((await res.text()).split('\r\n').length).toBeGreaterThan(2000);
+  });
+});
+
+/** Reads a ZIP by its central directory, checking every entry's CRC (as Excel would refuse a bad one). */
+function unzip(zip: Buffer): Map<string, string> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  expect(end).toBeGreaterThan(0);
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files = new Map<string, string>();
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+    const crc = zip.readUInt32LE(at + 16);
+    const compressed = zip.readUInt32LE(at + 20);
+    const size = zip.readUInt32LE(at + 24);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const offset = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = offset + 30 + zip.readUInt16LE(offset + 26) + zip.readUInt16LE(offset + 28);
+    const data = inflateRawSync(zip.subarray(local, local + compressed));
+    expect(data.length).toBe(size);
+    expect(crc32(data)).toBe(crc);
+    files.set(name, data.toString('utf8'));
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return files;
+}
+
+describe('successful: XLSX export', () => {
+  it('streams a valid workbook: header row, numbers as numbers, text as inline strings, every row', async () => {
+    const res = await fetch(`${server.baseUrl}/api/forms/customer/export.xlsx?headers=labels`, { headers: { authorization: `Bearer ${adminToken}`, 'accept-language': 'en' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(res.headers.get('content-disposition')).toMatch(/filename="customer-\d{8}\.xlsx"/);
+    const files = unzip(Buffer.from(await res.arrayBuffer()));
+    expect([...files.keys()]).toEqual(['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/worksheets/sheet1.xml']);
+    const sheet = files.get('xl/worksheets/sheet1.xml')!;
+    expect(sheet).toContain('<t xml:space="preserve">Customer name</t>');
+    expect((sheet.match(/<row /g) ?? []).length).toBe((await liveCustomers()) + 1);
+    expect(sheet).toMatch(/<c r="[A-Z]+\d+"><v>1234567\.89<\/v><\/c>/);
+    expect(sheet).toContain(`<t xml:space="preserve">${TRICKY.replace(/"/g, '&quot;')}</t>`);
+    // In a workbook a text cell is never a formula: no defusing apostrophe.
+    expect(sheet).toContain(`<t xml:space="preserve">${FORMULA.replace(/"/g, '&quot;')}</t>`);
+    expect(sheet).not.toContain('<f>');
+  });
+
+  it('a bad query is a problem+json 400 before any byte of the workbook', async () => {
+    const res = await fetch(`${server.baseUrl}/api/forms/customer/export.xlsx?sort=nope`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
 });
 

@@ -8,6 +8,8 @@ export type HeaderMode = 'labels' | 'keys';
 export interface ExportColumn {
   key: string;
   header: string;
+  /** Numbers go to spreadsheets as numbers, everything else as text. */
+  numeric: boolean;
   /** The cell text of a value read as text from jsonb (null when the field is empty). */
   cell(value: string | null): string;
 }
@@ -24,7 +26,12 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * leading apostrophe (the import takes it off again). Money stays an exact decimal string.
  */
 export function exportColumns(fields: readonly FieldDefinition[], mode: HeaderMode, locale: Locale): ExportColumn[] {
-  return fields.map((field) => ({ key: field.key, header: mode === 'labels' ? localize(field.label, locale) || field.key : field.key, cell: cellFormatter(field, mode, locale) }));
+  return fields.map((field) => ({
+    key: field.key,
+    header: mode === 'labels' ? localize(field.label, locale) || field.key : field.key,
+    numeric: ['numeric', 'integer', 'double'].includes(storageOf(field)),
+    cell: cellFormatter(field, mode, locale),
+  }));
 }
 
 function cellFormatter(field: FieldDefinition, mode: HeaderMode, locale: Locale): (value: string | null) => string {

@@ -6,6 +6,7 @@ import { openApiRef, validateQueryOrThrow } from '../../common/body-validation.j
 import { translate, type Locale } from '../../common/i18n.js';
 import { CurrentAuth, RequestLocale, type AuthContext } from '../../common/request-context.js';
 import type { HeaderMode } from './export-columns.js';
+import { xlsxSink } from './xlsx-sink.js';
 import { ExportsService, csvSink, type ExportQuery, type ExportSink } from './exports.service.js';
 
 interface ExportQueryString {
@@ -49,6 +50,14 @@ export class ExportsController {
   @ExportQueryDocs()
   async csv(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Query() query: unknown, @RequestLocale() locale: Locale, @Res() res: Response) {
     await this.run(auth, key, query, locale, res, csvSink);
+  }
+
+  @Get('export.xlsx')
+  @ApiOperation({ summary: 'The record list as an Excel workbook (one sheet, header row frozen), streamed; same parameters as export.csv' })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ExportQueryDocs()
+  async xlsx(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Query() query: unknown, @RequestLocale() locale: Locale, @Res() res: Response) {
+    await this.run(auth, key, query, locale, res, xlsxSink);
   }
 
   private async run(auth: AuthContext, key: string, query: unknown, locale: Locale, res: Response, sink: (res: Response) => ExportSink) {

@@ -20,7 +20,7 @@ export interface ExportQuery {
 export interface ExportSink {
   contentType: string;
   extension: string;
-  begin(headers: string[]): Promise<void> | void;
+  begin(columns: ExportColumn[]): Promise<void> | void;
   /** Writes rows of cells; resolves when the client has taken them (backpressure). */
   rows(rows: string[][]): Promise<void>;
   end(): Promise<void>;
@@ -53,7 +53,7 @@ export class ExportsService {
       let count = 0;
       let aborted = false;
       try {
-        await sink.begin(plan.columns.map((c) => c.header));
+        await sink.begin(plan.columns);
         await sql.rows(`DECLARE credo_export NO SCROLL CURSOR FOR ${plan.sql}`, plan.params);
         for (;;) {
           const batch = await sql.rows<Record<string, string | null>>(`FETCH ${FETCH} FROM credo_export`);
@@ -131,7 +131,7 @@ export function csvSink(res: Response): ExportSink {
   return {
     contentType: 'text/csv; charset=utf-8',
     extension: 'csv',
-    begin: (headers) => write(res, `${UTF8_BOM}${headers.map(csvCell).join(',')}\r\n`),
+    begin: (columns) => write(res, `${UTF8_BOM}${columns.map((c) => csvCell(c.header)).join(',')}\r\n`),
     rows: (rows) => write(res, rows.map((cells) => `${cells.map(csvCell).join(',')}\r\n`).join('')),
     end: () =>
       new Promise<void>((resolve) => {
