@@ -125,4 +125,30 @@ describe('rule sets', () => {
     const more = await admin.post('/api/forms/receivable/records', { data: { customer: customer.body.id, amount: '1.00', biz_date: today, term_days: 30 } });
     expect(more.status).toBe(422);
   });
+
+  it('an assessment of a 失信被执行人 is graded C, and the explanation names the knock-out', async () => {
+    const customer = await admin.post('/api/forms/customer/records', {
+      data: { name: uniqueName('失信'), customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId, established_on: '2010-01-01' },
+    });
+    const res = await admin.post('/api/forms/credit_assessment/records', {
+      data: {
+        customer: customer.body.id,
+        assessed_on: '2026-11-01',
+        total_assets: '1000000.00',
+        total_liabilities: '350000.00',
+        current_assets: '500000.00',
+        current_liabilities: '200000.00',
+        revenue: '60000000.00',
+        net_profit: '4800000.00',
+        industry_risk: '中',
+        public_record: '失信被执行人',
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    const read = await admin.get(`/api/forms/credit_assessment/records/${res.body.id}`);
+    const scoring = read.body.rules.explanation.outcomes.find((o: { kind: string }) => o.kind === 'scoring');
+    expect(scoring.grade).toBe('C');
+    expect(scoring.score).toBe(0);
+    expect(scoring.knockouts.filter((k: { held: boolean }) => k.held).map((k: { id: string }) => k.id)).toEqual(['dishonest_debtor']);
+  });
 });
