@@ -282,7 +282,7 @@ describe('records: create with live validation, edit conflict, history and rever
     await page.locator('[data-testid="records-table"] .el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
     await screenshot(page, 'records-filter-sort');
 
-    // Export: every matching record (all pages), the columns on screen, in the chosen order.
+    // Export (made by the server's export.csv): every matching record, the columns on screen, in the chosen order.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('records-export').click()]);
     const csv = await readFile((await download.path())!, 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');

@@ -107,6 +107,12 @@ export const recordsApi = {
   revert(formKey: string, id: string, toRev: number, currentRev: number): Promise<FormRecord> {
     return http.post(`${one(formKey, id)}/revisions/${toRev}/revert`, undefined, { headers: ifMatch(currentRev) });
   },
+  /** The list as CSV (UTF-8 with BOM), streamed by the server with the list's filter, sort and fields. */
+  exportCsv(formKey: string, query: { filter?: RecordFilter | null; sort?: string | null; fields?: string[] }): Promise<Blob> {
+    return http.download(`/forms/${encodeURIComponent(formKey)}/export.csv`, {
+      query: { filter: filterParam(query.filter), sort: query.sort ?? undefined, fields: query.fields?.join(','), headers: 'labels' },
+    });
+  },
   summary(formKey: string, query: { groupBy?: string; sum?: string[]; filter?: RecordFilter | null }, signal?: AbortSignal): Promise<RecordSummary> {
     return http.get(`${base(formKey)}/summary`, {
       signal,

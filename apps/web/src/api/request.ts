@@ -50,7 +50,19 @@ export class HttpClient {
     return this.request<T>('DELETE', path, options);
   }
 
+  /** A file the API produces (e.g. a CSV export), as a Blob; errors are ApiErrors as usual. */
+  async download(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<Blob> {
+    const response = await this.send('GET', path, options);
+    return response.blob();
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.send(method, path, options);
+    return (await readBody(response)) as T;
+  }
+
+  /** Sends a request; a non-2xx answer is thrown as an ApiError (401 also ends the session). */
+  private async send(method: string, path: string, options: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = {
       Accept: 'application/json, application/problem+json',
       'Accept-Language': this.config.getLocale(),
@@ -72,12 +84,12 @@ export class HttpClient {
       throw new ApiError({ type: 'about:blank', title: 'Network error', status: 0, detail: String(cause) });
     }
 
-    const payload = await readBody(response);
     if (!response.ok) {
+      const payload = await readBody(response);
       if (response.status === 401 && !options.skipAuthRedirect) this.config.onUnauthorized();
       throw new ApiError(toProblem(response.status, response.statusText, payload));
     }
-    return payload as T;
+    return response;
   }
 
   private url(path: string, query?: Record<string, QueryValue>): string {
