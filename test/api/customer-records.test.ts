@@ -81,7 +81,8 @@ describe('customer form (seeded template)', () => {
     const year = new Date().getFullYear();
     for (const record of res.body.items) {
       expect(record.data.customer_code).toMatch(new RegExp(`^C${year}\\d{5}$`));
-      expect(record.rev).toBe(1);
+      // Rule actions may already have changed a seeded customer (OVERDUE_90 freezes it): rev 1 or 2.
+      expect([1, 2]).toContain(record.rev);
     }
     const codes = new Set(res.body.items.map((r: { data: { customer_code: string } }) => r.data.customer_code));
     expect(codes.size).toBe(200);
@@ -122,7 +123,17 @@ describe('creating customers', () => {
     // The demo's customer rule set classified it on the write, and says why.
     expect(rules).toMatchObject({ version: 1, values: { customer_class: expect.any(String) } });
     expect(rules.explanation.outcomes.length).toBeGreaterThan(0);
-    expect(rollups).toEqual({ ar_balance: '0.00', overdue_amount: '0.00', max_days_overdue: 0, open_items: 0, utilisation: null });
+    expect(rollups).toEqual({
+      ar_balance: '0.00',
+      overdue_amount: '0.00',
+      max_days_overdue: 0,
+      open_items: 0,
+      utilisation: null,
+      rating: null,
+      debt_ratio: null,
+      public_record: null,
+      assessment_valid_until: null,
+    });
   });
 
   it('failing create with a bad USCC check digit and a missing name is 400 with field paths, nothing written', async () => {

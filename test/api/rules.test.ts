@@ -151,4 +151,24 @@ describe('rule sets', () => {
     expect(scoring.score).toBe(0);
     expect(scoring.knockouts.filter((k: { held: boolean }) => k.held).map((k: { id: string }) => k.id)).toEqual(['dishonest_debtor']);
   });
+
+  it("a customer's class follows its receivables and assessments as they change, not just overnight", async () => {
+    const customer = await admin.post('/api/forms/customer/records', {
+      data: { name: uniqueName('跟随'), customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId },
+    });
+    const classOf = async () => (await admin.get(`/api/forms/customer/records/${customer.body.id}`)).body;
+    const first = await classOf();
+    expect(first.rollups).toMatchObject({ rating: null, ar_balance: '0.00' });
+    // An assessment of a 失信被执行人 makes the customer 高风险 at once.
+    const assessment = await admin.post('/api/forms/credit_assessment/records', {
+      data: {
+        customer: customer.body.id, assessed_on: '2026-11-01', total_assets: '1000000.00', total_liabilities: '350000.00',
+        revenue: '60000000.00', net_profit: '4800000.00', industry_risk: '中', public_record: '失信被执行人',
+      },
+    });
+    expect(assessment.status, assessment.text).toBe(201);
+    const after = await classOf();
+    expect(after.rollups).toMatchObject({ rating: 'C', public_record: '失信被执行人' });
+    expect(after.rules.values.customer_class).toBe('高风险');
+  });
 });

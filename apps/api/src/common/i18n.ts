@@ -119,6 +119,7 @@ export const messages = {
   'imports.bad_number': { 'zh-CN': '“{value}”不是有效数字', en: '"{value}" is not a valid number' },
   'imports.bad_date': { 'zh-CN': '“{value}”不是有效日期（如 2026-11-25、2026/11/25、2026年11月25日）', en: '"{value}" is not a valid date (e.g. 2026-11-25, 2026/11/25, 2026年11月25日)' },
   'imports.bad_boolean': { 'zh-CN': '“{value}”不是是/否', en: '"{value}" is not yes/no' },
+  'imports.duplicate_value': { 'zh-CN': '“{label}”与第 {first} 行重复', en: '{label} repeats row {first}' },
   'imports.bad_option': { 'zh-CN': '“{value}”不是可选项（可选：{allowed}）', en: '"{value}" is not one of the options ({allowed})' },
 } satisfies Catalog;
 

@@ -11,6 +11,12 @@ export interface CustomerRollups {
   open_items: number;
   /** ar_balance ÷ credit_limit × 100, one decimal; null without a limit (or a limit of 0). */
   utilisation: string | null;
+  /** Grade of the latest assessment still valid on the date (null when none is). */
+  rating: string | null;
+  /** Debt ratio % and public record of the latest assessment. */
+  debt_ratio: string | null;
+  public_record: string | null;
+  assessment_valid_until: string | null;
 }
 
 /**
@@ -41,6 +47,17 @@ export class CustomerRollupsService {
       [customers.map((x) => x.id), asOf, c.form],
     );
     const byId = new Map(rows.map((r) => [r.customer, r]));
+    // The latest assessment of each customer, with the grade its scorecard gave it.
+    const assessments = await sql.rows<{ customer: string; rating: string | null; valid_until: string | null; debt_ratio: string | null; public_record: string | null }>(
+      `SELECT DISTINCT ON (a.data->>'customer') a.data->>'customer' AS customer, x.vals->>'rating' AS rating, x.vals->>'valid_until' AS valid_until,
+              a.data->>'debt_ratio' AS debt_ratio, a.data->>'public_record' AS public_record
+       FROM records_t a JOIN forms f ON f.tenant_id = a.tenant_id AND f.id = a.form_id
+       LEFT JOIN record_rule_results x ON x.tenant_id = a.tenant_id AND x.record_id = a.id
+       WHERE f.key = 'credit_assessment' AND a.deleted_at IS NULL AND (a.data->>'customer') = ANY($1::text[])
+       ORDER BY a.data->>'customer', credo_date(a.data->>'assessed_on') DESC, a.id DESC`,
+      [customers.map((x) => x.id)],
+    );
+    const latest = new Map(assessments.map((a) => [a.customer, a]));
     for (const customer of customers) {
       const row = byId.get(customer.id);
       const balance = new Decimal(row?.balance ?? '0');
@@ -55,6 +72,13 @@ export class CustomerRollupsService {
         max_days_overdue: row?.max_days ?? 0,
         open_items: row?.items ?? 0,
         utilisation,
+        rating: (() => {
+          const a = latest.get(customer.id);
+          return a?.rating && (!a.valid_until || a.valid_until >= asOf) ? a.rating : null;
+        })(),
+        debt_ratio: latest.get(customer.id)?.debt_ratio ?? null,
+        public_record: latest.get(customer.id)?.public_record ?? null,
+        assessment_valid_until: latest.get(customer.id)?.valid_until ?? null,
       });
     }
     return result;

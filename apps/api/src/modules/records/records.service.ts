@@ -98,6 +98,7 @@ export class RecordsService {
       const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit, ruleResult).catch((error: unknown) =>
         rethrowDuplicate(error, form, locale),
       );
+      await this.ruleSets.refreshRelated(sql, form, rows[0]!.data, null, locale);
       return this.withLabels(sql, auth.tenantId, form, rows.map((r) => view(access, r)), names);
     });
     return row!;
@@ -133,6 +134,7 @@ export class RecordsService {
         .catch((error: unknown) => rethrowDuplicate(error, form, locale));
       if (!written) throw await this.staleOrThrow(sql, form.id, id);
       if (evaluated) await this.ruleSets.store(sql, id, evaluated);
+      await this.ruleSets.refreshRelated(sql, form, written.data, existing.data, locale);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
       return this.labelled(sql, auth.tenantId, form, view(access, written));
     });

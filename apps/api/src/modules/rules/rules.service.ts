@@ -29,7 +29,10 @@ const BATCH = 500;
 function zeroRollups(data: Record<string, unknown>) {
   const limit = data.credit_limit;
   const utilisation = typeof limit === 'string' && Number(limit) > 0 ? '0.0' : null;
-  return { ar_balance: '0.00', overdue_amount: '0.00', max_days_overdue: 0, open_items: 0, utilisation, exposure: '0.00' };
+  return {
+    ar_balance: '0.00', overdue_amount: '0.00', max_days_overdue: 0, open_items: 0, utilisation, exposure: '0.00',
+    rating: null, debt_ratio: null, public_record: null, assessment_valid_until: null,
+  };
 }
 const MAX_EXAMPLES = 10;
 
@@ -113,6 +116,24 @@ export class RulesService {
     await this.rules.saveDraft(sql, form.id, versioned);
     await this.rules.publish(sql, { tenantId, id, formId: form.id, number: 1, document: versioned, userId });
     return this.reevaluate(sql, form, id, versioned, locale);
+  }
+
+  /**
+   * Keeps the stored rule results of related records current: after a receivable or an
+   * assessment changes, its customer is classified again (same transaction).
+   */
+  async refreshRelated(sql: Sql, form: PublishedForm, data: Record<string, unknown>, before: Record<string, unknown> | null, locale: Locale): Promise<void> {
+    if (!this.rollups.appliesTo(form.key) && form.compiled.definition.fields.some((f) => f.key === 'customer' && f.type === 'reference')) {
+      const ids = [...new Set([data.customer, before?.customer].filter((v): v is string => typeof v === 'string'))];
+      if (!ids.length) return;
+      const customerForm = await this.forms.publishedOrThrow(sql, 'customer').catch(() => null);
+      if (!customerForm?.rules) return;
+      const compiled = await this.compiledOf(sql, customerForm.rules.id);
+      const records = (await Promise.all(ids.map((id) => this.rules.record(sql, customerForm.id, id)))).filter((r): r is { id: string; data: Record<string, unknown> } => !!r);
+      const facts = await this.factsFor(sql, customerForm, records);
+      const asOf = this.asOf();
+      await this.rules.saveResults(sql, customerForm.rules.id, asOf, records.map((r, i) => toStored(r.id, compiled.evaluate(facts[i]!, { asOf, locale }))));
+    }
   }
 
   /** Re-evaluates every record with the published rule set as of today (time-dependent rules; also the nightly job). */
