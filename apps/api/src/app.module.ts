@@ -35,6 +35,8 @@ import { JobsController } from './modules/jobs/jobs.controller.js';
 import { JobsService } from './modules/jobs/jobs.service.js';
 import { RemindersController } from './modules/reminders/reminders.controller.js';
 import { RemindersService } from './modules/reminders/reminders.service.js';
+import { UsersController } from './modules/users/users.controller.js';
+import { UsersService } from './modules/users/users.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { ApiTokensController } from './modules/tokens/api-tokens.controller.js';
 import { ApiTokensRepository } from './modules/tokens/api-tokens.repository.js';
@@ -65,7 +67,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, ApiTokensController, ExportsController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, ApiTokensController, ExportsController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -92,6 +94,7 @@ export class AppModule {
         RulesService,
         JobsService,
         RemindersService,
+        UsersService,
         DemoSeeder,
         ApiTokensRepository,
         ApiTokensService,
