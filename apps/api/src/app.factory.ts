@@ -10,6 +10,10 @@ import { openApiComponents } from './common/body-validation.js';
 import { handleError } from './common/problem.filter.js';
 import { PinoNestLogger, requestLogger } from './common/logger.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
+import { IMPORT_MEDIA_TYPES } from './modules/imports/imports.controller.js';
+
+/** A spreadsheet of a few hundred thousand rows; larger files get a 413. */
+const IMPORT_BODY_LIMIT = '50mb';
 
 /** Builds the HTTP app: /api (Nest), OpenAPI at /api/docs, and the built web app at / on one port. */
 export async function createApp(config: RuntimeConfig, logger: Logger): Promise<NestExpressApplication> {
@@ -21,6 +25,8 @@ export async function createApp(config: RuntimeConfig, logger: Logger): Promise<
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLogger(logger));
+  // CSV imports arrive as raw bytes: the import decodes them itself (UTF-8 or GB18030).
+  app.use('/api/forms/:key/imports', express.raw({ type: IMPORT_MEDIA_TYPES, limit: IMPORT_BODY_LIMIT }));
   app.use('/api', express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/merge-patch+json'] }));
   // Body-parser failures (bad JSON, too large, bad charset) never reach Nest's filters.
   app.use('/api', (error: unknown, req: Request, res: Response, _next: NextFunction) => handleError(error, req, res));

@@ -44,6 +44,8 @@ import { ApiTokensService } from './modules/tokens/api-tokens.service.js';
 import { TokenRateLimiter } from './modules/tokens/token-rate-limiter.js';
 import { ExportsController } from './modules/exports/exports.controller.js';
 import { ExportsService } from './modules/exports/exports.service.js';
+import { ImportsController } from './modules/imports/imports.controller.js';
+import { ImportsService } from './modules/imports/imports.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 
@@ -67,7 +69,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, ApiTokensController, ExportsController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, ApiTokensController, ExportsController, ImportsController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -100,6 +102,7 @@ export class AppModule {
         ApiTokensService,
         TokenRateLimiter,
         ExportsService,
+        ImportsService,
       ],
     };
   }

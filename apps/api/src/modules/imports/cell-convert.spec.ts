@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseDate, parseDecimal } from './cell-convert.js';
+import { decodeCsvBytes } from './decode-text.js';
+
+describe('parseDecimal', () => {
+  it.each([
+    ['1234.50', '1234.50'],
+    ['¥1,234,567.89', '1234567.89'],
+    ['￥ 1,000', '1000'],
+    ['RMB 12', '12'],
+    ['1000元', '1000'],
+    ['-3.5', '-3.5'],
+    ['(1,200.00)', '-1200.00'],
+    ['１２３．４', '123.4'],
+    ['.5', '0.5'],
+  ])('%s -> %s', (text, expected) => expect(parseDecimal(text)).toBe(expected));
+
+  it.each(['12,34', 'abc', '1.2.3', '', '1e5'])('%s is not a number', (text) => expect(parseDecimal(text)).toBeNull());
+
+  it('a trailing % only for percents', () => {
+    expect(parseDecimal('12.5%', true)).toBe('12.5');
+    expect(parseDecimal('12.5%')).toBeNull();
+  });
+});
+
+describe('parseDate', () => {
+  it.each([
+    ['2026-11-25', '2026-11-25'],
+    ['2026/11/25', '2026-11-25'],
+    ['2026/1/5', '2026-01-05'],
+    ['2026.11.25', '2026-11-25'],
+    ['2026年11月25日', '2026-11-25'],
+    ['2026年1月5日', '2026-01-05'],
+    ['20261125', '2026-11-25'],
+    ['2026/11/25 00:00', '2026-11-25'],
+  ])('%s -> %s', (text, expected) => expect(parseDate(text)).toBe(expected));
+
+  it.each(['2026-02-30', '25/11/2026', 'tomorrow', '2026-13-01'])('%s is not a date', (text) => expect(parseDate(text)).toBeNull());
+});
+
+describe('decodeCsvBytes', () => {
+  it('UTF-8 with and without a BOM', () => {
+    expect(decodeCsvBytes(Buffer.from('\uFEFF名称\r\n', 'utf8'))).toEqual({ text: '名称\r\n', encoding: 'utf-8' });
+    expect(decodeCsvBytes(Buffer.from('名称', 'utf8'))).toEqual({ text: '名称', encoding: 'utf-8' });
+  });
+
+  it('GB18030 when the bytes are not UTF-8', () => {
+    // "客户名称" in GBK
+    expect(decodeCsvBytes(Buffer.from([0xbf, 0xcd, 0xbb, 0xa7, 0xc3, 0xfb, 0xb3, 0xc6]))).toEqual({ text: '客户名称', encoding: 'gb18030' });
+  });
+
+  it('refuses workbooks and binary bytes, naming the row', () => {
+    expect(decodeCsvBytes(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2]))).toEqual({ problem: 'workbook', row: 1 });
+    expect(decodeCsvBytes(Buffer.from('a\nb\nc\0', 'utf8'))).toEqual({ problem: 'binary', row: 3 });
+  });
+});
