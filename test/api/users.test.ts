@@ -20,8 +20,12 @@ describe('users and roles', () => {
     expect((await me.get('/api/auth/me')).body.roles).toEqual(['staff']);
     const promoted = await admin.call('PATCH', `/api/users/${created.body.id}`, { body: { roles: ['staff', 'credit_manager'] } });
     expect(promoted.body.roles).toEqual(['staff', 'credit_manager']);
+    // The new role counts at once, with the token issued before the change.
+    expect((await me.post('/api/forms/customer/rules/publish', {})).status).not.toBe(403);
     const deactivated = await admin.call('PATCH', `/api/users/${created.body.id}`, { body: { active: false } });
     expect(deactivated.body.active).toBe(false);
+    // A deactivated user's existing token stops working too.
+    expect((await me.get('/api/auth/me')).status).toBe(401);
     const refused = await api(server.baseUrl).post('/api/auth/login', { email: 'new.staff@demo.local', password: 'welcome-2026' });
     expect(refused.status).toBe(401);
     const audit = await admin.get('/api/audit?action=permission.update');

@@ -6,6 +6,9 @@ import { TenantDatabase } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { PasswordHasher } from './password-hasher.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const USER_STATE_TTL_MS = 30_000;
+
 interface AuthRow {
   id: string;
   tenant_id: string;
@@ -64,10 +67,36 @@ export class AuthService {
       const expired = (error as { name?: string }).name === 'TokenExpiredError';
       throw new AppException(401, expired ? 'auth.token_expired' : 'auth.token_invalid');
     }
-    if (typeof claims.sub !== 'string' || typeof claims.tid !== 'string' || !Array.isArray(claims.roles)) {
+    if (typeof claims.sub !== 'string' || typeof claims.tid !== 'string' || !Array.isArray(claims.roles) || !UUID.test(claims.tid)) {
       throw new AppException(401, 'auth.token_invalid');
     }
-    return { userId: claims.sub, tenantId: claims.tid, email: claims.email, roles: claims.roles };
+    // Roles and the active flag are read from the user, not trusted from the token: a demoted or
+    // deactivated user loses access within USER_STATE_TTL_MS, not when the token expires.
+    const state = await this.userState(claims.tid, claims.sub);
+    if (!state?.active) throw new AppException(401, 'auth.token_invalid');
+    return { userId: claims.sub, tenantId: claims.tid, email: claims.email, roles: state.roles };
+  }
+
+  private readonly states = new Map<string, { active: boolean; roles: string[]; at: number }>();
+
+  private async userState(tenantId: string, userId: string): Promise<{ active: boolean; roles: string[] } | undefined> {
+    const key = `${tenantId}/${userId}`;
+    const hit = this.states.get(key);
+    if (hit && Date.now() - hit.at < USER_STATE_TTL_MS) return hit;
+    const row = await this.db.run(tenantId, (sql) => sql.one<{ active: boolean; roles: string[] }>('SELECT active, roles FROM users WHERE id = $1', [userId]));
+    if (!row) {
+      this.states.delete(key);
+      return undefined;
+    }
+    if (this.states.size > 10_000) this.states.clear();
+    const state = { active: row.active, roles: row.roles, at: Date.now() };
+    this.states.set(key, state);
+    return state;
+  }
+
+  /** Forget a user's cached state (after their roles or active flag change in this process). */
+  forget(tenantId: string, userId: string): void {
+    this.states.delete(`${tenantId}/${userId}`);
   }
 
   async currentUserOrThrow(auth: AuthContext): Promise<CurrentUser> {

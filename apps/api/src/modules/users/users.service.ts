@@ -4,6 +4,7 @@ import { AppException } from '../../common/app.exception.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
+import { AuthService } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 
 interface UserRow {
@@ -26,6 +27,7 @@ export class UsersService {
     private readonly db: TenantDatabase,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditRepository,
+    private readonly auth: AuthService,
   ) {}
 
   async list(auth: AuthContext) {
@@ -91,6 +93,7 @@ export class UsersService {
       });
       return updated;
     });
+    this.auth.forget(auth.tenantId, id);
     return toDto(row);
   }
 
