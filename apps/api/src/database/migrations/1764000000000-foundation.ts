@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { APP_ROLE } from '../database.constants.js';
+import { enableTenantIsolation } from './tenant-isolation.js';
 
 /**
  * Tenants, users, roles, forms, versions and records. Every tenant table carries tenant_id
@@ -101,16 +102,8 @@ export class Foundation1764000000000 implements MigrationInterface {
       CREATE SCHEMA credo_seq;
     `);
 
-    for (const table of ['roles', 'users', 'forms', 'form_versions', 'records']) {
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(
-        `CREATE POLICY tenant_isolation ON ${table} USING (tenant_id = credo_current_tenant()) WITH CHECK (tenant_id = credo_current_tenant())`,
-      );
-    }
-    await q.query(`ALTER TABLE tenants ENABLE ROW LEVEL SECURITY`);
-    await q.query(
-      `CREATE POLICY tenant_isolation ON tenants USING (id = credo_current_tenant()) WITH CHECK (id = credo_current_tenant())`,
-    );
+    for (const table of ['roles', 'users', 'forms', 'form_versions', 'records']) await enableTenantIsolation(q, table);
+    await enableTenantIsolation(q, 'tenants', 'id');
 
     // Login happens before a tenant is known: a narrow definer function looks up one user by
     // e-mail, so the app role never needs to read across tenants.

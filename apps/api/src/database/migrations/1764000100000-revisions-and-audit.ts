@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { APP_ROLE } from '../database.constants.js';
+import { enableTenantIsolation } from './tenant-isolation.js';
 
 /**
  * Record revisions (who, when, field-level diff, full snapshot for revert) and the append-only
@@ -40,12 +41,7 @@ export class RevisionsAndAudit1764000100000 implements MigrationInterface {
       CREATE INDEX audit_log_at ON audit_log (tenant_id, at DESC, id DESC);
       CREATE INDEX audit_log_entity ON audit_log (tenant_id, entity, entity_id);
     `);
-    for (const table of ['record_revisions', 'audit_log']) {
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(
-        `CREATE POLICY tenant_isolation ON ${table} USING (tenant_id = credo_current_tenant()) WITH CHECK (tenant_id = credo_current_tenant())`,
-      );
-    }
+    for (const table of ['record_revisions', 'audit_log']) await enableTenantIsolation(q, table);
     await q.query(`
       GRANT SELECT, INSERT ON record_revisions, audit_log TO ${APP_ROLE};
       REVOKE UPDATE, DELETE, TRUNCATE ON audit_log, record_revisions FROM ${APP_ROLE};

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { APP_ROLE } from '../database.constants.js';
+import { enableTenantIsolation } from './tenant-isolation.js';
 
 /**
  * Rule sets per form (draft, published versions) and the stored result of the current rule set
@@ -38,12 +39,7 @@ export class RuleSets1764000600000 implements MigrationInterface {
       );
       CREATE INDEX record_rule_results_alerts ON record_rule_results USING gin (alerts jsonb_path_ops);
     `);
-    for (const table of ['rule_set_versions', 'record_rule_results']) {
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(
-        `CREATE POLICY tenant_isolation ON ${table} USING (tenant_id = credo_current_tenant()) WITH CHECK (tenant_id = credo_current_tenant())`,
-      );
-    }
+    for (const table of ['rule_set_versions', 'record_rule_results']) await enableTenantIsolation(q, table);
     await q.query(`
       GRANT SELECT, INSERT ON rule_set_versions TO ${APP_ROLE};
       GRANT SELECT, INSERT, UPDATE, DELETE ON record_rule_results TO ${APP_ROLE};

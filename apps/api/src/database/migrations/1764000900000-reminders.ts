@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { APP_ROLE } from '../database.constants.js';
+import { enableTenantIsolation } from './tenant-isolation.js';
 
 /** Which dunning stage was sent for which receivable (no stage is sent twice). */
 export class Reminders1764000900000 implements MigrationInterface {
@@ -15,10 +16,9 @@ export class Reminders1764000900000 implements MigrationInterface {
         recipient text NOT NULL,
         PRIMARY KEY (tenant_id, record_id, stage)
       );
-      ALTER TABLE reminders_sent ENABLE ROW LEVEL SECURITY;
-      CREATE POLICY tenant_isolation ON reminders_sent USING (tenant_id = credo_current_tenant()) WITH CHECK (tenant_id = credo_current_tenant());
       GRANT SELECT, INSERT ON reminders_sent TO ${APP_ROLE};
     `);
+    await enableTenantIsolation(q, 'reminders_sent');
   }
 
   async down(q: QueryRunner): Promise<void> {

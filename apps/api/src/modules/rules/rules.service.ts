@@ -178,12 +178,7 @@ export class RulesService {
       const alertsRaised: Record<string, number> = {};
       const alertsCleared: Record<string, number> = {};
       const examples: Array<{ id: string; before: unknown; after: unknown }> = [];
-      let after: string | null = null;
-      for (;;) {
-        const batch = await this.rules.batch(sql, form.id, after, BATCH);
-        if (!batch.length) break;
-        after = batch[batch.length - 1]!.id;
-        const facts = await this.factsFor(sql, form, batch);
+      for await (const { batch, facts } of this.batchesWithFacts(sql, form)) {
         const stored = new Map((await this.rules.storedValues(sql, batch.map((r) => r.id))).map((s) => [s.record_id, s]));
         batch.forEach((record, i) => {
           total += 1;
@@ -253,12 +248,7 @@ export class RulesService {
     let alerts = 0;
     let fieldsSet = 0;
     const settable = new Set(form.compiled.definition.fields.filter((f) => f.type !== 'formula' && f.type !== 'autonumber').map((f) => f.key));
-    let after: string | null = null;
-    for (;;) {
-      const batch = await this.rules.batch(sql, form.id, after, BATCH);
-      if (!batch.length) break;
-      after = batch[batch.length - 1]!.id;
-      const facts = await this.factsFor(sql, form, batch);
+    for await (const { batch, facts } of this.batchesWithFacts(sql, form)) {
       const updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges; rev: number }> = [];
       const results = batch.map((record, i) => {
         const result = compiled.evaluate(facts[i]!, { asOf, locale });
@@ -277,6 +267,17 @@ export class RulesService {
       evaluated += batch.length;
     }
     return { asOf, evaluated, alerts, fieldsSet };
+  }
+
+  /** Every live record of the form with its facts, a batch at a time. */
+  private async *batchesWithFacts(sql: Sql, form: PublishedForm) {
+    let after: string | null = null;
+    for (;;) {
+      const batch = await this.rules.batch(sql, form.id, after, BATCH);
+      if (!batch.length) return;
+      after = batch[batch.length - 1]!.id;
+      yield { batch, facts: await this.factsFor(sql, form, batch) };
+    }
   }
 
   /** Record fields plus rollups over related records (customers: AR balance, overdue, utilisation …). */
