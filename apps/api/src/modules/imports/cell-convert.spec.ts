@@ -13,6 +13,8 @@ describe('parseDecimal', () => {
     ['(1,200.00)', '-1200.00'],
     ['１２３．４', '123.4'],
     ['.5', '0.5'],
+    ['007', '7'],
+    ['0,000.00', '0.00'],
   ])('%s -> %s', (text, expected) => expect(parseDecimal(text)).toBe(expected));
 
   it.each(['12,34', 'abc', '1.2.3', '', '1e5'])('%s is not a number', (text) => expect(parseDecimal(text)).toBeNull());

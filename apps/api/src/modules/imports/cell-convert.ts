@@ -46,6 +46,7 @@ export function parseDecimal(text: string, percent = false): string | null {
   if (t.startsWith('.')) t = `0${t}`;
   else if (t.startsWith('-.')) t = `-0${t.slice(1)}`;
   if (t.endsWith('.')) t = t.slice(0, -1);
+  t = t.replace(/^(-?)0+(?=\d)/, '$1');
   return negative && !t.startsWith('-') ? `-${t}` : t;
 }
 
