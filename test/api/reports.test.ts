@@ -113,6 +113,14 @@ describe('provision, DSO and top overdue', () => {
     });
   });
 
+  it('CEI: one month (November) collects nothing of the book, so CEI is 0.0 %', async () => {
+    // Beginning AR on 2026-10-31: #2 40000.25 (its 10000.25 received counts as before), #3 20000,
+    // #4 30000, #5 0, #6 12345.67 = 102345.92; November sales 101000.00; ending total 203345.92,
+    // ending current 100000.00: (102345.92 + 101000 − 203345.92) ÷ (102345.92 + 101000 − 100000) = 0.
+    const res = await admin.get(`/api/reports/dso?asOf=${AS_OF}&months=1`);
+    expect(res.body).toMatchObject({ beginningAr: '102345.92', creditSales: '101000.00', cei: '0.0' });
+  });
+
   it('top overdue customers with their share of AR', async () => {
     const res = await admin.get(`/api/reports/top-overdue?asOf=${AS_OF}&limit=5`);
     expect(res.body.items.map((i: { customerId: string; overdue: string }) => [i.customerId, i.overdue])).toEqual([
@@ -138,5 +146,22 @@ describe('provision, DSO and top overdue', () => {
     expect((await staff.get(`/api/reports/aging?asOf=${AS_OF}`)).status).toBe(403);
     const [{ n }] = await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'receivable'`);
     expect(n).toBe(7);
+  });
+});
+
+// Runs last: it records a payment, which changes the book the tests above read.
+describe('CEI with payments', () => {
+  it('CEI with payments: a payment allocated in November counts as collected in the period', async () => {
+    const open = (await admin.get(`/api/forms/receivable/records?filter=${encodeURIComponent(JSON.stringify({ biz_date: { eq: '2026-07-01' } }))}`)).body.items[0];
+    const pay = await admin.post('/api/forms/payment/records', {
+      data: { customer: customerB, received_on: '2026-11-10', amount: '20000.00', allocations: [{ receivable: open.id, amount: '20000.00' }] },
+    });
+    expect(pay.status, pay.text).toBe(201);
+    const patched = await admin.call('PATCH', `/api/forms/receivable/records/${open.id}`, { body: { data: { received: '20000.00' } }, headers: { 'if-match': `"${open.rev}"` } });
+    expect(patched.status, patched.text).toBe(200);
+    // Beginning AR unchanged (paid after 10-31): 102345.92; ending total 183345.92; current 100000.00:
+    // (203345.92 − 183345.92) ÷ 103345.92 = 19.35 % -> 19.4.
+    const res = await admin.get(`/api/reports/dso?asOf=${AS_OF}&months=1`);
+    expect(res.body).toMatchObject({ beginningAr: '102345.92', ar: { total: '183345.92' }, cei: '19.4' });
   });
 });

@@ -79,6 +79,33 @@ export class ReportsRepository {
     return row!;
   }
 
+  /**
+   * Total AR as of a past date d: each receivable raised by d, less what was paid by d. Payment
+   * dates come from 回款 allocations; received amounts with no allocation behind them (entered on
+   * the receivable directly) are taken as received before d — the best the data can say.
+   */
+  async arOn(sql: Sql, d: string): Promise<string> {
+    const [row] = await sql.rows<{ total: string }>(
+      `WITH alloc AS (
+         SELECT (a->>'receivable')::uuid AS receivable_id, (a->>'amount')::numeric AS amount, credo_date(p.data->>'received_on') AS on_date
+         FROM records_t p JOIN forms f ON f.tenant_id = p.tenant_id AND f.id = p.form_id AND f.key = 'payment'
+         CROSS JOIN LATERAL jsonb_array_elements(coalesce(p.data->'allocations', '[]'::jsonb)) a
+         WHERE p.deleted_at IS NULL),
+       ar AS (
+         SELECT r.id, (r.data->>'amount')::numeric AS amount, coalesce((r.data->>'received')::numeric, 0) AS received,
+                coalesce((r.data->>'written_off')::numeric, 0) AS written_off
+         FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = 'receivable'
+         WHERE r.deleted_at IS NULL AND credo_date(r.data->>'biz_date') <= $1::date),
+       paid AS (
+         SELECT ar.id, ar.amount, ar.received, ar.written_off,
+                coalesce(sum(alloc.amount), 0) AS allocated, coalesce(sum(alloc.amount) FILTER (WHERE alloc.on_date <= $1::date), 0) AS allocated_by_d
+         FROM ar LEFT JOIN alloc ON alloc.receivable_id = ar.id GROUP BY ar.id, ar.amount, ar.received, ar.written_off)
+       SELECT coalesce(sum(GREATEST(amount - written_off - GREATEST(received - allocated, 0) - allocated_by_d, 0)), 0)::text AS total FROM paid`,
+      [d],
+    );
+    return row!.total;
+  }
+
   /** Customers by overdue balance, with their total balance. */
   topOverdue(sql: Sql, asOf: string, limit: number) {
     return sql.rows<{ customer_id: string; name: string | null; overdue: string; total: string; max_days: number }>(

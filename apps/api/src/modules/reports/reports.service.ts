@@ -7,6 +7,7 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import {
   averageDaysDelinquent,
   bestPossibleDso,
+  collectionEffectivenessIndex,
   countbackDso,
   provisionOf,
   simpleDso,
@@ -100,9 +101,12 @@ export class ReportsService {
   async dso(auth: AuthContext, asOf: string, months: number) {
     const window = monthsBack(asOf, months);
     const history = monthsBack(asOf, 36);
-    const { sales, balances } = await this.db.run(auth.tenantId, async (sql) => ({
+    const periodStart = `${window[window.length - 1]}-01`;
+    const dayBefore = new Date(Date.parse(`${periodStart}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const { sales, balances, beginning } = await this.db.run(auth.tenantId, async (sql) => ({
       sales: await this.reports.monthlySales(sql, `${history[history.length - 1]}-01`, asOf),
       balances: await this.reports.balances(sql, asOf),
+      beginning: await this.reports.arOn(sql, dayBefore),
     }));
     const byMonth = new Map(sales.map((s) => [s.month, s.sales]));
     const windowSales = sumDecimals(window.map((m) => byMonth.get(m) ?? '0'));
@@ -121,6 +125,8 @@ export class ReportsService {
       countbackDso: countbackDso(balances.total, monthly),
       bestPossibleDso: bpdso,
       averageDaysDelinquent: averageDaysDelinquent(dso, bpdso),
+      beginningAr: beginning,
+      cei: collectionEffectivenessIndex(beginning, windowSales, months, balances.total, balances.current),
       overduePercent: share(balances.overdue),
       over90Percent: share(balances.over90),
       monthlySales: monthly.slice(0, months).map(({ month, sales: s }) => ({ month, sales: sumDecimals([s]) })),
