@@ -139,6 +139,59 @@ describe('successful: CSV import', () => {
   });
 });
 
+describe('references and rules', () => {
+  it('a reference cell may name its record by title or code; unknown names are row errors', async () => {
+    const [a, b] = (await admin.get('/api/forms/customer/records?limit=2')).body.items as Array<{ id: string; data: { name: string; customer_code: string } }>;
+    const file = csv([
+      ['客户', '业务日期', '应收金额(含税)', 'contract_no'],
+      [a!.data.name, '2026/11/01', '¥12,345.60', 'HT-1'],
+      [b!.data.customer_code, '2026年11月2日', '100', 'HT-2'],
+      [a!.id, '2026-11-03', '1', 'HT-3'],
+      ['不存在的客户有限公司', '2026-11-04', '1', 'HT-4'],
+    ]);
+    const dry = await upload(file, 'dryRun=true', {}, 'receivable');
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body.rows).toMatchObject({ total: 4, valid: 3, invalid: 1 });
+    expect(dry.body.errors).toEqual([expect.objectContaining({ row: 5, column: 1, field: 'customer' })]);
+    const commit = await upload(file.split('\r\n').slice(0, 4).join('\r\n'), 'dryRun=false', {}, 'receivable');
+    expect(commit.status, commit.text).toBe(201);
+    const stored = await ownerQuery<{ customer: string; contract_no: string; amount: string }>(
+      server.databaseUrl,
+      `SELECT data->>'customer' AS customer, data->>'contract_no' AS contract_no, data->>'amount' AS amount FROM records WHERE data->>'contract_no' LIKE 'HT-%' ORDER BY 2`,
+    );
+    expect(stored).toEqual([
+      { customer: a!.id, contract_no: 'HT-1', amount: '12345.60' },
+      { customer: b!.id, contract_no: 'HT-2', amount: '100' },
+      { customer: a!.id, contract_no: 'HT-3', amount: '1' },
+    ]);
+  });
+
+  it("the form's published validation rules judge every row", async () => {
+    const current = (await admin.get('/api/forms/customer/rules')).body.published.document;
+    const ruleSet = structuredClone(current);
+    ruleSet.rules.push({
+      id: 'import_limit_cap',
+      kind: 'validation',
+      title: { 'zh-CN': '额度上限', en: 'Limit cap' },
+      conditions: { all: [{ fact: 'credit_limit', operator: 'greaterThan', value: 90000000 }] },
+      field: 'credit_limit',
+      message: { 'zh-CN': '信用额度不得超过九千万', en: 'The credit limit may not exceed 90 million' },
+    });
+    const saved = await admin.call('PUT', '/api/forms/customer/rules', { body: { ruleSet } });
+    expect(saved.status, saved.text).toBe(200);
+    const published = await admin.post('/api/forms/customer/rules/publish');
+    expect(published.status, published.text).toBe(200);
+    const res = await upload(csv([
+      ['name', 'customer_type', 'contact_name', 'sales_owner', 'credit_limit'],
+      [uniqueName('规则'), '个人', '张三', 'admin@demo.local', '95,000,000'],
+      [uniqueName('规则'), '个人', '张三', 'admin@demo.local', '5,000,000'],
+    ]), 'dryRun=true', { 'accept-language': 'en' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.errors).toEqual([expect.objectContaining({ row: 2, column: 5, field: 'credit_limit', message: 'The credit limit may not exceed 90 million' })]);
+    expect(res.body.rows).toMatchObject({ valid: 1, invalid: 1 });
+  });
+});
+
 describe('failing: CSV import', () => {
   it('explains every bad row by row, column and field; a commit then writes nothing', async () => {
     const rows = [['客户名称', '客户类型', '联系人', '销售负责人', '信用额度', '成立日期', 'uscc', 'country']];

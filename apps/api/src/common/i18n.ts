@@ -124,6 +124,7 @@ export const messages = {
   'imports.bad_date': { 'zh-CN': '“{value}”不是有效日期（如 2026-11-25、2026/11/25、2026年11月25日）', en: '"{value}" is not a valid date (e.g. 2026-11-25, 2026/11/25, 2026年11月25日)' },
   'imports.bad_boolean': { 'zh-CN': '“{value}”不是是/否', en: '"{value}" is not yes/no' },
   'imports.duplicate_value': { 'zh-CN': '“{label}”与第 {first} 行重复', en: '{label} repeats row {first}' },
+  'imports.ambiguous_reference': { 'zh-CN': '“{value}”对应多条记录，请改用编号', en: '"{value}" matches several records; use its code' },
   'imports.bad_option': { 'zh-CN': '“{value}”不是可选项（可选：{allowed}）', en: '"{value}" is not one of the options ({allowed})' },
 } satisfies Catalog;
 

@@ -12,6 +12,7 @@ import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { fieldExpression } from '../records/record-query.js';
 import { RecordsRepository } from '../records/records.repository.js';
 import { RecordsService } from '../records/records.service.js';
+import { RulesService } from '../rules/rules.service.js';
 import { cellConverter, importable, type Converted, type UserIndex } from './cell-convert.js';
 import { CsvSyntaxError, parseCsv } from './csv-parse.js';
 import { decodeCsvBytes, type SourceEncoding } from './decode-text.js';
@@ -49,6 +50,7 @@ export interface ImportReport {
 }
 
 const MAX_ERRORS = 50;
+const MAX_KEPT_ERRORS = 10_000;
 export const MAX_IMPORT_ROWS = 200_000;
 const LOOKUP_CHUNK = 5000;
 
@@ -65,6 +67,7 @@ export class ImportsService {
     private readonly records: RecordsService,
     private readonly recordRows: RecordsRepository,
     private readonly audit: AuditRepository,
+    private readonly rules: RulesService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -99,9 +102,11 @@ export class ImportsService {
         errors: [],
       };
       const invalidRows = new Set<number>();
+      // Errors are kept (up to a bound) and sorted, so the report shows the first rows' problems.
+      const errors: ImportError[] = [];
       const addError = (error: ImportError) => {
         invalidRows.add(error.row);
-        if (report.errors.length < MAX_ERRORS) report.errors.push(error);
+        if (errors.length < MAX_KEPT_ERRORS) errors.push(error);
       };
       const columnOf = new Map(mapping.filter((m) => m.field).map((m) => [m.field!.key, m]));
       const asOf = this.clock.today(this.config.timezone);
@@ -138,26 +143,36 @@ export class ImportsService {
             addError(rowError(record.row, owner?.column ?? null, owner?.header ?? null, access.ownRowsOnly.field, translate('records.owner_forbidden', locale, { field: access.ownRowsOnly.field })));
             ok = false;
           }
-          if (ok) {
-            const result = form.compiled.validateInput(data, locale, { asOf });
-            if (!result.valid) {
-              for (const error of result.errors) {
-                const fieldKey = /^\/([a-z][a-z0-9_]*)/.exec(error.path)?.[1] ?? null;
-                const column = fieldKey ? columnOf.get(fieldKey) : undefined;
-                addError(rowError(record.row, column?.column ?? null, column?.header ?? null, fieldKey, error.message));
-              }
-              ok = false;
-            }
-          }
           if (ok) rows.push({ row: record.row, data });
         }
       } catch (error) {
         throw syntaxOr(error, locale);
       }
-      await this.checkAgainstDatabase(sql, form, rows, columnOf, locale, (error) => addError(error));
+      const fieldError = (row: number, error: { path: string; message: string }) => {
+        const fieldKey = /^\/([a-z][a-z0-9_]*)/.exec(error.path)?.[1] ?? null;
+        const column = fieldKey ? columnOf.get(fieldKey) : undefined;
+        addError(rowError(row, column?.column ?? null, column?.header ?? null, fieldKey, error.message));
+      };
+      await this.resolveReferences(sql, form, rows, columnOf, locale, addError);
+      for (const { row, data } of rows) {
+        if (invalidRows.has(row)) continue;
+        const result = form.compiled.validateInput(data, locale, { asOf });
+        if (!result.valid) {
+          for (const error of result.errors) fieldError(row, error);
+          continue;
+        }
+        // The form's published rule set judges the row as a single create would (validation rules block it).
+        try {
+          await this.rules.evaluateForWrite(sql, form, form.compiled.complete(data, { asOf }), null, locale);
+        } catch (error) {
+          if (!(error instanceof AppException) || error.status !== 400) throw error;
+          for (const e of error.errors ?? [{ path: '', message: translate(error.code, locale, error.params) }]) fieldError(row, e);
+        }
+      }
+      await this.checkAgainstDatabase(sql, form, rows.filter((r) => !invalidRows.has(r.row)), columnOf, locale, addError);
       report.rows.invalid = invalidRows.size;
       report.rows.valid = report.rows.total - report.rows.invalid;
-      report.errors.sort((a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0));
+      report.errors = errors.sort((a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0)).slice(0, MAX_ERRORS);
       if (options.dryRun) return report;
       if (invalidRows.size) {
         throw new AppException(
@@ -193,6 +208,51 @@ export class ImportsService {
       index.byName.set(user.display_name, index.byName.has(user.display_name) ? null : user.id);
     }
     return index;
+  }
+
+  /**
+   * Reference cells may name the target record by its title (e.g. a customer's name) or by a
+   * code (its auto-number or a unique field) instead of its id: resolved in bulk, per column.
+   * A name shared by two records is ambiguous and refused.
+   */
+  private async resolveReferences(
+    sql: Sql,
+    form: PublishedForm,
+    rows: Array<{ row: number; data: Record<string, unknown> }>,
+    columnOf: Map<string, MappedColumn>,
+    locale: Locale,
+    addError: (error: ImportError) => void,
+  ): Promise<void> {
+    for (const field of form.compiled.definition.fields) {
+      const column = columnOf.get(field.key);
+      if (field.type !== 'reference' || !column || column.ignored || !field.reference) continue;
+      const texts = [...new Set(rows.map((r) => r.data[field.key]).filter((v): v is string => typeof v === 'string' && !UUID.test(v)))];
+      if (!texts.length) continue;
+      const target = await this.forms.publishedOrThrow(sql, field.reference.form).catch(() => null);
+      const keys = target ? lookupKeys(target) : [];
+      const found = new Map<string, string | null>();
+      for (let i = 0; keys.length && i < texts.length; i += LOOKUP_CHUNK) {
+        const chunk = texts.slice(i, i + LOOKUP_CHUNK);
+        const hits = await sql.rows<Record<string, string | null>>(
+          `SELECT r.id, ${keys.map((k, n) => `r.data->>'${k}' AS k${n}`).join(', ')} FROM records_t r
+           WHERE r.form_id = $1 AND r.deleted_at IS NULL AND (${keys.map((k) => `r.data->>'${k}' = ANY($2::text[])`).join(' OR ')})`,
+          [target!.id, chunk],
+        );
+        const wanted = new Set(chunk);
+        for (const hit of hits) {
+          const names = new Set(keys.map((_, n) => hit[`k${n}`]).filter((v): v is string => typeof v === 'string' && wanted.has(v)));
+          for (const name of names) found.set(name, found.has(name) && found.get(name) !== hit.id ? null : hit.id!);
+        }
+      }
+      const label = localize(field.label, locale);
+      for (const r of rows) {
+        const value = r.data[field.key];
+        if (typeof value !== 'string' || UUID.test(value)) continue;
+        const id = found.get(value);
+        if (id) r.data[field.key] = id;
+        else addError(rowError(r.row, column.column, column.header, field.key, translate(id === null ? 'imports.ambiguous_reference' : 'records.reference_missing', locale, { label, value })));
+      }
+    }
   }
 
   /**
@@ -252,6 +312,18 @@ export class ImportsService {
       }
     }
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FIELD_KEY = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Fields a reference cell may name its target by: the title field, auto-numbers, unique fields. */
+function lookupKeys(target: PublishedForm): string[] {
+  const definition = target.compiled.definition as { settings?: { titleField?: string } } & typeof target.compiled.definition;
+  const keys = new Set<string>();
+  if (definition.settings?.titleField) keys.add(definition.settings.titleField);
+  for (const f of definition.fields) if (f.type === 'autonumber' || f.unique) keys.add(f.key);
+  return [...keys].filter((k) => FIELD_KEY.test(k));
 }
 
 interface MappedColumn {
