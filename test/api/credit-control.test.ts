@@ -138,3 +138,35 @@ describe('issue 8 worked example', () => {
     expect(blocked.body.creditCheck).toMatchObject({ limit: '15000.00', exposure: '18000.00', excess: '3000.00' });
   });
 });
+
+describe('payments settle receivables', () => {
+  it('allocations raise received on the receivables; more than outstanding or another customer\'s item is refused, nothing written', async () => {
+    const a = await customer({});
+    const b = await customer({});
+    const first = (await receivable(staff, a, '1000.00')).body;
+    const second = (await receivable(staff, a, '500.00')).body;
+    const others = (await receivable(staff, b, '300.00')).body;
+    const pay = (allocations: Array<{ receivable: string; amount: string }>, customerId = a) =>
+      staff.post('/api/forms/payment/records', {
+        data: { customer: customerId, received_on: '2026-11-20', amount: allocations.reduce((s, x) => (Number(s) + Number(x.amount)).toFixed(2), '0'), allocations },
+      });
+    const over = await pay([{ receivable: first.id, amount: '1000.01' }]);
+    expect(over.status).toBe(400);
+    expect(over.body.errors[0]).toMatchObject({ path: '/allocations/0/amount', keyword: 'maxOutstanding' });
+    const foreign = await pay([{ receivable: others.id, amount: '100.00' }]);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors[0].path).toBe('/allocations/0/receivable');
+    const [{ n }] = await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'payment'`);
+    expect(n).toBe(0);
+
+    const ok = await pay([{ receivable: first.id, amount: '400.00' }, { receivable: second.id, amount: '500.00' }]);
+    expect(ok.status, ok.text).toBe(201);
+    const one = (await staff.get(`/api/forms/receivable/records/${first.id}`)).body;
+    expect(one).toMatchObject({ rev: 2, data: { received: '400.00', outstanding: '600.00' } });
+    const two = (await staff.get(`/api/forms/receivable/records/${second.id}`)).body;
+    expect(two.data).toMatchObject({ received: '500.00', outstanding: '0.00', status: '已结清' });
+    const history = await staff.get(`/api/forms/receivable/records/${first.id}/revisions`);
+    expect(history.body.items[0].changes.received).toEqual({ to: '400.00' });
+  });
+});
+

@@ -28,6 +28,7 @@ import { ReportsRepository } from './modules/reports/reports.repository.js';
 import { ReportsService } from './modules/reports/reports.service.js';
 import { CreditControlService } from './modules/credit/credit-control.service.js';
 import { CustomerRollupsService } from './modules/credit/customer-rollups.service.js';
+import { PaymentAllocationService } from './modules/credit/payment-allocation.service.js';
 import { RulesController } from './modules/rules/rules.controller.js';
 import { RulesRepository } from './modules/rules/rules.repository.js';
 import { RulesService } from './modules/rules/rules.service.js';
@@ -92,6 +93,7 @@ export class AppModule {
         ReportsService,
         CreditControlService,
         CustomerRollupsService,
+        PaymentAllocationService,
         RulesRepository,
         RulesService,
         JobsService,

@@ -97,6 +97,8 @@ export const messages = {
   'users.email_taken': { 'zh-CN': '邮箱 {email} 已被使用', en: 'The e-mail {email} is already in use' },
   'users.unknown_roles': { 'zh-CN': '没有这些角色：{roles}', en: 'No such roles: {roles}' },
   'users.self_lockout': { 'zh-CN': '不能停用自己或去掉自己的管理员角色', en: 'You cannot deactivate yourself or drop your own admin role' },
+  'payments.over_outstanding': { 'zh-CN': '核销金额 ¥{amount} 超过该应收单未收金额 ¥{outstanding}', en: 'Allocating ¥{amount} exceeds the ¥{outstanding} outstanding on this receivable' },
+  'payments.other_customer': { 'zh-CN': '只能核销本客户的应收单', en: 'Only receivables of this customer can be settled' },
   'records.bad_cursor': { 'zh-CN': '分页游标无效', en: 'The page cursor is invalid' },
   'db.unique_violation': { 'zh-CN': '与已有数据重复', en: 'Duplicates existing data' },
   'db.foreign_key_violation': { 'zh-CN': '引用的数据不存在', en: 'A referenced item does not exist' },

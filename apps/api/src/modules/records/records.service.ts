@@ -16,6 +16,7 @@ import { diffRecordData, type RecordChanges } from './record-diff.js';
 import { fieldExpression, parseRecordQuery, storageOf } from './record-query.js';
 import { CreditControlService, type CreditOverride } from '../credit/credit-control.service.js';
 import { CustomerRollupsService, type CustomerRollups } from '../credit/customer-rollups.service.js';
+import { PaymentAllocationService } from '../credit/payment-allocation.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
 import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert } from './records.repository.js';
@@ -75,6 +76,7 @@ export class RecordsService {
     private readonly credit: CreditControlService,
     private readonly rollups: CustomerRollupsService,
     private readonly ruleSets: RulesService,
+    private readonly payments: PaymentAllocationService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -91,6 +93,8 @@ export class RecordsService {
       }
       const names = await this.checkLinksOrThrow(sql, auth.tenantId, form, [input], locale);
       const completed = form.compiled.complete(input, { asOf: this.asOf() });
+      const receivableForm = this.payments.appliesTo(key) ? await this.forms.publishedOrThrow(sql, 'receivable').catch(() => null) : null;
+      const settlements = receivableForm ? await this.payments.checkOrThrow(sql, auth, completed, receivableForm, this.asOf(), locale) : [];
       await this.credit.checkOrThrow(sql, auth, key, null, null, completed, override);
       const evaluated = await this.ruleSets.evaluateForWrite(sql, form, completed, null, locale);
       const audit = { action: 'record.create', entity: `form:${key}`, requestId: auth.requestId };
@@ -99,6 +103,7 @@ export class RecordsService {
         rethrowDuplicate(error, form, locale),
       );
       await this.ruleSets.refreshRelated(sql, form, rows[0]!.data, null, locale);
+      if (receivableForm && settlements.length) await this.payments.apply(sql, auth, receivableForm, settlements);
       return this.withLabels(sql, auth.tenantId, form, rows.map((r) => view(access, r)), names);
     });
     return row!;
