@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZipStream } from '../../apps/api/src/modules/exports/zip-stream.js';
 import { api, login } from '../support/http.js';
 import { uniqueName, uniqueUscc } from '../support/factories.js';
 import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
@@ -192,6 +193,84 @@ describe('references and rules', () => {
   });
 });
 
+/** A one-sheet workbook as Excel writes one: shared strings, styles left out. */
+async function workbook(sheetData: string, shared: string[] = [], extra = ''): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const zip = new ZipStream(async (chunk) => void chunks.push(chunk));
+  const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+  await zip.file('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>');
+  await zip.file('xl/workbook.xml', `<workbook ${ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="客户" sheetId="1" r:id="rId7"/></sheets></workbook>`);
+  await zip.file('xl/_rels/workbook.xml.rels', '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="worksheet" Target="worksheets/data.xml"/></Relationships>');
+  await zip.file('xl/sharedStrings.xml', `<sst ${ns}>${shared.map((t) => `<si><t>${t}</t></si>`).join('')}</sst>`);
+  await zip.file('xl/worksheets/data.xml', `<worksheet ${ns}><sheetData>${sheetData}</sheetData>${extra}</worksheet>`);
+  await zip.finish();
+  return Buffer.concat(chunks);
+}
+
+describe('XLSX import', () => {
+  const XLSX = { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+
+  it('reads shared strings, numbers and date serials, and explains formula and error cells', async () => {
+    const names = [uniqueName('表格'), uniqueName('表格'), uniqueName('表格')];
+    const shared = ['客户名称', '客户类型', '联系人', '销售负责人', '信用额度', '成立日期', '个人', '张三', 'admin@demo.local', ...names];
+    const s = (i: number) => `<c t="s"><v>${i}</v></c>`;
+    const sheet =
+      `<row r="1">${[0, 1, 2, 3, 4, 5].map(s).join('')}</row>` +
+      `<row r="2"><c r="A2" t="s"><v>9</v></c><c r="B2" t="s"><v>6</v></c><c r="C2" t="s"><v>7</v></c><c r="D2" t="s"><v>8</v></c><c r="E2"><v>1234567.8899999999</v></c><c r="F2" s="1"><v>46351</v></c></row>` +
+      `<row r="4"><c r="A4" t="s"><v>10</v></c><c r="B4" t="s"><v>6</v></c><c r="C4" t="inlineStr"><is><t>李&amp;四</t></is></c><c r="D4" t="s"><v>8</v></c><c r="E4"><f>SUM(1,2)</f><v>3</v></c></row>` +
+      `<row r="5"><c r="A5" t="s"><v>11</v></c><c r="B5" t="s"><v>6</v></c><c r="C5" t="e"><v>#N/A</v></c><c r="D5" t="s"><v>8</v></c></row>`;
+    const res = await upload(await workbook(sheet, shared), 'dryRun=true', XLSX);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ encoding: 'xlsx', rows: { total: 3, valid: 1, invalid: 2 } });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ row: 4, column: 5, field: 'credit_limit', message: '单元格含公式，请先“粘贴为数值”' }),
+      expect.objectContaining({ row: 5, column: 3, field: 'contact_name' }),
+    ]);
+    const ok = await upload(await workbook(sheet.replace(/<row r="4">[\s\S]*$/, ''), shared), 'dryRun=false', XLSX);
+    expect(ok.status, ok.text).toBe(201);
+    const [row] = await ownerQuery<{ data: Record<string, unknown> }>(server.databaseUrl, `SELECT data FROM records WHERE data->>'name' = $1`, [names[0]]);
+    expect(row!.data).toMatchObject({ credit_limit: '1234567.89', established_on: '2026-11-25', contact_name: '张三' });
+  });
+
+  it('our own XLSX export re-imports with no change', async () => {
+    const fields = 'customer_code,name,customer_type,country,contact_name,sales_owner,credit_limit,established_on,is_sme,industry,uscc,foreign_tax_id,registered_capital';
+    const types = ['个体工商户', '事业单位', '政府机关', '境外企业'];
+    const filter = encodeURIComponent(JSON.stringify({ customer_type: { in: types } }));
+    const exported = await fetch(`${server.baseUrl}/api/forms/customer/export.xlsx?headers=labels&fields=${fields}&filter=${filter}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(exported.status).toBe(200);
+    const file = Buffer.from(await exported.arrayBuffer());
+    const snapshot = async () =>
+      (
+        await ownerQuery<{ data: Record<string, unknown> }>(
+          server.databaseUrl,
+          `SELECT r.data FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer' AND r.data->>'customer_type' = ANY($1) AND r.deleted_at IS NULL`,
+          [types],
+        )
+      )
+        .map(({ data }) => JSON.stringify(Object.fromEntries(fields.split(',').slice(1).filter((k) => k in data).map((k) => [k, data[k]]))))
+        .sort();
+    const before = await snapshot();
+    expect(before.length).toBeGreaterThan(0);
+    await ownerQuery(server.databaseUrl, `UPDATE records SET deleted_at = now() FROM forms f WHERE f.id = records.form_id AND f.key = 'customer' AND records.data->>'customer_type' = ANY($1) AND records.deleted_at IS NULL`, [types]);
+    const res = await upload(file, 'dryRun=false', { 'content-type': 'application/octet-stream' });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({ encoding: 'xlsx', created: before.length });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each([
+    ['merged header cells', async () => workbook('<row r="1"><c t="inlineStr"><is><t>name</t></is></c></row>', [], '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'), 1, 1],
+    ['a truncated workbook', async () => (await workbook('<row r="1"></row>')).subarray(0, 60), 1, null],
+    ['an old .xls', async () => Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 1, null],
+  ])('%s is a 400 naming where, and nothing is written', async (_label, make, row, column) => {
+    const before = await customerCount();
+    const res = await upload(await make(), 'dryRun=false', XLSX);
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.errors[0].params).toMatchObject({ row, column });
+    expect(await customerCount()).toBe(before);
+  });
+});
+
 describe('failing: CSV import', () => {
   it('explains every bad row by row, column and field; a commit then writes nothing', async () => {
     const rows = [['客户名称', '客户类型', '联系人', '销售负责人', '信用额度', '成立日期', 'uscc', 'country']];
@@ -261,7 +340,7 @@ describe('failing: CSV import', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ row: 2, column: 3 })]);
   });
 
-  it('an Excel workbook or a binary file is refused with a clear message', async () => {
+  it('a broken workbook or a binary file is refused with a clear message', async () => {
     const res = await upload(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]), 'dryRun=true', { 'accept-language': 'en' });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toContain('Excel');

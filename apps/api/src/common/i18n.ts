@@ -127,6 +127,12 @@ export const messages = {
   'imports.bad_boolean': { 'zh-CN': '“{value}”不是是/否', en: '"{value}" is not yes/no' },
   'imports.duplicate_value': { 'zh-CN': '“{label}”与第 {first} 行重复', en: '{label} repeats row {first}' },
   'imports.ambiguous_reference': { 'zh-CN': '“{value}”对应多条记录，请改用编号', en: '"{value}" matches several records; use its code' },
+  'imports.bad_workbook': { 'zh-CN': '文件不是有效的 Excel 工作簿（.xlsx）', en: 'The file is not a valid Excel workbook (.xlsx)' },
+  'imports.workbook_too_large': { 'zh-CN': '工作簿解压后过大，请拆分后导入', en: 'The workbook is too large once unpacked; split it' },
+  'imports.legacy_xls': { 'zh-CN': '不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV', en: 'Old .xls files are not supported; save as .xlsx or CSV' },
+  'imports.merged_header': { 'zh-CN': '表头行含合并单元格，无法确定列，请取消合并', en: 'The header row has merged cells, so its columns are unclear; unmerge them' },
+  'imports.formula_cell': { 'zh-CN': '单元格含公式，请先“粘贴为数值”', en: 'The cell holds a formula; paste it as values first' },
+  'imports.error_cell': { 'zh-CN': '单元格是错误值（如 #N/A）', en: 'The cell holds an error value (e.g. #N/A)' },
   'imports.bad_option': { 'zh-CN': '“{value}”不是可选项（可选：{allowed}）', en: '"{value}" is not one of the options ({allowed})' },
 } satisfies Catalog;
 

@@ -35,6 +35,8 @@ describe('parseDate', () => {
     ['2026年1月5日', '2026-01-05'],
     ['20261125', '2026-11-25'],
     ['2026/11/25 00:00', '2026-11-25'],
+    ['46351', '2026-11-25'],
+    ['61', '1900-03-01'],
   ])('%s -> %s', (text, expected) => expect(parseDate(text)).toBe(expected));
 
   it.each(['2026-02-30', '25/11/2026', 'tomorrow', '2026-13-01'])('%s is not a date', (text) => expect(parseDate(text)).toBeNull());
@@ -52,7 +54,7 @@ describe('decodeCsvBytes', () => {
   });
 
   it('refuses workbooks and binary bytes, naming the row', () => {
-    expect(decodeCsvBytes(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2]))).toEqual({ problem: 'workbook', row: 1 });
+    expect(decodeCsvBytes(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2]))).toEqual({ problem: 'workbook', row: 1 });
     expect(decodeCsvBytes(Buffer.from('a\nb\nc\0', 'utf8'))).toEqual({ problem: 'binary', row: 3 });
   });
 });

@@ -53,6 +53,11 @@ export function parseDecimal(text: string, percent = false): string | null {
 /** 2026-11-25, 2026/11/25, 2026.11.25, 2026年11月25日, 20261125 (month and day may be one digit). */
 export function parseDate(text: string): string | null {
   const t = halfWidth(text).trim();
+  // A date cell of a workbook is a serial number: days since 1899-12-30 (Excel's 1900 system).
+  const serial = /^(\d{1,6})(?:\.0+)?$/.exec(t);
+  if (serial && Number(serial[1]) >= 61 && Number(serial[1]) <= 2_958_465) {
+    return new Date(Date.UTC(1899, 11, 30) + Number(serial[1]) * 86_400_000).toISOString().slice(0, 10);
+  }
   const match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]0{1,2}:00(?::00)?)?$/.exec(t) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(t);
   if (!match) return null;
   const iso = `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`;

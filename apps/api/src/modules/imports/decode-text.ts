@@ -14,7 +14,6 @@ const utf16 = new TextDecoder('utf-16le');
  */
 export function decodeCsvBytes(bytes: Buffer): DecodeResult {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: utf16.decode(bytes.subarray(2)), encoding: 'utf-16le' };
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return { problem: 'workbook', row: 1 };
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return { problem: 'workbook', row: 1 };
   const nul = bytes.indexOf(0);
   if (nul >= 0) return { problem: 'binary', row: rowOf(bytes, nul) };

@@ -8,7 +8,14 @@ import { CurrentAuth, RequestLocale, type AuthContext } from '../../common/reque
 import { ImportsService, type ImportReport } from './imports.service.js';
 
 /** Content types the import route reads as raw bytes (see app.factory). */
-export const IMPORT_MEDIA_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel'];
+export const IMPORT_MEDIA_TYPES = [
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/octet-stream',
+];
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -20,9 +27,9 @@ export class ImportsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Import a CSV file into the form: headers by field key or zh-CN/en label; money with ¥ and separators, dates like 2026/11/25 or 2026年11月25日, option labels. dryRun=true (default) reports counts and the first 50 errors {row, column, field, message}; dryRun=false writes all rows in one transaction or none (400 naming every bad row)',
+      'Import a CSV file (or the first sheet of an .xlsx) into the form: headers by field key or zh-CN/en label; money with ¥ and separators, dates like 2026/11/25 or 2026年11月25日, option labels. dryRun=true (default) reports counts and the first 50 errors {row, column, field, message}; dryRun=false writes all rows in one transaction or none (400 naming every bad row)',
   })
-  @ApiConsumes('text/csv')
+  @ApiConsumes('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiQuery({ name: 'mode', required: false, schema: { enum: ['insert'], default: 'insert' } })
   @ApiQuery({ name: 'dryRun', required: false, schema: { enum: ['true', 'false'], default: 'true' } })

@@ -16,6 +16,7 @@ import { RulesService } from '../rules/rules.service.js';
 import { cellConverter, importable, type Converted, type UserIndex } from './cell-convert.js';
 import { CsvSyntaxError, parseCsv } from './csv-parse.js';
 import { decodeCsvBytes, type SourceEncoding } from './decode-text.js';
+import { WorkbookError, readXlsx, type SheetRecord } from './xlsx-read.js';
 
 export interface ImportOptions {
   mode: 'insert';
@@ -42,7 +43,8 @@ export interface ImportColumn {
 export interface ImportReport {
   mode: 'insert';
   dryRun: boolean;
-  encoding: SourceEncoding;
+  /** How the file was read: a CSV's text encoding, or xlsx. */
+  encoding: SourceEncoding | 'xlsx';
   columns: ImportColumn[];
   rows: { total: number; valid: number; invalid: number; empty: number };
   errors: ImportError[];
@@ -73,18 +75,17 @@ export class ImportsService {
   ) {}
 
   async importCsvOrThrow(auth: AuthContext, key: string, bytes: Buffer, options: ImportOptions, locale: Locale): Promise<ImportReport> {
-    const decoded = decodeCsvBytes(bytes);
-    if ('problem' in decoded) {
-      throw fileProblem([{ row: decoded.row, column: null, header: null, field: null, message: translate('imports.not_text', locale, { row: decoded.row }) }]);
-    }
+    const source = openSource(bytes, locale);
     return this.forms.withPublished(auth, key, !options.dryRun, async (sql, form) => {
       const access = effectiveAccess(form.permissions, auth.roles);
       if (!access.actions.create) throw new AppException(403, 'auth.forbidden');
-      const records = parseCsv(decoded.text);
+      const records = source.records;
       let header: string[];
       try {
-        const first = records.next();
-        if (first.done || first.value.cells.every((c) => c.trim() === '')) throw fileProblem([rowError(1, null, null, null, translate('imports.empty', locale))]);
+        // The header is the first row with anything in it (a sheet may start lower down).
+        let first = records.next();
+        while (!first.done && first.value.cells.every((c) => c.trim() === '')) first = records.next();
+        if (first.done) throw fileProblem([rowError(1, null, null, null, translate('imports.empty', locale))]);
         header = first.value.cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
       } catch (error) {
         throw syntaxOr(error, locale);
@@ -96,7 +97,7 @@ export class ImportsService {
       const report: ImportReport = {
         mode: options.mode,
         dryRun: options.dryRun,
-        encoding: decoded.encoding,
+        encoding: source.encoding,
         columns: mapping.map((m) => ({ column: m.column, header: m.header, field: m.field?.key ?? null, ...(m.ignored ? { ignored: true } : {}) })),
         rows: { total: 0, valid: 0, invalid: 0, empty: 0 },
         errors: [],
@@ -121,6 +122,11 @@ export class ImportsService {
           if (report.rows.total > MAX_IMPORT_ROWS) throw fileProblem([rowError(record.row, null, null, null, translate('imports.too_many_rows', locale, { max: MAX_IMPORT_ROWS }))]);
           const data: Record<string, unknown> = {};
           let ok = true;
+          for (const problem of record.problems) {
+            const column = mapping[problem.column - 1];
+            addError(rowError(record.row, problem.column, column?.header ?? null, column?.field?.key ?? null, translate(problem.code, locale)));
+            ok = false;
+          }
           for (let i = 0; i < record.cells.length; i++) {
             const text = record.cells[i]!.trim();
             if (text === '') continue;
@@ -189,7 +195,7 @@ export class ImportsService {
         actorId: auth.userId,
         action: 'record.import',
         entity: `form:${key}`,
-        details: { rows: valid.length, encoding: decoded.encoding, columns: report.columns.map((c) => c.field) },
+        details: { rows: valid.length, encoding: source.encoding, columns: report.columns.map((c) => c.field) },
         requestId: auth.requestId,
       });
       report.created = valid.length;
@@ -389,7 +395,23 @@ function fileProblem(errors: ImportError[]): AppException {
   });
 }
 
+/** The rows of the upload: an .xlsx workbook (by its ZIP signature) or CSV text in any encoding we read. */
+function openSource(bytes: Buffer, locale: Locale): { encoding: SourceEncoding | 'xlsx'; records: Generator<SheetRecord> } {
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return { encoding: 'xlsx', records: readXlsx(bytes) };
+  const decoded = decodeCsvBytes(bytes);
+  if ('problem' in decoded) {
+    const code = decoded.problem === 'workbook' ? 'imports.legacy_xls' : 'imports.not_text';
+    throw fileProblem([{ row: decoded.row, column: null, header: null, field: null, message: translate(code, locale, { row: decoded.row }) }]);
+  }
+  return { encoding: decoded.encoding, records: withoutProblems(parseCsv(decoded.text)) };
+}
+
+function* withoutProblems(records: Iterable<{ row: number; cells: string[] }>): Generator<SheetRecord> {
+  for (const record of records) yield { ...record, problems: [] };
+}
+
 function syntaxOr(error: unknown, locale: Locale): unknown {
+  if (error instanceof WorkbookError) return fileProblem([rowError(error.row ?? 1, error.column, null, null, translate(error.code, locale))]);
   if (error instanceof CsvSyntaxError) return fileProblem([rowError(error.row, error.column, null, null, translate('imports.csv_syntax', locale))]);
   return error;
 }

@@ -1,0 +1,169 @@
+import { inflateRawSync } from 'node:zlib';
+import type { MessageKey } from '../../common/i18n.js';
+
+/** A cell that cannot be imported as it is (a formula, an error value), by 1-based column. */
+export interface SheetCellProblem {
+  column: number;
+  code: MessageKey;
+}
+
+export interface SheetRecord {
+  /** The spreadsheet's own row number. */
+  row: number;
+  cells: string[];
+  problems: SheetCellProblem[];
+}
+
+export class WorkbookError extends Error {
+  constructor(
+    readonly code: MessageKey,
+    readonly row: number | null = null,
+    readonly column: number | null = null,
+  ) {
+    super(code);
+  }
+}
+
+/** Inflated parts larger than this are refused (a 50 MB upload can hide gigabytes of XML). */
+const MAX_PART_BYTES = 400 * 1024 * 1024;
+
+interface ZipEntry {
+  method: number;
+  compressed: number;
+  offset: number;
+}
+
+/** The entries of a ZIP, by its central directory. */
+function zipEntries(zip: Buffer): Map<string, ZipEntry> {
+  const from = Math.max(0, zip.length - 65_557);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < from) throw new WorkbookError('imports.bad_workbook');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const entries = new Map<string, ZipEntry>();
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw new WorkbookError('imports.bad_workbook');
+    const nameLength = zip.readUInt16LE(at + 28);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    entries.set(name, { method: zip.readUInt16LE(at + 10), compressed: zip.readUInt32LE(at + 20), offset: zip.readUInt32LE(at + 42) });
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+function readPart(zip: Buffer, entries: Map<string, ZipEntry>, name: string): string | null {
+  const entry = entries.get(name);
+  if (!entry) return null;
+  if (entry.offset + 30 > zip.length || zip.readUInt32LE(entry.offset) !== 0x04034b50) throw new WorkbookError('imports.bad_workbook');
+  const start = entry.offset + 30 + zip.readUInt16LE(entry.offset + 26) + zip.readUInt16LE(entry.offset + 28);
+  const data = zip.subarray(start, start + entry.compressed);
+  try {
+    if (entry.method === 0) return data.toString('utf8');
+    if (entry.method === 8) return inflateRawSync(data, { maxOutputLength: MAX_PART_BYTES }).toString('utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new WorkbookError('imports.workbook_too_large');
+    throw new WorkbookError('imports.bad_workbook');
+  }
+  throw new WorkbookError('imports.bad_workbook');
+}
+
+const ENTITY = /&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function unescapeXml(text: string): string {
+  return text.replace(ENTITY, (_, dec?: string, hex?: string, name?: string) =>
+    dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : NAMED[name!]!,
+  );
+}
+
+/** The text of an <si> or <is>: every <t> run, phonetic guides (<rPh>) left out. */
+function runText(xml: string): string {
+  let text = '';
+  for (const match of xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '').matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>|<t(?:\s[^>]*)?\/>/g)) text += match[1] ?? '';
+  return unescapeXml(text);
+}
+
+function attribute(attributes: string, name: string): string | undefined {
+  return new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)?.[1];
+}
+
+function columnIndex(ref: string): number {
+  let n = 0;
+  for (const c of ref) {
+    const code = c.charCodeAt(0);
+    if (code < 65 || code > 90) break;
+    n = n * 26 + (code - 64);
+  }
+  return n - 1;
+}
+
+/** Numbers as Excel shows them: 15 significant digits, so 0.1+0.2 reads 0.3. */
+function numberText(v: string): string {
+  // Plain decimals of up to 15 digits are kept as written (e.g. 100000.00 from our own export).
+  if (/^-?\d+(\.\d+)?$/.test(v) && v.replace(/[-.]/g, '').replace(/^0+/, '').length <= 15) return v;
+  const n = Number(v);
+  if (!Number.isFinite(n)) return v;
+  const text = String(Number(n.toPrecision(15)));
+  return /e/i.test(text) ? v : text;
+}
+
+/**
+ * The first worksheet of an .xlsx, row by row, each cell as the text Excel stores: shared and
+ * inline strings, numbers (dates stay serial numbers, which date columns read), booleans as
+ * 1/0. Formulas and error values are reported per cell; merged cells in the header row make
+ * the columns unknowable and are refused.
+ */
+export function* readXlsx(zip: Buffer): Generator<SheetRecord> {
+  const entries = zipEntries(zip);
+  const workbook = readPart(zip, entries, 'xl/workbook.xml');
+  if (workbook === null) throw new WorkbookError('imports.bad_workbook');
+  const firstSheetId = /<sheet\b[^>]*\br:id="([^"]+)"/.exec(workbook)?.[1];
+  const rels = readPart(zip, entries, 'xl/_rels/workbook.xml.rels') ?? '';
+  let target = 'worksheets/sheet1.xml';
+  for (const rel of rels.matchAll(/<Relationship\b([^>]*)\/?>/g)) {
+    if (attribute(rel[1]!, 'Id') === firstSheetId) target = attribute(rel[1]!, 'Target') ?? target;
+  }
+  const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+  const sheet = readPart(zip, entries, sheetPath);
+  if (sheet === null) throw new WorkbookError('imports.bad_workbook');
+  const shared: string[] = [];
+  const sst = readPart(zip, entries, 'xl/sharedStrings.xml');
+  if (sst) for (const si of sst.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)) shared.push(si[1] === undefined ? '' : runText(si[1]));
+
+  let headerRow: number | null = null;
+  const merged = [...sheet.matchAll(/<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/g)].map((m) => ({
+    column: columnIndex(m[1]!) + 1,
+    from: Number(m[2]),
+    to: Number(m[4] ?? m[2]),
+  }));
+  let rowNumber = 0;
+  for (const rowMatch of sheet.matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
+    rowNumber = Number(attribute(rowMatch[1]!, 'r') ?? rowNumber + 1);
+    const cells: string[] = [];
+    const problems: SheetCellProblem[] = [];
+    let next = 0;
+    for (const cell of (rowMatch[2] ?? '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+      const attrs = cell[1]!;
+      const inner = cell[2] ?? '';
+      const ref = attribute(attrs, 'r');
+      const index = ref ? columnIndex(ref) : next;
+      next = index + 1;
+      const type = attribute(attrs, 't') ?? 'n';
+      const v = /<v>([\s\S]*?)<\/v>/.exec(inner)?.[1];
+      let text = '';
+      if (type === 's') text = shared[Number(v)] ?? '';
+      else if (type === 'inlineStr') text = runText(/<is>([\s\S]*?)<\/is>/.exec(inner)?.[1] ?? '');
+      else if (type === 'e') problems.push({ column: index + 1, code: 'imports.error_cell' });
+      else if (v !== undefined) text = type === 'n' ? numberText(unescapeXml(v)) : unescapeXml(v);
+      if (/<f\b/.test(inner)) problems.push({ column: index + 1, code: 'imports.formula_cell' });
+      while (cells.length < index) cells.push('');
+      cells[index] = text;
+    }
+    if (headerRow === null && cells.some((c) => c.trim() !== '')) {
+      headerRow = rowNumber;
+      const spread = merged.find((m) => m.from <= rowNumber && m.to >= rowNumber);
+      if (spread) throw new WorkbookError('imports.merged_header', rowNumber, spread.column);
+    }
+    yield { row: rowNumber, cells, problems };
+  }
+}
