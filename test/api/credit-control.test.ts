@@ -170,3 +170,21 @@ describe('payments settle receivables', () => {
   });
 });
 
+
+describe('credit policy as configuration (demo permissions)', () => {
+  it('staff may not set a credit limit or write off a receivable; a credit manager may', async () => {
+    const me = (await staff.get('/api/auth/me')).body;
+    const limited = await staff.post('/api/forms/customer/records', {
+      data: { name: uniqueName('额度权限'), customer_type: '个人', country: 'CN', contact_name: '王', sales_owner: me.id, credit_limit: '1000.00' },
+    });
+    expect(limited.status).toBe(403);
+    expect(limited.body.errors[0].path).toBe('/credit_limit');
+    const id = await customer({});
+    const item = (await receivable(staff, id, '100.00')).body;
+    const writeOff = await staff.call('PATCH', `/api/forms/receivable/records/${item.id}`, { body: { data: { written_off: '100.00' } }, headers: { 'if-match': '"1"' } });
+    expect(writeOff.status).toBe(403);
+    const approved = await credit.call('PATCH', `/api/forms/receivable/records/${item.id}`, { body: { data: { written_off: '100.00' } }, headers: { 'if-match': '"1"' } });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.body.data).toMatchObject({ outstanding: '0.00', status: '已核销' });
+  });
+});

@@ -304,6 +304,11 @@ export class FormsService {
     );
   }
 
+  /** Sets a form's access rules inside a running transaction (templates, demo seed). */
+  async installPermissions(sql: Sql, formId: string, doc: FormPermissionsDocument): Promise<void> {
+    await this.forms.setPermissions(sql, formId, doc);
+  }
+
   /** Installs a form definition (e.g. a seed template) as version 1; the engine validates it first. */
   async installOrThrow(sql: Sql, tenantId: string, definition: FormDefinition, userId: string | null): Promise<string> {
     const compiled = compileFormOrThrow(definition);

@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { RuleSet } from '@credo/form-engine';
 import { repoRoot } from '../../config/app-config.js';
 import { RulesService } from '../rules/rules.service.js';
+import type { FormPermissionsDocument } from '../forms/form-permissions.js';
 import { FieldIndexService } from '../forms/field-index.service.js';
 import { FormsService } from '../forms/forms.service.js';
 import { RecordsService } from '../records/records.service.js';
@@ -24,6 +25,11 @@ import { TenantsService } from './tenants.service.js';
 export const DEMO_SLUG = 'demo';
 /** Every template (customer, credit assessment, receivable, payment, collection record, limit request). */
 export const DEMO_TEMPLATES = templateKeys;
+
+const DEMO_PERMISSIONS: Record<string, FormPermissionsDocument> = {
+  customer: { fields: { credit_limit: { staff: 'readonly', viewer: 'readonly' } } },
+  receivable: { fields: { written_off: { staff: 'readonly', viewer: 'readonly' } } },
+};
 
 /** Seeds the demo company once (演示公司), through the same services users go through. */
 @Injectable()
@@ -66,6 +72,11 @@ export class DemoSeeder {
         const owners = [staffId!, adminId!];
         const customers = await this.records.createManyOrThrow(sql, tenantId, adminId!, 'customer', generateDemoCustomers({ seed, count, salesOwnerIds: owners, asOf }));
         if (customers.length) await this.seedBook(sql, tenantId, adminId!, customers, seed, count, asOf, owners);
+        // Policy as configuration: only a credit manager (信用主管) sets credit limits and write-offs.
+        for (const { formId, definition } of installed) {
+          const permissions = DEMO_PERMISSIONS[definition.key];
+          if (permissions) await this.forms.installPermissions(sql, formId, permissions);
+        }
         // The default rule sets (DOMAIN §6.4–6.6): scorecard, customer classification, alerts.
         for (const document of demoRuleSets()) await this.rules.installOrThrow(sql, tenantId, adminId!, document);
       },
