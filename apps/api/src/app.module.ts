@@ -38,6 +38,8 @@ import { RemindersController } from './modules/reminders/reminders.controller.js
 import { RemindersService } from './modules/reminders/reminders.service.js';
 import { UsersController } from './modules/users/users.controller.js';
 import { UsersService } from './modules/users/users.service.js';
+import { TemplatesController } from './modules/templates/templates.controller.js';
+import { TemplatesService } from './modules/templates/templates.service.js';
 import { DemoSeeder } from './modules/tenants/demo-seeder.js';
 import { ApiTokensController } from './modules/tokens/api-tokens.controller.js';
 import { ApiTokensRepository } from './modules/tokens/api-tokens.repository.js';
@@ -70,7 +72,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, ApiTokensController, ExportsController, ImportsController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, ExportsController, ImportsController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -99,6 +101,7 @@ export class AppModule {
         JobsService,
         RemindersService,
         UsersService,
+        TemplatesService,
         DemoSeeder,
         ApiTokensRepository,
         ApiTokensService,

@@ -5,15 +5,13 @@ import {
   generateDemoCustomers,
   generateDemoPayments,
   generateDemoReceivables,
+  loadRuleSetSeed,
   loadTemplate,
+  ruleSetSeeds,
   templateKeys,
 } from '@credo/seeds';
 import { Clock } from '../../common/clock.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import type { RuleSet } from '@credo/form-engine';
-import { repoRoot } from '../../config/app-config.js';
 import { RulesService } from '../rules/rules.service.js';
 import type { FormPermissionsDocument } from '../forms/form-permissions.js';
 import { FieldIndexService } from '../forms/field-index.service.js';
@@ -78,7 +76,7 @@ export class DemoSeeder {
           if (permissions) await this.forms.installPermissions(sql, formId, permissions);
         }
         // The default rule sets (DOMAIN §6.4–6.6): scorecard, customer classification, alerts.
-        for (const document of demoRuleSets()) await this.rules.installOrThrow(sql, tenantId, adminId!, document);
+        for (const seed of ruleSetSeeds) await this.rules.installOrThrow(sql, tenantId, adminId!, loadRuleSetSeed(seed.name));
       },
     );
     // Indexes are built after the tenant's transaction commits (CREATE INDEX CONCURRENTLY).
@@ -115,13 +113,4 @@ export class DemoSeeder {
       generateDemoCollectionRecords({ seed, receivables, customers, count, asOf, collectorIds: owners }),
     );
   }
-}
-
-/** seeds/rules/*.rules.json: the default rule sets, one per form. */
-function demoRuleSets(): RuleSet[] {
-  const dir = path.join(repoRoot, 'seeds/rules');
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.rules.json'))
-    .sort()
-    .map((file) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as RuleSet);
 }
