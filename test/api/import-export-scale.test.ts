@@ -49,6 +49,17 @@ describe.skipIf(!ROWS)(`import and export of ${ROWS} rows`, () => {
     await ownerQuery(server.databaseUrl, `COPY (SELECT ${fields.map((f) => `data->>'${f}'`).join(', ')} FROM records WHERE deleted_at IS NULL ORDER BY id DESC) TO '/dev/null' WITH (FORMAT csv)`);
     const copyMs = performance.now() - copyStarted;
 
+    // T1/T3 baseline: server-side COPY of the same rows, pre-rendered, into the same table and indexes.
+    const file = `/tmp/credo-scale-${process.pid}.csv`;
+    await ownerQuery(
+      server.databaseUrl,
+      `COPY (SELECT tenant_id, gen_random_uuid(), form_id, form_version_id, jsonb_set(data - 'customer_code' - 'uscc', '{name}', to_jsonb((data->>'name') || '副本')), created_by, updated_by
+             FROM records WHERE deleted_at IS NULL) TO '${file}' WITH (FORMAT csv)`,
+    );
+    const copyInStarted = performance.now();
+    await ownerQuery(server.databaseUrl, `COPY records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by) FROM '${file}' WITH (FORMAT csv)`);
+    const copyInMs = performance.now() - copyInStarted;
+
     const perSecond = (ms: number) => Math.round((ROWS / ms) * 1000);
     console.log(
       JSON.stringify({
@@ -58,6 +69,8 @@ describe.skipIf(!ROWS)(`import and export of ${ROWS} rows`, () => {
         importCommit: { ms: Math.round(commit.ms), rowsPerSecond: perSecond(commit.ms) },
         export: { ms: Math.round(exportMs), rowsPerSecond: perSecond(exportMs), MB: Math.round(bytes / 1e5) / 10, rssGrowthMB: Math.round((rssPeak - rssBefore) / 1e6) },
         copyToDevNull: { ms: Math.round(copyMs), rowsPerSecond: perSecond(copyMs) },
+        copyIntoRecords: { ms: Math.round(copyInMs), rowsPerSecond: perSecond(copyInMs) },
+        importVsCopy: Math.round((copyInMs / commit.ms) * 100) / 100,
         exportVsCopy: Math.round((copyMs / exportMs) * 100) / 100,
       }),
     );

@@ -12,6 +12,7 @@ import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { fieldExpression } from '../records/record-query.js';
 import { RecordsRepository } from '../records/records.repository.js';
 import { RecordsService } from '../records/records.service.js';
+import { RulesRepository } from '../rules/rules.repository.js';
 import { RulesService } from '../rules/rules.service.js';
 import { cellConverter, importable, type Converted, type UserIndex } from './cell-convert.js';
 import { CsvSyntaxError, parseCsv } from './csv-parse.js';
@@ -64,12 +65,15 @@ const LOOKUP_CHUNK = 5000;
  */
 @Injectable()
 export class ImportsService {
+  private readonly blockingByVersion = new Map<string, boolean>();
+
   constructor(
     private readonly forms: FormsService,
     private readonly records: RecordsService,
     private readonly recordRows: RecordsRepository,
     private readonly audit: AuditRepository,
     private readonly rules: RulesService,
+    private readonly ruleSets: RulesRepository,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
@@ -160,6 +164,7 @@ export class ImportsService {
         addError(rowError(row, column?.column ?? null, column?.header ?? null, fieldKey, error.message));
       };
       await this.resolveReferences(sql, form, rows, columnOf, locale, addError);
+      const blocking = form.rules ? await this.hasValidationRules(sql, form.rules.id) : false;
       for (const { row, data } of rows) {
         if (invalidRows.has(row)) continue;
         const result = form.compiled.validateInput(data, locale, { asOf });
@@ -167,7 +172,9 @@ export class ImportsService {
           for (const error of result.errors) fieldError(row, error);
           continue;
         }
-        // The form's published rule set judges the row as a single create would (validation rules block it).
+        // The form's published rule set judges the row as a single create would (validation rules
+        // block it; classifications and alerts do not, and are left to the re-evaluation job).
+        if (!blocking) continue;
         try {
           await this.rules.evaluateForWrite(sql, form, form.compiled.complete(data, { asOf }), null, locale);
         } catch (error) {
@@ -201,6 +208,18 @@ export class ImportsService {
       report.created = valid.length;
       return report;
     });
+  }
+
+  /** Whether a published rule set can refuse a write (has validation rules); versions never change. */
+  private async hasValidationRules(sql: Sql, versionId: string): Promise<boolean> {
+    let blocking = this.blockingByVersion.get(versionId);
+    if (blocking === undefined) {
+      const document = (await this.ruleSets.document(sql, versionId)) as { rules?: Array<{ kind?: string }> } | undefined;
+      blocking = (document?.rules ?? []).some((rule) => rule.kind === 'validation');
+      if (this.blockingByVersion.size > 10_000) this.blockingByVersion.clear();
+      this.blockingByVersion.set(versionId, blocking);
+    }
+    return blocking;
   }
 
   /** Users of this company by e-mail and display name (user-link columns may name them). */
