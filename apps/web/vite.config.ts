@@ -46,7 +46,11 @@ export default defineConfig({
         // The framework runtime changes rarely: one named, long-cached chunk. Element Plus is
         // left to automatic splitting so each route only loads the components it renders.
         codeSplitting: {
-          groups: [{ name: 'vue-vendor', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ }],
+          groups: [
+            { name: 'vue-vendor', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ },
+            // ECharts (modular, see src/adapter/echarts.ts): only the chart routes load it.
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender|vue-echarts)[\\/]/ },
+          ],
         },
       },
     },

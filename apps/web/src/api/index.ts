@@ -5,3 +5,5 @@ export * from './auth';
 export * from './forms';
 export * from './records';
 export * from './rules';
+export * from './reports';
+export * from './admin';

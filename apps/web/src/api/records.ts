@@ -12,6 +12,8 @@ export interface FormRecord {
   createdBy?: string | null;
   updatedAt: string;
   updatedBy?: string | null;
+  /** A customer's rolled-up figures (ar_balance, overdue_amount, …; decimals as strings), on request. */
+  rollups?: Record<string, unknown>;
   /** Display labels the server resolved for user links and references, by field key. */
   labels?: Record<string, string | null>;
   /** Soft-deleted (restorable). */
@@ -38,6 +40,8 @@ export interface ListRecordsQuery {
   /** "field" ascending, "-field" descending; absent = newest first. */
   sort?: string | null;
   fields?: string[];
+  /** Extras per record: a customer's rollups (AR balance, …) and/or the stored rule results. */
+  include?: Array<'rollups' | 'rules'>;
 }
 
 export type RevisionAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'migrate';
@@ -82,6 +86,7 @@ export const recordsApi = {
         filter: filterParam(query.filter),
         sort: query.sort ?? undefined,
         fields: query.fields?.join(','),
+        include: query.include?.length ? query.include.join(',') : undefined,
       },
     });
   },
