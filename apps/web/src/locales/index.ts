@@ -1,11 +1,17 @@
 import { createI18n } from 'vue-i18n';
 import zhCN from './langs/zh-CN';
 import en from './langs/en';
+import creditZhCN from './langs/credit.zh-CN';
+import creditEn from './langs/credit.en';
 import { DEFAULT_LOCALE, isAppLocale, type AppLocale } from './localize';
 
 export * from './localize';
 
-export type MessageSchema = typeof zhCN;
+/** Area modules (credit.*) are merged in at the top level; en is typed against zh-CN. */
+const zhMessages = { ...zhCN, ...creditZhCN };
+const enMessages: typeof zhMessages = { ...en, ...creditEn };
+
+export type MessageSchema = typeof zhMessages;
 
 const LOCALE_KEY = 'credo.locale';
 
@@ -23,7 +29,7 @@ export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: DEFAULT_LOCALE,
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': zhMessages, en: enMessages },
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { authApi, tokenStorage, type CurrentUser } from '@/api';
 import { useFormsStore } from './forms';
 import { useRecordsStore } from './records';
+import { useAdminStore } from './admin';
 
 export const useAuthStore = defineStore('auth', () => {
   const token = ref<string | null>(tokenStorage.get());
@@ -30,6 +31,7 @@ export const useAuthStore = defineStore('auth', () => {
     user.value = null;
     useFormsStore().$reset();
     useRecordsStore().$reset();
+    useAdminStore().$reset();
   }
 
   return { token, user, isAuthenticated, login, fetchMe, clearSession };

@@ -1,0 +1,24 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+/** Admin screens (the API refuses non-admins; the menu only shows them to admins). */
+export const adminRoutes: RouteRecordRaw[] = [
+  {
+    path: 'admin/users',
+    name: 'admin-users',
+    component: () => import('@/views/admin/users/index.vue'),
+    meta: { titleKey: 'admin.users.title', menu: 'admin/users' },
+  },
+  {
+    path: 'admin/permissions/:formKey?',
+    name: 'admin-permissions',
+    component: () => import('@/views/admin/permissions/index.vue'),
+    props: true,
+    meta: { titleKey: 'admin.permissions.title', menu: 'admin/permissions' },
+  },
+  {
+    path: 'admin/audit',
+    name: 'admin-audit',
+    component: () => import('@/views/admin/audit/index.vue'),
+    meta: { titleKey: 'admin.audit.title', menu: 'admin/audit' },
+  },
+];

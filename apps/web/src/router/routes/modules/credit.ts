@@ -1,0 +1,18 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+/** Credit screens; lazy so ECharts never reaches the login chunk. */
+export const creditRoutes: RouteRecordRaw[] = [
+  {
+    path: 'dashboard',
+    name: 'dashboard',
+    component: () => import('@/views/dashboard/overview/index.vue'),
+    meta: { titleKey: 'dashboard.title', menu: 'dashboard' },
+  },
+  {
+    path: 'customers/:customerId',
+    name: 'customer-360',
+    component: () => import('@/views/customers/detail/index.vue'),
+    props: true,
+    meta: { titleKey: 'customer360.title', menu: 'dashboard' },
+  },
+];
