@@ -305,6 +305,15 @@ describe('failing: CSV import', () => {
 
     const commit = await upload(csv(rows), 'dryRun=false');
     expect(commit.status).toBe(400);
+    expect(await customerCount()).toBe(before);
+    // Chosen explicitly: the valid rows go in, the bad ones are reported.
+    const partial = await upload(csv(rows), 'dryRun=false&skipInvalid=true');
+    expect(partial.status, partial.text).toBe(201);
+    expect(partial.body).toMatchObject({ created: 93, skipped: 7 });
+    expect(partial.body.errors.map((e: { row: number }) => e.row)).toEqual([11, 21, 31, 41, 51, 61, 81]);
+    expect(await customerCount()).toBe(before + 93);
+    await ownerQuery(server.databaseUrl, `DELETE FROM record_revisions WHERE record_id IN (SELECT id FROM records WHERE data->>'name' LIKE '批量%')`);
+    await ownerQuery(server.databaseUrl, `DELETE FROM records WHERE data->>'name' LIKE '批量%'`);
     expect(commit.headers.get('content-type')).toContain('application/problem+json');
     expect(commit.body.code).toBe('imports.invalid_rows');
     expect(commit.body.report.rows.invalid).toBe(7);

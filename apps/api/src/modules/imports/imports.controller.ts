@@ -33,6 +33,7 @@ export class ImportsController {
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiQuery({ name: 'mode', required: false, schema: { enum: ['insert'], default: 'insert' } })
   @ApiQuery({ name: 'dryRun', required: false, schema: { enum: ['true', 'false'], default: 'true' } })
+  @ApiQuery({ name: 'skipInvalid', required: false, schema: { enum: ['true', 'false'], default: 'false' }, description: 'commit the valid rows and report the rest (default: all or nothing)' })
   @ApiResponse({ status: 200, description: 'Dry-run report' })
   @ApiResponse({ status: 201, description: 'Committed: the report with `created`' })
   @ApiResponse({ status: 400, description: 'A bad file or bad rows; nothing written', schema: openApiRef('problem') })
@@ -45,11 +46,11 @@ export class ImportsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ImportReport> {
-    const q = validateQueryOrThrow<{ mode?: 'insert'; dryRun?: 'true' | 'false' }>('record-import-query', query, locale);
+    const q = validateQueryOrThrow<{ mode?: 'insert'; dryRun?: 'true' | 'false'; skipInvalid?: 'true' | 'false' }>('record-import-query', query, locale);
     if (!req.is(IMPORT_MEDIA_TYPES)) throw new AppException(415, 'imports.media_type');
     // An empty body is not parsed at all: it is an empty file.
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const report = await this.imports.importCsvOrThrow(auth, key, bytes, { mode: q.mode ?? 'insert', dryRun: q.dryRun !== 'false' }, locale);
+    const report = await this.imports.importCsvOrThrow(auth, key, bytes, { mode: q.mode ?? 'insert', dryRun: q.dryRun !== 'false', skipInvalid: q.skipInvalid === 'true' }, locale);
     if (!report.dryRun) res.status(201);
     return report;
   }

@@ -22,6 +22,8 @@ import { WorkbookError, readXlsx, type SheetRecord } from './xlsx-read.js';
 export interface ImportOptions {
   mode: 'insert';
   dryRun: boolean;
+  /** Write the valid rows and report the others, instead of all or nothing. */
+  skipInvalid?: boolean;
 }
 
 /** One problem of the file: spreadsheet row (1 = header) and column (1 = A), the field, why. */
@@ -50,6 +52,8 @@ export interface ImportReport {
   rows: { total: number; valid: number; invalid: number; empty: number };
   errors: ImportError[];
   created?: number;
+  /** Rows left out of a commit with skipInvalid (their errors are in `errors`). */
+  skipped?: number;
 }
 
 const MAX_ERRORS = 50;
@@ -187,7 +191,7 @@ export class ImportsService {
       report.rows.valid = report.rows.total - report.rows.invalid;
       report.errors = errors.sort((a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0)).slice(0, MAX_ERRORS);
       if (options.dryRun) return report;
-      if (invalidRows.size) {
+      if (invalidRows.size && !options.skipInvalid) {
         throw new AppException(
           400,
           'imports.invalid_rows',
@@ -202,10 +206,11 @@ export class ImportsService {
         actorId: auth.userId,
         action: 'record.import',
         entity: `form:${key}`,
-        details: { rows: valid.length, encoding: source.encoding, columns: report.columns.map((c) => c.field) },
+        details: { rows: valid.length, skipped: invalidRows.size, encoding: source.encoding, columns: report.columns.map((c) => c.field) },
         requestId: auth.requestId,
       });
       report.created = valid.length;
+      if (options.skipInvalid) report.skipped = invalidRows.size;
       return report;
     });
   }
