@@ -110,6 +110,16 @@ describe('successful: API tokens', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents tokens, exports and imports with their schemas', async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/tokens', '/api/tokens/{id}', '/api/forms/{key}/export.csv', '/api/forms/{key}/export.xlsx', '/api/forms/{key}/imports']));
+    expect(doc.components.schemas).toHaveProperty('ApiTokenCreateRequest');
+    expect(doc.components.schemas).toHaveProperty('RecordExportQuery');
+    expect(JSON.stringify(doc.paths['/api/tokens'])).toContain('#/components/schemas/ApiTokenCreateRequest');
+  });
+});
+
 describe('failing: API tokens', () => {
   it('an expired token is 401', async () => {
     const made = await makeToken({ name: '将过期' });
