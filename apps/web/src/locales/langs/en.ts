@@ -61,6 +61,9 @@ const en: typeof zhCN = {
     empty: 'No forms yet',
     loadFailed: 'Could not load the forms',
     open: 'View records',
+    create: 'New form',
+    design: 'Design',
+    rules: 'Rules',
   },
   records: {
     title: 'Records',

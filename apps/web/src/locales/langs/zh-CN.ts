@@ -59,6 +59,9 @@ export default {
     empty: '还没有任何表单',
     loadFailed: '表单列表加载失败',
     open: '查看记录',
+    create: '新建表单',
+    design: '设计',
+    rules: '规则',
   },
   records: {
     title: '记录',

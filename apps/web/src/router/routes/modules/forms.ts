@@ -8,6 +8,26 @@ export const formRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'forms.title', menu: 'forms' },
   },
   {
+    path: 'forms/new',
+    name: 'form-create',
+    component: () => import('@/views/forms/designer/index.vue'),
+    meta: { titleKey: 'forms.title', menu: 'forms' },
+  },
+  {
+    path: 'forms/:formKey/design',
+    name: 'form-design',
+    component: () => import('@/views/forms/designer/index.vue'),
+    props: true,
+    meta: { titleKey: 'forms.title', menu: 'forms' },
+  },
+  {
+    path: 'forms/:formKey/rules',
+    name: 'form-rules',
+    component: () => import('@/views/forms/rules/index.vue'),
+    props: true,
+    meta: { titleKey: 'forms.title', menu: 'forms' },
+  },
+  {
     path: 'forms/:formKey/records',
     name: 'form-records',
     component: () => import('@/views/forms/records/index.vue'),
