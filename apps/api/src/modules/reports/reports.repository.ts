@@ -18,8 +18,11 @@ const OPEN_AR = `
          (r.data->>'due_date')::date AS due_date,
          coalesce((r.data->>'invoice_date')::date, (r.data->>'biz_date')::date) AS basis_date,
          (r.data->>'biz_date')::date AS biz_date
-  FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-  WHERE f.key = 'receivable' AND r.deleted_at IS NULL AND (r.data->>'biz_date')::date <= $1::date`;
+  FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
+  WHERE f.key = 'receivable' AND r.deleted_at IS NULL AND (r.data->>'biz_date')::date <= $1::date
+  OFFSET 0`;
+/* OFFSET 0 keeps the subquery a fence: each jsonb field is extracted and cast once per row,
+   not again wherever the outer query uses it (PostgreSQL would otherwise flatten it). */
 
 /** 未到期, 1–30, 31–60, 61–90, 90+ by days past due (DOMAIN §2.1; the due date itself is current). */
 const OVERDUE_BUCKET = `CASE WHEN due_date IS NULL OR $1::date <= due_date THEN 0
@@ -43,15 +46,18 @@ export class ReportsRepository {
   aging(sql: Sql, asOf: string, basis: AgingBasis, group: AgingGroup): Promise<AgingRow[]> {
     const bucket = basis === 'due' ? OVERDUE_BUCKET : AGE_BUCKET;
     const key = { company: `NULL::text`, customer: `ar.customer_id::text`, sales_owner: `ar.sales_owner_id::text` }[group];
+    // Labels are looked up once per group, after grouping, not once per receivable.
     const label = {
       company: `NULL::text`,
-      customer: `(SELECT c.data->>'name' FROM records c WHERE c.id = ar.customer_id)`,
-      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = ar.sales_owner_id)`,
+      customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key::uuid)`,
+      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key::uuid)`,
     }[group];
     return sql.rows<AgingRow>(
-      `SELECT ${key} AS group_key, min(${label}) AS group_label, ${bucket} AS bucket, sum(ar.outstanding)::text AS amount, count(*)::int AS items
-       FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0
-       GROUP BY 1, 3 ORDER BY 1, 3`,
+      `SELECT g.group_key, ${label} AS group_label, g.bucket, g.amount, g.items FROM (
+         SELECT ${key} AS group_key, ${bucket} AS bucket, sum(ar.outstanding)::text AS amount, count(*)::int AS items
+         FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0
+         GROUP BY 1, 2) g
+       ORDER BY 1, 2`,
       [asOf],
     );
   }
@@ -109,7 +115,7 @@ export class ReportsRepository {
   /** Customers by overdue balance, with their total balance. */
   topOverdue(sql: Sql, asOf: string, limit: number) {
     return sql.rows<{ customer_id: string; name: string | null; overdue: string; total: string; max_days: number }>(
-      `SELECT ar.customer_id::text AS customer_id, (SELECT c.data->>'name' FROM records c WHERE c.id = ar.customer_id) AS name,
+      `SELECT ar.customer_id::text AS customer_id, (SELECT c.data->>'name' FROM records_t c WHERE c.id = ar.customer_id) AS name,
               coalesce(sum(ar.outstanding) FILTER (WHERE $1::date > ar.due_date), 0)::text AS overdue,
               sum(ar.outstanding)::text AS total,
               coalesce(max($1::date - ar.due_date) FILTER (WHERE $1::date > ar.due_date), 0)::int AS max_days
