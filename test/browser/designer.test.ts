@@ -102,6 +102,16 @@ describe('designers: a 供应商 form from nothing, published and filled; a rule
     await expect
       .poll(() => page.locator('[data-testid^="canvas-field-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field'))))
       .toEqual(['name', 'quantity', 'price', 'total']);
+    // A sub-table takes columns dropped from the palette; removing it again is one click.
+    await page.getByTestId('palette-subtable').dragTo(page.getByTestId('section-main'));
+    await page.getByTestId('canvas-field-subtable_1').waitFor();
+    await page.getByTestId('palette-money').dragTo(page.getByTestId('columns-subtable_1'));
+    await page.getByTestId('column-subtable_1-money_1').waitFor();
+    await expect(page.locator('#prop-label-zh').inputValue()).resolves.toBe('金额');
+    await settled(page);
+    await screenshot(page, 'designer-subtable');
+    await page.getByTestId('remove-subtable_1').click();
+    await page.getByTestId('canvas-field-subtable_1').waitFor({ state: 'detached' });
     await page.getByTestId('canvas-field-total').click();
     await settled(page);
     await screenshot(page, 'designer-canvas');
