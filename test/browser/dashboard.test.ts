@@ -132,6 +132,14 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
     await settled(page);
     await page.locator('.el-message').last().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
     await screenshot(page, 'admin-users');
+
+    // Deactivate after a confirmation; the API then says inactive.
+    await page.getByTestId('user-active-auditor@demo.local').click();
+    await page.locator('.el-message-box').getByRole('button', { name: '停用' }).click();
+    await expect
+      .poll(async () => (await api<{ items: Array<{ email: string; active: boolean }> }>('/users')).items.find((u) => u.email === 'auditor@demo.local')?.active)
+      .toBe(false);
+    await expect(page.getByTestId('user-active-auditor@demo.local').innerText()).resolves.toBe('启用');
   });
 
   it('field permissions: hides a field from a role and saves the document', async () => {
