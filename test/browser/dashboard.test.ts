@@ -83,7 +83,7 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
     await expect.poll(() => page.getByTestId('alerts-summary').innerText(), { timeout: 15_000 }).toMatch(/\d+ 家客户触发预警（共 60 家）/);
     expect(await page.locator('[data-testid="alerts"] [data-alert]').count()).toBeGreaterThan(0);
     await settled(page);
-    await page.waitForTimeout(600); // chart entrance animation
+    await page.waitForTimeout(1500); // chart entrance animation
     await screenshot(page, 'dashboard', { fullPage: true });
   });
 
@@ -101,7 +101,7 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
     await page.getByTestId('rule-results').waitFor();
     await page.locator('[data-testid="c360-usage"] canvas').waitFor();
     await settled(page);
-    await page.waitForTimeout(600);
+    await page.waitForTimeout(1500);
     await screenshot(page, 'customer-360', { fullPage: true });
 
     // A receivable row opens its record page.
