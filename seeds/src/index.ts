@@ -6,6 +6,8 @@ export type { DemoReceivableOptions } from './demo/demo-receivables.js';
 export { generateDemoCollectionRecords } from './demo/demo-collections.js';
 export type { DemoCollectionOptions } from './demo/demo-collections.js';
 export { generateDemoPayments } from './demo/demo-payments.js';
+export { generateDemoAssessments } from './demo/demo-assessments.js';
+export type { DemoAssessmentOptions } from './demo/demo-assessments.js';
 export type { DemoPaymentOptions } from './demo/demo-payments.js';
 export type { DemoRecord } from './demo/demo-util.js';
 export { createRandom } from './demo/random.js';

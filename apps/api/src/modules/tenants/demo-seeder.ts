@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FormDefinition } from '@credo/form-engine';
 import {
+  generateDemoAssessments,
   generateDemoCollectionRecords,
   generateDemoCustomers,
   generateDemoPayments,
@@ -94,6 +95,8 @@ export class DemoSeeder {
     asOf: string,
     owners: string[],
   ): Promise<void> {
+    // Credit assessments for most customers, so the scorecard has something to grade.
+    await this.records.createManyOrThrow(sql, tenantId, adminId, 'credit_assessment', generateDemoAssessments({ seed, customers, asOf }));
     // A book of receivables (every overdue bucket and 账龄 bracket), their payments and the
     // collection log, so aging, provision and DSO have something to show on day one. Seeded
     // data goes in as history: the credit check applies to new business, not to it.
