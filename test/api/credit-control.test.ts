@@ -188,3 +188,26 @@ describe('credit policy as configuration (demo permissions)', () => {
     expect(approved.body.data).toMatchObject({ outstanding: '0.00', status: '已核销' });
   });
 });
+
+describe('rule actions that require approval', () => {
+  it('a credit sale to a cash-only customer needs the credit manager: staff are stopped, the credit manager approves with a reason (audited)', async () => {
+    const id = await customer({ credit_limit: '0.00' });
+    const data = { customer: id, amount: '100.00', biz_date: '2026-11-01', term_days: 30 };
+    // The credit check stops it first (limit 0 = cash only) …
+    const staffTry = await staff.post('/api/forms/receivable/records', { data, override: { reason: '客户保证下周付款' } });
+    expect(staffTry.status).toBe(403);
+    // … and the rule set's NO_LIMIT_CREDIT_SALE alert wants the 信用主管's approval; without a reason it says so.
+    const noReason = await credit.post('/api/forms/receivable/records', { data });
+    expect(noReason.status).toBe(422);
+    const approved = await credit.post('/api/forms/receivable/records', { data, override: { reason: '总经理同意，货到付款改为30天' } });
+    expect(approved.status, approved.text).toBe(201);
+    expect(approved.body.rules).toBeUndefined();
+    const read = await credit.get(`/api/forms/receivable/records/${approved.body.id}`);
+    expect(read.body.rules.alerts.map((a: { code: string }) => a.code)).toContain('NO_LIMIT_CREDIT_SALE');
+    const audit = await admin.get('/api/audit?action=rules.approval');
+    expect(audit.body.items[0]).toMatchObject({ actor: { email: 'credit@demo.local' }, details: { alerts: ['NO_LIMIT_CREDIT_SALE'], reason: '总经理同意，货到付款改为30天' } });
+    // Recording a payment on it later needs no approval.
+    const paid = await staff.call('PATCH', `/api/forms/receivable/records/${approved.body.id}`, { body: { data: { received: '100.00' } }, headers: { 'if-match': '"1"' } });
+    expect(paid.status, paid.text).toBe(200);
+  });
+});

@@ -102,6 +102,7 @@ export const messages = {
   'templates.not_found': { 'zh-CN': '模板“{key}”不存在', en: 'No template "{key}"' },
   'templates.installed': { 'zh-CN': '表单“{key}”已存在', en: 'Form "{key}" is already installed' },
   'templates.missing_dependency': { 'zh-CN': '请先安装模板“{key}”引用的表单：{forms}', en: 'Install the forms "{key}" refers to first: {forms}' },
+  'rules.approval_required': { 'zh-CN': '需要{role}审批：{codes}（请由有权限的人填写审批理由后提交）', en: 'Needs approval by {role}: {codes} (someone with that role submits it with a reason)' },
   'records.bad_cursor': { 'zh-CN': '分页游标无效', en: 'The page cursor is invalid' },
   'db.unique_violation': { 'zh-CN': '与已有数据重复', en: 'Duplicates existing data' },
   'db.foreign_key_violation': { 'zh-CN': '引用的数据不存在', en: 'A referenced item does not exist' },

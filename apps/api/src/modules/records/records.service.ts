@@ -96,7 +96,7 @@ export class RecordsService {
       const receivableForm = this.payments.appliesTo(key) ? await this.forms.publishedOrThrow(sql, 'receivable').catch(() => null) : null;
       const settlements = receivableForm ? await this.payments.checkOrThrow(sql, auth, completed, receivableForm, this.asOf(), locale) : [];
       await this.credit.checkOrThrow(sql, auth, key, null, null, completed, override);
-      const evaluated = await this.ruleSets.evaluateForWrite(sql, form, completed, null, locale);
+      const evaluated = await this.ruleSets.evaluateForWrite(sql, form, completed, null, locale, { auth, reason: override?.reason });
       const audit = { action: 'record.create', entity: `form:${key}`, requestId: auth.requestId };
       const ruleResult = evaluated ? this.ruleSets.forInsert(evaluated) : undefined;
       const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit, ruleResult).catch((error: unknown) =>
@@ -133,6 +133,7 @@ export class RecordsService {
       const changes = diffRecordData(existing.data, data);
       if (!Object.keys(changes).length && existing.form_version_id === form.versionId) return this.labelled(sql, auth.tenantId, form, view(access, existing));
       await this.credit.checkOrThrow(sql, auth, key, id, existing.data, data, override);
+      // Approvals gate new business (creates); changes to an existing item, such as a payment, do not wait for one.
       const evaluated = await this.ruleSets.evaluateForWrite(sql, form, data, id, locale);
       const written = await this.records
         .writeIfRev(sql, { formId: form.id, id, expectedRev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId })

@@ -18,6 +18,7 @@ import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import type { Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
+import { DEFAULT_CREDIT_CONTROL } from '../credit/credit-control.service.js';
 import { CustomerRollupsService } from '../credit/customer-rollups.service.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
@@ -25,6 +26,7 @@ import { RecordsRepository } from '../records/records.repository.js';
 import { RulesRepository } from './rules.repository.js';
 
 const BATCH = 500;
+const NO_ID = '00000000-0000-7000-8000-000000000000';
 /** Rollups of a customer with no receivables yet (what forCustomers would compute for it). */
 function zeroRollups(data: Record<string, unknown>) {
   const limit = data.credit_limit;
@@ -208,15 +210,52 @@ export class RulesService {
    * that hold block the write (400 with their field paths); otherwise the result is returned for
    * `store` once the record has its id.
    */
-  async evaluateForWrite(sql: Sql, form: PublishedForm, data: Record<string, unknown>, recordId: string | null, locale: Locale): Promise<{ versionId: string; result: RuleSetResult } | null> {
+  async evaluateForWrite(
+    sql: Sql,
+    form: PublishedForm,
+    data: Record<string, unknown>,
+    recordId: string | null,
+    locale: Locale,
+    approval?: { auth: AuthContext; reason?: string },
+  ): Promise<{ versionId: string; result: RuleSetResult } | null> {
     const current = form.rules;
     if (!current) return null;
     const compiled = await this.compiledOf(sql, current.id);
     // A record being created has no related records yet: its rollups are zero, no query needed.
-    const [facts] = recordId === null && this.rollups.appliesTo(form.key) ? [{ ...data, ...zeroRollups(data) }] : await this.factsFor(sql, form, [{ id: recordId!, data }]);
+    const [facts] = recordId === null && this.rollups.appliesTo(form.key) ? [{ ...data, ...zeroRollups(data) }] : await this.factsFor(sql, form, [{ id: recordId ?? NO_ID, data }]);
     const result = compiled.evaluate(facts!, { asOf: this.asOf(), locale });
     if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
+    // Approvals gate new credit: they are enforced on the form that extends it (the receivable);
+    // elsewhere (e.g. GRADE_C on an assessment) the alert records what a later sale will need.
+    if (approval && form.key === DEFAULT_CREDIT_CONTROL.form) await this.approvalOrThrow(sql, form, result, approval.auth, approval.reason);
     return { versionId: current.id, result };
+  }
+
+  /**
+   * Alerts whose action is requireApproval (e.g. a credit sale to a cash-only customer) stop the
+   * write unless someone holding that role approves it with a reason, which is audited.
+   */
+  private async approvalOrThrow(sql: Sql, form: PublishedForm, result: RuleSetResult, auth: AuthContext, reason: string | undefined): Promise<void> {
+    const needed = result.alerts.flatMap((alert) =>
+      alert.actions.filter((a): a is Extract<typeof a, { type: 'requireApproval' }> => a.type === 'requireApproval').map((a) => ({ code: alert.code, role: a.role, message: alert.message })),
+    );
+    if (!needed.length) return;
+    const roles = await sql.rows<{ key: string; name: { 'zh-CN'?: string; en?: string } }>('SELECT key, name FROM roles');
+    const keyOf = (role: string) => roles.find((r) => r.key === role || r.name['zh-CN'] === role || r.name.en === role)?.key ?? role;
+    const missing = needed.filter((n) => !auth.roles.includes(keyOf(n.role)) && !auth.roles.includes('admin'));
+    const codes = needed.map((n) => n.code).join(', ');
+    if (missing.length || !reason) {
+      throw new AppException(
+        422,
+        'rules.approval_required',
+        { codes, role: needed[0]!.role },
+        needed.map((n) => ({ path: '/', keyword: 'approval', message: n.message, params: { code: n.code, role: n.role } })),
+        { approval: { alerts: needed.map((n) => n.code), roles: [...new Set(needed.map((n) => n.role))] } },
+      );
+    }
+    await this.audit.append(sql, {
+      actorId: auth.userId, action: 'rules.approval', entity: `form:${form.key}`, details: { alerts: needed.map((n) => n.code), reason }, requestId: auth.requestId,
+    });
   }
 
   /** The stored shape of a result, to be written with its record (one statement). */
@@ -282,7 +321,20 @@ export class RulesService {
 
   /** Record fields plus rollups over related records (customers: AR balance, overdue, utilisation …). */
   private async factsFor(sql: Sql, form: PublishedForm, records: Array<{ id: string; data: Record<string, unknown> }>): Promise<Array<Record<string, unknown>>> {
-    if (!this.rollups.appliesTo(form.key)) return records.map((r) => ({ ...r.data }));
+    if (!this.rollups.appliesTo(form.key)) {
+      // Records that point at a customer see the customer's credit facts.
+      if (!form.compiled.definition.fields.some((f) => f.key === 'customer' && f.type === 'reference')) return records.map((r) => ({ ...r.data }));
+      const ids = [...new Set(records.map((r) => r.data.customer).filter((v): v is string => typeof v === 'string'))];
+      const customers = new Map(
+        (ids.length ? await sql.rows<{ id: string; data: Record<string, unknown> }>('SELECT id, data FROM records_t WHERE id = ANY($1::uuid[])', [ids]) : []).map((c) => [c.id, c.data]),
+      );
+      return records.map((r) => {
+        const c = customers.get(r.data.customer as string);
+        return c
+          ? { ...r.data, customer_credit_status: c.credit_status, customer_credit_limit: c.credit_limit, customer_type: c.customer_type, customer_is_sme: c.is_sme }
+          : { ...r.data };
+      });
+    }
     const rollups = await this.rollups.forCustomers(sql, records, this.asOf());
     return records.map((r) => {
       const x = rollups.get(r.id);
