@@ -121,6 +121,16 @@ describe('provision, DSO and top overdue', () => {
     expect(res.body).toMatchObject({ beginningAr: '102345.92', creditSales: '101000.00', cei: '0.0' });
   });
 
+  it('concentration and distribution', async () => {
+    const conc = await admin.get(`/api/reports/concentration?asOf=${AS_OF}&limit=1`);
+    expect(conc.body).toMatchObject({ totalAr: '203345.92', topTotal: '141000.25', topShare: '69.3', top: [{ customerId: customerA, share: '69.3' }] });
+    const dist = await admin.get('/api/reports/distribution');
+    expect(dist.body.grades).toEqual([]);
+    expect(dist.body.classes.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(2);
+    const dso = await admin.get(`/api/reports/dso?asOf=${AS_OF}&months=1`);
+    expect(dso.body.averageDaysToPay).toBeNull();
+  });
+
   it('top overdue customers with their share of AR', async () => {
     const res = await admin.get(`/api/reports/top-overdue?asOf=${AS_OF}&limit=5`);
     expect(res.body.items.map((i: { customerId: string; overdue: string }) => [i.customerId, i.overdue])).toEqual([
@@ -164,5 +174,7 @@ describe('CEI with payments', () => {
     // (203345.92 − 183345.92) ÷ 103345.92 = 19.35 % -> 19.4.
     const res = await admin.get(`/api/reports/dso?asOf=${AS_OF}&months=1`);
     expect(res.body).toMatchObject({ beginningAr: '102345.92', ar: { total: '183345.92' }, cei: '19.4' });
+    // ADP: 20,000 paid on 2026-11-10 for an invoice of 2026-07-01 = 132 days.
+    expect(res.body.averageDaysToPay).toBe('132.0');
   });
 });

@@ -64,6 +64,23 @@ export class ReportsController {
     return this.reports.topOverdue(auth, q.asOf, Number(q.limit ?? 10));
   }
 
+  @Get('reports/concentration')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Concentration: the top N customers and their share of AR' })
+  @ApiQuery(AS_OF)
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } })
+  concentration(@CurrentAuth() auth: AuthContext, @Query() query: unknown, @RequestLocale() locale: Locale) {
+    const q = validateQueryOrThrow<ReportQuery>('report-query', query, locale);
+    return this.reports.concentration(auth, q.asOf, Number(q.limit ?? 10));
+  }
+
+  @Get('reports/distribution')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Grade distribution (assessments) and class distribution (customers) from the stored rule results' })
+  distribution(@CurrentAuth() auth: AuthContext) {
+    return this.reports.distribution(auth);
+  }
+
   @Get('settings/provision-rates')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The tenant’s 坏账准备 rates by 账龄 bracket' })

@@ -112,6 +112,42 @@ export class ReportsRepository {
     return row!.total;
   }
 
+  /** Share of AR held by the largest customers. */
+  concentration(sql: Sql, asOf: string, top: number) {
+    return sql.rows<{ customer_id: string; name: string | null; total: string }>(
+      `SELECT g.customer_id::text, (SELECT c.data->>'name' FROM records_t c WHERE c.id = g.customer_id) AS name, g.total::text FROM (
+         SELECT ar.customer_id, sum(ar.outstanding) AS total FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0 GROUP BY 1
+         ORDER BY 2 DESC, 1 LIMIT $2) g ORDER BY g.total DESC, 1`,
+      [asOf, top],
+    );
+  }
+
+  /** Customers per value of a stored rule output (e.g. rating, customer_class) for a form. */
+  ruleDistribution(sql: Sql, formKey: string, output: string) {
+    return sql.rows<{ value: string | null; count: number }>(
+      `SELECT x.vals->>$2 AS value, count(*)::int AS count
+       FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = $1
+       LEFT JOIN record_rule_results x ON x.tenant_id = r.tenant_id AND x.record_id = r.id
+       WHERE r.deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
+      [formKey, output],
+    );
+  }
+
+  /** Average days to pay: allocations received in [from, asOf], weighted by amount, from the invoice date. */
+  async averageDaysToPay(sql: Sql, from: string, asOf: string): Promise<{ amount: string; weighted_days: string }> {
+    const [row] = await sql.rows<{ amount: string; weighted_days: string }>(
+      `SELECT coalesce(sum(a.amount), 0)::text AS amount, coalesce(sum(a.amount * (a.on_date - coalesce(credo_date(r.data->>'invoice_date'), credo_date(r.data->>'biz_date')))), 0)::text AS weighted_days
+       FROM (SELECT (x->>'receivable')::uuid AS receivable_id, (x->>'amount')::numeric AS amount, credo_date(p.data->>'received_on') AS on_date
+             FROM records_t p JOIN forms f ON f.tenant_id = p.tenant_id AND f.id = p.form_id AND f.key = 'payment'
+             CROSS JOIN LATERAL jsonb_array_elements(coalesce(p.data->'allocations', '[]'::jsonb)) x
+             WHERE p.deleted_at IS NULL) a
+       JOIN records_t r ON r.id = a.receivable_id
+       WHERE a.on_date BETWEEN $1::date AND $2::date`,
+      [from, asOf],
+    );
+    return row!;
+  }
+
   /** Customers by overdue balance, with their total balance. */
   topOverdue(sql: Sql, asOf: string, limit: number) {
     return sql.rows<{ customer_id: string; name: string | null; overdue: string; total: string; max_days: number }>(

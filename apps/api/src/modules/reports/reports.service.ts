@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Decimal } from '@credo/form-engine';
 import { AppException } from '../../common/app.exception.js';
 import type { Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
@@ -103,10 +104,11 @@ export class ReportsService {
     const history = monthsBack(asOf, 36);
     const periodStart = `${window[window.length - 1]}-01`;
     const dayBefore = new Date(Date.parse(`${periodStart}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    const { sales, balances, beginning } = await this.db.run(auth.tenantId, async (sql) => ({
+    const { sales, balances, beginning, adp } = await this.db.run(auth.tenantId, async (sql) => ({
       sales: await this.reports.monthlySales(sql, `${history[history.length - 1]}-01`, asOf),
       balances: await this.reports.balances(sql, asOf),
       beginning: await this.reports.arOn(sql, dayBefore),
+      adp: await this.reports.averageDaysToPay(sql, periodStart, asOf),
     }));
     const byMonth = new Map(sales.map((s) => [s.month, s.sales]));
     const windowSales = sumDecimals(window.map((m) => byMonth.get(m) ?? '0'));
@@ -126,11 +128,34 @@ export class ReportsService {
       bestPossibleDso: bpdso,
       averageDaysDelinquent: averageDaysDelinquent(dso, bpdso),
       beginningAr: beginning,
+      averageDaysToPay: adp.amount === '0' || Number(adp.amount) === 0 ? null : new Decimal(adp.weighted_days).div(adp.amount).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1),
       cei: collectionEffectivenessIndex(beginning, windowSales, months, balances.total, balances.current),
       overduePercent: share(balances.overdue),
       over90Percent: share(balances.over90),
       monthlySales: monthly.slice(0, months).map(({ month, sales: s }) => ({ month, sales: sumDecimals([s]) })),
     };
+  }
+
+  /** Concentration: the top N customers' share of AR (DOMAIN §6.7). */
+  async concentration(auth: AuthContext, asOf: string, top: number) {
+    const [rows, balances] = await this.db.run(auth.tenantId, (sql) => Promise.all([this.reports.concentration(sql, asOf, top), this.reports.balances(sql, asOf)]));
+    const topTotal = sumDecimals(rows.map((r) => r.total));
+    const pct = (part: string) => (Number(balances.total) > 0 ? new Decimal(part).div(balances.total).mul(100).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1) : null);
+    return {
+      asOf,
+      totalAr: balances.total,
+      top: rows.map((r) => ({ customerId: r.customer_id, name: r.name, total: sumDecimals([r.total]), share: pct(r.total) })),
+      topTotal,
+      topShare: pct(topTotal),
+    };
+  }
+
+  /** Grade and class distribution from the stored rule results (latest assessments and customers). */
+  async distribution(auth: AuthContext) {
+    const [grades, classes] = await this.db.run(auth.tenantId, (sql) =>
+      Promise.all([this.reports.ruleDistribution(sql, 'credit_assessment', 'rating'), this.reports.ruleDistribution(sql, 'customer', 'customer_class')]),
+    );
+    return { grades, classes };
   }
 
   async topOverdue(auth: AuthContext, asOf: string, limit: number) {
