@@ -20,7 +20,7 @@ function bilingual(text: LocalizedText | undefined): boolean {
 
 describe('template pack', () => {
   it('installs in reference order: every reference points at a template listed before it', () => {
-    expect(templateKeys).toEqual(['customer', 'credit_assessment', 'receivable', 'payment', 'collection_record', 'credit_limit_request']);
+    expect(templateKeys).toEqual(['customer', 'credit_assessment', 'receivable', 'payment', 'collection_record', 'credit_limit_request', 'collection_task']);
     templateKeys.forEach((key, i) => {
       const refs = loadTemplate(key).fields.flatMap((f) => [f, ...(f.fields ?? [])]).filter((f) => f.type === 'reference');
       for (const ref of refs) expect(templateKeys.slice(0, i), `${key}.${ref.key}`).toContain(ref.reference!.form);
@@ -193,6 +193,38 @@ describe('collection_record (催收记录, DOMAIN §5.2)', () => {
     expect(errorsOf(form, { ...base, contact_phone: '12345' })).toEqual(['/contact_phone pattern']);
     expect(errorsOf(form, { ...base, collected_at: '2026-11-25' })).toEqual(['/collected_at format']);
   });
+
+  it('keeps the promise status the daily job sets (open / kept / broken), only on promises', () => {
+    const promise = { ...base, result: '承诺付款', promised_date: '2026-11-30', promised_amount: '5000.00' };
+    expect(errorsOf(form, { ...promise, promise_status: '已违约', promise_paid: '1000.00', promise_checked_on: '2026-12-04' })).toEqual([]);
+    expect(errorsOf(form, { ...promise, promise_status: '失约' })).toEqual(['/promise_status enum']);
+    expect(errorsOf(form, { ...base, promise_status: '已兑现' })).toEqual(['/promise_status notVisible']);
+    const def = loadTemplate('collection_record');
+    expect(def.fields.filter((f) => f.key.startsWith('promise_')).every((f) => f.readOnly)).toBe(true);
+    expect(def.fields.find((f) => f.key === 'promise_status')!.options!.map((o) => o.value)).toEqual(['待兑现', '已兑现', '已违约']);
+  });
+});
+
+describe('collection_task (催收任务, DOMAIN §5.1)', () => {
+  const def = loadTemplate('collection_task');
+  const form = compileFormOrThrow(def);
+  const base = { customer: CUSTOMER, receivable: RECEIVABLE, stage: 'S3', due_on: '2026-11-25', assignee: USER };
+
+  it('one task per receivable and stage (unique task key), open by default', () => {
+    expect(errorsOf(form, base)).toEqual([]);
+    expect(form.complete(base, { asOf: AS_OF })).toMatchObject({ status: 'open' });
+    expect(def.fields.find((f) => f.key === 'task_key')).toMatchObject({ unique: true, readOnly: true });
+    expect(def.fields.find((f) => f.key === 'stage')!.options!.map((o) => o.value)).toEqual(['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7']);
+    expect(def.fields.filter((f) => f.indexed).map((f) => f.key)).toEqual(['customer', 'receivable', 'stage', 'due_on', 'assignee', 'status']);
+  });
+
+  it('validates stage, status and the closing date', () => {
+    expect(errorsOf(form, { ...base, receivable: undefined, assignee: undefined })).toEqual(['/receivable required', '/assignee required']);
+    expect(errorsOf(form, { ...base, stage: 'S9' })).toEqual(['/stage enum']);
+    expect(errorsOf(form, { ...base, status: 'later' })).toEqual(['/status enum']);
+    expect(errorsOf(form, { ...base, closed_on: '2026-11-26' })).toEqual(['/closed_on notVisible']);
+    expect(errorsOf(form, { ...base, status: 'done', closed_on: '2026-11-26' })).toEqual([]);
+  });
 });
 
 describe('credit_limit_request (信用额度申请)', () => {
@@ -210,5 +242,10 @@ describe('credit_limit_request (信用额度申请)', () => {
     expect(errorsOf(form, { ...base, status: '已批准' })).toEqual(['/approver required', '/approved_limit required', '/decided_on required']);
     expect(errorsOf(form, { ...base, status: '已驳回', approver: USER, decided_on: AS_OF })).toEqual([]);
     expect(errorsOf(form, { ...base, status: '已批准', approver: USER, decided_on: '2026-11-26', approved_limit: '120000' })).toEqual(['/decided_on maxDate']);
+  });
+
+  it('may ask for a new payment term (0-365 days) with the limit', () => {
+    expect(errorsOf(form, { ...base, requested_term_days: 60 })).toEqual([]);
+    expect(errorsOf(form, { ...base, requested_term_days: 400 })).toEqual(['/requested_term_days maximum']);
   });
 });

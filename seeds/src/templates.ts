@@ -5,7 +5,7 @@ import type { FormDefinition } from '@credo/form-engine';
  * Keys of the form templates a tenant starts from (seeds/templates/<key>.form.json), in install
  * order: a template's reference fields only point at forms listed before it.
  */
-export const templateKeys: string[] = ['customer', 'credit_assessment', 'receivable', 'payment', 'collection_record', 'credit_limit_request'];
+export const templateKeys: string[] = ['customer', 'credit_assessment', 'receivable', 'payment', 'collection_record', 'credit_limit_request', 'collection_task'];
 
 /**
  * Reads a template. The URL is relative to this module, and src/ and dist/ sit side by side

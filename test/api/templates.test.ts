@@ -21,7 +21,7 @@ afterAll(() => server?.close());
 describe('templates', () => {
   it('a new company installs the credit pack from templates, dependencies first', async () => {
     const list = await boss.get('/api/templates');
-    expect(list.body.items.map((t: { key: string }) => t.key)).toEqual(['customer', 'credit_assessment', 'receivable', 'payment', 'collection_record', 'credit_limit_request']);
+    expect(list.body.items.map((t: { key: string }) => t.key)).toEqual(['customer', 'credit_assessment', 'receivable', 'payment', 'collection_record', 'credit_limit_request', 'collection_task']);
     expect(list.body.items.every((t: { installed: boolean }) => !t.installed)).toBe(true);
     expect(list.body.items.find((t: { key: string }) => t.key === 'receivable').requires).toEqual(['customer']);
 
