@@ -11,6 +11,7 @@ import { handleError } from './common/problem.filter.js';
 import { PinoNestLogger, requestLogger } from './common/logger.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
 import { IMPORT_MEDIA_TYPES } from './modules/imports/imports.controller.js';
+import { FILE_BODY_LIMIT } from './modules/files/files.controller.js';
 
 /** A spreadsheet of a few hundred thousand rows; larger files get a 413. */
 const IMPORT_BODY_LIMIT = '50mb';
@@ -27,6 +28,8 @@ export async function createApp(config: RuntimeConfig, logger: Logger): Promise<
   app.use(requestLogger(logger));
   // CSV imports arrive as raw bytes: the import decodes them itself (UTF-8 or GB18030).
   app.use('/api/forms/:key/imports', express.raw({ type: IMPORT_MEDIA_TYPES, limit: IMPORT_BODY_LIMIT }));
+  // Attachments arrive as raw bytes of any type; the files service sniffs what they are.
+  app.use('/api/files', express.raw({ type: () => true, limit: FILE_BODY_LIMIT }));
   app.use('/api', express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/merge-patch+json'] }));
   // Body-parser failures (bad JSON, too large, bad charset) never reach Nest's filters.
   app.use('/api', (error: unknown, req: Request, res: Response, _next: NextFunction) => handleError(error, req, res));

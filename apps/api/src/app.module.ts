@@ -50,6 +50,12 @@ import { ExportsService } from './modules/exports/exports.service.js';
 import { ImportsController } from './modules/imports/imports.controller.js';
 import { ImportsService } from './modules/imports/imports.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
+import { ViewsController } from './modules/views/views.controller.js';
+import { ViewsRepository } from './modules/views/views.repository.js';
+import { ViewsService } from './modules/views/views.service.js';
+import { FilesController } from './modules/files/files.controller.js';
+import { FilesRepository } from './modules/files/files.repository.js';
+import { FilesService } from './modules/files/files.service.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 
 @Module({})
@@ -72,7 +78,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, ExportsController, ImportsController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, ExportsController, ImportsController, ViewsController, FilesController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -108,6 +114,10 @@ export class AppModule {
         TokenRateLimiter,
         ExportsService,
         ImportsService,
+        ViewsRepository,
+        ViewsService,
+        FilesRepository,
+        FilesService,
       ],
     };
   }
