@@ -167,6 +167,11 @@ export interface FormSettings {
   /** Field whose value labels a record (e.g. in reference pickers). */
   titleField?: string;
   description?: LocalizedText;
+  /**
+   * Keep a typed projection of the records (one typed column per field, maintained in the same
+   * transaction as every write) for fast reports: true = every scalar field, or the listed fields.
+   */
+  typedProjection?: boolean | string[];
 }
 
 export interface FormDefinition {

@@ -71,6 +71,10 @@ export const formDefinitionMetaSchema = {
       properties: {
         titleField: { $ref: '#/$defs/fieldKey' },
         description: { $ref: '#/$defs/localizedText' },
+        /** A typed projection table kept in sync with the records (reports read it): true = every scalar field, or the fields listed. */
+        typedProjection: {
+          anyOf: [{ type: 'boolean' }, { type: 'array', items: { $ref: '#/$defs/fieldKey' }, uniqueItems: true, maxItems: 200 }],
+        },
       },
       additionalProperties: false,
     },

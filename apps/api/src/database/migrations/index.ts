@@ -11,6 +11,7 @@ import { ApiTokens1764000810000 } from './1764000810000-api-tokens.js';
 
 import { Reminders1764000900000 } from './1764000900000-reminders.js';
 import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and-files.js';
+import { TypedProjections1764500000000 } from './1764500000000-typed-projections.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -26,4 +27,5 @@ export const migrations = [
   ApiTokens1764000810000,
   Reminders1764000900000,
   SavedViewsAndFiles1764600000000,
+  TypedProjections1764500000000,
 ];

@@ -21,6 +21,7 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
 import { FieldIndexService } from './field-index.service.js';
+import { ensureTypedProjection } from './typed-projection.js';
 import { TenantDatabase, advisoryKey, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { FormPermissionsDocument } from './form-permissions.js';
@@ -163,6 +164,8 @@ export class FormsService {
         }
         if (write && !report.records.failed) await this.records.repin(sql, row.id, versionId);
       }
+      // The typed projection (if the form opts in) follows the new version in this transaction.
+      if (write && !report.records.failed) await ensureTypedProjection(sql, row.id, target);
       if (!options.dryRun && (needsDefault.length || report.records.failed)) {
         throw new AppException(409, 'forms.publish_blocked', { needsDefault: needsDefault.length, failed: report.records.failed }, undefined, { report });
       }
@@ -324,6 +327,7 @@ export class FormsService {
       ui: compiled.ui,
       userId,
     });
+    await ensureTypedProjection(sql, formId, definition);
     return formId;
   }
 }

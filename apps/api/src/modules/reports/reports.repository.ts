@@ -1,15 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '../../database/tenant-database.js';
+import { projectionCovers, typedProjectionOf, type ProjectionType } from '../forms/typed-projection.js';
 
 export type AgingBasis = 'due' | 'age';
 export type AgingGroup = 'company' | 'customer' | 'sales_owner';
 
 /**
- * Open receivables as of a date, each field extracted once (a subquery fence), from the
- * `receivable` form's records: what every AR report starts from. Amounts stay numeric.
+ * Where receivables are read from: the `receivable` form's typed projection (when the form opts in
+ * and projects every field the reports use, with these types), else the records' JSONB.
+ */
+export type ArSource = { kind: 'jsonb' } | { kind: 'typed'; table: string };
+
+export const JSONB_SOURCE: ArSource = { kind: 'jsonb' };
+
+/** The receivable fields the reports read, with the projection column types they need. */
+export const AR_FIELDS: Record<string, ProjectionType> = {
+  customer: 'uuid',
+  sales_owner: 'uuid',
+  amount: 'numeric',
+  received: 'numeric',
+  written_off: 'numeric',
+  outstanding: 'numeric',
+  due_date: 'date',
+  invoice_date: 'date',
+  biz_date: 'date',
+};
+
+const TABLE_NAME = /^credo_proj\.f_[0-9a-f]{32}$/;
+
+/**
+ * Open receivables as of a date, from the `receivable` form: what every AR report starts from.
+ * Amounts stay numeric. Both sources give the same columns and the same rows.
  * Limitation: `received` is the amount received to date, so a past asOf ages today's balances.
  */
-const OPEN_AR = `
+function openAr(source: ArSource): string {
+  if (source.kind === 'typed') {
+    if (!TABLE_NAME.test(source.table)) throw new Error('bad projection table');
+    // Typed columns: nothing to extract; row-level security on the projection scopes the tenant.
+    return `
+  SELECT p.customer AS customer_id, p.sales_owner AS sales_owner_id, p.amount,
+         coalesce(p.outstanding, p.amount - coalesce(p.received, 0) - coalesce(p.written_off, 0)) AS outstanding,
+         p.due_date, coalesce(p.invoice_date, p.biz_date) AS basis_date, p.biz_date
+  FROM ${source.table} p WHERE p.biz_date <= $1::date`;
+  }
+  return OPEN_AR_JSONB;
+}
+
+/** Each jsonb field extracted once (a subquery fence). */
+const OPEN_AR_JSONB = `
   SELECT (r.data->>'customer')::uuid AS customer_id,
          nullif(r.data->>'sales_owner', '')::uuid AS sales_owner_id,
          (r.data->>'amount')::numeric AS amount,
@@ -43,43 +81,49 @@ export interface AgingRow {
 
 @Injectable()
 export class ReportsRepository {
-  aging(sql: Sql, asOf: string, basis: AgingBasis, group: AgingGroup): Promise<AgingRow[]> {
+  /** The receivable projection when it covers the reports' fields, else the JSONB path. */
+  async arSource(sql: Sql): Promise<ArSource> {
+    const projection = await typedProjectionOf(sql, 'receivable');
+    return projection && projectionCovers(projection, AR_FIELDS) ? { kind: 'typed', table: projection.table } : JSONB_SOURCE;
+  }
+
+  aging(sql: Sql, asOf: string, basis: AgingBasis, group: AgingGroup, source: ArSource = JSONB_SOURCE): Promise<AgingRow[]> {
     const bucket = basis === 'due' ? OVERDUE_BUCKET : AGE_BUCKET;
-    const key = { company: `NULL::text`, customer: `ar.customer_id::text`, sales_owner: `ar.sales_owner_id::text` }[group];
-    // Labels are looked up once per group, after grouping, not once per receivable.
+    const key = { company: `NULL::uuid`, customer: `ar.customer_id`, sales_owner: `ar.sales_owner_id` }[group];
+    // Grouped on the uuid; labels are looked up once per group, after grouping, not once per receivable.
     const label = {
       company: `NULL::text`,
-      customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key::uuid)`,
-      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key::uuid)`,
+      customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
+      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
     }[group];
     return sql.rows<AgingRow>(
-      `SELECT g.group_key, ${label} AS group_label, g.bucket, g.amount, g.items FROM (
-         SELECT ${key} AS group_key, ${bucket} AS bucket, sum(ar.outstanding)::text AS amount, count(*)::int AS items
-         FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0
+      `SELECT g.group_key::text AS group_key, ${label} AS group_label, g.bucket, g.amount::text AS amount, g.items FROM (
+         SELECT ${key} AS group_key, ${bucket} AS bucket, sum(ar.outstanding) AS amount, count(*)::int AS items
+         FROM (${openAr(source)}) ar WHERE ar.outstanding > 0
          GROUP BY 1, 2) g
-       ORDER BY 1, 2`,
+       ORDER BY 1, 3`,
       [asOf],
     );
   }
 
   /** Credit sales per calendar month (by business date) in [from, asOf]. */
-  monthlySales(sql: Sql, from: string, asOf: string): Promise<Array<{ month: string; sales: string }>> {
+  monthlySales(sql: Sql, from: string, asOf: string, source: ArSource = JSONB_SOURCE): Promise<Array<{ month: string; sales: string }>> {
     return sql.rows(
       `SELECT to_char(ar.biz_date, 'YYYY-MM') AS month, sum(ar.amount)::text AS sales
-       FROM (${OPEN_AR}) ar WHERE ar.biz_date >= $2::date
+       FROM (${openAr(source)}) ar WHERE ar.biz_date >= $2::date
        GROUP BY 1 ORDER BY 1 DESC`,
       [asOf, from],
     );
   }
 
   /** Ending AR as of the date: total, not yet due, overdue and 90+ days overdue. */
-  async balances(sql: Sql, asOf: string): Promise<{ total: string; current: string; overdue: string; over90: string }> {
+  async balances(sql: Sql, asOf: string, source: ArSource = JSONB_SOURCE): Promise<{ total: string; current: string; overdue: string; over90: string }> {
     const [row] = await sql.rows<{ total: string; current: string; overdue: string; over90: string }>(
       `SELECT coalesce(sum(outstanding), 0)::text AS total,
               coalesce(sum(outstanding) FILTER (WHERE due_date IS NULL OR $1::date <= due_date), 0)::text AS current,
               coalesce(sum(outstanding) FILTER (WHERE $1::date > due_date), 0)::text AS overdue,
               coalesce(sum(outstanding) FILTER (WHERE $1::date - due_date > 90), 0)::text AS over90
-       FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0`,
+       FROM (${openAr(source)}) ar WHERE ar.outstanding > 0`,
       [asOf],
     );
     return row!;
@@ -90,18 +134,22 @@ export class ReportsRepository {
    * dates come from 回款 allocations; received amounts with no allocation behind them (entered on
    * the receivable directly) are taken as received before d — the best the data can say.
    */
-  async arOn(sql: Sql, d: string): Promise<string> {
+  async arOn(sql: Sql, d: string, source: ArSource = JSONB_SOURCE): Promise<string> {
+    const receivables =
+      source.kind === 'typed' && TABLE_NAME.test(source.table)
+        ? `SELECT p.id, p.amount, coalesce(p.received, 0) AS received, coalesce(p.written_off, 0) AS written_off
+           FROM ${source.table} p WHERE p.biz_date <= $1::date`
+        : `SELECT r.id, (r.data->>'amount')::numeric AS amount, coalesce((r.data->>'received')::numeric, 0) AS received,
+                coalesce((r.data->>'written_off')::numeric, 0) AS written_off
+           FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = 'receivable'
+           WHERE r.deleted_at IS NULL AND credo_date(r.data->>'biz_date') <= $1::date`;
     const [row] = await sql.rows<{ total: string }>(
       `WITH alloc AS (
          SELECT (a->>'receivable')::uuid AS receivable_id, (a->>'amount')::numeric AS amount, credo_date(p.data->>'received_on') AS on_date
          FROM records_t p JOIN forms f ON f.tenant_id = p.tenant_id AND f.id = p.form_id AND f.key = 'payment'
          CROSS JOIN LATERAL jsonb_array_elements(coalesce(p.data->'allocations', '[]'::jsonb)) a
          WHERE p.deleted_at IS NULL),
-       ar AS (
-         SELECT r.id, (r.data->>'amount')::numeric AS amount, coalesce((r.data->>'received')::numeric, 0) AS received,
-                coalesce((r.data->>'written_off')::numeric, 0) AS written_off
-         FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = 'receivable'
-         WHERE r.deleted_at IS NULL AND credo_date(r.data->>'biz_date') <= $1::date),
+       ar AS (${receivables}),
        paid AS (
          SELECT ar.id, ar.amount, ar.received, ar.written_off,
                 coalesce(sum(alloc.amount), 0) AS allocated, coalesce(sum(alloc.amount) FILTER (WHERE alloc.on_date <= $1::date), 0) AS allocated_by_d
@@ -113,10 +161,10 @@ export class ReportsRepository {
   }
 
   /** Share of AR held by the largest customers. */
-  concentration(sql: Sql, asOf: string, top: number) {
+  concentration(sql: Sql, asOf: string, top: number, source: ArSource = JSONB_SOURCE) {
     return sql.rows<{ customer_id: string; name: string | null; total: string }>(
       `SELECT g.customer_id::text, (SELECT c.data->>'name' FROM records_t c WHERE c.id = g.customer_id) AS name, g.total::text FROM (
-         SELECT ar.customer_id, sum(ar.outstanding) AS total FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0 GROUP BY 1
+         SELECT ar.customer_id, sum(ar.outstanding) AS total FROM (${openAr(source)}) ar WHERE ar.outstanding > 0 GROUP BY 1
          ORDER BY 2 DESC, 1 LIMIT $2) g ORDER BY g.total DESC, 1`,
       [asOf, top],
     );
@@ -149,13 +197,13 @@ export class ReportsRepository {
   }
 
   /** Customers by overdue balance, with their total balance. */
-  topOverdue(sql: Sql, asOf: string, limit: number) {
+  topOverdue(sql: Sql, asOf: string, limit: number, source: ArSource = JSONB_SOURCE) {
     return sql.rows<{ customer_id: string; name: string | null; overdue: string; total: string; max_days: number }>(
       `SELECT ar.customer_id::text AS customer_id, (SELECT c.data->>'name' FROM records_t c WHERE c.id = ar.customer_id) AS name,
               coalesce(sum(ar.outstanding) FILTER (WHERE $1::date > ar.due_date), 0)::text AS overdue,
               sum(ar.outstanding)::text AS total,
               coalesce(max($1::date - ar.due_date) FILTER (WHERE $1::date > ar.due_date), 0)::int AS max_days
-       FROM (${OPEN_AR}) ar WHERE ar.outstanding > 0
+       FROM (${openAr(source)}) ar WHERE ar.outstanding > 0
        GROUP BY ar.customer_id
        HAVING sum(ar.outstanding) FILTER (WHERE $1::date > ar.due_date) > 0
        ORDER BY sum(ar.outstanding) FILTER (WHERE $1::date > ar.due_date) DESC, 1 LIMIT $2`,

@@ -60,7 +60,7 @@ export class ReportsService {
 
   /** AR aging by overdue bucket (basis=due) or by 账龄 (basis=age), for the company, per customer or per sales owner. */
   async aging(auth: AuthContext, asOf: string, basis: AgingBasis, group: AgingGroup, locale: Locale) {
-    const rows = await this.db.run(auth.tenantId, (sql) => this.reports.aging(sql, asOf, basis, group));
+    const rows = await this.db.run(auth.tenantId, async (sql) => this.reports.aging(sql, asOf, basis, group, await this.reports.arSource(sql)));
     const buckets = (basis === 'due' ? OVERDUE_BUCKETS : AGE_BUCKETS).map((b) => ({ key: b.key, label: b[locale] }));
     const groups = new Map<string, { key: string | null; label: string | null; amounts: string[]; items: number }>();
     for (const row of rows) {
@@ -82,7 +82,7 @@ export class ReportsService {
   /** 坏账准备 by the 账龄 provision matrix (tenant rates), to the cent. */
   async provision(auth: AuthContext, asOf: string, locale: Locale) {
     const [rows, settings] = await this.db.run(auth.tenantId, async (sql) =>
-      Promise.all([this.reports.aging(sql, asOf, 'age', 'company'), this.reports.settings(sql)]),
+      Promise.all([this.reports.arSource(sql).then((source) => this.reports.aging(sql, asOf, 'age', 'company', source)), this.reports.settings(sql)]),
     );
     const rates = (settings.provisionRates as string[] | undefined) ?? DEFAULT_PROVISION_RATES;
     const balances = AGE_BUCKETS.map((_, i) => sumDecimals(rows.filter((r) => r.bucket === i).map((r) => r.amount)));
@@ -104,12 +104,15 @@ export class ReportsService {
     const history = monthsBack(asOf, 36);
     const periodStart = `${window[window.length - 1]}-01`;
     const dayBefore = new Date(Date.parse(`${periodStart}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    const { sales, balances, beginning, adp } = await this.db.run(auth.tenantId, async (sql) => ({
-      sales: await this.reports.monthlySales(sql, `${history[history.length - 1]}-01`, asOf),
-      balances: await this.reports.balances(sql, asOf),
-      beginning: await this.reports.arOn(sql, dayBefore),
-      adp: await this.reports.averageDaysToPay(sql, periodStart, asOf),
-    }));
+    const { sales, balances, beginning, adp } = await this.db.run(auth.tenantId, async (sql) => {
+      const source = await this.reports.arSource(sql);
+      return {
+        sales: await this.reports.monthlySales(sql, `${history[history.length - 1]}-01`, asOf, source),
+        balances: await this.reports.balances(sql, asOf, source),
+        beginning: await this.reports.arOn(sql, dayBefore, source),
+        adp: await this.reports.averageDaysToPay(sql, periodStart, asOf),
+      };
+    });
     const byMonth = new Map(sales.map((s) => [s.month, s.sales]));
     const windowSales = sumDecimals(window.map((m) => byMonth.get(m) ?? '0'));
     const days = window.reduce((n, m) => n + daysInMonth(m), 0);
@@ -138,7 +141,10 @@ export class ReportsService {
 
   /** Concentration: the top N customers' share of AR (DOMAIN §6.7). */
   async concentration(auth: AuthContext, asOf: string, top: number) {
-    const [rows, balances] = await this.db.run(auth.tenantId, (sql) => Promise.all([this.reports.concentration(sql, asOf, top), this.reports.balances(sql, asOf)]));
+    const [rows, balances] = await this.db.run(auth.tenantId, async (sql) => {
+      const source = await this.reports.arSource(sql);
+      return Promise.all([this.reports.concentration(sql, asOf, top, source), this.reports.balances(sql, asOf, source)]);
+    });
     const topTotal = sumDecimals(rows.map((r) => r.total));
     const pct = (part: string) => (Number(balances.total) > 0 ? new Decimal(part).div(balances.total).mul(100).toDecimalPlaces(1, Decimal.ROUND_HALF_UP).toFixed(1) : null);
     return {
@@ -159,9 +165,10 @@ export class ReportsService {
   }
 
   async topOverdue(auth: AuthContext, asOf: string, limit: number) {
-    const [rows, balances] = await this.db.run(auth.tenantId, (sql) =>
-      Promise.all([this.reports.topOverdue(sql, asOf, limit), this.reports.balances(sql, asOf)]),
-    );
+    const [rows, balances] = await this.db.run(auth.tenantId, async (sql) => {
+      const source = await this.reports.arSource(sql);
+      return Promise.all([this.reports.topOverdue(sql, asOf, limit, source), this.reports.balances(sql, asOf, source)]);
+    });
     return {
       asOf,
       totalAr: balances.total,
