@@ -361,7 +361,9 @@ describe('failing: CSV import', () => {
   it('wrong content type is 415, a bad mode 400, an unknown form 404, too large 413, no auth 401', async () => {
     expect((await upload('name\r\nx', 'dryRun=true', { 'content-type': 'application/pdf' })).status).toBe(415);
     expect((await upload('name\r\nx', 'dryRun=true', { 'content-type': 'application/json' })).status).toBe(400);
-    expect((await upload('name\r\nx', 'mode=upsert')).status).toBe(400);
+    expect((await upload('name\r\nx', 'mode=merge')).status).toBe(400);
+    const keyless = await upload('name\r\nx', 'mode=upsert');
+    expect([keyless.status, keyless.body.code]).toEqual([400, 'imports.key_required']);
     expect((await upload('name\r\nx', 'dryRun=maybe')).status).toBe(400);
     expect((await upload('name\r\nx', 'dryRun=true', {}, 'nope')).status).toBe(404);
     const big = await upload(Buffer.alloc(51 * 1024 * 1024, 0x61), 'dryRun=true');

@@ -12,6 +12,7 @@ import { ApiTokens1764000810000 } from './1764000810000-api-tokens.js';
 import { Reminders1764000900000 } from './1764000900000-reminders.js';
 import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and-files.js';
 import { TypedProjections1764500000000 } from './1764500000000-typed-projections.js';
+import { ImportJobs1764200000000 } from './1764200000000-import-jobs.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -28,4 +29,5 @@ export const migrations = [
   Reminders1764000900000,
   SavedViewsAndFiles1764600000000,
   TypedProjections1764500000000,
+  ImportJobs1764200000000,
 ];

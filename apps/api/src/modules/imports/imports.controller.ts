@@ -1,11 +1,21 @@
-import { Controller, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppException } from '../../common/app.exception.js';
-import { openApiRef, validateQueryOrThrow } from '../../common/body-validation.js';
+import { openApiRef, ValidBody, validateQueryOrThrow } from '../../common/body-validation.js';
 import type { Locale } from '../../common/i18n.js';
 import { CurrentAuth, RequestLocale, type AuthContext } from '../../common/request-context.js';
-import { ImportsService, type ImportReport } from './imports.service.js';
+import { xlsxSink } from '../exports/xlsx-sink.js';
+import { ImportJobsService, type ImportJobDto } from './import-jobs.service.js';
+import { ImportsService, type ImportMappingDto, type ImportOptions, type ImportReport } from './imports.service.js';
+
+export interface ImportQuery {
+  mode?: 'insert' | 'upsert' | 'update';
+  key?: string;
+  mappingId?: string;
+  dryRun?: 'true' | 'false';
+  skipInvalid?: 'true' | 'false';
+}
 
 /** Content types the import route reads as raw bytes (see app.factory). */
 export const IMPORT_MEDIA_TYPES = [
@@ -31,7 +41,8 @@ export class ImportsController {
   })
   @ApiConsumes('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiQuery({ name: 'mode', required: false, schema: { enum: ['insert'], default: 'insert' } })
+  @ApiQuery({ name: 'mode', required: false, schema: { enum: ['insert', 'upsert', 'update'], default: 'insert' } })
+  @ApiQuery({ name: 'key', required: false, description: 'upsert/update: the field rows are matched on (unique, indexed or auto-number)' })
   @ApiQuery({ name: 'dryRun', required: false, schema: { enum: ['true', 'false'], default: 'true' } })
   @ApiQuery({ name: 'skipInvalid', required: false, schema: { enum: ['true', 'false'], default: 'false' }, description: 'commit the valid rows and report the rest (default: all or nothing)' })
   @ApiResponse({ status: 200, description: 'Dry-run report' })
@@ -46,12 +57,115 @@ export class ImportsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ImportReport> {
-    const q = validateQueryOrThrow<{ mode?: 'insert'; dryRun?: 'true' | 'false'; skipInvalid?: 'true' | 'false' }>('record-import-query', query, locale);
+    const q = validateQueryOrThrow<ImportQuery>('record-import-query', query, locale);
     if (!req.is(IMPORT_MEDIA_TYPES)) throw new AppException(415, 'imports.media_type');
     // An empty body is not parsed at all: it is an empty file.
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const report = await this.imports.importCsvOrThrow(auth, key, bytes, { mode: q.mode ?? 'insert', dryRun: q.dryRun !== 'false', skipInvalid: q.skipInvalid === 'true' }, locale);
+    const report = await this.imports.importCsvOrThrow(auth, key, bytes, await this.optionsOf(auth, key, q), locale);
     if (!report.dryRun) res.status(201);
     return report;
+  }
+
+  private async optionsOf(auth: AuthContext, key: string, q: ImportQuery): Promise<ImportOptions> {
+    return importOptions(q, q.mappingId ? await this.imports.mappingOrThrow(auth, key, q.mappingId) : undefined);
+  }
+}
+
+export function importOptions(q: ImportQuery, mapping?: Record<string, string | null>): ImportOptions {
+  return {
+    mode: q.mode ?? 'insert',
+    ...(q.key ? { key: q.key } : {}),
+    dryRun: q.dryRun !== 'false',
+    skipInvalid: q.skipInvalid === 'true',
+    ...(mapping ? { mapping } : {}),
+  };
+}
+
+/**
+ * Imports as background jobs (any size up to the upload limit; progress, cancel, an errors
+ * workbook) and saved column mappings.
+ */
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller()
+export class ImportJobsController {
+  constructor(
+    private readonly jobs: ImportJobsService,
+    private readonly imports: ImportsService,
+  ) {}
+
+  @Post('forms/:key/imports/jobs')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Queue an import of a CSV / .xlsx file (same query as POST /forms/{key}/imports: mode insert|upsert|update, key, dryRun, skipInvalid, mappingId). The file is checked for encoding and header first (400 problem+json); then 202 with the job: poll GET /imports/{id}',
+  })
+  @ApiConsumes('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 202, schema: openApiRef('import-job') })
+  @ApiResponse({ status: 400, schema: openApiRef('problem') })
+  async create(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Query() query: unknown, @RequestLocale() locale: Locale, @Req() req: Request): Promise<ImportJobDto> {
+    const q = validateQueryOrThrow<ImportQuery>('record-import-query', query, locale);
+    if (!req.is(IMPORT_MEDIA_TYPES)) throw new AppException(415, 'imports.media_type');
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const mapping = q.mappingId ? await this.imports.mappingOrThrow(auth, key, q.mappingId) : undefined;
+    const name = typeof req.headers['x-file-name'] === 'string' ? decodeURIComponent(req.headers['x-file-name']).slice(0, 255) : null;
+    return this.jobs.createOrThrow(auth, key, bytes, importOptions(q, mapping), locale, name);
+  }
+
+  @Get('forms/:key/imports/jobs')
+  @ApiOperation({ summary: 'The 20 most recent import jobs of the form (your own; admins: everyone\'s)' })
+  list(@CurrentAuth() auth: AuthContext, @Param('key') key: string): Promise<ImportJobDto[]> {
+    return this.jobs.listOrThrow(auth, key);
+  }
+
+  @Get('imports/:id')
+  @ApiOperation({ summary: 'An import job: status (queued, running, succeeded, failed, cancelled), rows processed / total, rows per second, ETA, counts, the first 50 errors' })
+  @ApiResponse({ status: 200, schema: openApiRef('import-job') })
+  @ApiResponse({ status: 404, schema: openApiRef('problem') })
+  get(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<ImportJobDto> {
+    return this.jobs.getOrThrow(auth, id);
+  }
+
+  @Post('imports/:id/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel a queued or running import: it stops after the current chunk and writes nothing (409 once finished)' })
+  @ApiResponse({ status: 202, schema: openApiRef('import-job') })
+  @ApiResponse({ status: 409, schema: openApiRef('problem') })
+  cancel(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<ImportJobDto> {
+    return this.jobs.cancelOrThrow(auth, id);
+  }
+
+  @Get('imports/:id/errors.xlsx')
+  @ApiOperation({ summary: 'The bad rows of an import as an .xlsx: row number, the cells as read, and a column of messages (zh-CN or en by Accept-Language); up to 10,000 rows' })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async errors(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @RequestLocale() locale: Locale, @Res() res: Response): Promise<void> {
+    const { header, rows } = await this.jobs.badRowsOrThrow(auth, id, locale);
+    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('content-disposition', `attachment; filename="import-${id}-errors.xlsx"`);
+    const sink = xlsxSink(res);
+    await sink.begin(header.map((h, i) => ({ key: String(i), header: h, numeric: false, cell: (v: string | null) => v ?? '' })));
+    for await (const page of rows) await sink.rows(page);
+    await sink.end();
+  }
+
+  @Get('forms/:key/import-mappings')
+  @ApiOperation({ summary: "The form's saved column mappings" })
+  mappings(@CurrentAuth() auth: AuthContext, @Param('key') key: string): Promise<ImportMappingDto[]> {
+    return this.imports.mappingsOrThrow(auth, key);
+  }
+
+  @Post('forms/:key/import-mappings')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Save a column mapping (header → field key or null) under a name; the same name replaces it' })
+  @ApiBody({ schema: openApiRef('import-mapping-request') })
+  @ApiResponse({ status: 400, schema: openApiRef('problem') })
+  saveMapping(
+    @CurrentAuth() auth: AuthContext,
+    @Param('key') key: string,
+    @ValidBody('import-mapping-request') body: { name: string; columns: Array<{ header: string; field: string | null }>; mode?: 'insert' | 'upsert' | 'update'; key?: string | null },
+    @RequestLocale() locale: Locale,
+  ): Promise<ImportMappingDto> {
+    return this.imports.saveMappingOrThrow(auth, key, body, locale);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { getFieldType, localize, type FieldDefinition } from '@credo/form-engine';
+import { autoNumberPeriod, formatAutoNumber, getFieldType, localize, type FieldDefinition } from '@credo/form-engine';
+import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
 import { Clock } from '../../common/clock.js';
 import { translate, type Locale, type MessageKey } from '../../common/i18n.js';
@@ -7,8 +8,9 @@ import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import type { Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { effectiveAccess } from '../forms/form-permissions.js';
+import { effectiveAccess, type EffectiveAccess } from '../forms/form-permissions.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
+import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { fieldExpression } from '../records/record-query.js';
 import { RecordsRepository } from '../records/records.repository.js';
 import { RecordsService } from '../records/records.service.js';
@@ -19,11 +21,20 @@ import { CsvSyntaxError, parseCsv } from './csv-parse.js';
 import { decodeCsvBytes, type SourceEncoding } from './decode-text.js';
 import { WorkbookError, readXlsx, type SheetRecord } from './xlsx-read.js';
 
+export type ImportMode = 'insert' | 'upsert' | 'update';
+
 export interface ImportOptions {
-  mode: 'insert';
+  /** insert: every row is a new record; upsert: rows whose key matches a record update it, the rest are new; update: every row must match one. */
+  mode: ImportMode;
+  /** The field rows are matched on (upsert / update): a unique or indexed field, or an auto-number. */
+  key?: string;
   dryRun: boolean;
   /** Write the valid rows and report the others, instead of all or nothing. */
   skipInvalid?: boolean;
+  /** Header text → field key (null: leave the column out), overriding the automatic match. */
+  mapping?: Record<string, string | null>;
+  /** Rows a single run may hold (the synchronous endpoint); background jobs have none. */
+  maxRows?: number;
 }
 
 /** One problem of the file: spreadsheet row (1 = header) and column (1 = A), the field, why. */
@@ -35,6 +46,18 @@ export interface ImportError {
   message: string;
 }
 
+/** An error with its message in both languages (the errors workbook is downloaded in either). */
+export interface KeptError extends ImportError {
+  messages: Record<Locale, string>;
+}
+
+/** A bad row of a chunk: its cells as read and its errors. */
+export interface BadRow {
+  row: number;
+  cells: string[];
+  errors: KeptError[];
+}
+
 export interface ImportColumn {
   column: number;
   header: string;
@@ -44,7 +67,8 @@ export interface ImportColumn {
 }
 
 export interface ImportReport {
-  mode: 'insert';
+  mode: ImportMode;
+  key?: string;
   dryRun: boolean;
   /** How the file was read: a CSV's text encoding, or xlsx. */
   encoding: SourceEncoding | 'xlsx';
@@ -52,20 +76,61 @@ export interface ImportReport {
   rows: { total: number; valid: number; invalid: number; empty: number };
   errors: ImportError[];
   created?: number;
+  updated?: number;
+  /** Rows that matched a record holding the same values already (nothing written). */
+  unchanged?: number;
   /** Rows left out of a commit with skipInvalid (their errors are in `errors`). */
   skipped?: number;
+  /** Dry runs: the field each header most likely is (by key, label, synonym or a partial match). */
+  suggestedMapping?: SuggestedColumn[];
+}
+
+/** What a running import tells its job after each chunk. */
+export interface ImportProgress {
+  processed: number;
+  /** Rows in the file, estimated before the run (null when unknown). */
+  estimate: number | null;
+  valid: number;
+  invalid: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  badRows: BadRow[];
+}
+
+export interface ImportHooks {
+  /** After each chunk; may throw (e.g. cancelled) to roll the whole import back. */
+  onChunk?: (progress: ImportProgress) => Promise<void>;
 }
 
 const MAX_ERRORS = 50;
 const MAX_KEPT_ERRORS = 10_000;
 export const MAX_IMPORT_ROWS = 200_000;
 const LOOKUP_CHUNK = 5000;
+/** Rows converted, validated, checked and written together. */
+const CHUNK_ROWS = 5000;
+const INSERT_ROWS = 1000;
+const OTHER: Record<Locale, Locale> = { 'zh-CN': 'en', en: 'zh-CN' };
+
+interface PendingRow {
+  row: number;
+  cells: string[];
+  data: Record<string, unknown>;
+  /** The key cell (upsert / update), normalized as stored. */
+  keyText?: string;
+  /** The record the key matched. */
+  target?: { id: string; rev: number; data: Record<string, unknown>; form_version_id: string };
+  /** The record as it will be written (updates). */
+  merged?: Record<string, unknown>;
+}
 
 /**
- * CSV import: decode (UTF-8 / GB18030), map headers to fields by key or zh-CN / en label,
+ * CSV / XLSX import: decode (UTF-8 / GB18030), map headers to fields by key or zh-CN / en label,
  * convert cells (money, Chinese dates, option labels, users by e-mail or name), validate every
  * row with the form's compiled validator, check references and unique fields against the file
- * and the database; a dry run reports, a commit writes all rows in one transaction or none.
+ * and the database; insert, update or upsert by a key field. The file is read and written in
+ * chunks of CHUNK_ROWS inside one transaction: a dry run reports, a commit writes all rows or
+ * none (or, with skipInvalid, the valid ones).
  */
 @Injectable()
 export class ImportsService {
@@ -82,57 +147,205 @@ export class ImportsService {
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  async importCsvOrThrow(auth: AuthContext, key: string, bytes: Buffer, options: ImportOptions, locale: Locale): Promise<ImportReport> {
-    const source = openSource(bytes, locale);
-    return this.forms.withPublished(auth, key, !options.dryRun, async (sql, form) => {
+  /** The synchronous endpoint: a whole file of at most MAX_IMPORT_ROWS rows within the request. */
+  importCsvOrThrow(auth: AuthContext, key: string, bytes: Buffer, options: ImportOptions, locale: Locale): Promise<ImportReport> {
+    return this.runOrThrow(auth, key, bytes, { maxRows: MAX_IMPORT_ROWS, ...options }, locale);
+  }
+
+  /** Reads the header only: the columns and the fields suggested for each (the mapping step). */
+  async previewOrThrow(auth: AuthContext, key: string, bytes: Buffer, locale: Locale) {
+    const source = openSourceOrThrow(bytes, locale);
+    return this.forms.withPublished(auth, key, false, async (_sql, form) => {
       const access = effectiveAccess(form.permissions, auth.roles);
-      if (!access.actions.create) throw new AppException(403, 'auth.forbidden');
-      const records = source.records;
-      let header: string[];
-      try {
-        // The header is the first row with anything in it (a sheet may start lower down).
-        let first = records.next();
-        while (!first.done && first.value.cells.every((c) => c.trim() === '')) first = records.next();
-        if (first.done) throw fileProblem([rowError(1, null, null, null, translate('imports.empty', locale))]);
-        header = first.value.cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
-      } catch (error) {
-        throw syntaxOr(error, locale);
-      }
+      const header = readHeader(source.records, locale);
       const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
-      const mapping = mapColumnsOrThrow(header, visible, access.readonly, locale);
+      return { encoding: source.encoding, columns: suggestMapping(header, visible) };
+    });
+  }
+
+  /** The form exists and this user may import into it in `mode` (a background job checks before queueing). */
+  async checkAccessOrThrow(auth: AuthContext, key: string, mode: ImportMode): Promise<void> {
+    await this.forms.withPublished(auth, key, false, async (_sql, form) => accessForModeOrThrow(form, auth, mode));
+  }
+
+  /** A saved column mapping's header → field map. */
+  async mappingOrThrow(auth: AuthContext, key: string, id: string): Promise<Record<string, string | null>> {
+    const mapping = (await this.mappingsOrThrow(auth, key)).find((m) => m.id === id);
+    if (!mapping) throw new AppException(404, 'imports.mapping_not_found');
+    return Object.fromEntries(mapping.columns.map((c) => [c.header, c.field]));
+  }
+
+  async mappingsOrThrow(auth: AuthContext, key: string): Promise<ImportMappingDto[]> {
+    return this.forms.withPublished(auth, key, false, async (sql) => {
+      const rows = await sql.rows<{ id: string; name: string; columns: ImportMappingDto['columns']; mode: ImportMode; key_field: string | null; created_at: Date }>(
+        'SELECT id, name, columns, mode, key_field, created_at FROM import_mappings WHERE form_key = $1 ORDER BY lower(name)',
+        [key],
+      );
+      return rows.map((r) => ({ id: r.id, name: r.name, columns: r.columns, mode: r.mode, key: r.key_field, createdAt: r.created_at.toISOString() }));
+    });
+  }
+
+  /** Saves (or, under the same name, replaces) a mapping; its fields must be importable fields of the form. */
+  async saveMappingOrThrow(auth: AuthContext, key: string, body: { name: string; columns: Array<{ header: string; field: string | null }>; mode?: ImportMode; key?: string | null }, locale: Locale): Promise<ImportMappingDto> {
+    return this.forms.withPublished(auth, key, true, async (sql, form) => {
+      const mode = body.mode ?? 'insert';
+      accessForModeOrThrow(form, auth, mode);
+      const access = effectiveAccess(form.permissions, auth.roles);
+      const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
+      const problems = body.columns.flatMap((c, i) =>
+        c.field !== null && !visible.some((f) => f.key === c.field && importableOrKey(f))
+          ? [{ path: `/columns/${i}/field`, keyword: 'field', message: translate('imports.mapping_unknown_field', locale, { header: c.header, field: c.field }) }]
+          : [],
+      );
+      if (problems.length) throw new AppException(400, 'http.validation_failed', {}, problems);
+      if (mode !== 'insert') keyFieldOrThrow(form, visible, body.key ?? undefined, locale);
+      const id = uuidv7();
+      const [row] = await sql.rows<{ id: string; created_at: Date }>(
+        `INSERT INTO import_mappings (tenant_id, id, form_key, name, columns, mode, key_field, created_by)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
+         ON CONFLICT (tenant_id, form_key, lower(name)) DO UPDATE SET columns = EXCLUDED.columns, mode = EXCLUDED.mode, key_field = EXCLUDED.key_field
+         RETURNING id, created_at`,
+        [auth.tenantId, id, key, body.name, JSON.stringify(body.columns), mode, mode === 'insert' ? null : (body.key ?? null), auth.userId],
+      );
+      await this.audit.append(sql, { actorId: auth.userId, action: 'import_mapping.save', entity: `form:${key}`, entityId: row!.id, details: { name: body.name }, requestId: auth.requestId });
+      return { id: row!.id, name: body.name, columns: body.columns, mode, key: mode === 'insert' ? null : (body.key ?? null), createdAt: row!.created_at.toISOString() };
+    });
+  }
+
+  async runOrThrow(auth: AuthContext, key: string, bytes: Buffer, options: ImportOptions, locale: Locale, hooks: ImportHooks = {}): Promise<ImportReport> {
+    const source = openSourceOrThrow(bytes, locale);
+    return this.forms.withPublished(auth, key, !options.dryRun, async (sql, form) => {
+      const access = accessForModeOrThrow(form, auth, options.mode);
+      const header = readHeader(source.records, locale);
+      const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
+      const suggested = suggestMapping(header, visible);
+      let mapping: MappedColumn[];
+      try {
+        mapping = mapColumnsOrThrow(header, visible, access.readonly, locale, options.mapping);
+      } catch (error) {
+        // The mapping step needs the fields each header may be, so a header problem carries them.
+        if (error instanceof AppException) throw new AppException(error.status, error.code, error.params, error.errors, { ...error.extensions, suggestedMapping: suggested });
+        throw error;
+      }
+      const keyField = options.mode === 'insert' ? null : keyFieldOrThrow(form, visible, options.key, locale);
+      const keyColumn = keyField ? mapping.find((m) => m.field?.key === keyField.key) : undefined;
+      if (keyField && !keyColumn) {
+        throw fileProblem([rowError(1, null, null, keyField.key, msg('imports.key_column_missing', { field: localize(keyField.label, locale) || keyField.key }), locale)]);
+      }
       const users = await this.userIndex(sql, form);
       const converters = mapping.map((m) => (m.field && !m.ignored ? cellConverter(m.field, users, locale) : null));
       const report: ImportReport = {
         mode: options.mode,
+        ...(keyField ? { key: keyField.key } : {}),
         dryRun: options.dryRun,
         encoding: source.encoding,
         columns: mapping.map((m) => ({ column: m.column, header: m.header, field: m.field?.key ?? null, ...(m.ignored ? { ignored: true } : {}) })),
         rows: { total: 0, valid: 0, invalid: 0, empty: 0 },
         errors: [],
+        ...(options.dryRun ? { suggestedMapping: suggested } : {}),
       };
+      const counts = { created: 0, updated: 0, unchanged: 0 };
       const invalidRows = new Set<number>();
       // Errors are kept (up to a bound) and sorted, so the report shows the first rows' problems.
-      const errors: ImportError[] = [];
-      const addError = (error: ImportError) => {
+      const errors: KeptError[] = [];
+      let chunkErrors = new Map<number, KeptError[]>();
+      const addError = (error: KeptError) => {
         invalidRows.add(error.row);
         if (errors.length < MAX_KEPT_ERRORS) errors.push(error);
+        const list = chunkErrors.get(error.row);
+        if (list) list.push(error);
+        else chunkErrors.set(error.row, [error]);
       };
       const columnOf = new Map(mapping.filter((m) => m.field).map((m) => [m.field!.key, m]));
       const asOf = this.clock.today(this.config.timezone);
-      const rows: Array<{ row: number; data: Record<string, unknown> }> = [];
+      const blocking = form.rules ? await this.hasValidationRules(sql, form.rules.id) : false;
+      const seen: FileSeen = { unique: new Map(), keys: new Map() };
+      const write = !options.dryRun;
+      let processed = 0;
+
+      const runChunk = async (chunk: PendingRow[]) => {
+        await this.resolveReferences(sql, form, chunk, columnOf, locale, addError);
+        if (keyField) await this.matchKeys(sql, form, keyField, keyColumn!, options.mode as 'upsert' | 'update', chunk, seen, access, auth, locale, addError);
+        const fieldError = (row: number, error: { path: string; message: string }, other?: string) => {
+          const fieldKey = /^\/([a-z][a-z0-9_]*)/.exec(error.path)?.[1] ?? null;
+          const column = fieldKey ? columnOf.get(fieldKey) : undefined;
+          const messages = { [locale]: error.message, [OTHER[locale]]: other ?? error.message } as Record<Locale, string>;
+          addError({ ...rowError(row, column?.column ?? null, column?.header ?? null, fieldKey, () => '', locale), message: error.message, messages });
+        };
+        for (const r of chunk) {
+          if (invalidRows.has(r.row)) continue;
+          let input = r.data;
+          if (r.target) {
+            input = form.compiled.withoutComputed(r.target.data);
+            Object.assign(input, r.data);
+            // A stored value the new values hide (e.g. uscc once country is not CN) is dropped, as PATCH does.
+            const states = form.compiled.fieldStates(input);
+            for (const k of Object.keys(input)) if (states[k]?.visible === false && !(k in r.data)) delete input[k];
+            r.merged = input;
+          }
+          const result = form.compiled.validateInput(input, locale, { asOf });
+          if (!result.valid) {
+            const other = form.compiled.validateInput(input, OTHER[locale], { asOf });
+            result.errors.forEach((e, i) => fieldError(r.row, e, other.valid ? undefined : other.errors[i]?.message));
+            continue;
+          }
+          // The form's published rule set judges the row as a single write would (validation rules
+          // block it; classifications and alerts do not, and are left to the re-evaluation job).
+          if (!blocking) continue;
+          try {
+            const complete = form.compiled.complete(r.target ? { ...input, ...autoNumbers(form, r.target.data) } : input, { asOf });
+            await this.rules.evaluateForWrite(sql, form, complete, r.target?.id ?? null, locale);
+          } catch (error) {
+            if (!(error instanceof AppException) || error.status !== 400) throw error;
+            for (const e of error.errors ?? [{ path: '', message: translate(error.code, locale, error.params) }]) fieldError(r.row, e);
+          }
+        }
+        await this.checkAgainstDatabase(sql, form, chunk.filter((r) => !invalidRows.has(r.row)), columnOf, keyField, seen, locale, addError);
+        const good = chunk.filter((r) => !invalidRows.has(r.row));
+        // All or nothing: once a row is bad nothing more is written (the transaction rolls back).
+        if (write && (options.skipInvalid || invalidRows.size === 0)) {
+          const inserts = good.filter((r) => !r.target).map((r) => r.data);
+          for (let i = 0; i < inserts.length; i += INSERT_ROWS) await this.insertRows(sql, auth, form, inserts.slice(i, i + INSERT_ROWS), asOf);
+          counts.created += inserts.length;
+          const updates = good.filter((r) => r.target);
+          const written = await this.updateRows(sql, auth, form, updates, asOf);
+          counts.updated += written;
+          counts.unchanged += updates.length - written;
+        }
+        processed += chunk.length;
+        if (hooks.onChunk) {
+          const badRows = chunk.filter((r) => chunkErrors.has(r.row)).map((r) => ({ row: r.row, cells: r.cells, errors: chunkErrors.get(r.row)! }));
+          // File-level problems of rows not in the chunk (none today) are dropped with the map.
+          await hooks.onChunk({
+            processed,
+            estimate: source.estimate,
+            valid: processed - invalidRows.size,
+            invalid: invalidRows.size,
+            ...counts,
+            badRows,
+          });
+        }
+        chunkErrors = new Map();
+      };
+
+      let chunk: PendingRow[] = [];
       try {
-        for (const record of records) {
+        for (const record of source.records) {
           if (record.cells.every((c) => c.trim() === '')) {
             report.rows.empty += 1;
             continue;
           }
           report.rows.total += 1;
-          if (report.rows.total > MAX_IMPORT_ROWS) throw fileProblem([rowError(record.row, null, null, null, translate('imports.too_many_rows', locale, { max: MAX_IMPORT_ROWS }))]);
+          if (options.maxRows && report.rows.total > options.maxRows) {
+            throw fileProblem([rowError(record.row, null, null, null, msg('imports.too_many_rows', { max: options.maxRows }), locale)]);
+          }
           const data: Record<string, unknown> = {};
+          const pending: PendingRow = { row: record.row, cells: record.cells, data };
+          chunk.push(pending);
           let ok = true;
           for (const problem of record.problems) {
             const column = mapping[problem.column - 1];
-            addError(rowError(record.row, problem.column, column?.header ?? null, column?.field?.key ?? null, translate(problem.code, locale)));
+            addError(rowError(record.row, problem.column, column?.header ?? null, column?.field?.key ?? null, msg(problem.code), locale));
             ok = false;
           }
           for (let i = 0; i < record.cells.length; i++) {
@@ -140,79 +353,175 @@ export class ImportsService {
             if (text === '') continue;
             const column = mapping[i];
             if (!column) {
-              addError(rowError(record.row, i + 1, null, null, translate('imports.extra_cells', locale, { cells: record.cells.length, columns: header.length })));
+              addError(rowError(record.row, i + 1, null, null, msg('imports.extra_cells', { cells: record.cells.length, columns: header.length }), locale));
               ok = false;
               break;
             }
+            if (column === keyColumn && column.ignored) pending.keyText = text;
             const convert = converters[i];
             if (!convert) continue;
             const converted: Converted = convert(text);
             if ('problem' in converted) {
-              addError(rowError(record.row, column.column, column.header, column.field!.key, translate(converted.problem.code, locale, converted.problem.params)));
+              const { code, params } = converted.problem;
+              addError(rowError(record.row, column.column, column.header, column.field!.key, msg(code, params), locale));
               ok = false;
             } else data[column.field!.key] = converted.value;
           }
-          if (ok && access.ownRowsOnly && data[access.ownRowsOnly.field] !== auth.userId) {
-            const owner = columnOf.get(access.ownRowsOnly.field);
-            addError(rowError(record.row, owner?.column ?? null, owner?.header ?? null, access.ownRowsOnly.field, translate('records.owner_forbidden', locale, { field: access.ownRowsOnly.field })));
-            ok = false;
+          if (ok && keyField && !keyColumn!.ignored && data[keyField.key] !== undefined) {
+            pending.keyText = String((getFieldType(keyField.type).normalize ?? ((v: unknown) => v))(data[keyField.key]));
           }
-          if (ok) rows.push({ row: record.row, data });
+          if (ok && access.ownRowsOnly && data[access.ownRowsOnly.field] !== auth.userId && options.mode === 'insert') {
+            const owner = columnOf.get(access.ownRowsOnly.field);
+            addError(rowError(record.row, owner?.column ?? null, owner?.header ?? null, access.ownRowsOnly.field, msg('records.owner_forbidden', { field: access.ownRowsOnly.field }), locale));
+          }
+          if (chunk.length >= CHUNK_ROWS) {
+            await runChunk(chunk);
+            chunk = [];
+          }
         }
       } catch (error) {
         throw syntaxOr(error, locale);
       }
-      const fieldError = (row: number, error: { path: string; message: string }) => {
-        const fieldKey = /^\/([a-z][a-z0-9_]*)/.exec(error.path)?.[1] ?? null;
-        const column = fieldKey ? columnOf.get(fieldKey) : undefined;
-        addError(rowError(row, column?.column ?? null, column?.header ?? null, fieldKey, error.message));
-      };
-      await this.resolveReferences(sql, form, rows, columnOf, locale, addError);
-      const blocking = form.rules ? await this.hasValidationRules(sql, form.rules.id) : false;
-      for (const { row, data } of rows) {
-        if (invalidRows.has(row)) continue;
-        const result = form.compiled.validateInput(data, locale, { asOf });
-        if (!result.valid) {
-          for (const error of result.errors) fieldError(row, error);
-          continue;
-        }
-        // The form's published rule set judges the row as a single create would (validation rules
-        // block it; classifications and alerts do not, and are left to the re-evaluation job).
-        if (!blocking) continue;
-        try {
-          await this.rules.evaluateForWrite(sql, form, form.compiled.complete(data, { asOf }), null, locale);
-        } catch (error) {
-          if (!(error instanceof AppException) || error.status !== 400) throw error;
-          for (const e of error.errors ?? [{ path: '', message: translate(error.code, locale, error.params) }]) fieldError(row, e);
-        }
-      }
-      await this.checkAgainstDatabase(sql, form, rows.filter((r) => !invalidRows.has(r.row)), columnOf, locale, addError);
+      if (chunk.length || hooks.onChunk) await runChunk(chunk);
       report.rows.invalid = invalidRows.size;
       report.rows.valid = report.rows.total - report.rows.invalid;
-      report.errors = errors.sort((a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0)).slice(0, MAX_ERRORS);
+      report.errors = errors
+        .sort((a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0))
+        .slice(0, MAX_ERRORS)
+        .map(({ messages: _messages, ...e }) => e);
       if (options.dryRun) return report;
       if (invalidRows.size && !options.skipInvalid) {
-        throw new AppException(
-          400,
-          'imports.invalid_rows',
-          { count: invalidRows.size },
-          report.errors.map(toProblemError),
-          { report },
-        );
+        throw new AppException(400, 'imports.invalid_rows', { count: invalidRows.size }, report.errors.map(toProblemError), { report });
       }
-      const valid = rows.filter((r) => !invalidRows.has(r.row));
-      await this.records.createManyOrThrow(sql, auth.tenantId, auth.userId, key, valid.map((r) => r.data), locale);
       await this.audit.append(sql, {
         actorId: auth.userId,
         action: 'record.import',
         entity: `form:${key}`,
-        details: { rows: valid.length, skipped: invalidRows.size, encoding: source.encoding, columns: report.columns.map((c) => c.field) },
+        details: { mode: options.mode, key: keyField?.key, rows: counts.created + counts.updated, created: counts.created, updated: counts.updated, skipped: invalidRows.size, encoding: source.encoding, columns: report.columns.map((c) => c.field) },
         requestId: auth.requestId,
       });
-      report.created = valid.length;
+      report.created = counts.created;
+      if (options.mode !== 'insert') {
+        report.updated = counts.updated;
+        report.unchanged = counts.unchanged;
+      }
       if (options.skipInvalid) report.skipped = invalidRows.size;
       return report;
     });
+  }
+
+  /** New records: auto-numbers drawn for the batch, completed, inserted with their 'create' revisions. */
+  private async insertRows(sql: Sql, auth: AuthContext, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string): Promise<void> {
+    if (!inputs.length) return;
+    const datas = inputs.map((input) => ({ ...input }));
+    for (const field of form.compiled.autoNumberFields) {
+      const period = autoNumberPeriod(field.pattern, asOf);
+      const numbers = await this.recordRows.nextNumbers(sql, form.id, field.key, period, datas.length);
+      datas.forEach((data, i) => {
+        data[field.key] = formatAutoNumber(field.pattern, numbers[i]!, asOf);
+      });
+    }
+    const records = datas.map((data) => ({ id: uuidv7(), data: form.compiled.complete(data, { asOf }) }));
+    await this.recordRows.insertMany(sql, { tenantId: auth.tenantId, formId: form.id, versionId: form.versionId, userId: auth.userId }, records);
+  }
+
+  /**
+   * Matched records get the row's values: rev + 1 and an 'update' revision with the changes, as
+   * PATCH writes them, many per statement. Rows that change nothing are not written. Returns how
+   * many were written.
+   */
+  private async updateRows(sql: Sql, auth: AuthContext, form: PublishedForm, rows: PendingRow[], asOf: string): Promise<number> {
+    const changed: Array<{ id: string; rev: number; data: Record<string, unknown>; changes: RecordChanges }> = [];
+    for (const r of rows) {
+      const data = form.compiled.complete({ ...r.merged!, ...autoNumbers(form, r.target!.data) }, { asOf });
+      const changes = diffRecordData(r.target!.data, data);
+      if (!Object.keys(changes).length && r.target!.form_version_id === form.versionId) continue;
+      changed.push({ id: r.target!.id, rev: r.target!.rev, data, changes });
+    }
+    for (let i = 0; i < changed.length; i += INSERT_ROWS) {
+      const batch = changed.slice(i, i + INSERT_ROWS);
+      const written = await sql.rows<{ id: string }>(
+        `WITH v AS (SELECT * FROM unnest($3::uuid[], $4::int[], $5::jsonb[], $6::jsonb[]) AS v(id, rev, data, changes)),
+         r AS (
+           UPDATE records r SET data = v.data, form_version_id = $2, rev = r.rev + 1, updated_at = now(), updated_by = $7
+           FROM v WHERE r.form_id = $1 AND r.id = v.id AND r.rev = v.rev AND r.deleted_at IS NULL
+           RETURNING r.tenant_id, r.id, r.rev, r.form_version_id, r.data, v.changes),
+         rv AS (
+           INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
+           SELECT tenant_id, id, rev, 'update', form_version_id, changes, data, $7 FROM r)
+         SELECT id FROM r`,
+        [
+          form.id,
+          form.versionId,
+          batch.map((c) => c.id),
+          batch.map((c) => c.rev),
+          batch.map((c) => JSON.stringify(c.data)),
+          batch.map((c) => JSON.stringify(c.changes)),
+          auth.userId,
+        ],
+      );
+      // A record changed by someone else since it was read: the import is not applied over it.
+      if (written.length !== batch.length) throw new AppException(409, 'imports.concurrent_change');
+    }
+    return changed.length;
+  }
+
+  /**
+   * Upsert / update: each row's key against the rest of the file (a repeat names both rows) and
+   * the live records (a match is the record the row updates; update mode needs one).
+   */
+  private async matchKeys(
+    sql: Sql,
+    form: PublishedForm,
+    keyField: FieldDefinition,
+    keyColumn: MappedColumn,
+    mode: 'upsert' | 'update',
+    chunk: PendingRow[],
+    seen: FileSeen,
+    access: EffectiveAccess,
+    auth: AuthContext,
+    locale: Locale,
+    addError: (error: KeptError) => void,
+  ): Promise<void> {
+    const label = localize(keyField.label, locale) || keyField.key;
+    const fail = (row: number, code: MessageKey, params: Record<string, unknown>) =>
+      addError(rowError(row, keyColumn.column, keyColumn.header, keyField.key, msg(code, { label, ...params }), locale));
+    const ownerRefused = (r: PendingRow) => {
+      if (access.ownRowsOnly && r.data[access.ownRowsOnly.field] !== auth.userId) {
+        addError(rowError(r.row, null, null, access.ownRowsOnly.field, msg('records.owner_forbidden', { field: access.ownRowsOnly.field }), locale));
+      }
+    };
+    const lookup: PendingRow[] = [];
+    for (const r of chunk) {
+      if (r.keyText === undefined) {
+        if (mode === 'update') fail(r.row, 'imports.key_missing', {});
+        else ownerRefused(r);
+        continue;
+      }
+      const first = seen.keys.get(r.keyText);
+      if (first !== undefined) {
+        fail(r.row, 'imports.duplicate_key', { value: r.keyText, first });
+        continue;
+      }
+      seen.keys.set(r.keyText, r.row);
+      lookup.push(r);
+    }
+    const found = new Map<string, PendingRow['target'] & object>();
+    const texts = [...new Set(lookup.map((r) => r.keyText!))];
+    for (let i = 0; i < texts.length; i += LOOKUP_CHUNK) {
+      const hits = await sql.rows<{ k: string; id: string; rev: number; data: Record<string, unknown>; form_version_id: string }>(
+        `SELECT (${fieldExpression(keyField)})::text AS k, r.id, r.rev, r.data, r.form_version_id FROM records r
+         WHERE r.form_id = $1 AND r.deleted_at IS NULL AND (${fieldExpression(keyField)})::text = ANY($2::text[])`,
+        [form.id, texts.slice(i, i + LOOKUP_CHUNK)],
+      );
+      for (const hit of hits) found.set(hit.k, hit);
+    }
+    for (const r of lookup) {
+      const target = found.get(r.keyText!);
+      if (target && (!access.ownRowsOnly || target.data[access.ownRowsOnly.field] === auth.userId)) r.target = target;
+      else if (mode === 'update') fail(r.row, 'imports.key_not_found', { value: r.keyText });
+      else ownerRefused(r);
+    }
   }
 
   /** Whether a published rule set can refuse a write (has validation rules); versions never change. */
@@ -248,10 +557,10 @@ export class ImportsService {
   private async resolveReferences(
     sql: Sql,
     form: PublishedForm,
-    rows: Array<{ row: number; data: Record<string, unknown> }>,
+    rows: PendingRow[],
     columnOf: Map<string, MappedColumn>,
     locale: Locale,
-    addError: (error: ImportError) => void,
+    addError: (error: KeptError) => void,
   ): Promise<void> {
     for (const field of form.compiled.definition.fields) {
       const column = columnOf.get(field.key);
@@ -280,29 +589,32 @@ export class ImportsService {
         if (typeof value !== 'string' || UUID.test(value)) continue;
         const id = found.get(value);
         if (id) r.data[field.key] = id;
-        else addError(rowError(r.row, column.column, column.header, field.key, translate(id === null ? 'imports.ambiguous_reference' : 'records.reference_missing', locale, { label, value })));
+        else addError(rowError(r.row, column.column, column.header, field.key, msg(id === null ? 'imports.ambiguous_reference' : 'records.reference_missing', { label, value }), locale));
       }
     }
   }
 
   /**
    * What only the database knows, asked in bulk: do referenced records and linked users exist,
-   * and does a unique value repeat within the file or match a live record?
+   * and does a unique value repeat within the file (so far) or match another live record?
    */
   private async checkAgainstDatabase(
     sql: Sql,
     form: PublishedForm,
-    rows: Array<{ row: number; data: Record<string, unknown> }>,
+    rows: PendingRow[],
     columnOf: Map<string, MappedColumn>,
+    keyField: FieldDefinition | null,
+    seen: FileSeen,
     locale: Locale,
-    addError: (error: ImportError) => void,
+    addError: (error: KeptError) => void,
   ): Promise<void> {
     const fail = (row: number, key: string, code: MessageKey, params: Record<string, unknown>) => {
       const column = columnOf.get(key);
-      addError(rowError(row, column?.column ?? null, column?.header ?? null, key, translate(code, locale, params)));
+      addError(rowError(row, column?.column ?? null, column?.header ?? null, key, msg(code, params), locale));
     };
     for (const field of form.compiled.definition.fields) {
-      if (!columnOf.has(field.key)) continue;
+      const column = columnOf.get(field.key);
+      if (!column || column.ignored) continue;
       const label = localize(field.label, locale);
       if (field.type === 'user' || field.type === 'reference') {
         const ids = [...new Set(rows.map((r) => r.data[field.key]).filter((v): v is string => typeof v === 'string'))];
@@ -317,31 +629,86 @@ export class ImportsService {
           if (typeof value === 'string' && !found.has(value)) fail(r.row, field.key, field.type === 'user' ? 'records.user_missing' : 'records.reference_missing', { label });
         }
       }
-      if (field.unique) {
+      // The key field was checked when rows were matched (a repeat there is a duplicate key).
+      if (field.unique && field.key !== keyField?.key) {
         const normalize = getFieldType(field.type).normalize ?? ((v: unknown) => v);
-        const first = new Map<string, number>();
+        let first = seen.unique.get(field.key);
+        if (!first) seen.unique.set(field.key, (first = new Map()));
+        const fresh = new Map<string, PendingRow>();
         for (const r of rows) {
           const value = r.data[field.key];
           if (value === undefined || value === null) continue;
           const text = String(normalize(value));
-          const seen = first.get(text);
-          if (seen !== undefined) fail(r.row, field.key, 'imports.duplicate_value', { label, first: seen });
-          else first.set(text, r.row);
+          const earlier = first.get(text);
+          if (earlier !== undefined) fail(r.row, field.key, 'imports.duplicate_value', { label, first: earlier });
+          else {
+            first.set(text, r.row);
+            fresh.set(text, r);
+          }
         }
-        const values = [...first.keys()];
-        const existing = new Set<string>();
+        const values = [...fresh.keys()];
         for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
-          const found = await sql.rows<{ v: string }>(
-            `SELECT DISTINCT (${fieldExpression(field)})::text AS v FROM records_t r
+          const found = await sql.rows<{ v: string; id: string }>(
+            `SELECT (${fieldExpression(field)})::text AS v, r.id FROM records_t r
              WHERE r.form_id = $1 AND r.deleted_at IS NULL AND (${fieldExpression(field)})::text = ANY($2::text[])`,
             [form.id, values.slice(i, i + LOOKUP_CHUNK)],
           );
-          for (const f of found) existing.add(f.v);
+          for (const f of found) {
+            const r = fresh.get(f.v);
+            // The record a row updates may keep its own value.
+            if (r && r.target?.id !== f.id) fail(r.row, field.key, 'records.duplicate', { label });
+          }
         }
-        for (const [value, row] of first) if (existing.has(value)) fail(row, field.key, 'records.duplicate', { label });
       }
     }
   }
+}
+
+function accessForModeOrThrow(form: PublishedForm, auth: AuthContext, mode: ImportMode): EffectiveAccess {
+  const access = effectiveAccess(form.permissions, auth.roles);
+  const needs: Array<'create' | 'update'> = mode === 'insert' ? ['create'] : mode === 'update' ? ['update'] : ['create', 'update'];
+  if (needs.some((a) => !access.actions[a])) throw new AppException(403, 'auth.forbidden');
+  return access;
+}
+
+export interface ImportMappingDto {
+  id: string;
+  name: string;
+  columns: Array<{ header: string; field: string | null }>;
+  mode: ImportMode;
+  key: string | null;
+  createdAt: string;
+}
+
+/** What earlier chunks of the file held: unique values and keys, by the row that had them first. */
+interface FileSeen {
+  unique: Map<string, Map<string, number>>;
+  keys: Map<string, number>;
+}
+
+/** Auto-numbered values of a stored record (kept when a row updates it). */
+function autoNumbers(form: PublishedForm, data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of form.compiled.autoNumberFields) if (data[f.key] !== undefined) out[f.key] = data[f.key];
+  return out;
+}
+
+/** The field upsert / update match rows on: unique, indexed or auto-numbered, and visible. */
+function keyFieldOrThrow(form: PublishedForm, visible: FieldDefinition[], key: string | undefined, locale: Locale): FieldDefinition {
+  if (!key) throw new AppException(400, 'imports.key_required');
+  const field = visible.find((f) => f.key === key);
+  if (!field) throw new AppException(400, 'imports.key_unknown', { field: key });
+  if (!(field.unique || field.indexed || field.type === 'autonumber') || ['reference', 'user', 'formula'].includes(field.type) || getFieldType(field.type) === undefined) {
+    throw new AppException(400, 'imports.key_not_unique', { field: localize(field.label, locale) || key });
+  }
+  void form;
+  return field;
+}
+
+type Msg = (locale: Locale) => string;
+
+function msg(code: MessageKey, params?: Record<string, unknown>): Msg {
+  return (l) => translate(code, l, params);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -363,45 +730,152 @@ interface MappedColumn {
   ignored?: boolean;
 }
 
-function norm(text: string): string {
+/** Header text as compared: full-width to half-width, no spaces, punctuation or brackets' case. */
+export function norm(text: string): string {
   return text
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ')
     .replace(/\s+/g, '')
     .toLowerCase();
 }
 
-/** Header cells to fields, by key or zh-CN / en label; unknown, duplicate or forbidden columns are file problems. */
-function mapColumnsOrThrow(header: string[], fields: FieldDefinition[], readonly: Set<string>, locale: Locale): MappedColumn[] {
-  const byName = new Map<string, FieldDefinition>();
+/** Looser still: also without punctuation, a trailing "*" (required marks) and bracketed units. */
+function loose(text: string): string {
+  return norm(text)
+    .replace(/[([（【][^)\]）】]*[)\]）】]/g, '')
+    .replace(/[*:：._\-/\\'"“”‘’]/g, '');
+}
+
+/** Headers people write for common fields, by field key (matched loosely). */
+const SYNONYMS: Record<string, string[]> = {
+  name: ['名称', '客户', '客户名', '公司名称', '公司', '企业名称', '单位名称', '客户全称', 'company', 'companyname', 'customer', 'customername'],
+  customer_code: ['编号', '客户代码', '客户编码', 'code', 'customerno', 'customerid'],
+  uscc: ['税号', '信用代码', '社会信用代码', '纳税人识别号', 'taxid', 'uscc'],
+  contact_name: ['联系人姓名', '联系人名称', 'contactperson', 'contactname'],
+  mobile: ['手机号', '手机号码', '移动电话', 'mobilephone', 'cellphone'],
+  phone: ['电话', '固定电话', '联系电话', 'telephone', 'tel'],
+  email: ['电子邮箱', '电子邮件', '邮件', 'e-mail', 'mail'],
+  address: ['地址', '公司地址', '注册地'],
+  credit_limit: ['授信额度', '信用限额', 'creditline'],
+  amount: ['金额', '发票金额', '应收金额', 'invoiceamount'],
+  invoice_no: ['发票号', '发票号码', 'invoicenumber', 'invoiceno'],
+  due_date: ['到期日', '到期日期', 'duedate'],
+  invoice_date: ['开票日期', '发票日期', 'invoicedate'],
+  customer: ['客户', '客户名称', 'customername'],
+};
+
+export interface SuggestedColumn {
+  column: number;
+  header: string;
+  field: string | null;
+  /** How the field was found: its key, a zh-CN / en label, a common synonym, or a partial match. */
+  by?: 'key' | 'label' | 'synonym' | 'similar';
+}
+
+/** The matcher of header text to fields: exact (key, labels), then loose, then synonyms. */
+function headerIndex(fields: FieldDefinition[]) {
+  const exact = new Map<string, { field: FieldDefinition; by: 'key' | 'label' }>();
+  const looseIndex = new Map<string, { field: FieldDefinition; by: 'key' | 'label' | 'synonym' }>();
   for (const field of fields) {
     const labels = typeof field.label === 'string' ? [field.label] : [field.label['zh-CN'], field.label.en];
-    for (const label of labels) if (label && !byName.has(norm(label))) byName.set(norm(label), field);
+    for (const label of labels) {
+      if (label && !exact.has(norm(label))) exact.set(norm(label), { field, by: 'label' });
+      if (label && !looseIndex.has(loose(label))) looseIndex.set(loose(label), { field, by: 'label' });
+    }
   }
-  for (const field of fields) byName.set(norm(field.key), field);
-  const problems: ImportError[] = [];
+  for (const field of fields) {
+    exact.set(norm(field.key), { field, by: 'key' });
+    looseIndex.set(loose(field.key), { field, by: 'key' });
+  }
+  for (const field of fields) {
+    for (const synonym of SYNONYMS[field.key] ?? []) if (!looseIndex.has(loose(synonym))) looseIndex.set(loose(synonym), { field, by: 'synonym' });
+  }
+  return (text: string) => exact.get(norm(text)) ?? (loose(text) ? looseIndex.get(loose(text)) : undefined);
+}
+
+/** For the mapping step: each header's likeliest field (partial label matches too), each field used once. */
+export function suggestMapping(header: string[], fields: FieldDefinition[]): SuggestedColumn[] {
+  const match = headerIndex(fields.filter(importableOrKey));
+  const used = new Set<string>();
+  const out = header.map((text, i): SuggestedColumn => {
+    const hit = text.trim() ? match(text) : undefined;
+    if (!hit || used.has(hit.field.key)) return { column: i + 1, header: text, field: null };
+    used.add(hit.field.key);
+    return { column: i + 1, header: text, field: hit.field.key, by: hit.by };
+  });
+  for (const column of out) {
+    if (column.field || !loose(column.header)) continue;
+    const h = loose(column.header);
+    const similar = fields.filter(importableOrKey).find((f) => {
+      if (used.has(f.key)) return false;
+      const labels = typeof f.label === 'string' ? [f.label] : [f.label['zh-CN'], f.label.en];
+      return labels.some((l) => l && loose(l).length >= 2 && (loose(l).includes(h) || h.includes(loose(l))));
+    });
+    if (similar && h.length >= 2) {
+      used.add(similar.key);
+      column.field = similar.key;
+      column.by = 'similar';
+    }
+  }
+  return out;
+}
+
+function importableOrKey(field: FieldDefinition): boolean {
+  return importable(field) || field.type === 'autonumber';
+}
+
+/** The header: the first row with anything in it (a sheet may start lower down). */
+export function readHeader(records: Iterator<SheetRecord>, locale: Locale): string[] {
+  try {
+    let first = records.next();
+    while (!first.done && first.value.cells.every((c) => c.trim() === '')) first = records.next();
+    if (first.done) throw fileProblem([rowError(1, null, null, null, msg('imports.empty'), locale)]);
+    return first.value.cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
+  } catch (error) {
+    throw syntaxOr(error, locale);
+  }
+}
+
+/**
+ * Header cells to fields, by key, zh-CN / en label or a common synonym, or as `mapping` says
+ * (header → field key, or null to leave the column out); unknown, duplicate or forbidden
+ * columns are file problems.
+ */
+function mapColumnsOrThrow(header: string[], fields: FieldDefinition[], readonly: Set<string>, locale: Locale, mapping?: Record<string, string | null>): MappedColumn[] {
+  const match = headerIndex(fields);
+  const problems: KeptError[] = [];
   const taken = new Map<string, number>();
   const mapped = header.map((text, i): MappedColumn => {
     const column = i + 1;
     if (text === '') return { column, header: text, field: null, ignored: true };
-    const field = byName.get(norm(text));
+    let field: FieldDefinition | undefined;
+    if (mapping && Object.hasOwn(mapping, text)) {
+      const target = mapping[text];
+      if (target === null || target === undefined) return { column, header: text, field: null, ignored: true };
+      field = fields.find((f) => f.key === target);
+      if (!field) {
+        problems.push(rowError(1, column, text, target, msg('imports.mapping_unknown_field', { header: text, field: target }), locale));
+        return { column, header: text, field: null };
+      }
+    } else field = match(text)?.field;
     if (!field) {
-      problems.push(rowError(1, column, text, null, translate('imports.unknown_column', locale, { header: text })));
+      problems.push(rowError(1, column, text, null, msg('imports.unknown_column', { header: text }), locale));
       return { column, header: text, field: null };
     }
     const label = localize(field.label, locale) || field.key;
     const first = taken.get(field.key);
-    if (first !== undefined) problems.push(rowError(1, column, text, field.key, translate('imports.duplicate_column', locale, { field: label, first })));
+    if (first !== undefined) problems.push(rowError(1, column, text, field.key, msg('imports.duplicate_column', { field: label, first }), locale));
     taken.set(field.key, first ?? column);
     if (!importable(field)) return { column, header: text, field, ignored: true };
-    if (readonly.has(field.key)) problems.push(rowError(1, column, text, field.key, translate('imports.readonly_column', locale, { field: label })));
+    if (readonly.has(field.key)) problems.push(rowError(1, column, text, field.key, msg('imports.readonly_column', { field: label }), locale));
     return { column, header: text, field };
   });
   if (problems.length) throw fileProblem(problems);
   return mapped;
 }
 
-function rowError(row: number, column: number | null, header: string | null, field: string | null, message: string): ImportError {
-  return { row, column, header, field, message };
+function rowError(row: number, column: number | null, header: string | null, field: string | null, message: Msg, locale: Locale): KeptError {
+  return { row, column, header, field, message: message(locale), messages: { 'zh-CN': message('zh-CN'), en: message('en') } };
 }
 
 function toProblemError(error: ImportError) {
@@ -413,21 +887,30 @@ function toProblemError(error: ImportError) {
   };
 }
 
-function fileProblem(errors: ImportError[]): AppException {
-  return new AppException(400, 'imports.bad_file', { count: errors.length }, errors.slice(0, MAX_ERRORS).map(toProblemError), {
-    report: { errors: errors.slice(0, MAX_ERRORS) },
-  });
+function fileProblem(errors: KeptError[]): AppException {
+  const shown = errors.slice(0, MAX_ERRORS).map(({ messages: _messages, ...e }) => e);
+  return new AppException(400, 'imports.bad_file', { count: errors.length }, shown.map(toProblemError), { report: { errors: shown } });
+}
+
+export interface ImportSource {
+  encoding: SourceEncoding | 'xlsx';
+  records: Generator<SheetRecord>;
+  /** Rows the file holds, roughly (line breaks of a CSV, the sheet's dimension), for progress. */
+  estimate: number | null;
 }
 
 /** The rows of the upload: an .xlsx workbook (by its ZIP signature) or CSV text in any encoding we read. */
-function openSource(bytes: Buffer, locale: Locale): { encoding: SourceEncoding | 'xlsx'; records: Generator<SheetRecord> } {
-  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return { encoding: 'xlsx', records: readXlsx(bytes) };
+export function openSourceOrThrow(bytes: Buffer, locale: Locale): ImportSource {
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return { encoding: 'xlsx', records: readXlsx(bytes), estimate: null };
   const decoded = decodeCsvBytes(bytes);
   if ('problem' in decoded) {
     const code = decoded.problem === 'workbook' ? 'imports.legacy_xls' : 'imports.not_text';
-    throw fileProblem([{ row: decoded.row, column: null, header: null, field: null, message: translate(code, locale, { row: decoded.row }) }]);
+    throw fileProblem([rowError(decoded.row, null, null, null, msg(code, { row: decoded.row }), locale)]);
   }
-  return { encoding: decoded.encoding, records: withoutProblems(parseCsv(decoded.text)) };
+  let lines = 0;
+  for (let i = decoded.text.indexOf('\n'); i >= 0; i = decoded.text.indexOf('\n', i + 1)) lines++;
+  if (!decoded.text.endsWith('\n')) lines++;
+  return { encoding: decoded.encoding, records: withoutProblems(parseCsv(decoded.text)), estimate: Math.max(0, lines - 1) };
 }
 
 function* withoutProblems(records: Iterable<{ row: number; cells: string[] }>): Generator<SheetRecord> {
@@ -435,7 +918,7 @@ function* withoutProblems(records: Iterable<{ row: number; cells: string[] }>): 
 }
 
 function syntaxOr(error: unknown, locale: Locale): unknown {
-  if (error instanceof WorkbookError) return fileProblem([rowError(error.row ?? 1, error.column, null, null, translate(error.code, locale))]);
-  if (error instanceof CsvSyntaxError) return fileProblem([rowError(error.row, error.column, null, null, translate('imports.csv_syntax', locale))]);
+  if (error instanceof WorkbookError) return fileProblem([rowError(error.row ?? 1, error.column, null, null, msg(error.code), locale)]);
+  if (error instanceof CsvSyntaxError) return fileProblem([rowError(error.row, error.column, null, null, msg('imports.csv_syntax'), locale)]);
   return error;
 }
