@@ -36,6 +36,7 @@ import { JobsController } from './modules/jobs/jobs.controller.js';
 import { JobsService } from './modules/jobs/jobs.service.js';
 import { RemindersController } from './modules/reminders/reminders.controller.js';
 import { RemindersService } from './modules/reminders/reminders.service.js';
+import { CollectionService } from './modules/reminders/collection.service.js';
 import { UsersController } from './modules/users/users.controller.js';
 import { UsersService } from './modules/users/users.service.js';
 import { TemplatesController } from './modules/templates/templates.controller.js';
@@ -47,8 +48,7 @@ import { ApiTokensService } from './modules/tokens/api-tokens.service.js';
 import { TokenRateLimiter } from './modules/tokens/token-rate-limiter.js';
 import { ExportsController } from './modules/exports/exports.controller.js';
 import { ExportsService } from './modules/exports/exports.service.js';
-import { ImportJobsController, ImportsController } from './modules/imports/imports.controller.js';
-import { ImportJobsService } from './modules/imports/import-jobs.service.js';
+import { ImportsController } from './modules/imports/imports.controller.js';
 import { ImportsService } from './modules/imports/imports.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { ViewsController } from './modules/views/views.controller.js';
@@ -79,7 +79,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, ExportsController, ImportsController, ImportJobsController, ViewsController, FilesController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, ExportsController, ImportsController, ViewsController, FilesController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -107,6 +107,7 @@ export class AppModule {
         RulesService,
         JobsService,
         RemindersService,
+        CollectionService,
         UsersService,
         TemplatesService,
         DemoSeeder,
@@ -115,7 +116,6 @@ export class AppModule {
         TokenRateLimiter,
         ExportsService,
         ImportsService,
-        ImportJobsService,
         ViewsRepository,
         ViewsService,
         FilesRepository,

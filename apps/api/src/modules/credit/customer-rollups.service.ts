@@ -17,6 +17,10 @@ export interface CustomerRollups {
   debt_ratio: string | null;
   public_record: string | null;
   assessment_valid_until: string | null;
+  /** Promises to pay marked broken (已违约) whose promised date lies in the 90 days up to the date (DOMAIN §6.5). */
+  broken_promises_90d: number;
+  /** Broken promises on items still unpaid and not followed by a newer open or kept promise (DOMAIN §6.6 PTP_BROKEN). */
+  open_broken_promises: number;
 }
 
 /**
@@ -58,6 +62,27 @@ export class CustomerRollupsService {
       [customers.map((x) => x.id)],
     );
     const latest = new Map(assessments.map((a) => [a.customer, a]));
+    // Promises to pay (collection records) the daily collection job has marked broken.
+    const promises = await sql.rows<{ customer: string; recent: number; open: number }>(
+      `SELECT b.data->>'customer' AS customer,
+              count(*) FILTER (WHERE credo_date(b.data->>'promised_date') > $2::date - 90 AND credo_date(b.data->>'promised_date') <= $2::date)::int AS recent,
+              count(*) FILTER (WHERE
+                (CASE WHEN b.data->>'receivable' IS NULL THEN EXISTS (
+                        SELECT 1 FROM records_t o JOIN forms of ON of.tenant_id = o.tenant_id AND of.id = o.form_id AND of.key = $3
+                        WHERE o.deleted_at IS NULL AND o.data->>'${c.customerField}' = b.data->>'customer' AND (o.data->>'${c.amountField}')::numeric > 0)
+                      ELSE EXISTS (SELECT 1 FROM records_t o WHERE o.id = (b.data->>'receivable')::uuid AND o.deleted_at IS NULL AND (o.data->>'${c.amountField}')::numeric > 0) END)
+                AND NOT EXISTS (
+                  SELECT 1 FROM records_t n WHERE n.form_id = b.form_id AND n.deleted_at IS NULL AND n.data->>'customer' = b.data->>'customer'
+                    AND n.data->>'result' = '承诺付款' AND n.data->>'promise_status' IS DISTINCT FROM '已违约'
+                    AND (b.data->>'receivable' IS NULL OR n.data->>'receivable' IS NULL OR n.data->>'receivable' = b.data->>'receivable')
+                    AND n.data->>'collected_at' > b.data->>'collected_at'))::int AS open
+       FROM records_t b JOIN forms f ON f.tenant_id = b.tenant_id AND f.id = b.form_id
+       WHERE f.key = 'collection_record' AND b.deleted_at IS NULL AND (b.data->>'customer') = ANY($1::text[])
+         AND b.data->>'promise_status' = '已违约' AND credo_date(b.data->>'promised_date') <= $2::date
+       GROUP BY 1`,
+      [customers.map((x) => x.id), asOf, c.form],
+    );
+    const broken = new Map(promises.map((p) => [p.customer, p]));
     for (const customer of customers) {
       const row = byId.get(customer.id);
       const balance = new Decimal(row?.balance ?? '0');
@@ -79,6 +104,8 @@ export class CustomerRollupsService {
         debt_ratio: latest.get(customer.id)?.debt_ratio ?? null,
         public_record: latest.get(customer.id)?.public_record ?? null,
         assessment_valid_until: latest.get(customer.id)?.valid_until ?? null,
+        broken_promises_90d: broken.get(customer.id)?.recent ?? 0,
+        open_broken_promises: broken.get(customer.id)?.open ?? 0,
       });
     }
     return result;

@@ -7,6 +7,7 @@ import { advisoryKey, type Sql } from '../../database/tenant-database.js';
 import type { PublishedForm } from '../forms/forms.service.js';
 import { diffRecordData } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
+import { RulesService } from '../rules/rules.service.js';
 
 interface Allocation {
   receivable?: unknown;
@@ -21,7 +22,10 @@ interface Allocation {
  */
 @Injectable()
 export class PaymentAllocationService {
-  constructor(private readonly records: RecordsRepository) {}
+  constructor(
+    private readonly records: RecordsRepository,
+    private readonly rules: RulesService,
+  ) {}
 
   appliesTo(formKey: string): boolean {
     return formKey === 'payment';
@@ -84,5 +88,8 @@ export class PaymentAllocationService {
         userId: auth.userId,
       });
     }
+    // The customer's rule results (balance, overdue, open broken promises …) after the settlement.
+    const customer = updates.find((u) => typeof u.data.customer === 'string');
+    if (customer) await this.rules.refreshRelated(sql, receivableForm, customer.data, null, 'zh-CN');
   }
 }

@@ -3,14 +3,15 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { Clock } from '../../common/clock.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
-import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
+import { advisoryKey, TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
+import { CollectionService, type CollectionItem } from './collection.service.js';
 
 /**
- * Dunning reminders by e-mail (DOMAIN §5.1 default stages): before the due date, on it, a
- * friendly reminder after it, the formal 催款函 at D+30 and the final notice at D+90. One
- * consolidated e-mail per customer per run, each stage sent once per receivable, disputed
- * items paused. Phone and visit stages (S3, S5) are for people, not for this job.
+ * The daily collection job (DOMAIN §5.1): dunning e-mails before the due date, on it, a friendly
+ * reminder after it, the formal 催款函 at D+30 and the final notice at D+90 — one consolidated
+ * e-mail per customer per run, each stage sent once per receivable — plus the collection tasks
+ * of each stage and the promise-to-pay check (CollectionService). Disputed items are paused.
  */
 export const EMAIL_STAGES = [
   { stage: 'S0', from: -7, to: -1, 'zh-CN': '到期前提醒', en: 'Due soon' },
@@ -24,15 +25,13 @@ export function stageFor(daysPastDue: number): (typeof EMAIL_STAGES)[number] | u
   return EMAIL_STAGES.find((s) => daysPastDue >= s.from && daysPastDue <= s.to);
 }
 
-interface DueItem {
-  id: string;
-  ar_no: string | null;
-  customer_id: string;
-  customer_name: string | null;
-  email: string | null;
-  outstanding: string;
-  due_date: string;
-  days: number;
+export interface CollectionRun {
+  asOf: string;
+  emails: number;
+  items: number;
+  skippedNoEmail: number;
+  tasks: { created: number; closed: number };
+  promises: { open: number; kept: number; broken: number };
 }
 
 @Injectable()
@@ -44,6 +43,7 @@ export class RemindersService implements OnModuleDestroy {
     private readonly db: TenantDatabase,
     private readonly audit: AuditRepository,
     private readonly clock: Clock,
+    private readonly collection: CollectionService,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -55,23 +55,42 @@ export class RemindersService implements OnModuleDestroy {
     this.transport?.close();
   }
 
-  /** Sends the reminders due today for one tenant; returns what was sent and what was skipped. */
-  async runForTenant(auth: AuthContext): Promise<{ asOf: string; emails: number; items: number; skippedNoEmail: number }> {
-    const asOf = this.clock.today(this.config.timezone);
+  /**
+   * The daily collection run for one tenant, as of `asOf` (default: today in the business time
+   * zone), in one transaction: promises to pay checked (kept / broken), tasks of settled items
+   * closed, one task per receivable for the stage it has reached, and the dunning e-mails (one
+   * per customer, each stage once per receivable). Disputed items and items with an open
+   * promise are paused: no task, no e-mail.
+   */
+  async runForTenant(auth: AuthContext, asOfInput?: string): Promise<CollectionRun> {
+    const asOf = asOfInput ?? this.clock.today(this.config.timezone);
     return this.db.run(auth.tenantId, async (sql) => {
-      const due = await this.dueItems(sql, asOf);
+      // One run per tenant at a time: a second one waits and then finds everything done.
+      await sql.rows('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(auth.tenantId, 'collection-run').toString()]);
+      const settings = await this.collection.settings(sql);
+      const promises = await this.collection.checkPromises(sql, auth, asOf, settings);
+      const closed = await this.collection.closeSettledTasks(sql, auth, asOf);
+      const open = await this.collection.openItems(sql, asOf, Math.min(-7, ...settings.stages.map((s) => s.offset)));
+      const due = await this.dueItems(sql, open.filter((i) => i.days >= -7));
       const tenant = (await sql.one<{ name: string }>('SELECT name FROM tenants WHERE id = credo_current_tenant()'))?.name ?? '';
-      const byCustomer = new Map<string, DueItem[]>();
+      const byCustomer = new Map<string, CollectionItem[]>();
       for (const item of due) byCustomer.set(item.customer_id, [...(byCustomer.get(item.customer_id) ?? []), item]);
-      let emails = 0;
-      let items = 0;
+      const outbox: Array<{ to: string; list: CollectionItem[] }> = [];
       let skippedNoEmail = 0;
       for (const [, list] of byCustomer) {
         const to = list[0]!.email;
-        if (!to) {
-          skippedNoEmail += list.length;
-          continue;
-        }
+        if (!to) skippedNoEmail += list.length;
+        else outbox.push({ to, list });
+      }
+      const mailed = new Set(
+        (await sql.rows<{ key: string }>(`SELECT record_id || '/' || stage AS key FROM reminders_sent WHERE record_id = ANY($1::uuid[])`, [open.map((i) => i.id)])).map((r) => r.key),
+      );
+      for (const { list } of outbox) for (const i of list) mailed.add(`${i.id}/${stageFor(i.days)!.stage}`);
+      const created = await this.collection.createTasks(sql, auth, asOf, open, settings, mailed);
+      let emails = 0;
+      let items = 0;
+      // E-mails last, once everything else in the run has been written.
+      for (const { to, list } of outbox) {
         await this.send(to, tenant, list);
         await sql.rows(
           `INSERT INTO reminders_sent (tenant_id, record_id, stage, recipient)
@@ -82,25 +101,14 @@ export class RemindersService implements OnModuleDestroy {
         emails += 1;
         items += list.length;
       }
-      await this.audit.append(sql, { actorId: auth.userId, action: 'reminders.run', entity: 'tenant', details: { asOf, emails, items, skippedNoEmail }, requestId: auth.requestId });
-      return { asOf, emails, items, skippedNoEmail };
+      const result = { asOf, emails, items, skippedNoEmail, tasks: { created, closed }, promises };
+      await this.audit.append(sql, { actorId: auth.userId, action: 'reminders.run', entity: 'tenant', details: result, requestId: auth.requestId });
+      return result;
     });
   }
 
-  /** Open, undisputed receivables whose current stage has not been sent yet. */
-  private async dueItems(sql: Sql, asOf: string): Promise<DueItem[]> {
-    const rows = await sql.rows<DueItem>(
-      `SELECT r.id, r.data->>'ar_no' AS ar_no, c.id AS customer_id, c.data->>'name' AS customer_name, c.data->>'email' AS email,
-              (r.data->>'outstanding') AS outstanding, r.data->>'due_date' AS due_date,
-              ($1::date - credo_date(r.data->>'due_date'))::int AS days
-       FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = 'receivable'
-       JOIN records_t c ON c.id = (r.data->>'customer')::uuid
-       WHERE r.deleted_at IS NULL AND (r.data->>'outstanding')::numeric > 0
-         AND coalesce((r.data->>'disputed')::boolean, false) = false
-         AND $1::date - credo_date(r.data->>'due_date') >= -7
-       ORDER BY c.id, credo_date(r.data->>'due_date')`,
-      [asOf],
-    );
+  /** Open items whose e-mail stage has not been sent yet. */
+  private async dueItems(sql: Sql, rows: CollectionItem[]): Promise<CollectionItem[]> {
     const sent = await sql.rows<{ record_id: string; stage: string }>(
       'SELECT record_id, stage FROM reminders_sent WHERE record_id = ANY($1::uuid[])',
       [rows.map((r) => r.id)],
@@ -112,7 +120,7 @@ export class RemindersService implements OnModuleDestroy {
     });
   }
 
-  private async send(to: string, tenant: string, items: DueItem[]): Promise<void> {
+  private async send(to: string, tenant: string, items: CollectionItem[]): Promise<void> {
     if (!this.config.smtpUrl) {
       this.logger.warn(`no SMTP_URL: reminder to ${to} not sent`);
       return;

@@ -33,7 +33,7 @@ function zeroRollups(data: Record<string, unknown>) {
   const utilisation = typeof limit === 'string' && Number(limit) > 0 ? '0.0' : null;
   return {
     ar_balance: '0.00', overdue_amount: '0.00', max_days_overdue: 0, open_items: 0, utilisation, exposure: '0.00',
-    rating: null, debt_ratio: null, public_record: null, assessment_valid_until: null,
+    rating: null, debt_ratio: null, public_record: null, assessment_valid_until: null, broken_promises_90d: 0, open_broken_promises: 0,
   };
 }
 const MAX_EXAMPLES = 10;
