@@ -48,7 +48,8 @@ import { ApiTokensService } from './modules/tokens/api-tokens.service.js';
 import { TokenRateLimiter } from './modules/tokens/token-rate-limiter.js';
 import { ExportsController } from './modules/exports/exports.controller.js';
 import { ExportsService } from './modules/exports/exports.service.js';
-import { ImportsController } from './modules/imports/imports.controller.js';
+import { ImportJobsController, ImportsController } from './modules/imports/imports.controller.js';
+import { ImportJobsService } from './modules/imports/import-jobs.service.js';
 import { ImportsService } from './modules/imports/imports.service.js';
 import { TenantsRepository } from './modules/tenants/tenants.repository.js';
 import { ViewsController } from './modules/views/views.controller.js';
@@ -79,7 +80,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, ExportsController, ImportsController, ViewsController, FilesController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, ExportsController, ImportsController, ImportJobsController, ViewsController, FilesController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -116,6 +117,7 @@ export class AppModule {
         TokenRateLimiter,
         ExportsService,
         ImportsService,
+        ImportJobsService,
         ViewsRepository,
         ViewsService,
         FilesRepository,
