@@ -15,3 +15,5 @@ export type { Random } from './demo/random.js';
 export { generateValidationCorpus } from './demo/validation-corpus.js';
 export type { CorpusEntry } from './demo/validation-corpus.js';
 export { loadRuleSetSeed, ruleSetSeeds } from './rule-sets.js';
+export { scaleReceivable, scaleReceivableBatches } from './generators/scale-receivables.js';
+export type { ScaleCustomer, ScaleReceivableOptions } from './generators/scale-receivables.js';
