@@ -7,3 +7,5 @@ export * from './records';
 export * from './rules';
 export * from './reports';
 export * from './admin';
+export * from './views';
+export * from './files';

@@ -77,4 +77,8 @@ export const reportsApi = {
   provisionRates(signal?: AbortSignal): Promise<{ rates: Decimal[]; brackets?: string[] }> {
     return http.get('/settings/provision-rates', { signal });
   },
+  /** Admins only; six percent strings, one per 账龄 bracket (audited by the API). */
+  setProvisionRates(rates: Decimal[]): Promise<{ rates: Decimal[]; brackets?: string[] }> {
+    return http.request('PUT', '/settings/provision-rates', { body: { rates } });
+  },
 };

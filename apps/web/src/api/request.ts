@@ -50,6 +50,11 @@ export class HttpClient {
     return this.request<T>('DELETE', path, options);
   }
 
+  /** Sends a file's bytes as the raw body, with its own content type (e.g. POST /files). */
+  upload<T>(path: string, file: Blob, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...options, body: file });
+  }
+
   /** A file the API produces (e.g. a CSV export), as a Blob; errors are ApiErrors as usual. */
   async download(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<Blob> {
     const response = await this.send('GET', path, options);
@@ -70,8 +75,11 @@ export class HttpClient {
     };
     const token = this.config.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | Blob | undefined;
+    if (options.body instanceof Blob) {
+      headers['Content-Type'] = options.body.type || 'application/octet-stream';
+      body = options.body;
+    } else if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.body);
     }

@@ -3,13 +3,15 @@ import zhCN from './langs/zh-CN';
 import en from './langs/en';
 import creditZhCN from './langs/credit.zh-CN';
 import creditEn from './langs/credit.en';
+import workspaceZhCN from './langs/workspace.zh-CN';
+import workspaceEn from './langs/workspace.en';
 import { DEFAULT_LOCALE, isAppLocale, type AppLocale } from './localize';
 
 export * from './localize';
 
 /** Area modules (credit.*) are merged in at the top level; en is typed against zh-CN. */
-const zhMessages = { ...zhCN, ...creditZhCN };
-const enMessages: typeof zhMessages = { ...en, ...creditEn };
+const zhMessages = { ...zhCN, ...creditZhCN, ...workspaceZhCN };
+const enMessages: typeof zhMessages = { ...en, ...creditEn, ...workspaceEn };
 
 export type MessageSchema = typeof zhMessages;
 

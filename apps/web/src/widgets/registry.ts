@@ -7,12 +7,13 @@ import { textWidget } from './text';
 import { userWidget } from './user';
 import { referenceWidget } from './reference';
 import { subtableWidget } from './subtable';
+import { attachmentWidget } from './attachment';
 import type { WidgetDefinition } from './types';
 
 export * from './types';
 
 /** Adding a widget is one folder and one line here. */
-const widgets: readonly WidgetDefinition[] = [textWidget, numberWidget, dateWidget, selectWidget, switchWidget, userWidget, referenceWidget, subtableWidget];
+const widgets: readonly WidgetDefinition[] = [textWidget, numberWidget, dateWidget, selectWidget, switchWidget, userWidget, referenceWidget, subtableWidget, attachmentWidget];
 
 const byType = new Map<string, WidgetDefinition>();
 for (const widget of widgets) for (const type of widget.types) byType.set(type, widget);

@@ -46,6 +46,8 @@ export interface EditorProps {
   placeholder?: string;
   /** Messages inside the value, by path below the field (sub-table cells: "0/amount"). */
   errors?: Readonly<Record<string, string>>;
+  /** The form being edited (attachments upload for it). */
+  formKey?: string;
 }
 
 export const EMPTY_CELL = '—';

@@ -15,4 +15,10 @@ export const creditRoutes: RouteRecordRaw[] = [
     props: true,
     meta: { titleKey: 'customer360.title', menu: 'dashboard' },
   },
+  {
+    path: 'settings/provision-rates',
+    name: 'provision-settings',
+    component: () => import('@/views/settings/provision-rates/index.vue'),
+    meta: { titleKey: 'ws.provision.title', menu: 'settings/provision-rates' },
+  },
 ];
