@@ -129,12 +129,13 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
       this.running.add(run);
       void run.finally(() => this.running.delete(run));
     }
-    return this.getOrThrow(auth, id);
+    return this.getOrThrow(auth, id, locale);
   }
 
-  async getOrThrow(auth: AuthContext, id: string): Promise<ImportJobDto> {
+  /** The job; its errors' messages in `locale` (default: the language it was queued in). */
+  async getOrThrow(auth: AuthContext, id: string, locale?: Locale): Promise<ImportJobDto> {
     const row = await this.rowOrThrow(auth, id);
-    return toDto(row, await this.firstErrors(auth.tenantId, id, row.locale));
+    return toDto(row, await this.firstErrors(auth.tenantId, id, locale ?? row.locale));
   }
 
   /** Recent jobs of a form, newest first. */
@@ -145,7 +146,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     return rows.map((r) => toDto(this.staleChecked(r), []));
   }
 
-  async cancelOrThrow(auth: AuthContext, id: string): Promise<ImportJobDto> {
+  async cancelOrThrow(auth: AuthContext, id: string, locale?: Locale): Promise<ImportJobDto> {
     const row = await this.rowOrThrow(auth, id);
     if (row.status !== 'queued' && row.status !== 'running') throw new AppException(409, 'imports.job_finished');
     await this.db.run(auth.tenantId, (sql) =>
@@ -158,7 +159,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
         [id],
       ),
     );
-    return this.getOrThrow(auth, id);
+    return this.getOrThrow(auth, id, locale);
   }
 
   /** The bad rows of a job: cell texts as read, then a column of messages in `locale`. */

@@ -123,8 +123,8 @@ export class ImportJobsController {
   @ApiOperation({ summary: 'An import job: status (queued, running, succeeded, failed, cancelled), rows processed / total, rows per second, ETA, counts, the first 50 errors' })
   @ApiResponse({ status: 200, schema: openApiRef('import-job') })
   @ApiResponse({ status: 404, schema: openApiRef('problem') })
-  get(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<ImportJobDto> {
-    return this.jobs.getOrThrow(auth, id);
+  get(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @RequestLocale() locale: Locale): Promise<ImportJobDto> {
+    return this.jobs.getOrThrow(auth, id, locale);
   }
 
   @Post('imports/:id/cancel')
@@ -132,8 +132,8 @@ export class ImportJobsController {
   @ApiOperation({ summary: 'Cancel a queued or running import: it stops after the current chunk and writes nothing (409 once finished)' })
   @ApiResponse({ status: 202, schema: openApiRef('import-job') })
   @ApiResponse({ status: 409, schema: openApiRef('problem') })
-  cancel(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<ImportJobDto> {
-    return this.jobs.cancelOrThrow(auth, id);
+  cancel(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @RequestLocale() locale: Locale): Promise<ImportJobDto> {
+    return this.jobs.cancelOrThrow(auth, id, locale);
   }
 
   @Get('imports/:id/errors.xlsx')

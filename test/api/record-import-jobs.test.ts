@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readXlsx } from '../../apps/api/src/modules/imports/xlsx-read.js';
+import { api, login } from '../support/http.js';
+import { uniqueName, uniqueUscc } from '../support/factories.js';
+import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+
+/** Background imports (POST /forms/:key/imports/jobs, GET /imports/:id, cancel, errors.xlsx) and saved column mappings. */
+let server: TestServer;
+let adminToken: string;
+let admin: ReturnType<typeof api>;
+
+beforeAll(async () => {
+  server = await startTestServer({ demoCustomers: 0 });
+  adminToken = await login(server.baseUrl, 'admin@demo.local');
+  admin = api(server.baseUrl, adminToken);
+});
+afterAll(() => server?.close());
+
+function csv(rows: string[][]): string {
+  return rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+}
+
+async function queue(body: string | Buffer, query: string, headers: Record<string, string> = {}, token = adminToken) {
+  const res = await fetch(`${server.baseUrl}/api/forms/customer/imports/jobs?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', ...headers },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: JSON.parse(text) };
+}
+
+async function settle(id: string, headers: Record<string, string> = {}) {
+  for (let i = 0; i < 600; i++) {
+    const res = await admin.get(`/api/imports/${id}`, headers);
+    expect(res.status, res.text).toBe(200);
+    if (!['queued', 'running'].includes(res.body.status)) return res.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('job did not finish');
+}
+
+async function customerCount(): Promise<number> {
+  const [row] = await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer' AND r.deleted_at IS NULL`);
+  return row!.n;
+}
+
+const HEADER = ['客户名称', '客户类型', '国家/地区', '联系人', '销售负责人', '信用额度', '统一社会信用代码'];
+function rows(n: number, bad: Set<number> = new Set()): string[][] {
+  const out = [HEADER];
+  for (let i = 0; i < n; i++) out.push([uniqueName('任务'), '企业', 'CN', `张三${i}`, 'admin@demo.local', bad.has(i) ? '很多' : String(i * 10), uniqueUscc()]);
+  return out;
+}
+
+describe('successful: background imports', () => {
+  it('a job runs to the end with progress, rows/s and counts', async () => {
+    const before = await customerCount();
+    const created = await queue(csv(rows(120)), 'dryRun=false', { 'x-file-name': encodeURIComponent('客户.csv') });
+    expect(created.status, created.text).toBe(202);
+    expect(created.body).toMatchObject({ form: 'customer', mode: 'insert', dryRun: false, fileName: '客户.csv' });
+    expect(['queued', 'running', 'succeeded']).toContain(created.body.status);
+    const job = await settle(created.body.id);
+    expect(job).toMatchObject({ status: 'succeeded', rows: { processed: 120, total: 120, valid: 120, invalid: 0 }, counts: { inserted: 120, updated: 0, failed: 0 }, etaSeconds: 0, errors: [] });
+    expect(job.rowsPerSecond).toBeGreaterThan(0);
+    expect(job.report).toMatchObject({ created: 120 });
+    expect(await customerCount()).toBe(before + 120);
+    const list = await admin.get('/api/forms/customer/imports/jobs');
+    expect(list.body[0]).toMatchObject({ id: created.body.id, status: 'succeeded' });
+  });
+
+  it('atomic: 3 bad rows among 300 fail the job, write nothing, and the errors workbook explains them (zh-CN or en)', async () => {
+    const before = await customerCount();
+    const created = await queue(csv(rows(300, new Set([5, 150, 299]))), 'dryRun=false');
+    const job = await settle(created.body.id, { 'accept-language': 'en' });
+    expect(job).toMatchObject({ status: 'failed', rows: { processed: 300, invalid: 3 }, counts: { inserted: 0, failed: 3 }, problem: { code: 'imports.invalid_rows' } });
+    expect(job.errors.map((e: { row: number }) => e.row)).toEqual([7, 152, 301]);
+    expect(job.errors[0]).toMatchObject({ column: 6, field: 'credit_limit', message: expect.stringContaining('not a valid number') });
+    expect(await customerCount()).toBe(before);
+
+    for (const [language, text] of [['en', 'not a valid number'], ['zh-CN', '不是有效数字']] as const) {
+      const res = await fetch(`${server.baseUrl}/api/imports/${created.body.id}/errors.xlsx`, { headers: { authorization: `Bearer ${adminToken}`, 'accept-language': language } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('spreadsheetml');
+      const sheet = [...readXlsx(Buffer.from(await res.arrayBuffer()))].map((r) => r.cells);
+      expect(sheet).toHaveLength(4);
+      expect(sheet[0]).toEqual([language === 'en' ? 'Row' : '行号', ...HEADER, language === 'en' ? 'Errors' : '错误说明']);
+      expect(sheet[1]!.slice(0, 7)).toEqual(['7', expect.stringMatching(/^任务/), '企业', 'CN', '张三5', 'admin@demo.local', '很多']);
+      expect(sheet[1]![8]).toContain(text);
+      expect(sheet.slice(1).map((r) => r[0])).toEqual(['7', '152', '301']);
+    }
+
+    // The same file with skipInvalid writes the other 297.
+    const skipped = await settle((await queue(csv(rows(300, new Set([5, 150, 299]))), 'dryRun=false&skipInvalid=true')).body.id);
+    expect(skipped).toMatchObject({ status: 'succeeded', counts: { inserted: 297, skipped: 3, failed: 3 } });
+    expect(await customerCount()).toBe(before + 297);
+  });
+
+  it('a running import is cancelled after its current chunk and leaves 0 rows', async () => {
+    const before = await customerCount();
+    const created = await queue(csv(rows(30_000)), 'dryRun=false');
+    let state = created.body;
+    for (let i = 0; i < 600 && !(state.status === 'running' && state.rows.processed > 0); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      state = (await admin.get(`/api/imports/${created.body.id}`)).body;
+    }
+    expect(state.status).toBe('running');
+    expect(state.rows.total).toBe(30_000);
+    expect(state.rows.processed).toBeLessThan(30_000);
+    const cancel = await admin.post(`/api/imports/${created.body.id}/cancel`);
+    expect(cancel.status).toBe(202);
+    expect(cancel.body.cancelRequested).toBe(true);
+    const job = await settle(created.body.id);
+    expect(job).toMatchObject({ status: 'cancelled', counts: { inserted: 0 }, problem: { code: 'imports.cancelled' } });
+    expect(await customerCount()).toBe(before);
+    const again = await admin.post(`/api/imports/${created.body.id}/cancel`);
+    expect([again.status, again.body.code]).toEqual([409, 'imports.job_finished']);
+  }, 60_000);
+
+  it('upsert as a job updates by key', async () => {
+    const uscc = uniqueUscc();
+    const name = uniqueName('任务');
+    await settle((await queue(csv([HEADER, [name, '企业', 'CN', '甲', 'admin@demo.local', '1', uscc]]), 'dryRun=false')).body.id);
+    const job = await settle((await queue(csv([HEADER, [name, '企业', 'CN', '乙', 'admin@demo.local', '1', uscc]]), 'dryRun=false&mode=upsert&key=uscc')).body.id);
+    expect(job).toMatchObject({ status: 'succeeded', mode: 'upsert', key: 'uscc', counts: { inserted: 0, updated: 1 } });
+    const [row] = await ownerQuery<{ rev: number; contact: string }>(server.databaseUrl, `SELECT rev, data->>'contact_name' AS contact FROM records WHERE data->>'uscc' = $1`, [uscc]);
+    expect(row).toEqual({ rev: 2, contact: '乙' });
+  });
+});
+
+describe('successful: column mappings', () => {
+  it('a dry run suggests fields for headers by label, key and synonym (full width, case, spaces)', async () => {
+    const file = csv([['公司名称', ' ＥＭＡＩＬ ', 'Contact', '账期', '注册资本金', 'zzz'], ['x', 'a@b.cn', '张三', '30', '100', '']]);
+    const res = await fetch(`${server.baseUrl}/api/forms/customer/imports?dryRun=true`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' }, body: file });
+    const body = await res.json();
+    // 'zzz' matches nothing: a header problem, which still carries the suggestions.
+    expect(res.status).toBe(400);
+    expect(body.suggestedMapping.map((c: { field: string | null }) => c.field)).toEqual(['name', 'email', 'contact_name', 'payment_term_days', 'registered_capital', null]);
+    expect(body.suggestedMapping.map((c: { by?: string }) => c.by)).toEqual(['synonym', 'key', 'label', 'label', 'similar', undefined]);
+  });
+
+  it('a saved mapping is listed and reads the file by it; unknown fields are refused', async () => {
+    const bad = await admin.post('/api/forms/customer/import-mappings', { name: '坏的', columns: [{ header: 'X', field: 'nope' }] });
+    expect([bad.status, bad.body.code]).toEqual([400, 'http.validation_failed']);
+    const invalid = await admin.post('/api/forms/customer/import-mappings', { name: '', columns: [] });
+    expect(invalid.status).toBe(400);
+    const saved = await admin.post('/api/forms/customer/import-mappings', {
+      name: 'ERP 导出',
+      columns: [
+        { header: 'KH', field: 'name' },
+        { header: 'LX', field: 'customer_type' },
+        { header: 'GJ', field: 'country' },
+        { header: 'LXR', field: 'contact_name' },
+        { header: 'XS', field: 'sales_owner' },
+        { header: 'SH', field: 'uscc' },
+        { header: '备注', field: null },
+      ],
+      mode: 'upsert',
+      key: 'uscc',
+    });
+    expect(saved.status, saved.text).toBe(201);
+    const list = await admin.get('/api/forms/customer/import-mappings');
+    expect(list.body).toEqual([expect.objectContaining({ id: saved.body.id, name: 'ERP 导出', mode: 'upsert', key: 'uscc' })]);
+    const uscc = uniqueUscc();
+    const file = csv([['KH', 'LX', 'GJ', 'LXR', 'XS', 'SH', '备注'], [uniqueName('映射'), '企业', 'CN', '张三', 'admin@demo.local', uscc, '随便写']]);
+    const res = await fetch(`${server.baseUrl}/api/forms/customer/imports?dryRun=false&mappingId=${saved.body.id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      body: file,
+    });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(body.columns.map((c: { field: string | null }) => c.field)).toEqual(['name', 'customer_type', 'country', 'contact_name', 'sales_owner', 'uscc', null]);
+    expect(body.created).toBe(1);
+  });
+});
+
+describe('failing: background imports', () => {
+  it('a file that is not a spreadsheet is refused before queueing; unknown jobs are 404; others may not see a job', async () => {
+    const binary = await queue(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'dryRun=false');
+    expect([binary.status, binary.body.code]).toEqual([400, 'imports.bad_file']);
+    const empty = await queue('', 'dryRun=false');
+    expect([empty.status, empty.body.code]).toEqual([400, 'imports.bad_file']);
+    expect((await admin.get('/api/imports/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    expect((await admin.get('/api/imports/not-a-uuid')).status).toBe(404);
+    const created = await queue(csv(rows(2)), 'dryRun=true');
+    const staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
+    expect((await staff.get(`/api/imports/${created.body.id}`)).status).toBe(404);
+    const viewer = await queue(csv(rows(2)), 'dryRun=false', {}, await login(server.baseUrl, 'viewer@demo.local'));
+    expect(viewer.status).toBe(403);
+    await settle(created.body.id);
+  });
+
+  it('a header problem fails the job with the problem and its errors', async () => {
+    const job = await settle((await queue(csv([['客户名称', '不知道'], ['x', 'y']]), 'dryRun=true')).body.id);
+    expect(job).toMatchObject({ status: 'failed', problem: { code: 'imports.bad_file' } });
+    expect(job.errors[0]).toMatchObject({ row: 1, column: 2, header: '不知道' });
+  });
+});
