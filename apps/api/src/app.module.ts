@@ -46,6 +46,10 @@ import { ApiTokensController } from './modules/tokens/api-tokens.controller.js';
 import { ApiTokensRepository } from './modules/tokens/api-tokens.repository.js';
 import { ApiTokensService } from './modules/tokens/api-tokens.service.js';
 import { TokenRateLimiter } from './modules/tokens/token-rate-limiter.js';
+import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.js';
+import { WebhooksController } from './modules/webhooks/webhooks.controller.js';
+import { WebhooksRepository } from './modules/webhooks/webhooks.repository.js';
+import { WebhooksService } from './modules/webhooks/webhooks.service.js';
 import { ExportsController } from './modules/exports/exports.controller.js';
 import { ExportsService } from './modules/exports/exports.service.js';
 import { ImportJobsController, ImportsController } from './modules/imports/imports.controller.js';
@@ -80,7 +84,7 @@ export class AppModule {
           signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtl as never },
         }),
       ],
-      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, ExportsController, ImportsController, ImportJobsController, ViewsController, FilesController],
+      controllers: [HealthController, AuthController, FormsController, RecordsController, AuditController, ReportsController, RulesController, JobsController, RemindersController, UsersController, TemplatesController, ApiTokensController, WebhooksController, ExportsController, ImportsController, ImportJobsController, ViewsController, FilesController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -115,6 +119,9 @@ export class AppModule {
         ApiTokensRepository,
         ApiTokensService,
         TokenRateLimiter,
+        WebhooksRepository,
+        WebhooksService,
+        WebhookDispatcher,
         ExportsService,
         ImportsService,
         ImportJobsService,

@@ -30,6 +30,12 @@ export interface AppConfig {
   /** Where reminder e-mails go out (smtp://user:pass@host:port); unset: none are sent. */
   smtpUrl?: string;
   mailFrom: string;
+  /** First webhook retry delay; later ones are 6×, 30×, 180×, 720× it (10 s … 2 h by default). */
+  webhookRetryBaseMs: number;
+  /** How long a webhook receiver may take to answer before the attempt counts as failed. */
+  webhookTimeoutMs: number;
+  /** Key that encrypts webhook signing secrets at rest; unset: derived from the JWT secret. */
+  webhookSecretKey?: string;
 }
 
 const envSchema = {
@@ -53,6 +59,9 @@ const envSchema = {
     JOBS: { enum: ['true', 'false', '1', '0'] },
     SMTP_URL: { type: 'string', pattern: '^smtps?://' },
     MAIL_FROM: { type: 'string', minLength: 3 },
+    WEBHOOK_RETRY_BASE_MS: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    WEBHOOK_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,7}$' },
+    WEBHOOK_SECRET_KEY: { type: 'string', minLength: 32 },
   },
 } as const;
 
@@ -94,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobs: !['false', '0'].includes(get('JOBS') ?? 'true'),
     smtpUrl: get('SMTP_URL'),
     mailFrom: get('MAIL_FROM') ?? 'Credo <no-reply@credo.local>',
+    webhookRetryBaseMs: Number(get('WEBHOOK_RETRY_BASE_MS') ?? 10_000),
+    webhookTimeoutMs: Number(get('WEBHOOK_TIMEOUT_MS') ?? 10_000),
+    webhookSecretKey: get('WEBHOOK_SECRET_KEY'),
   };
 }
 

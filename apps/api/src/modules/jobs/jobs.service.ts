@@ -5,6 +5,7 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import { RecordsService } from '../records/records.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import { RulesService } from '../rules/rules.service.js';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 
 export const NIGHTLY_RULES = 'rules-nightly';
 export const DAILY_REMINDERS = 'reminders-daily';
@@ -25,6 +26,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly rules: RulesService,
     private readonly records: RecordsService,
     private readonly reminders: RemindersService,
+    private readonly webhooks: WebhookDispatcher,
   ) {}
 
   get enabled(): boolean {
@@ -49,6 +51,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       await this.remindAll();
     });
     this.boss = boss;
+    await this.webhooks.start(boss);
   }
 
   async onApplicationShutdown(): Promise<void> {
