@@ -103,6 +103,7 @@ export const messages = {
   'users.unknown_roles': { 'zh-CN': '没有这些角色：{roles}', en: 'No such roles: {roles}' },
   'users.self_lockout': { 'zh-CN': '不能停用自己或去掉自己的管理员角色', en: 'You cannot deactivate yourself or drop your own admin role' },
   'payments.over_outstanding': { 'zh-CN': '核销金额 ¥{amount} 超过该应收单未收金额 ¥{outstanding}', en: 'Allocating ¥{amount} exceeds the ¥{outstanding} outstanding on this receivable' },
+  'payments.over_amount': { 'zh-CN': '分配合计 ¥{allocated} 超过回款金额 ¥{amount}', en: 'The allocations (¥{allocated}) exceed the payment amount (¥{amount})' },
   'payments.other_customer': { 'zh-CN': '只能核销本客户的应收单', en: 'Only receivables of this customer can be settled' },
   'templates.not_found': { 'zh-CN': '模板“{key}”不存在', en: 'No template "{key}"' },
   'templates.installed': { 'zh-CN': '表单“{key}”已存在', en: 'Form "{key}" is already installed' },

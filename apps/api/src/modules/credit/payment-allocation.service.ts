@@ -64,6 +64,12 @@ export class PaymentAllocationService {
         });
       }
     }
+    const allocated = [...want.values()].reduce((sum, x) => sum.add(x), new Decimal(0));
+    const paid = new Decimal(typeof data.amount === 'string' && data.amount !== '' ? data.amount : '0');
+    if (allocated.gt(paid)) {
+      const params = { allocated: allocated.toFixed(2), amount: paid.toFixed(2) };
+      errors.push({ path: '/allocations', keyword: 'maxAmount', message: translate('payments.over_amount', locale, params), params });
+    }
     if (errors.length) throw new AppException(400, 'http.validation_failed', {}, errors);
     return [...want].map(([id, amount]) => {
       const receivable = byId.get(id)!;
