@@ -146,6 +146,16 @@ describe('seed rule sets (DOMAIN §6.4–6.6)', () => {
       expect(await klass({})).toBe('普通');
     });
 
+    it('PTP_BROKEN: raised while a broken promise is open (the collection job marks it), not for one only counted in the 90 days', async () => {
+      const open = await both(rs, { ...base, rating: 'AA', broken_promises_90d: 1, open_broken_promises: 1 }, asOf, 'en');
+      expect(open.alerts.map((a) => a.code)).toEqual(['PTP_BROKEN']);
+      expect(open.alerts[0]).toMatchObject({ severity: 'medium', message: '1 payment promise(s) broken' });
+      expect(open.values.customer_class).toBe('普通');
+      const settled = await both(rs, { ...base, rating: 'AA', broken_promises_90d: 1, open_broken_promises: 0 }, asOf);
+      expect(settled.alerts.map((a) => a.code)).toEqual([]);
+      expect(settled.values.customer_class).toBe('普通');
+    });
+
     it('OVERDUE_90 freezes the customer and notifies; OVER_LIMIT compares exposure with the limit', async () => {
       const r = await both(rs, { ...base, rating: 'A', max_days_overdue: 91, exposure: '1000000.01', utilisation: '100.00' }, asOf, 'en');
       expect(r.alerts.map((a) => a.code)).toEqual(['OVERDUE_90', 'OVER_LIMIT', 'NEAR_LIMIT']);
