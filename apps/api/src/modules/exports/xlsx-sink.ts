@@ -3,8 +3,8 @@ import type { ExportColumn } from './export-columns.js';
 import { write, type ExportSink } from './exports.service.js';
 import { ZipStream } from './zip-stream.js';
 
-const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-const FILES: Array<[string, string]> = [
+export const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+export const FILES: Array<[string, string]> = [
   [
     '[Content_Types].xml',
     `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
