@@ -81,6 +81,8 @@ const creditEn: typeof creditZhCN = {
     receivables: 'Receivables',
     payments: 'Payments',
     collections: 'Collection log',
+    tasks: 'Collection tasks',
+    brokenPromises: 'Broken promises (90 days)',
     empty: 'Nothing yet',
     more: 'View all in the list',
     newRecord: 'New',

@@ -80,6 +80,8 @@ export default {
     receivables: '应收单',
     payments: '回款',
     collections: '催收记录',
+    tasks: '催收任务',
+    brokenPromises: '近90天违约承诺',
     empty: '暂无记录',
     more: '在列表中查看全部',
     newRecord: '新建',
