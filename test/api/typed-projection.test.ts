@@ -126,13 +126,22 @@ describe('typed projection', () => {
     const inside = await client.query(`SELECT received::text FROM ${table} WHERE id = $1`, [created.id]);
     expect(inside.rows[0].received).toBe('1000.00');
     await client.query('ROLLBACK');
-    // A hard delete (not done by the API, but by an operator) removes the row too.
+    // A bulk SQL insert (as an import's INSERT … SELECT) lands in the projection; a hard delete
+    // (not done by the API, but by an operator) removes it again.
     await client.query('BEGIN');
-    await client.query(`DELETE FROM record_revisions WHERE record_id = $1`, [created.id]).catch(() => undefined);
-    await client.query(`DELETE FROM records WHERE id = $1`, [created.id]);
-    const gone = await client.query(`SELECT 1 FROM ${table} WHERE id = $1`, [created.id]);
+    const copies = await client.query(
+      `INSERT INTO records (tenant_id, id, form_id, form_version_id, data)
+       SELECT tenant_id, uuidv7(), form_id, form_version_id, data || jsonb_build_object('ar_no', 'ARCOPY' || g, 'amount', '777.00', 'outstanding', '777.00')
+       FROM records, generate_series(1, 3) AS g WHERE id = $1 RETURNING id`,
+      [created.id],
+    );
+    const ids = copies.rows.map((r: { id: string }) => r.id);
+    const landed = await client.query(`SELECT amount::text FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+    await client.query(`DELETE FROM records WHERE id = ANY($1::uuid[])`, [ids]);
+    const gone = await client.query(`SELECT 1 FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
     await client.query('ROLLBACK');
     await client.end();
+    expect(landed.rows).toEqual([{ amount: '777.00' }, { amount: '777.00' }, { amount: '777.00' }]);
     expect(gone.rowCount).toBe(0);
     expect(await row()).toEqual({ received: '234.56', outstanding: '1000.00' });
 

@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench`. Modes fix the load shape; flags may override parts.
 
-/** @typedef {{ name: 'full' | 'quick' | 'smoke', durationSec: number, warmupSec: number, runs: number, connections: number, listRecords?: number }} Mode */
+/** @typedef {{ name: 'full' | 'quick' | 'smoke', durationSec: number, warmupSec: number, runs: number, connections: number, listRecords?: number, scaleReceivables?: number }} Mode */
 
 /** @type {Record<Mode['name'], Mode>} */
 export const MODES = {
@@ -23,6 +23,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --runs N           interleaved baseline/candidate pairs (overrides the mode)
   --connections N    HTTP concurrency (overrides the mode)
   --records N        records loaded for the list targets T7/T9/T10/T14 (full 1,000,000; quick 100,000)
+  --scale N          T11 receivables written by the seeds' scale generator (full: 1,000,000 that way;
+                     quick/smoke load theirs with SQL unless --scale is given)
   --keep             keep the temporary directory (PostgreSQL cluster, logs)
   --verbose          echo child-process logs to stderr
   -h, --help         this text
@@ -93,6 +95,9 @@ export function parseOptions(argv) {
         break;
       case '--records':
         overrides.listRecords = Math.round(positive(take(), flag));
+        break;
+      case '--scale':
+        overrides.scaleReceivables = Math.round(positive(take(), flag));
         break;
       case '--keep':
         opts.keep = true;

@@ -33,12 +33,25 @@ const fixtures = new WeakMap();
  * @property {number} loaded        receivables this fixture inserted
  * @property {number} live          live receivable records (loaded + demo)
  * @property {number} typedRows     rows of bench_typed.receivables (must equal live)
+ * @property {string | null} projectionTable  the receivable form's typed projection (null: the form has none)
  * @property {number} customers     distinct customers the loaded receivables reference
  * @property {{ minBizDate: string, maxBizDate: string, open: number }} spread
  */
 
+/**
+ * Receivables written by the seeds' scale generator (@credo/seeds scaleReceivableBatches, streamed
+ * in batches) instead of SQL: `--scale N`, and full mode's 1,000,000 (issue #8 "scale mode").
+ * @param {import('./options.mjs').Mode} mode
+ * @returns {number | null}
+ */
+export function scaleCount(mode) {
+  if (mode.scaleReceivables) return mode.scaleReceivables;
+  return mode.name === 'full' ? receivableCount(mode) : null;
+}
+
 /** @param {import('./options.mjs').Mode} mode */
 export function receivableCount(mode) {
+  if (mode.scaleReceivables) return mode.scaleReceivables;
   const env = Number(process.env.BENCH_RECEIVABLES);
   if (Number.isFinite(env) && env > 0) return Math.round(env);
   return RECEIVABLES[mode.name] ?? RECEIVABLES.quick;
@@ -96,13 +109,18 @@ async function loadFixture(ctx) {
       [formId],
     );
     const started = Date.now();
-    ctx.log(`receivables: loading ${n.toLocaleString('en')} receivable records over ${k.toLocaleString('en')} customers (indexes dropped and rebuilt: ${indexes.length})`);
+    ctx.log(`receivables: loading ${n.toLocaleString('en')} receivable records over ${k.toLocaleString('en')} customers with ${scaleCount(ctx.mode) ? "the seeds' scale generator" : 'SQL'} (indexes dropped and rebuilt: ${indexes.length})`);
     await client.query(`SET maintenance_work_mem = '512MB'`);
     await client.query(`SET synchronous_commit = off`);
     for (const ix of indexes) await client.query(`DROP INDEX ${pg.escapeIdentifier(ix.name)}`);
-    for (let from = 1; from <= n; from += CHUNK) {
-      const to = Math.min(n, from + CHUNK - 1);
-      await client.query(INSERT_SQL, [list.tenantId, formId, versionId, users.map((u) => u.id), from, to, k, AS_OF]);
+    const scaled = scaleCount(ctx.mode);
+    if (scaled) {
+      await loadWithScaleGenerator(ctx, client, { tenantId: list.tenantId, formId, versionId, userIds: users.map((u) => u.id), count: n });
+    } else {
+      for (let from = 1; from <= n; from += CHUNK) {
+        const to = Math.min(n, from + CHUNK - 1);
+        await client.query(INSERT_SQL, [list.tenantId, formId, versionId, users.map((u) => u.id), from, to, k, AS_OF]);
+      }
     }
     ctx.log(`receivables: inserted in ${((Date.now() - started) / 1000).toFixed(1)} s; building ${indexes.length} indexes`);
     for (const ix of indexes) await client.query(ix.def);
@@ -132,6 +150,15 @@ async function loadFixture(ctx) {
     await client.query(TYPED_TABLE);
     await client.query(TYPED_FILL, [list.tenantId, formId]);
     await client.query('VACUUM (ANALYZE) bench_typed.receivables');
+    // The product's typed projection of the receivable form (kept by triggers on records while
+    // loading): vacuumed the same way, and checked to hold exactly the live receivables.
+    const { rows: proj } = await client.query('SELECT table_name FROM form_projections WHERE tenant_id = $1 AND form_id = $2', [list.tenantId, formId]);
+    const projectionTable = proj[0]?.table_name ?? null;
+    if (projectionTable) {
+      await client.query(`VACUUM (ANALYZE) ${projectionTable}`);
+      const { rows: pn } = await client.query(`SELECT count(*)::int AS n FROM ${projectionTable}`);
+      if (pn[0].n !== c.live) throw new Error(`projection ${projectionTable} has ${pn[0].n} rows, the receivable form ${c.live}`);
+    }
     const { rows: typed } = await client.query('SELECT count(*)::int AS n FROM bench_typed.receivables');
     if (typed[0].n !== c.live) throw new Error(`bench_typed.receivables has ${typed[0].n} rows, the receivable form ${c.live}`);
     ctx.log(`receivables: ${c.live.toLocaleString('en')} live receivables (${c.open.toLocaleString('en')} open, biz dates ${c.min_biz} … ${c.max_biz}) and the typed table ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -142,11 +169,34 @@ async function loadFixture(ctx) {
       loaded: n,
       live: c.live,
       typedRows: typed[0].n,
+      projectionTable,
       customers: c.customers,
       spread: { minBizDate: c.min_biz, maxBizDate: c.max_biz, open: c.open },
     };
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Scale mode: the seeds' generator streams batches of stored receivable data (computed fields as
+ * of AS_OF), each sent as one INSERT … SELECT FROM unnest($::text[]); no N-element array is built.
+ * Customers (id, owner, collector, term) come from bench_ar_customers, as in the SQL path.
+ */
+async function loadWithScaleGenerator(ctx, client, { tenantId, formId, versionId, userIds, count }) {
+  const seeds = await import(pathToFileURL(path.join(ctx.repoRoot, 'seeds/dist/index.js')).href);
+  const { rows } = await client.query('SELECT id, owner, collector, term, term_basis FROM bench_ar_customers ORDER BY n');
+  const customers = rows.map((c) => ({ id: c.id, salesOwner: c.owner, collector: c.collector, termDays: c.term, termBasis: c.term_basis }));
+  const started = performance.now();
+  let written = 0;
+  for (const batch of seeds.scaleReceivableBatches({ seed: 20261125, count, asOf: AS_OF, customers, salesOwnerIds: userIds, batchSize: 5000 })) {
+    await client.query(
+      `INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by, created_at, updated_at)
+       SELECT $1::uuid, uuidv7(), $2::uuid, $3::uuid, d::jsonb, $4::uuid, $4::uuid, now(), now() FROM unnest($5::text[]) AS d`,
+      [tenantId, formId, versionId, userIds[0], batch.map((r) => JSON.stringify(r))],
+    );
+    written += batch.length;
+    if (written % 200_000 === 0) ctx.log(`receivables: scale generator ${written.toLocaleString('en')} / ${count.toLocaleString('en')} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 }
 
@@ -314,10 +364,11 @@ ORDER BY 1, 3`,
 /**
  * The exact SQL statement the API sends for GET /api/reports/aging, built by the product's compiled
  * repository (apps/api/dist/modules/reports/reports.repository.js) with a recording stand-in for
- * its `Sql`, so the DB-level measurements follow the product's code.
+ * its `Sql`, so the DB-level measurements follow the product's code. `source` as the API resolves
+ * it (`{ kind: 'typed', table }` = the receivable form's typed projection); default the JSONB path.
  * @param {string} repoRoot
  */
-export async function productAgingSql(repoRoot, asOf, basis, group) {
+export async function productAgingSql(repoRoot, asOf, basis, group, source = undefined) {
   await import('reflect-metadata');
   const file = path.join(repoRoot, 'apps/api/dist/modules/reports/reports.repository.js');
   const { ReportsRepository } = await import(pathToFileURL(file).href);
@@ -328,7 +379,7 @@ export async function productAgingSql(repoRoot, asOf, basis, group) {
     prepared: async (text, values = []) => (statements.push({ text, values }), []),
     one: async (text, values = []) => (statements.push({ text, values }), undefined),
   };
-  await new ReportsRepository().aging(recorder, asOf, basis, group);
+  await new ReportsRepository().aging(recorder, asOf, basis, group, source);
   if (statements.length !== 1) throw new Error(`the product's aging report sent ${statements.length} statements; T11 expects one`);
   return statements[0];
 }

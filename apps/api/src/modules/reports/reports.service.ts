@@ -50,6 +50,22 @@ function monthsBack(asOf: string, n: number): string[] {
   });
 }
 
+/** A decimal string as exact cents; more than 2 decimals (not money) rounds half up like Decimal.toFixed(2). */
+function centsOf(value: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value);
+  if (m) {
+    const cents = BigInt(m[2]!) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'));
+    return m[1] ? -cents : cents;
+  }
+  return BigInt(new Decimal(value).mul(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
+}
+
+function formatCents(cents: bigint): string {
+  const sign = cents < 0n ? '-' : '';
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
 @Injectable()
 export class ReportsService {
   constructor(
@@ -62,21 +78,28 @@ export class ReportsService {
   async aging(auth: AuthContext, asOf: string, basis: AgingBasis, group: AgingGroup, locale: Locale) {
     const rows = await this.db.run(auth.tenantId, async (sql) => this.reports.aging(sql, asOf, basis, group, await this.reports.arSource(sql)));
     const buckets = (basis === 'due' ? OVERDUE_BUCKETS : AGE_BUCKETS).map((b) => ({ key: b.key, label: b[locale] }));
-    const groups = new Map<string, { key: string | null; label: string | null; amounts: string[]; items: number }>();
+    // Exact cents in bigint (one group per customer can mean 100k+ groups): no Decimal per cell.
+    const groups = new Map<string, { key: string | null; label: string | null; amounts: bigint[]; items: number; total: bigint }>();
     for (const row of rows) {
       const id = row.group_key ?? '';
       let entry = groups.get(id);
       if (!entry) {
-        entry = { key: row.group_key, label: row.group_label, amounts: buckets.map(() => '0.00'), items: 0 };
+        entry = { key: row.group_key, label: row.group_label, amounts: buckets.map(() => 0n), items: 0, total: 0n };
         groups.set(id, entry);
       }
-      entry.amounts[row.bucket] = sumDecimals([row.amount]);
+      const cents = centsOf(row.amount);
+      entry.amounts[row.bucket] = entry.amounts[row.bucket]! + cents;
+      entry.total += cents;
       entry.items += row.items;
     }
-    const list = [...groups.values()].map((g) => ({ ...g, total: sumDecimals(g.amounts) }));
-    list.sort((a, b) => Number(b.total) - Number(a.total) || String(a.label).localeCompare(String(b.label)));
-    const totals = buckets.map((_, i) => sumDecimals(list.map((g) => g.amounts[i]!)));
-    return { asOf, basis, groupBy: group, buckets, rows: list, totals: { amounts: totals, total: sumDecimals(totals) } };
+    const sorted = [...groups.values()].sort((a, b) => (a.total === b.total ? String(a.label).localeCompare(String(b.label)) : a.total > b.total ? -1 : 1));
+    const bucketTotals = buckets.map(() => 0n);
+    const list = sorted.map((g) => {
+      g.amounts.forEach((a, i) => (bucketTotals[i] = bucketTotals[i]! + a));
+      return { key: g.key, label: g.label, amounts: g.amounts.map(formatCents), items: g.items, total: formatCents(g.total) };
+    });
+    const totals = bucketTotals.map(formatCents);
+    return { asOf, basis, groupBy: group, buckets, rows: list, totals: { amounts: totals, total: formatCents(bucketTotals.reduce((a, b) => a + b, 0n)) } };
   }
 
   /** 坏账准备 by the 账龄 provision matrix (tenant rates), to the cent. */
