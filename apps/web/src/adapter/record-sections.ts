@@ -19,7 +19,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function detailSections(form: FormDetail): DetailSection[] {
   const ui = form.version?.ui;
-  const fields = orderedFields(form.version?.definition, ui).filter((f) => isColumnField(f) || f.type === 'subtable');
+  const fields = orderedFields(form.version?.definition, ui).filter((f) => isColumnField(f) || ((f.type === 'subtable' || f.type === 'attachment') && f.hidden !== true && f.archived !== true));
   const byKey = new Map(fields.map((f) => [f.key, f]));
   const sections: DetailSection[] = [];
   const placed = new Set<string>();
