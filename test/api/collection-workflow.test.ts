@@ -127,20 +127,28 @@ describe('collection tasks per stage (DOMAIN §5.1)', () => {
     expect((await tasksOf(disputed.id))[0]!.data).toMatchObject({ stage: 'S3', status: 'open' });
   });
 
-  it('a paid item closes its open tasks (done, with the run date); a deleted item cancels them', async () => {
+  it('a paying settlement closes the item\'s open tasks at once; the run closes those of written-off items and cancels those of deleted ones', async () => {
     const c = await customer({});
     const item = await receivable(c.id, 12);
     const gone = await receivable(c.id, 12);
     await run(day(0));
     expect((await tasksOf(item.id))[0]!.data.status).toBe('open');
+    // The payment that settles the item closes its task at once (done, dated today) …
     await pay(c.id, item.id, '1000.00', day(0));
+    const [closed] = await tasksOf(item.id);
+    expect(closed!.data).toMatchObject({ status: 'done', closed_on: day(0) });
+    expect(closed!.rev).toBe(2);
+    // … the run closes what changed otherwise: a written-off item's task is done, a deleted item's cancelled.
+    const writtenOff = await receivable(c.id, 12);
+    await run(day(0));
+    const wo = await admin.call('PATCH', `/api/forms/receivable/records/${writtenOff.id}`, { body: { data: { written_off: '1000.00' } }, headers: { 'if-match': '"1"' } });
+    expect(wo.status, wo.text).toBe(200);
     const del = await admin.call('DELETE', `/api/forms/receivable/records/${gone.id}`, { headers: { 'if-match': '"1"' } });
     expect(del.status, del.text).toBeLessThan(300);
     const result = await run(day(1));
     expect(result.tasks).toEqual({ created: 0, closed: 2 });
-    const [closed] = await tasksOf(item.id);
-    expect(closed!.data).toMatchObject({ status: 'done', closed_on: day(1) });
-    expect(closed!.rev).toBe(2);
+    expect((await tasksOf(writtenOff.id))[0]!.data).toMatchObject({ status: 'done', closed_on: day(1) });
+    expect((await tasksOf(item.id))[0]!.rev).toBe(2);
     const [cancelled] = await tasksOf(gone.id);
     expect(cancelled!.data).toMatchObject({ status: 'cancelled', closed_on: day(1) });
   });

@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Decimal } from '@credo/form-engine';
 import { AppException } from '../../common/app.exception.js';
 import { translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { advisoryKey, type Sql } from '../../database/tenant-database.js';
-import type { PublishedForm } from '../forms/forms.service.js';
+import { Clock } from '../../common/clock.js';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { FormsService, type PublishedForm } from '../forms/forms.service.js';
+import { closeSettledTasks } from '../reminders/collection-tasks.js';
 import { diffRecordData } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
 import { RulesService } from '../rules/rules.service.js';
@@ -25,6 +28,9 @@ export class PaymentAllocationService {
   constructor(
     private readonly records: RecordsRepository,
     private readonly rules: RulesService,
+    private readonly forms: FormsService,
+    private readonly clock: Clock,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   appliesTo(formKey: string): boolean {
@@ -94,6 +100,9 @@ export class PaymentAllocationService {
         userId: auth.userId,
       });
     }
+    // Items this payment settled need no more chasing: their open collection tasks are done.
+    const settled = updates.filter((u) => new Decimal(String(u.data.outstanding ?? '0')).lte(0)).map((u) => u.id);
+    await closeSettledTasks(sql, this.forms, this.records, auth.userId, this.clock.today(this.config.timezone), settled);
     // The customer's rule results (balance, overdue, open broken promises …) after the settlement.
     const customer = updates.find((u) => typeof u.data.customer === 'string');
     if (customer) await this.rules.refreshRelated(sql, receivableForm, customer.data, null, 'zh-CN');

@@ -3,10 +3,10 @@ import { Decimal } from '@credo/form-engine';
 import type { AuthContext } from '../../common/request-context.js';
 import type { Sql } from '../../database/tenant-database.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
-import { diffRecordData } from '../records/record-diff.js';
 import { RecordsRepository, type RecordRow } from '../records/records.repository.js';
 import { RecordsService } from '../records/records.service.js';
 import { RulesService } from '../rules/rules.service.js';
+import { closeSettledTasks, writeServerChange } from './collection-tasks.js';
 
 /** Who a stage's task goes to: the item's sales owner, its collector, or the tenant's credit manager. */
 export type StageAssignee = 'system' | 'sales_owner' | 'collector' | 'credit_manager';
@@ -177,20 +177,7 @@ export class CollectionService {
 
   /** Open tasks of settled (paid or written off) receivables are done; of deleted ones, cancelled. */
   async closeSettledTasks(sql: Sql, auth: AuthContext, asOf: string, receivableIds?: string[]): Promise<number> {
-    const taskForm = await this.form(sql, 'collection_task');
-    if (!taskForm) return 0;
-    const rows = await sql.rows<RecordRow & { settled: boolean }>(
-      `SELECT t.id, t.rev, t.form_version_id, t.data, (rv.deleted_at IS NULL) AS settled
-       FROM records_t t JOIN records_t rv ON rv.id = (t.data->>'receivable')::uuid
-       WHERE t.form_id = $1 AND t.deleted_at IS NULL AND t.data->>'status' = 'open'
-         AND ($2::text[] IS NULL OR t.data->>'receivable' = ANY($2::text[]))
-         AND (rv.deleted_at IS NOT NULL OR coalesce((rv.data->>'outstanding')::numeric, 0) <= 0)`,
-      [taskForm.id, receivableIds ?? null],
-    );
-    for (const row of rows) {
-      await this.update(sql, taskForm, row, auth, asOf, row.settled ? { status: 'done', closed_on: asOf, note: '应收已结清，自动关闭' } : { status: 'cancelled', closed_on: asOf, note: '应收单已删除' });
-    }
-    return rows.length;
+    return closeSettledTasks(sql, this.forms, this.records, auth.userId, asOf, receivableIds);
   }
 
   /**
@@ -243,13 +230,8 @@ export class CollectionService {
     return counts;
   }
 
-  /** A server-side change to a record: recomputed by its form, written as a revision. */
-  private async update(sql: Sql, form: PublishedForm, row: Pick<RecordRow, 'id' | 'rev' | 'data'>, auth: AuthContext, asOf: string, patch: Record<string, unknown>) {
-    const input = { ...form.compiled.withoutComputed(row.data), ...patch };
-    const autoNumbers = Object.fromEntries(form.compiled.autoNumberFields.map((f) => [f.key, row.data[f.key]]));
-    const data = form.compiled.complete({ ...input, ...autoNumbers }, { asOf });
-    const changes = diffRecordData(row.data, data);
-    if (!Object.keys(changes).length) return null;
-    return this.records.writeIfRev(sql, { formId: form.id, id: row.id, expectedRev: row.rev, action: 'update', data, versionId: form.versionId, changes, userId: auth.userId });
+  private update(sql: Sql, form: PublishedForm, row: Pick<RecordRow, 'id' | 'rev' | 'data'>, auth: AuthContext, asOf: string, patch: Record<string, unknown>) {
+    return writeServerChange(sql, this.records, form, row, auth.userId, asOf, patch);
   }
 }
+
