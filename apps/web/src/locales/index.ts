@@ -5,13 +5,15 @@ import creditZhCN from './langs/credit.zh-CN';
 import creditEn from './langs/credit.en';
 import workspaceZhCN from './langs/workspace.zh-CN';
 import workspaceEn from './langs/workspace.en';
+import webhooksZhCN from './langs/webhooks.zh-CN';
+import webhooksEn from './langs/webhooks.en';
 import { DEFAULT_LOCALE, isAppLocale, type AppLocale } from './localize';
 
 export * from './localize';
 
 /** Area modules (credit.*) are merged in at the top level; en is typed against zh-CN. */
-const zhMessages = { ...zhCN, ...creditZhCN, ...workspaceZhCN };
-const enMessages: typeof zhMessages = { ...en, ...creditEn, ...workspaceEn };
+const zhMessages = { ...zhCN, ...creditZhCN, ...workspaceZhCN, ...webhooksZhCN };
+const enMessages: typeof zhMessages = { ...en, ...creditEn, ...workspaceEn, ...webhooksEn };
 
 export type MessageSchema = typeof zhMessages;
 

@@ -21,4 +21,10 @@ export const adminRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/admin/audit/index.vue'),
     meta: { titleKey: 'admin.audit.title', menu: 'admin/audit' },
   },
+  {
+    path: 'admin/webhooks',
+    name: 'admin-webhooks',
+    component: () => import('@/views/admin/webhooks/index.vue'),
+    meta: { titleKey: 'webhooks.title', menu: 'admin/webhooks' },
+  },
 ];
