@@ -11,9 +11,9 @@ import { ApiTokens1764000810000 } from './1764000810000-api-tokens.js';
 
 import { Reminders1764000900000 } from './1764000900000-reminders.js';
 import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and-files.js';
-import { Webhooks1764100000000 } from './1764100000000-webhooks.js';
 import { TypedProjections1764500000000 } from './1764500000000-typed-projections.js';
 import { ImportJobs1764200000000 } from './1764200000000-import-jobs.js';
+import { Webhooks1764100000000 } from './1764100000000-webhooks.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -29,7 +29,7 @@ export const migrations = [
   ApiTokens1764000810000,
   Reminders1764000900000,
   SavedViewsAndFiles1764600000000,
-  Webhooks1764100000000,
   TypedProjections1764500000000,
   ImportJobs1764200000000,
+  Webhooks1764100000000,
 ];
