@@ -213,14 +213,17 @@ describe('supplier: a new admin designs, rules, publishes and fills a 供应商 
     await settled(page);
     await screenshot(page, 'supplier-record-inline-errors');
 
-    // The rule runs on the server: 2000 × 6 = 12000 > 10000 comes back on 数量, word for word.
+    // The new validation rule: 2000 × 6 = 12000 > 10000, shown on 数量 as typed (the published rule
+    // run by the same engine in the browser), and again after the server refused the save, word for word.
     await page.locator('#field-floor_price').fill('1500');
     await page.locator('#field-quantity').fill('6');
     await expect.poll(() => fieldError(page, 'price').count()).toBe(0);
-    await page.getByTestId('record-save').click();
     await expect.poll(() => fieldError(page, 'quantity').innerText()).toBe('合计超过 1 万元，请拆分采购');
     const server2 = await serverErrors(page, { ...typed, floor_price: '1500', quantity: 6 });
     expect(server2.quantity).toBe('合计超过 1 万元，请拆分采购');
+    await page.getByTestId('record-save').click();
+    await page.locator('.el-message--error', { hasText: '保存失败' }).waitFor();
+    await expect.poll(() => fieldError(page, 'quantity').innerText()).toBe(server2.quantity);
     expect(page.url()).toMatch(/\/records\/new$/);
     await settled(page);
     await screenshot(page, 'supplier-record-rule-error');
