@@ -1,5 +1,5 @@
-import type { ValidateFunction } from 'ajv/dist/types/index.js';
-import { getAjv } from '../ajv/ajv-instance.js';
+import type { DataValidationCxt, ValidateFunction } from 'ajv/dist/types/index.js';
+import { getAjv, getFastAjv } from '../ajv/ajv-instance.js';
 import { evaluateCondition } from '../conditions/condition.js';
 import { fieldTypeRegistry } from '../field-types/registry.js';
 import { evaluateFormula } from '../formulas/evaluate.js';
@@ -12,12 +12,13 @@ import { buildRecordSchema } from '../schema/build-record-schema.js';
 import { checkDefinitionSemantics, definitionLabelResolver, renderDefinitionProblems, validateFormDefinition } from '../schema/validate-definition.js';
 import type { FieldDefinition, FieldError, FormDefinition, Locale, ValidateOptions, ValidationResult } from '../types.js';
 import { isDecimalString } from '../validators/decimal.js';
-import { daysBetween, isRelativeDate, isValidDate, resolveRelativeDate } from '../validators/date.js';
+import { dayNumberOf, isRelativeDate, isValidDate, resolveRelativeDate } from '../validators/date.js';
 import { isUsccOrLegacy, isValidUscc, usccOrgCodeValid } from '../validators/uscc.js';
 import { appendPointer, parsePointer } from '../validation/json-pointer.js';
 import { fieldError, normalizeAjvErrors } from '../validation/normalize-errors.js';
 import type { LabelResolver } from '../validation/normalize-errors.js';
 import { buildUi } from './build-ui.js';
+import { buildFastInputSchema } from './fast-schema.js';
 import type { CompiledForm, CompleteContext, CompleteReport } from './compiled-form.js';
 
 /** A definition that cannot be compiled; `errors` point into the definition. */
@@ -29,6 +30,9 @@ export class FormDefinitionError extends Error {
     this.errors = errors;
   }
 }
+
+/** The top-level data context of the fast validator, shared so a call allocates none (rootData defaults to data). */
+const FAST_CXT = Object.freeze({ instancePath: '' }) as unknown as DataValidationCxt;
 
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -153,12 +157,18 @@ class CompiledFormImpl implements CompiledForm {
   private readonly labelFor: LabelResolver;
   private readonly relativeDates: ReadonlyArray<{ key: string; bound: string; kind: 'minDate' | 'maxDate' }>;
   private readonly usccFields: readonly string[];
+  /** Relative date bounds resolved for the last asOf seen (the API passes the same date all day). */
+  private relativeFor: { asOf: string; limits: ReadonlyArray<{ limit: string; day: number }> | null } | null = null;
 
   constructor(
     readonly definition: FormDefinition,
     readonly formulaPlan: FormulaPlan,
     schema: Record<string, unknown>,
     private readonly validator: ValidateFunction,
+    /** Fail-fast validator of buildFastInputSchema (null: every input takes the full path). */
+    private readonly fastInput: ValidateFunction | null = null,
+    /** The schema fastInput was compiled from, so releaseCompiledForm can drop it. */
+    readonly fastInputSchema: Record<string, unknown> | null = null,
   ) {
     this.schema = schema;
     this.ui = buildUi(definition);
@@ -186,12 +196,16 @@ class CompiledFormImpl implements CompiledForm {
   /** Checks that need the validation date, and advisory USCC findings, on the validated object. */
   private extraChecks(data: Record<string, unknown>, result: ValidationResult, locale: Locale, options?: ValidateOptions): ValidationResult {
     const asOf = options?.asOf;
-    if (asOf && this.relativeDates.length && isValidDate(asOf)) {
-      for (const r of this.relativeDates) {
+    const limits = asOf && this.relativeDates.length ? this.relativeLimits(asOf) : null;
+    if (limits) {
+      for (let i = 0; i < this.relativeDates.length; i++) {
+        const r = this.relativeDates[i]!;
         const v = data[r.key];
-        if (typeof v !== 'string' || !isValidDate(v)) continue;
-        const limit = resolveRelativeDate(r.bound, asOf)!;
-        const diff = daysBetween(limit, v)!;
+        if (typeof v !== 'string') continue;
+        const day = dayNumberOf(v);
+        if (Number.isNaN(day)) continue;
+        const { limit, day: limitDay } = limits[i]!;
+        const diff = day - limitDay;
         if (r.kind === 'maxDate' ? diff > 0 : diff < 0) {
           result.errors.push(fieldError(`/${r.key}`, r.kind, { comparison: r.kind === 'maxDate' ? '<=' : '>=', limit, bound: r.bound }, this.labelFor, locale));
           result.valid = false;
@@ -205,6 +219,20 @@ class CompiledFormImpl implements CompiledForm {
       else if (!isValidUscc(v) && isUsccOrLegacy(v)) (result.warnings ??= []).push(fieldError(`/${key}`, 'legacyId', {}, this.labelFor, locale));
     }
     return result;
+  }
+
+  /** The relative date bounds resolved against asOf (null when asOf is not a date), cached per asOf. */
+  private relativeLimits(asOf: string): ReadonlyArray<{ limit: string; day: number }> | null {
+    if (this.relativeFor?.asOf !== asOf) {
+      const limits = isValidDate(asOf)
+        ? this.relativeDates.map((r) => {
+            const limit = resolveRelativeDate(r.bound, asOf)!;
+            return { limit, day: dayNumberOf(limit) };
+          })
+        : null;
+      this.relativeFor = { asOf, limits };
+    }
+    return this.relativeFor.limits;
   }
 
   /** “客户名称”, or “明细第2行 金额” inside a sub-table. */
@@ -235,6 +263,24 @@ class CompiledFormImpl implements CompiledForm {
   }
 
   private run(data: unknown, locale: Locale, input: boolean, options?: ValidateOptions): ValidationResult {
+    try {
+      if (!isPlainObject(data)) {
+        return { valid: false, errors: [fieldError('', 'type', { type: 'object' }, this.labelFor, locale, 'type.object')] };
+      }
+      // Fast path: a clean, valid payload (the fail-fast validator's schema is the record schema
+      // plus the isClean conditions); everything else is judged by the full path below.
+      if (input && this.fastInput !== null && this.fastInput(data, FAST_CXT)) {
+        return this.extraChecks(data, { valid: true, errors: [] }, locale, options);
+      }
+      return this.runFull(data, locale, input, options);
+    } catch (e) {
+      // Defensive: a validator must answer, not throw (e.g. pathological nesting).
+      return { valid: false, errors: [fieldError('', 'invalid', { detail: e instanceof Error ? e.message : String(e) }, this.labelFor, locale, 'default')] };
+    }
+  }
+
+  /** The full path: every error, normalised; the reference the fast path must agree with. */
+  runFull(data: unknown, locale: Locale, input: boolean, options?: ValidateOptions): ValidationResult {
     try {
       if (!isPlainObject(data)) {
         return { valid: false, errors: [fieldError('', 'type', { type: 'object' }, this.labelFor, locale, 'type.object')] };
@@ -401,7 +447,18 @@ export function compileFormOrThrow(def: FormDefinition): CompiledForm {
     const err = fieldError('', 'schemaCompile', { detail: e instanceof Error ? e.message : String(e) }, definitionLabelResolver(definition), 'zh-CN');
     throw new FormDefinitionError([err]);
   }
-  const compiled = new CompiledFormImpl(definition, plan, schema, validator);
+  // The fast path refuses computed keys (input) and sub-table / attachment keys (rows are sanitised).
+  const refused = new Set(definition.fields.filter((f) => fieldTypeRegistry[f.type].computed || f.type === 'subtable' || f.type === 'attachment').map((f) => f.key));
+  const fastInputSchema = buildFastInputSchema(schema, refused);
+  let fastInput: ValidateFunction | null = null;
+  try {
+    if (fastInputSchema) fastInput = getFastAjv().compile(fastInputSchema);
+  } catch (e) {
+    getAjv().removeSchema(schema);
+    const err = fieldError('', 'schemaCompile', { detail: e instanceof Error ? e.message : String(e) }, definitionLabelResolver(definition), 'zh-CN');
+    throw new FormDefinitionError([err]);
+  }
+  const compiled = new CompiledFormImpl(definition, plan, schema, validator, fastInput, fastInputSchema);
   // Defaults must themselves be valid values.
   const defaults: Record<string, unknown> = {};
   const problemsOfDefaults: FieldError[] = [];
@@ -422,6 +479,7 @@ export function compileFormOrThrow(def: FormDefinition): CompiledForm {
   }
   if (problemsOfDefaults.length) {
     getAjv().removeSchema(schema);
+    if (fastInputSchema) getFastAjv().removeSchema(fastInputSchema);
     throw new FormDefinitionError(problemsOfDefaults);
   }
   return compiled;
@@ -430,4 +488,6 @@ export function compileFormOrThrow(def: FormDefinition): CompiledForm {
 /** Lets the shared Ajv instance forget a compiled form's schema (call when evicting it from a cache). */
 export function releaseCompiledForm(form: CompiledForm): void {
   getAjv().removeSchema(form.schema);
+  const fast = (form as Partial<CompiledFormImpl>).fastInputSchema;
+  if (fast) getFastAjv().removeSchema(fast);
 }

@@ -25,7 +25,15 @@ export function isCnPostalCode(value: string): boolean {
 
 /** Corporate or personal account: digits only once spaces are removed, 8–32 long. */
 export function isBankAccount(value: string): boolean {
-  return /^\d{8,32}$/.test(value.replace(/ /g, ''));
+  // /^\d{8,32}$/ on the value without U+0020 spaces, counted on character codes (no copy).
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 32) continue;
+    if (c < 48 || c > 57) return false;
+    digits++;
+  }
+  return digits >= 8 && digits <= 32;
 }
 
 /** Luhn (mod 10), for personal bank cards only (DOMAIN §4.2). */

@@ -32,8 +32,33 @@ export function parseDate(value: string): Ymd | null {
   return { y, m, d };
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function isValidDate(value: string): boolean {
-  return parseDate(value) !== null;
+  return !Number.isNaN(dayNumberOf(value));
+}
+
+/** toDayNumber(parseDate(value)), or NaN when parseDate refuses the value; allocates nothing. */
+export function dayNumberOf(value: string): number {
+  if (typeof value !== 'string' || value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return NaN;
+  let y = 0;
+  let m = 0;
+  let d = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    if (i < 4) y = y * 10 + c;
+    else if (i < 7) m = m * 10 + c;
+    else d = d * 10 + c;
+  }
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > (m === 2 ? (isLeapYear(y) ? 29 : 28) : DAYS_IN_MONTH[m - 1]!)) return NaN;
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /** Days since 1970-01-01 (proleptic Gregorian), from Howard Hinnant's days_from_civil. */

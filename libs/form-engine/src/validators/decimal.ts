@@ -69,3 +69,87 @@ export function compareDecimal(a: string, b: string): number {
   return aSign < 0 ? 0 - c || 0 : c;
 }
 
+
+/**
+ * decimalProblem(value, scale) === null, on character codes without allocating: the validator's
+ * per-value check for money and decimal fields.
+ */
+export function isDecimalWithin(value: string, scale: number): boolean {
+  const n = value.length;
+  if (n === 0 || n > 60) return false;
+  let i = value.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  if (i >= n) return false;
+  const first = value.charCodeAt(i);
+  if (first === 48) {
+    i++;
+  } else if (first >= 49 && first <= 57) {
+    i++;
+    while (i < n) {
+      const c = value.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i++;
+    }
+  } else {
+    return false;
+  }
+  const intDigits = i - intStart;
+  if (i === n) return intDigits <= MAX_INTEGER_DIGITS;
+  if (value.charCodeAt(i) !== 46) return false;
+  i++;
+  const fracStart = i;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    i++;
+  }
+  const fracDigits = i - fracStart;
+  return fracDigits > 0 && intDigits <= MAX_INTEGER_DIGITS && fracDigits <= scale;
+}
+
+/**
+ * compareDecimal for two strings in the canonical form DECIMAL_RE accepts (no leading zeros, no
+ * '+', no exponent), on character codes without allocating. '-0' and '0.00' equal '0'.
+ */
+export function compareCanonicalDecimal(a: string, b: string): number {
+  const aNeg = a.charCodeAt(0) === 45;
+  const bNeg = b.charCodeAt(0) === 45;
+  const aSign = canonicalIsZero(a, aNeg ? 1 : 0) ? 0 : aNeg ? -1 : 1;
+  const bSign = canonicalIsZero(b, bNeg ? 1 : 0) ? 0 : bNeg ? -1 : 1;
+  if (aSign !== bSign) return aSign < bSign ? -1 : 1;
+  if (aSign === 0) return 0;
+  const c = compareCanonicalMagnitude(a, aNeg ? 1 : 0, b, bNeg ? 1 : 0);
+  return aSign < 0 ? 0 - c || 0 : c;
+}
+
+function canonicalIsZero(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 48 && c !== 46) return false;
+  }
+  return true;
+}
+
+function compareCanonicalMagnitude(a: string, ai: number, b: string, bi: number): number {
+  let aDot = a.indexOf('.', ai);
+  let bDot = b.indexOf('.', bi);
+  if (aDot < 0) aDot = a.length;
+  if (bDot < 0) bDot = b.length;
+  // Canonical integer parts have no leading zeros: the longer one is larger.
+  if (aDot - ai !== bDot - bi) return aDot - ai < bDot - bi ? -1 : 1;
+  for (let k = 0; k < aDot - ai; k++) {
+    const x = a.charCodeAt(ai + k);
+    const y = b.charCodeAt(bi + k);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  // Fractions digit by digit, a missing digit counting as 0.
+  const aFrac = a.length - aDot - 1;
+  const bFrac = b.length - bDot - 1;
+  const len = Math.max(aFrac, bFrac, 0);
+  for (let k = 0; k < len; k++) {
+    const x = k < aFrac ? a.charCodeAt(aDot + 1 + k) : 48;
+    const y = k < bFrac ? b.charCodeAt(bDot + 1 + k) : 48;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}

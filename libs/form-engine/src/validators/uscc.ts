@@ -41,8 +41,44 @@ export function usccProblem(value: string): UsccProblem | null {
   return usccCheckChar(s.slice(0, 17)) === s[17] ? null : 'checksum';
 }
 
+/** Alphabet index of each ASCII code for the USCC body (-1: not in the alphabet). */
+const USCC_INDEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < USCC_ALPHABET.length; i++) USCC_INDEX[USCC_ALPHABET.charCodeAt(i)] = i;
+
+/**
+ * usccProblem(value) === null for an 18-character value made only of 0-9 and A-Z (normalising
+ * leaves such a value unchanged), computed on character codes without allocating; null when the
+ * value has any other character, so the caller takes the general path.
+ */
+function canonicalUsccValid(value: string): boolean | null {
+  if (value.length !== 18) return null;
+  let sum = 0;
+  let ok = true;
+  for (let i = 0; i < 18; i++) {
+    const c = value.charCodeAt(i);
+    const upperOrDigit = (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+    if (!upperOrDigit) return null;
+    if (i === 17) break;
+    const v = USCC_INDEX[c]!;
+    if (i === 0) {
+      // [1-9ANY]
+      if (c === 48 || (c > 57 && c !== 65 && c !== 78 && c !== 89)) ok = false;
+    } else if (i === 1) {
+      if (c < 49 || c > 57) ok = false; // [1-9]
+    } else if (i < 8) {
+      if (c > 57) ok = false; // \d
+    } else if (v < 0) {
+      ok = false; // [0-9A-HJ-NP-RT-UW-Y]
+    }
+    if (v >= 0) sum += v * USCC_WEIGHTS[i]!;
+  }
+  // Positions 1-17 valid implies every body character is in the alphabet (v >= 0 above).
+  return ok && value.charCodeAt(17) === USCC_ALPHABET.charCodeAt((31 - (sum % 31)) % 31);
+}
+
 export function isValidUscc(value: string): boolean {
-  return typeof value === 'string' && usccProblem(value) === null;
+  if (typeof value !== 'string') return false;
+  return canonicalUsccValid(value) ?? usccProblem(value) === null;
 }
 
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
@@ -65,11 +101,30 @@ export function orgCodeCheckChar(first8: string): string {
   return c === 10 ? 'X' : c === 11 ? '0' : String(c);
 }
 
+/** usccOrgCodeValid for an 18-character value of 0-9 and A-Z only, on character codes; null otherwise. */
+function canonicalOrgCodeValid(value: string): boolean | null {
+  if (value.length !== 18) return null;
+  for (let i = 0; i < 18; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90))) return null;
+  }
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = value.charCodeAt(8 + i);
+    sum += (c <= 57 ? c - 48 : c - 55) * ORG_WEIGHTS[i]!;
+  }
+  const check = 11 - (sum % 11);
+  const expected = check === 10 ? 88 /* X */ : check === 11 ? 48 /* 0 */ : 48 + check;
+  return value.charCodeAt(16) === expected;
+}
+
 /**
  * Whether positions 9–17 of a USCC pass the GB 11714 organisation-code check. DOMAIN §4.1 asks
  * for this as a warning only: some legitimately issued codes may not satisfy it.
  */
 export function usccOrgCodeValid(value: string): boolean {
+  const fast = canonicalOrgCodeValid(value);
+  if (fast !== null) return fast;
   const s = normalizeUscc(value);
   if (s.length !== 18) return false;
   const org = s.slice(8, 17);

@@ -1,0 +1,41 @@
+import { FAST_FIELDS, FAST_PRESENT, FAST_REQUIRED } from '../ajv/ajv-instance.js';
+
+/** Never field keys (the definition meta-schema reserves them); refused here all the same. */
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Root keywords buildFastInputSchema knows how to carry over; any other one means no fast path. */
+const KNOWN_ROOT_KEYWORDS = new Set(['$schema', 'title', 'type', 'properties', 'required', 'additionalProperties', 'allOf', 'compareFields']);
+
+/**
+ * The schema of CompiledForm's fast path: the record schema (every keyword kept, so whatever it
+ * accepts the record schema accepts) narrowed to the payloads `validateInput` may judge as they are,
+ * without the sanitising copy:
+ * - no `__proto__` / `constructor` / `prototype` key (for...in lists own keys of those names, as
+ *   JSON.parse makes them; they are never fields, so FAST_FIELDS refuses them as unknown);
+ * - no computed (formula, auto-number) key, and no sub-table or attachment key (their rows take the
+ *   careful path), each turned into a `false` schema;
+ * - no blank value (undefined, null, '', whitespace only, []) on a field.
+ * `properties` / `additionalProperties: false` / `required` become FAST_FIELDS (the same checks,
+ * driven by the payload's keys). Anything the fast validator refuses is judged again by the full
+ * one, so every message still comes from one place. Null when the schema has a root keyword this
+ * translation does not know (then every payload takes the full path).
+ */
+export function buildFastInputSchema(recordSchema: Record<string, unknown>, refused: ReadonlySet<string>): Record<string, unknown> | null {
+  if (Object.keys(recordSchema).some((k) => !KNOWN_ROOT_KEYWORDS.has(k))) return null;
+  if (recordSchema.type !== 'object' || recordSchema.additionalProperties !== false) return null;
+  const schema = JSON.parse(JSON.stringify(recordSchema)) as Record<string, unknown>;
+  const properties = (schema.properties ?? {}) as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(properties)) {
+    const p = properties[key];
+    fields[key] = refused.has(key) || FORBIDDEN.has(key) || typeof p !== 'object' || p === null ? false : { ...p, [FAST_PRESENT]: true };
+  }
+  delete schema.properties;
+  delete schema.additionalProperties;
+  // Compiled by the draft-07 based fast instance (ajv-instance.ts), which has no 2020-12 meta-schema.
+  delete schema.$schema;
+  schema[FAST_REQUIRED] = schema.required ?? [];
+  delete schema.required;
+  schema[FAST_FIELDS] = fields;
+  return schema;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { isBankAccount } from './cn-formats.js';
+import { dayNumberOf, isValidDate, parseDate, toDayNumber } from './date.js';
+import { compareCanonicalDecimal, compareDecimal, DECIMAL_RE, decimalProblem, isDecimalWithin } from './decimal.js';
+import { isValidUscc, normalizeUscc, orgCodeCheckChar, usccCheckChar, usccOrgCodeValid, usccProblem } from './uscc.js';
+
+/*
+ * The validators on the hot path are written on character codes; each is checked here against a
+ * plain restatement (the regex / slice based definition it replaced) on many mutated values.
+ */
+
+function random(seed: number) {
+  let s = seed >>> 0;
+  return (n: number) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % n;
+  };
+}
+
+/** Values near `bases`: characters replaced, dropped or inserted from `alphabet`. */
+function mutations(bases: string[], alphabet: string, count: number, seed: number): string[] {
+  const rnd = random(seed);
+  const out: string[] = [...bases];
+  for (let n = 0; n < count; n++) {
+    const chars = [...bases[rnd(bases.length)]!];
+    const edits = rnd(4);
+    for (let e = 0; e < edits; e++) {
+      const op = rnd(3);
+      const at = rnd(chars.length + 1);
+      const ch = alphabet[rnd(alphabet.length)]!;
+      if (op === 0) chars[at] = ch;
+      else if (op === 1) chars.splice(at, 1);
+      else chars.splice(at, 0, ch);
+    }
+    out.push(chars.join(''));
+  }
+  return out;
+}
+
+describe('character-code validators agree with their plain definitions', () => {
+  it('isValidUscc and usccOrgCodeValid (canonical fast paths) on 60,000 mutated codes', () => {
+    const bases = ['91350100M000100Y43', '91440300708461136T', '11420106MAYKMPBN30', 'N1350100M000100Y43', '9135 0100 M000 100Y 43', 'a1350100m000100y43'];
+    const orgValid = (v: string) => {
+      const s = normalizeUscc(v);
+      if (s.length !== 18) return false;
+      try {
+        return orgCodeCheckChar(s.slice(8, 16)) === s[16];
+      } catch {
+        return false;
+      }
+    };
+    for (const v of mutations(bases, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZay -', 60_000, 3)) {
+      expect(isValidUscc(v), v).toBe(usccProblem(v) === null);
+      expect(usccOrgCodeValid(v), v).toBe(orgValid(v));
+    }
+    // Every check character of one body: exactly one is valid.
+    const body = '91350100M000100Y4';
+    expect([...'0123456789ABCDEFGHJKLMNPQRTUWXYZ'].filter((c) => isValidUscc(body + c))).toEqual([usccCheckChar(body)]);
+  });
+
+  it('isBankAccount = /^\\d{8,32}$/ after removing spaces', () => {
+    const bases = ['4790496592734702', '6222 0202 0000 1234', '12345678', '1'.repeat(32), '1'.repeat(33)];
+    for (const v of mutations(bases, '0123456789 \t-a', 20_000, 5)) {
+      expect(isBankAccount(v), JSON.stringify(v)).toBe(/^\d{8,32}$/.test(v.replace(/ /g, '')));
+    }
+  });
+
+  it('isDecimalWithin = decimalProblem(...) === null, and compareCanonicalDecimal = compareDecimal', () => {
+    const bases = ['0', '-0', '0.00', '160000.00', '-12.5', '1.2345', '123456789012345678', '1234567890123456789', '0.1', '10', '-0.001'];
+    const values = mutations(bases, '0123456789.-+e ', 20_000, 9);
+    for (const v of values) {
+      for (const scale of [0, 2, 4, 1000]) expect(isDecimalWithin(v, scale), `${v} ${scale}`).toBe(decimalProblem(v, scale) === null);
+    }
+    const canonical = values.filter((v) => DECIMAL_RE.test(v));
+    expect(canonical.length).toBeGreaterThan(2000);
+    const rnd = random(11);
+    for (let i = 0; i < 20_000; i++) {
+      const a = canonical[rnd(canonical.length)]!;
+      const b = i % 3 === 0 ? bases[rnd(bases.length)]! : canonical[rnd(canonical.length)]!;
+      expect(compareCanonicalDecimal(a, b), `${a} vs ${b}`).toBe(compareDecimal(a, b));
+    }
+  });
+
+  it('dayNumberOf = toDayNumber(parseDate(...)) and NaN exactly where parseDate refuses', () => {
+    const bases = ['2026-11-25', '2024-02-29', '2023-02-29', '1800-01-01', '0001-01-01', '9999-12-31', '2026-04-31', '2026-13-01'];
+    for (const v of mutations(bases, '0123456789-/ ', 20_000, 13)) {
+      const p = parseDate(v);
+      const d = dayNumberOf(v);
+      if (p) expect(d, v).toBe(toDayNumber(p));
+      else expect(Number.isNaN(d), v).toBe(true);
+      expect(isValidDate(v)).toBe(p !== null);
+    }
+  });
+});

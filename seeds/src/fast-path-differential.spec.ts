@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { compileFormOrThrow, usccCheckChar } from '@credo/form-engine';
+import type { CompiledForm, FieldDefinition, FormDefinition, Locale, ValidateOptions, ValidationResult } from '@credo/form-engine';
+import { generateValidationCorpus } from './demo/validation-corpus.js';
+import { loadTemplate, templateKeys } from './templates.js';
+
+/*
+ * validateInput answers clean, valid payloads from a fail-fast validator (libs/form-engine
+ * compile/compile-form.ts, compile/fast-schema.ts)
+ * and everything else from the full path. Differential test: for every seed template and for
+ * thousands of generated payloads (valid ones, blanks, wrong types and formats, unknown,
+ * `__proto__` and computed keys, undefined values, shuffled key order), validateInput must return
+ * exactly what the full path returns: valid, every error with path, keyword, params and message
+ * (zh-CN and en), and warnings. And the fast path must actually be taken for valid payloads.
+ */
+
+const AS_OF = '2026-11-25';
+
+interface Internals {
+  runFull(data: unknown, locale: Locale, input: boolean, options?: ValidateOptions): ValidationResult;
+  fastInput: ((data: unknown) => boolean) | null;
+}
+
+function internals(form: CompiledForm): Internals {
+  return form as unknown as Internals;
+}
+
+function createRandom(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+    chance: (p: number) => next() < p,
+  };
+}
+
+const uscc = (body: string) => body + usccCheckChar(body);
+/** Valid USCCs, one whose organisation-code part fails GB 11714 (a warning), and legacy ids. */
+const USCCS = ['91350100M000100Y43', '91440300708461136T', uscc('91110000600037341'), uscc('92350100MA2Y0B7X1'), uscc('11420106MAYKMPBN3'), uscc('91350100123456780')];
+const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+
+const BAD: unknown[] = [null, '', '  ', '\u3000', [], 0, -1, 1.5, true, {}, 'x'.repeat(300), '<b>', '２０２６', { a: 1 }, [1, 2]];
+
+function goodValues(f: FieldDefinition): unknown[] {
+  const options = (f.options ?? []).map((o) => o.value);
+  switch (f.type) {
+    case 'text':
+    case 'textarea':
+      if (f.pattern) return ['13800138000', '0591-87654321', '福州测试科技有限公司', 'ab'];
+      return ['福州测试科技有限公司', 'ab', ' 前后有空格 ', 'Acme Ltd.', 'x'.repeat(50)];
+    case 'select':
+      return [...options, '不存在的选项'];
+    case 'multiselect':
+      return [options.slice(0, 1), options.slice(0, 2), [options[0], options[0]], ['nope']];
+    case 'uscc':
+      return [...USCCS, USCCS[0]!.toLowerCase(), '9135 0100 M000 100Y 43', '91350100M000100Y4Z', '110108000000016', '12345678-5', '91350100M000100Y4'];
+    case 'date':
+      return ['2026-11-25', '2026-11-26', '2026-12-31', '2027-01-30', '1800-01-01', '1799-12-31', '2024-02-29', '2026-02-30', '20261125', '2026-1-5'];
+    case 'datetime':
+      return ['2026-11-25T10:00:00+08:00', '2026-11-25T10:00:00Z', '2026-11-25 10:00:00', '2026-11-25T25:00:00Z'];
+    case 'money':
+    case 'decimal':
+    case 'percent':
+      return ['100.50', '0', '0.00', '-0', '1', '100.5', '160000.00', '100.555', '-1', '1e5', '01.5', '12345678901234567890', '99999999999999.99', 12.5];
+    case 'integer':
+    case 'number':
+      return [Math.min(Math.max(30, Number(f.minimum ?? 0)), Number(f.maximum ?? 30)), 0, 1, 30, 90, 365, 366, 2025, -1, 1.5, 2147483648, '30'];
+    case 'boolean':
+      return [true, false, 'true'];
+    case 'mobile':
+      return ['13800138000', '+86 13800138000', '12800138000', '1380013800'];
+    case 'phone':
+      return ['027-45062519', '0591-87654321-123', '400-123-4567', '4001234567', '12345'];
+    case 'email':
+      return ['a@b.cn', 'finance@example.com', 'a@b', 'a b@c.cn'];
+    case 'postal_code':
+      return ['350001', '430479', '950001', '35000'];
+    case 'bank_account':
+      return ['4790496592734702', '6222 0202 0000 1234', '1234567', '62220202000012345678901234567890123'];
+    case 'cnaps':
+      return ['103578046962', '10357804696'];
+    case 'fapiao_code':
+      return ['3500201130', '035002011300', '350020113'];
+    case 'fapiao_number':
+      return ['12345678', '24352000000012345678', '1234567'];
+    case 'url':
+      return ['https://example.com/a', 'ftp://example.com', 'http://'];
+    case 'user':
+    case 'reference':
+      return [UUID, UUID.toUpperCase(), `urn:uuid:${UUID}`, 'not-a-uuid'];
+    case 'subtable':
+      return [[{ receivable: UUID, amount: '10.00' }], [{ receivable: UUID, amount: '10.00', __proto__: 1 }], [{ amount: '' }]];
+    case 'attachment':
+      return [[{ id: 'f1', name: 'a.pdf', size: 10, mime: 'application/pdf' }], [{ name: 'a.pdf', key: 'k' }]];
+    default:
+      return ['x', 1];
+  }
+}
+
+function shuffle<T>(xs: T[], r: ReturnType<typeof createRandom>): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+}
+
+/** A payload as the API receives it: parsed from JSON text (own `__proto__` keys included). */
+function payload(def: FormDefinition, form: CompiledForm, r: ReturnType<typeof createRandom>): unknown {
+  const base: Record<string, unknown> = {};
+  const mutations = r.chance(0.4) ? 0 : 1 + r.int(3);
+  for (const f of def.fields) {
+    const computed = f.type === 'formula' || f.type === 'autonumber';
+    if (computed ? !r.chance(0.03) : !r.chance(f.required ? 0.97 : 0.7)) continue;
+    const good = goodValues(f);
+    base[f.key] = r.chance(0.85) ? good[0] : r.pick(good);
+  }
+  // Mostly consistent with the form's conditions: hidden fields out, required visible ones in.
+  if (r.chance(0.9)) {
+    for (let pass = 0; pass < 2; pass++) {
+      const states = form.fieldStates(base);
+      for (const f of def.fields) {
+        const st = states[f.key];
+        if (!st) continue;
+        if (!st.visible) delete base[f.key];
+        else if (st.required && base[f.key] === undefined) base[f.key] = goodValues(f)[0];
+      }
+    }
+  }
+  const entries: Array<[string, unknown]> = Object.entries(base);
+  for (let m = 0; m < mutations; m++) {
+    const kind = r.int(8);
+    if (kind === 0) entries.push(['unknown_field', 'x']);
+    else if (kind === 1 && entries.length) entries.splice(r.int(entries.length), 1);
+    else if (kind === 2) entries.push([r.pick(['__proto__', 'constructor', 'prototype']), r.pick([{ polluted: true }, 'x', null])]);
+    else if (entries.length) entries[r.int(entries.length)]![1] = kind < 5 ? r.pick(BAD) : r.pick(goodValues(r.pick(def.fields)));
+  }
+  const text = `{${shuffle(entries, r)
+    .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`)
+    .join(',')}}`;
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  // Values JSON cannot carry: undefined on a field (clients spreading objects do this).
+  if (r.chance(0.03)) parsed[r.pick(def.fields).key] = undefined;
+  return r.chance(0.01) ? r.pick([null, [], 'text', 42]) : parsed;
+}
+
+const templates = [...templateKeys];
+
+describe('validateInput fast path = full path', () => {
+  it('finds the seed templates', () => {
+    expect(templates.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const file of templates) {
+    it(`gives identical results on 3,000 generated payloads of ${file}`, () => {
+      const def = loadTemplate(file);
+      const form = compileFormOrThrow(def);
+      const { runFull, fastInput } = internals(form);
+      const r = createRandom(file.length * 7919);
+      let fastAccepted = 0;
+      let valid = 0;
+      for (let i = 0; i < 3000; i++) {
+        const p = payload(def, form, r);
+        const locale: Locale = i % 2 ? 'en' : 'zh-CN';
+        const options = i % 7 === 0 ? undefined : { asOf: i % 11 === 0 ? '2026-13-01' : AS_OF };
+        const full = runFull.call(form, p, locale, true, options);
+        const got = form.validateInput(p, locale, options);
+        expect(got, JSON.stringify(p)).toEqual(full);
+        if (fastInput !== null && fastInput(p)) {
+          fastAccepted++;
+          // Soundness, stated directly: the fast validator accepts only what the full one accepts.
+          expect(runFull.call(form, p, locale, true, undefined).valid, JSON.stringify(p)).toBe(true);
+        }
+        if (full.valid) valid++;
+      }
+      // Not vacuous: many payloads are valid, and valid clean payloads take the fast path.
+      expect(valid).toBeGreaterThan(100);
+      if (!def.fields.some((f) => f.type === 'subtable' || f.type === 'attachment')) expect(fastAccepted).toBeGreaterThan(50);
+    }, 120_000);
+  }
+
+  it('gives identical results on the validation corpus (generateValidationCorpus, 4,000 customer payloads)', () => {
+    const form = compileFormOrThrow(loadTemplate('customer'));
+    const { runFull, fastInput } = internals(form);
+    let fastAccepted = 0;
+    for (const [i, entry] of generateValidationCorpus({ seed: 11, count: 4000, asOf: AS_OF }).entries()) {
+      const p = JSON.parse(entry.json) as unknown;
+      for (const locale of ['zh-CN', 'en'] as const) {
+        expect(form.validateInput(p, locale, { asOf: AS_OF }), entry.json).toEqual(runFull.call(form, p, locale, true, { asOf: AS_OF }));
+      }
+      if (i % 3 === 0) expect(form.validateInput(p), entry.json).toEqual(runFull.call(form, p, 'zh-CN', true));
+      if (fastInput!(p)) fastAccepted++;
+    }
+    expect(fastAccepted).toBeGreaterThan(500);
+  }, 120_000);
+
+  it('sends payloads with sub-tables, computed, blank or forbidden keys to the full path', () => {
+    const def = loadTemplate('customer');
+    const form = compileFormOrThrow(def);
+    const { fastInput } = internals(form);
+    const ok = { name: '福州测试科技有限公司', customer_type: '个人', contact_name: '王五', sales_owner: UUID, country: 'US' };
+    expect(fastInput!(ok)).toBe(true);
+    expect(form.validateInput(ok, 'zh-CN', { asOf: AS_OF })).toEqual({ valid: true, errors: [] });
+    for (const extra of [{ customer_code: 'C202600001' }, { legal_rep: '' }, { legal_rep: '  ' }, { legal_rep: null }, { legal_rep: undefined }, { nope: 1 }]) {
+      expect(fastInput!({ ...ok, ...extra }), JSON.stringify(extra)).toBe(false);
+    }
+    expect(fastInput!(JSON.parse('{"__proto__":{"x":1},"name":"福州测试科技有限公司","customer_type":"个人","contact_name":"王五","sales_owner":"' + UUID + '"}'))).toBe(false);
+    expect(form.validateInput({ ...ok, customer_code: 'C202600001' }).errors.map((e) => e.keyword)).toEqual(['readOnly']);
+    expect(form.validateInput({ ...ok, legal_rep: '  ' })).toEqual({ valid: true, errors: [] });
+  });
+});
