@@ -115,6 +115,8 @@ describe('supplier: a new admin designs, rules, publishes and fills a 供应商 
     await page.getByTestId('field-properties').getByText('必填', { exact: true }).click();
     await page.locator('#prop-placeholder-zh').fill('请填写营业执照上的全称');
     await dropField(page, 'uscc', '统一社会信用代码', 'uscc');
+    // Filled in later by the credit team: read-only on the entry form.
+    await page.getByTestId('prop-readonly').click();
     await dropField(page, 'money', '最低报价', 'floor_price');
     await dropField(page, 'money', '单价', 'price');
     await page.getByTestId('field-properties').getByText('必填', { exact: true }).click();
@@ -147,6 +149,7 @@ describe('supplier: a new admin designs, rules, publishes and fills a 供应商 
     await page.goto(`${server.baseUrl}/forms/supplier/records/new`);
     await page.getByTestId('record-form').waitFor();
     await expect(page.locator('#field-name').getAttribute('placeholder')).resolves.toBe('请填写营业执照上的全称');
+    await expect(page.locator('div.readonly#field-uscc').count()).resolves.toBe(1);
     await page.locator('#field-name').fill('宁波港城五金有限公司');
     await page.locator('#field-price').fill('2000');
     await page.locator('#field-quantity').fill('3');
