@@ -128,9 +128,13 @@ describe('successful: webhook events', () => {
   });
 
   it('a created, updated, deleted and restored record reaches the receiver signed, in order, with data and changes', async () => {
+    const sentAt = Date.now();
     const created = await admin.post('/api/forms/customer/records', { data: newCustomer({ contact_name: '王五' }) });
     expect(created.status, created.text).toBe(201);
     const id = created.body.id as string;
+    // Dispatch is prompt (NOTIFY at commit, not the 1-second poll alone).
+    const first = await until('the created event', () => at('/customers').find((r) => r.json.record?.id === id));
+    expect(first.at - sentAt).toBeLessThan(2000);
     const patched = await admin.call('PATCH', `/api/forms/customer/records/${id}`, { body: { data: { contact_name: '赵六' } }, headers: { 'if-match': '"1"' } });
     expect(patched.status, patched.text).toBe(200);
     const deleted = await admin.call('DELETE', `/api/forms/customer/records/${id}`, { headers: { 'if-match': `"${patched.body.rev}"` } });
@@ -382,6 +386,15 @@ describe('bad input and access', () => {
     expect(at('/rival')).toHaveLength(0);
     // RLS: the app role sees only its tenant's deliveries even with no WHERE.
     expect((await rival.get(`/api/webhooks/${theirs.body.id}/deliveries`)).body.items).toHaveLength(0);
+  });
+
+  it('every route is in the OpenAPI document with the schemas from schemas/api', async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.paths['/api/webhooks']!)).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(Object.keys(doc.paths['/api/webhooks/{id}']!)).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
+    for (const path of ['/api/webhooks/{id}/test', '/api/webhooks/{id}/rotate-secret', '/api/webhooks/{id}/deliveries/{deliveryId}/redeliver']) expect(doc.paths[path]).toHaveProperty('post');
+    expect(doc.paths['/api/webhooks/{id}/deliveries']).toHaveProperty('get');
+    for (const name of ['Webhook', 'WebhookCreateRequest', 'WebhookUpdateRequest', 'WebhookDelivery', 'WebhookEventType']) expect(doc.components.schemas).toHaveProperty(name);
   });
 
   it('deleting a webhook removes it and its log (audited)', async () => {

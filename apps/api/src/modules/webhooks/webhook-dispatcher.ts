@@ -16,6 +16,9 @@ const CLAIM_BATCH = 100;
 /** A delivery queued or being sent this long ago whose worker vanished is taken up again. */
 const STALE_MINUTES = 15;
 const RESPONSE_CHARS = 1000;
+/** Finished deliveries (and their attempts) are kept this long, then pruned once an hour. */
+const KEEP_DAYS = 30;
+const PRUNE_EVERY_MS = 3_600_000;
 
 interface DeliveryJob {
   tenantId: string;
@@ -47,6 +50,7 @@ export class WebhookDispatcher implements OnApplicationShutdown {
   private pumping?: Promise<void>;
   private again = false;
   private stopped = false;
+  private prunedAt = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -138,6 +142,15 @@ export class WebhookDispatcher implements OnApplicationShutdown {
   private async pump(): Promise<void> {
     try {
       for (let more = true; more && !this.stopped; ) more = (await this.claimBatch()) === CLAIM_BATCH;
+      if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
+        this.prunedAt = Date.now();
+        await this.owner!.query(
+          `DELETE FROM webhook_deliveries WHERE ctid = ANY (ARRAY(
+             SELECT ctid FROM webhook_deliveries
+             WHERE status IN ('delivered', 'failed') AND created_at < now() - make_interval(days => $1) LIMIT 50000))`,
+          [KEEP_DAYS],
+        );
+      }
     } catch (error) {
       this.logger.error(`webhook dispatch: ${(error as Error).message}`);
     }
