@@ -127,6 +127,34 @@ describe('successful: background imports', () => {
   });
 });
 
+describe('successful: large uploads', () => {
+  it('POST /api/imports streams the body to disk and runs the job; over IMPORT_MAX_MB is 413', async () => {
+    const before = await customerCount();
+    const res = await fetch(`${server.baseUrl}/api/imports?form=customer&dryRun=false`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      body: csv(rows(50)),
+    });
+    const created = await res.json();
+    expect(res.status, JSON.stringify(created)).toBe(202);
+    expect(await settle(created.id)).toMatchObject({ status: 'succeeded', counts: { inserted: 50 } });
+    expect(await customerCount()).toBe(before + 50);
+    const unknown = await fetch(`${server.baseUrl}/api/imports?form=nope&dryRun=false`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' }, body: csv(rows(1)) });
+    expect(unknown.status).toBe(404);
+    process.env.IMPORT_MAX_MB = '1';
+    try {
+      const big = await fetch(`${server.baseUrl}/api/imports?form=customer&dryRun=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+        body: Buffer.alloc(2 * 1048576, 0x61),
+      });
+      expect(big.status).toBe(413);
+    } finally {
+      delete process.env.IMPORT_MAX_MB;
+    }
+  });
+});
+
 describe('successful: column mappings', () => {
   it('a dry run suggests fields for headers by label, key and synonym (full width, case, spaces)', async () => {
     const file = csv([['公司名称', ' ＥＭＡＩＬ ', 'Contact', '账期', '注册资本金', 'zzz'], ['x', 'a@b.cn', '张三', '30', '100', '']]);

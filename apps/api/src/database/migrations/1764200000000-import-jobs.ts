@@ -22,6 +22,8 @@ export class ImportJobs1764200000000 implements MigrationInterface {
         file_name text,
         file_size integer NOT NULL,
         file bytea,
+        -- Large uploads (POST /api/imports) wait in DATA_DIR/imports/ instead, run by the API that took them.
+        file_path text,
         cancel_requested boolean NOT NULL DEFAULT false,
         rows_total integer,
         rows_processed integer NOT NULL DEFAULT 0,

@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
 import { translate, type Locale } from '../../common/i18n.js';
@@ -70,6 +75,12 @@ export interface ImportJobDto {
 
 class Cancelled extends Error {}
 
+/** Largest upload POST /api/imports takes (IMPORT_MAX_MB, default 1024). */
+function maxUploadBytes(): number {
+  const mb = Number(process.env.IMPORT_MAX_MB ?? 1024);
+  return (Number.isFinite(mb) && mb > 0 ? mb : 1024) * 1048576;
+}
+
 const COLUMNS = `id, form_key, status, options, locale, file_name, file_size, cancel_requested, rows_total, rows_processed, rows_valid, rows_invalid,
   created, updated, unchanged, skipped, report, problem, created_by, created_at, started_at, heartbeat_at, finished_at, now() AS now`;
 
@@ -109,21 +120,33 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     await Promise.allSettled([...this.running]);
   }
 
-  /** Checks the file can be read (encoding, workbook, header) and queues it; 202 with the job. */
-  async createOrThrow(auth: AuthContext, key: string, bytes: Buffer, options: ImportOptions, locale: Locale, fileName: string | null): Promise<ImportJobDto> {
-    const header = readHeader(openSourceOrThrow(bytes, locale).records, locale);
-    // The form must exist and the user be allowed to import into it (the run checks again).
-    await this.imports.checkAccessOrThrow(auth, key, options.mode);
+  /**
+   * Checks the file can be read (encoding, workbook, header) and queues it; 202 with the job.
+   * `upload` is the file's bytes (kept in the table, run by any worker) or a file under
+   * DATA_DIR/imports (a large upload: run by this process, then deleted).
+   */
+  async createOrThrow(auth: AuthContext, key: string, upload: Buffer | { path: string; size: number }, options: ImportOptions, locale: Locale, fileName: string | null): Promise<ImportJobDto> {
+    const bytes = Buffer.isBuffer(upload) ? upload : await readFile(upload.path);
+    let header: string[];
+    try {
+      header = readHeader(openSourceOrThrow(bytes, locale).records, locale);
+      // The form must exist and the user be allowed to import into it (the run checks again).
+      await this.imports.checkAccessOrThrow(auth, key, options.mode);
+    } catch (error) {
+      if (!Buffer.isBuffer(upload)) await rm(upload.path, { force: true });
+      throw error;
+    }
     const id = uuidv7();
+    const inTable = Buffer.isBuffer(upload);
     const stored = { ...options, header, auth: { userId: auth.userId, email: auth.email, roles: auth.roles } };
     await this.db.run(auth.tenantId, (sql) =>
       sql.rows(
-        `INSERT INTO import_jobs (tenant_id, id, form_key, options, locale, file_name, file_size, file, created_by)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9)`,
-        [auth.tenantId, id, key, JSON.stringify(stored), locale, fileName, bytes.length, bytes, auth.userId],
+        `INSERT INTO import_jobs (tenant_id, id, form_key, options, locale, file_name, file_size, file, file_path, created_by)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)`,
+        [auth.tenantId, id, key, JSON.stringify(stored), locale, fileName, bytes.length, inTable ? bytes : null, inTable ? null : upload.path, auth.userId],
       ),
     );
-    if (this.boss) await this.boss.send(IMPORT_QUEUE, { tenantId: auth.tenantId, jobId: id });
+    if (this.boss && inTable) await this.boss.send(IMPORT_QUEUE, { tenantId: auth.tenantId, jobId: id });
     else {
       const run = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.execute(auth.tenantId, id));
       this.running.add(run);
@@ -149,16 +172,17 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
   async cancelOrThrow(auth: AuthContext, id: string, locale?: Locale): Promise<ImportJobDto> {
     const row = await this.rowOrThrow(auth, id);
     if (row.status !== 'queued' && row.status !== 'running') throw new AppException(409, 'imports.job_finished');
-    await this.db.run(auth.tenantId, (sql) =>
-      sql.rows(
+    const [dropped] = await this.db.run(auth.tenantId, (sql) =>
+      sql.rows<{ file_path: string | null; status: string }>(
         `UPDATE import_jobs SET cancel_requested = true,
            status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
            finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
            file = CASE WHEN status = 'queued' THEN NULL ELSE file END
-         WHERE id = $1`,
+         WHERE id = $1 RETURNING file_path, status`,
         [id],
       ),
     );
+    if (dropped?.status === 'cancelled' && dropped.file_path) await rm(dropped.file_path, { force: true });
     return this.getOrThrow(auth, id, locale);
   }
 
@@ -188,18 +212,49 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     return { header, rows: rows() };
   }
 
+  /** Streams a request body to DATA_DIR/imports (at most IMPORT_MAX_MB); 413 beyond, and the file is gone. */
+  async receiveOrThrow(req: NodeJS.ReadableStream & { headers: Record<string, unknown> }): Promise<{ path: string; size: number }> {
+    const dir = path.join(this.config.dataDir, 'imports');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${uuidv7()}.upload`);
+    const limit = maxUploadBytes();
+    if (Number(req.headers['content-length'] ?? 0) > limit) throw new AppException(413, 'http.payload_too_large', { limit: `${Math.round(limit / 1048576)} MB` });
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > limit) done(new AppException(413, 'http.payload_too_large', { limit: `${Math.round(limit / 1048576)} MB` }));
+        else done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(req, counter, createWriteStream(file));
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error instanceof AppException ? error : new AppException(400, 'imports.upload_failed');
+    }
+    return { path: file, size };
+  }
+
   /** Runs one job (the pg-boss worker, or in-process with jobs off). Never throws. */
   async execute(tenantId: string, id: string): Promise<void> {
     const claimed = await this.db.run(tenantId, (sql) =>
-      sql.rows<JobRow & { file: Buffer }>(
+      sql.rows<JobRow & { file: Buffer | null; file_path: string | null }>(
         `UPDATE import_jobs SET status = 'running', started_at = now(), heartbeat_at = now()
          WHERE id = $1 AND status = 'queued' AND NOT cancel_requested
-         RETURNING ${COLUMNS.replace(', now() AS now', '')}, file`,
+         RETURNING ${COLUMNS.replace(', now() AS now', '')}, file, file_path`,
         [id],
       ),
     );
     const job = claimed[0];
     if (!job) return;
+    let bytes: Buffer;
+    try {
+      bytes = job.file ?? (await readFile(job.file_path!));
+    } catch {
+      bytes = Buffer.alloc(0);
+    }
+    job.file = null;
     const { auth: who, header: _header, ...options } = job.options;
     const auth: AuthContext = { tenantId, userId: who.userId, email: who.email, roles: who.roles };
     let kept = 0;
@@ -229,7 +284,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     };
     let finish: { status: ImportJobStatus; report: ImportReport | null; problem: Record<string, unknown> | null };
     try {
-      const report = await this.imports.runOrThrow(auth, job.form_key, job.file, options, job.locale, { onChunk });
+      const report = await this.imports.runOrThrow(auth, job.form_key, bytes, options, job.locale, { onChunk });
       finish = { status: 'succeeded', report, problem: null };
     } catch (error) {
       if (error instanceof Cancelled) finish = { status: 'cancelled', report: null, problem: problemOf(new AppException(409, 'imports.cancelled'), job.locale) };
@@ -271,6 +326,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
         );
       })
       .catch((error: Error) => this.logger.error(`import ${id}: could not record the end: ${error.message}`));
+    if (job.file_path) await rm(job.file_path, { force: true });
   }
 
   private async rowOrThrow(auth: AuthContext, id: string): Promise<JobRow> {

@@ -113,6 +113,28 @@ export class ImportJobsController {
     return this.jobs.createOrThrow(auth, key, bytes, importOptions(q, mapping), locale, name);
   }
 
+  @Post('imports')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Queue an import of a large CSV / .xlsx (up to IMPORT_MAX_MB, default 1024 MB): the body is streamed to DATA_DIR/imports and run by this API process. Query: form (the form key) and the same options as POST /forms/{key}/imports',
+  })
+  @ApiConsumes('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiQuery({ name: 'form', required: true })
+  @ApiResponse({ status: 202, schema: openApiRef('import-job') })
+  @ApiResponse({ status: 413, schema: openApiRef('problem') })
+  async createLarge(@CurrentAuth() auth: AuthContext, @Query() query: Record<string, unknown>, @RequestLocale() locale: Locale, @Req() req: Request): Promise<ImportJobDto> {
+    const { form, ...rest } = query ?? {};
+    if (typeof form !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(form)) throw new AppException(404, 'forms.not_found', { key: String(form ?? '') });
+    const q = validateQueryOrThrow<ImportQuery>('record-import-query', rest, locale);
+    if (!req.is(IMPORT_MEDIA_TYPES)) throw new AppException(415, 'imports.media_type');
+    const mapping = q.mappingId ? await this.imports.mappingOrThrow(auth, form, q.mappingId) : undefined;
+    const upload = await this.jobs.receiveOrThrow(req);
+    const name = typeof req.headers['x-file-name'] === 'string' ? decodeURIComponent(req.headers['x-file-name']).slice(0, 255) : null;
+    return this.jobs.createOrThrow(auth, form, upload, importOptions(q, mapping), locale, name);
+  }
+
   @Get('forms/:key/imports/jobs')
   @ApiOperation({ summary: 'The 20 most recent import jobs of the form (your own; admins: everyone\'s)' })
   list(@CurrentAuth() auth: AuthContext, @Param('key') key: string): Promise<ImportJobDto[]> {
