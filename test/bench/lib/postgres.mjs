@@ -1,6 +1,7 @@
 // One PostgreSQL cluster per bench run, shared by every baseline and candidate, with the settings
 // pinned by PERFORMANCE.md §6.2 so runs on different days compare.
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { log, onCleanup } from './processes.mjs';
@@ -29,8 +30,11 @@ export async function startPostgres({ repoRoot, dir, echo }) {
   const handle = await startEmbeddedPostgres({
     dir,
     password: randomBytes(18).toString('base64url'),
-    settings: PINNED_SETTINGS,
+    // Diagnostics only (never in a reported run): BENCH_PG_SETTINGS='{"log_min_duration_statement":0}'
+    // adds settings, BENCH_PG_LOG=file appends the server log there.
+    settings: { ...PINNED_SETTINGS, ...(process.env.BENCH_PG_SETTINGS ? JSON.parse(process.env.BENCH_PG_SETTINGS) : {}) },
     onLog: (line) => {
+      if (process.env.BENCH_PG_LOG) appendFileSync(process.env.BENCH_PG_LOG, `${line}\n`);
       // Shutdown terminates the apps' idle connections with FATAL lines: not news.
       if (echo || (!stopping && /FATAL|PANIC/.test(line))) process.stderr.write(`[postgres] ${line}\n`);
     },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type pg from 'pg';
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,12 +16,78 @@ export function advisoryKey(tenantId: string, name: string): bigint {
 
 const statementNames = new Map<string, string>();
 
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `s_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    if (statementNames.size < 1000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
+/** The protocol messages pg's Query sends per statement (pg/lib/connection.js), as far as used here. */
+interface WireConnection {
+  execute(opts: { portal: string; rows?: number }): void;
+  parse(opts: { text: string; name: string; types?: unknown[] }): void;
+  bind(opts: { portal: string; statement: string; values: unknown[] }): void;
+  sync(): void;
+}
+
+/**
+ * A prepared statement followed by COMMIT in one pipeline (one Sync, one round trip): after the
+ * statement's Execute, an unnamed `COMMIT` is parsed, bound and executed before the Sync. If the
+ * statement fails, PostgreSQL skips the COMMIT (everything up to Sync) and the transaction stays
+ * open and aborted, for the caller's ROLLBACK. The results are [statement, COMMIT].
+ */
+class QueryThenCommit extends pg.Query {
+  _getRows(connection: WireConnection, rows: number | undefined): void {
+    if (rows) throw new Error('QueryThenCommit reads all rows at once');
+    connection.execute({ portal: (this as unknown as { portal: string }).portal });
+    connection.parse({ text: 'COMMIT', name: '' });
+    connection.bind({ portal: '', statement: '', values: [] });
+    connection.execute({ portal: '' });
+    connection.sync();
+  }
+}
+
 /** Parameterised SQL inside one transaction. Records are read as raw rows, never entities. */
 export class Sql {
-  constructor(private readonly client: pg.PoolClient) {}
+  /**
+   * Rows of parameterless statements that were sent ahead with BEGIN (`prefetch`), by their text:
+   * the first identical parameterless query in the transaction takes them instead of a round trip.
+   */
+  private readonly prefetched: Map<string, unknown[]>;
+
+  constructor(
+    private readonly connection: pg.PoolClient,
+    prefetched?: Map<string, unknown[]>,
+  ) {
+    this.prefetched = prefetched ?? new Map();
+  }
+
+  private takePrefetched<T>(sql: string, params: unknown[]): T[] | undefined {
+    if (params.length || !this.prefetched.size) return undefined;
+    const rows = this.prefetched.get(sql);
+    if (rows) this.prefetched.delete(sql);
+    return rows as T[] | undefined;
+  }
+
+  private done = false;
+
+  /** True once `preparedThenCommit` committed the transaction: nothing more may run in it. */
+  get committed(): boolean {
+    return this.done;
+  }
+
+  private client(): pg.PoolClient {
+    if (this.done) throw new Error('the transaction is already committed: no statement may follow preparedThenCommit');
+    return this.connection;
+  }
 
   async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.client.query(sql, params)).rows as T[];
+    const ready = this.takePrefetched<T>(sql, params);
+    if (ready) return ready;
+    return (await this.client().query(sql, params)).rows as T[];
   }
 
   /**
@@ -29,12 +95,27 @@ export class Sql {
    * parses it once; for fixed-shape statements only, not for ones built from filters.
    */
   async prepared<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    let name = statementNames.get(sql);
-    if (!name) {
-      name = `s_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
-      if (statementNames.size < 1000) statementNames.set(sql, name);
-    }
-    return (await this.client.query({ name, text: sql, values: params })).rows as T[];
+    const ready = this.takePrefetched<T>(sql, params);
+    if (ready) return ready;
+    return (await this.client().query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+  }
+
+  /**
+   * The transaction's last statement (prepared like `prepared`) and its COMMIT in one round trip.
+   * Afterwards this Sql refuses every statement; TenantDatabase.run sends no COMMIT of its own.
+   * For callers that know nothing else runs in the transaction after it.
+   */
+  async preparedThenCommit<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = this.client();
+    // A submittable query answers through its callback (client.query returns the query itself).
+    const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
+      const query = new QueryThenCommit({ name: statementName(sql), text: sql, values: params }, undefined, (error: Error | undefined, result: unknown) =>
+        error ? reject(error) : resolve(result as pg.QueryResult | pg.QueryResult[]),
+      );
+      void client.query(query);
+    });
+    this.done = true;
+    return (Array.isArray(results) ? results[0]! : results).rows as T[];
   }
 
   async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
@@ -60,12 +141,14 @@ export class TenantDatabase {
 
   /**
    * `prelude` is a parameterless statement sent with BEGIN in the same round trip; its rows are
-   * handed to `work`. Callers build it from checked identifiers only.
+   * handed to `work`. Callers build it from checked identifiers only. `prefetch` statements
+   * (fixed, parameterless text) ride along too; their rows answer the transaction's first
+   * identical query (see Sql), saving a round trip each.
    */
   async run<T>(
     tenantId: string | null,
     work: (sql: Sql, prelude: Record<string, unknown>[]) => Promise<T>,
-    opts: { sharedLock?: string; prelude?: string } = {},
+    opts: { sharedLock?: string; prelude?: string; prefetch?: readonly string[] } = {},
   ): Promise<T> {
     if (tenantId !== null && !UUID.test(tenantId)) throw new Error('tenant id must be a uuid');
     const client = await this.pool.connect();
@@ -76,11 +159,18 @@ export class TenantDatabase {
       // a checked uuid and the lock key a number, so nothing user-typed is spliced in).
       const lock = tenantId && opts.sharedLock ? `; SELECT pg_advisory_xact_lock_shared(${advisoryKey(tenantId, opts.sharedLock)})` : '';
       const first = tenantId ? `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${lock}` : 'BEGIN';
-      const results = (await client.query(opts.prelude ? `${first}; ${opts.prelude}` : first)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const prefetch = tenantId ? (opts.prefetch ?? []) : [];
+      const text = [first, ...prefetch, ...(opts.prelude ? [opts.prelude] : [])].join('; ');
+      const results = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
       open = true;
-      const preludeRows = opts.prelude && Array.isArray(results) ? (results[results.length - 1]!.rows as Record<string, unknown>[]) : [];
-      const result = await work(new Sql(client), preludeRows);
-      await client.query('COMMIT');
+      const all = Array.isArray(results) ? results : [results];
+      const preludeRows = opts.prelude ? (all[all.length - 1]!.rows as Record<string, unknown>[]) : [];
+      const prefetched = new Map<string, unknown[]>();
+      const offset = all.length - prefetch.length - (opts.prelude ? 1 : 0);
+      prefetch.forEach((statement, i) => prefetched.set(statement, all[offset + i]!.rows));
+      const sql = new Sql(client, prefetched);
+      const result = await work(sql, preludeRows);
+      if (!sql.committed) await client.query('COMMIT');
       open = false;
       return result;
     } catch (error) {

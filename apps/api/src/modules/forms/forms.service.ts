@@ -297,13 +297,19 @@ export class FormsService {
    * Runs `work` in a tenant transaction on the form's published version; the form lookup rides
    * along with BEGIN. `write` also takes the form's shared lock, so a publish waits for it.
    */
-  withPublished<T>(auth: AuthContext, key: string, write: boolean, work: (sql: Sql, form: PublishedForm) => Promise<T>): Promise<T> {
+  withPublished<T>(
+    auth: AuthContext,
+    key: string,
+    write: boolean,
+    work: (sql: Sql, form: PublishedForm) => Promise<T>,
+    prefetch?: readonly string[],
+  ): Promise<T> {
     const prelude = this.forms.metaSqlForKey(key);
     if (!prelude) return Promise.reject(new AppException(404, 'forms.not_found', { key }));
     return this.db.run(
       auth.tenantId,
       async (sql, rows) => work(sql, await this.publishedOrThrow(sql, key, (rows[0] as unknown as FormMetaRow | undefined) ?? null)),
-      { prelude, sharedLock: write ? `form:${key}` : undefined },
+      { prelude, sharedLock: write ? `form:${key}` : undefined, prefetch },
     );
   }
 

@@ -45,6 +45,18 @@ export interface RuleResultInsert {
   explanation: unknown;
 }
 
+/**
+ * An auto-number taken by the insert statement itself (one round trip less): the value is
+ * `prefix` + the counter zero-padded to `width` (never cut) + `suffix`, as formatAutoNumber.
+ */
+export interface SqlAutoNumber {
+  key: string;
+  period: string;
+  prefix: string;
+  width: number;
+  suffix: string;
+}
+
 /** Where a keyset page ends: the sort segment (values, then nulls, or the reverse), the sort value and id. */
 export interface PageCursor {
   segment: 0 | 1;
@@ -73,8 +85,12 @@ export class RecordsRepository {
     records: NewRecord[],
     audit?: { action: string; entity: string; requestId?: string },
     ruleResult?: RuleResultInsert,
+    numbers: readonly SqlAutoNumber[] = [],
+    /** The transaction's last statement: its COMMIT rides in the same round trip (single inserts only). */
+    commit = false,
   ): Promise<RecordRow[]> {
     if (!records.length) return [];
+    if (numbers.length && records.length !== 1) throw new Error('auto-numbers in SQL are for single-record inserts');
     const params: unknown[] = [ctx.tenantId, ctx.formId, ctx.versionId, ctx.userId];
     // So does the record's rule result (a single create: the one record of `r`).
     let rulesSql = '';
@@ -96,17 +112,39 @@ export class RecordsRepository {
          INSERT INTO audit_log (tenant_id, actor_id, action, entity, entity_id, request_id)
          SELECT tenant_id, created_by, $${n - 2}, $${n - 1}, id::text, $${n} FROM r)`;
     }
-    const values = records.map((record) => {
-      params.push(record.id, JSON.stringify(record.data));
-      return `($1::uuid, $${params.length - 1}::uuid, $2::uuid, $3::uuid, $${params.length}::jsonb, $4::uuid, $4::uuid)`;
-    });
-    // A single-record insert has a fixed text: prepare it (the API's hottest statement).
-    const run = records.length === 1 ? sql.prepared.bind(sql) : sql.rows.bind(sql);
-    return run<RecordRow>(
-      `WITH r AS (
+    let insert: string;
+    if (numbers.length) {
+      // The counters are taken (once: a CTE) and formatted in the same statement as the insert.
+      const taken: string[] = [];
+      const sets: string[] = [];
+      numbers.forEach((n, i) => {
+        params.push(n.key, n.period, n.prefix, n.width, n.suffix);
+        const k = params.length - 4;
+        taken.push(`(credo_next_numbers($2::uuid, $${k}::text, $${k + 1}::text, 1))[1]::text AS n${i}`);
+        sets.push(`$${k}::text, $${k + 2}::text || lpad(n${i}, greatest($${k + 3}::int, length(n${i})), '0') || $${k + 4}::text`);
+      });
+      params.push(records[0]!.id, JSON.stringify(records[0]!.data));
+      const k = params.length;
+      insert = `WITH n AS (SELECT ${taken.join(', ')}),
+       r AS (
+         INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
+         SELECT $1::uuid, $${k - 1}::uuid, $2::uuid, $3::uuid, $${k}::jsonb || jsonb_build_object(${sets.join(', ')}), $4::uuid, $4::uuid FROM n
+         RETURNING *),`;
+    } else {
+      const values = records.map((record) => {
+        params.push(record.id, JSON.stringify(record.data));
+        return `($1::uuid, $${params.length - 1}::uuid, $2::uuid, $3::uuid, $${params.length}::jsonb, $4::uuid, $4::uuid)`;
+      });
+      insert = `WITH r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
          VALUES ${values.join(', ')}
-         RETURNING *),
+         RETURNING *),`;
+    }
+    // A single-record insert has a fixed text: prepare it (the API's hottest statement).
+    if (commit && records.length !== 1) throw new Error('insert-then-commit is for single-record inserts');
+    const run = commit ? sql.preparedThenCommit.bind(sql) : records.length === 1 ? sql.prepared.bind(sql) : sql.rows.bind(sql);
+    return run<RecordRow>(
+      `${insert}
        rv AS (
          INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
          SELECT tenant_id, id, 1, 'create', form_version_id,

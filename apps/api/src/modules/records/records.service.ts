@@ -14,12 +14,12 @@ import { fieldIndexName } from '../forms/field-index.service.js';
 import { effectiveAccess, type EffectiveAccess, type FormAction } from '../forms/form-permissions.js';
 import { diffRecordData, type RecordChanges } from './record-diff.js';
 import { fieldExpression, parseRecordQuery, storageOf } from './record-query.js';
-import { CreditControlService, type CreditOverride } from '../credit/credit-control.service.js';
+import { CreditControlService, TENANT_SETTINGS_SQL, type CreditOverride } from '../credit/credit-control.service.js';
 import { CustomerRollupsService, type CustomerRollups } from '../credit/customer-rollups.service.js';
 import { PaymentAllocationService } from '../credit/payment-allocation.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
-import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert } from './records.repository.js';
+import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -52,6 +52,9 @@ export interface ListQuery {
   /** Extras per record (lists stay lean unless asked). */
   include?: Array<'rollups' | 'rules'>;
 }
+
+/** Read by every create and update (credit control's settings): sent ahead with BEGIN. */
+const WRITE_PREFETCH = [TENANT_SETTINGS_SQL] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INSERT_CHUNK = 1000;
@@ -99,13 +102,18 @@ export class RecordsService {
       const evaluated = await this.ruleSets.evaluateForWrite(sql, form, completed, null, locale, { auth, reason: override?.reason });
       const audit = { action: 'record.create', entity: `form:${key}`, requestId: auth.requestId };
       const ruleResult = evaluated ? this.ruleSets.forInsert(evaluated) : undefined;
-      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit, ruleResult).catch((error: unknown) =>
+      // Nothing runs after the insert when no payment is settled and the form references no
+      // record (no related rule results to refresh, no reference labels to look up; the labels
+      // of user links are looked up now): then the insert carries the COMMIT.
+      const last = !receivableForm && !form.compiled.definition.fields.some((f) => f.type === 'reference');
+      if (last) await this.knowUserNames(sql, auth.tenantId, form, completed, names);
+      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit, ruleResult, completed, last).catch((error: unknown) =>
         rethrowDuplicate(error, form, locale),
       );
       await this.ruleSets.refreshRelated(sql, form, rows[0]!.data, null, locale);
       if (receivableForm && settlements.length) await this.payments.apply(sql, auth, receivableForm, settlements);
       return this.withLabels(sql, auth.tenantId, form, rows.map((r) => view(access, r)), names);
-    });
+    }, WRITE_PREFETCH);
     return row!;
   }
 
@@ -143,7 +151,7 @@ export class RecordsService {
       await this.ruleSets.refreshRelated(sql, form, written.data, existing.data, locale);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
       return this.labelled(sql, auth.tenantId, form, view(access, written));
-    });
+    }, WRITE_PREFETCH);
     return row;
   }
 
@@ -258,6 +266,17 @@ export class RecordsService {
   }
 
   /** Adds display labels for user links (display name) and references (the target's title field). */
+  /** Adds the display names of the user links in `data` to `names` (so labelling it needs no statement). */
+  private async knowUserNames(sql: Sql, tenantId: string, form: PublishedForm, data: Record<string, unknown>, names: Map<string, string | null>): Promise<void> {
+    const ids = form.compiled.definition.fields
+      .filter((f) => f.type === 'user')
+      .map((f) => data[f.key])
+      .filter((v): v is string => typeof v === 'string' && UUID.test(v) && !names.has(v));
+    if (!ids.length) return;
+    const found = await this.users.lookup(sql, tenantId, ids);
+    for (const id of ids) names.set(id, found.get(id) ?? null);
+  }
+
   private async withLabels(
     sql: Sql,
     tenantId: string,
@@ -490,8 +509,17 @@ export class RecordsService {
     inputs: Record<string, unknown>[],
     audit?: { action: string; entity: string; requestId?: string },
     ruleResult?: RuleResultInsert,
+    completed?: Record<string, unknown>,
+    commit = false,
   ): Promise<RecordRow[]> {
     const asOf = this.asOf();
+    const ctx = { tenantId, formId: form.id, versionId: form.versionId, userId };
+    // One record whose numbers no other field reads: the insert statement takes them itself.
+    const inSql = inputs.length === 1 && form.compiled.autoNumberFields.length ? sqlAutoNumbers(form, asOf) : null;
+    if (inSql) {
+      const record = { id: uuidv7(), data: completed ?? form.compiled.complete({ ...inputs[0]! }, { asOf }) };
+      return this.records.insertMany(sql, ctx, [record], audit, ruleResult, inSql, commit);
+    }
     const datas = inputs.map((input) => ({ ...input }));
     for (const field of form.compiled.autoNumberFields) {
       const period = autoNumberPeriod(field.pattern, asOf);
@@ -501,8 +529,50 @@ export class RecordsService {
       });
     }
     const records = datas.map((data) => ({ id: uuidv7(), data: form.compiled.complete(data, { asOf }) }));
-    return this.records.insertMany(sql, { tenantId, formId: form.id, versionId: form.versionId, userId }, records, audit, ruleResult);
+    return this.records.insertMany(sql, ctx, records, audit, ruleResult, [], commit && records.length === 1);
   }
+}
+
+/** Per compiled form: may its auto-numbers be filled in by SQL after `complete` (nothing else reads them)? */
+const numbersIndependent = new WeakMap<object, boolean>();
+
+function autoNumbersIndependent(form: PublishedForm): boolean {
+  let known = numbersIndependent.get(form.compiled);
+  if (known === undefined) {
+    const keys = form.compiled.autoNumberFields.map((f) => f.key);
+    const plan = form.compiled.formulaPlan;
+    const steps = [...plan.steps, ...[...plan.rowSteps.values()].flat()];
+    const read = steps.some((step) => step.dependsOn.some((dep) => keys.includes(dep) || keys.some((k) => dep.startsWith(`${k}.`))));
+    // Conditions, defaults and columns of the other fields name the number nowhere (conservative: any quoted mention).
+    const others = JSON.stringify(form.compiled.definition.fields.filter((f) => !keys.includes(f.key)));
+    known = !read && !keys.some((k) => others.includes(JSON.stringify(k)));
+    numbersIndependent.set(form.compiled, known);
+  }
+  return known;
+}
+
+/**
+ * The auto-numbers of a single create as prefix / zero-padded counter / suffix for the insert
+ * statement, or null when they must be taken first (another field reads them, or the pattern
+ * does not split — checked against formatAutoNumber itself).
+ */
+function sqlAutoNumbers(form: PublishedForm, asOf: string): SqlAutoNumber[] | null {
+  if (!autoNumbersIndependent(form)) return null;
+  const out: SqlAutoNumber[] = [];
+  for (const field of form.compiled.autoNumberFields) {
+    const token = /\{(#{1,12})\}/.exec(field.pattern);
+    if (!token) return null;
+    const width = token[1]!.length;
+    const zero = formatAutoNumber(field.pattern, 0, asOf);
+    const at = field.pattern.slice(0, token.index).replace(/\{YYYY\}/g, '0000').replace(/\{(?:YY|MM|DD)\}/g, '00').length;
+    const prefix = zero.slice(0, at);
+    const suffix = zero.slice(at + width);
+    const wide = 10 ** width + 7;
+    if (formatAutoNumber(field.pattern, 7, asOf) !== `${prefix}${'7'.padStart(width, '0')}${suffix}`) return null;
+    if (formatAutoNumber(field.pattern, wide, asOf) !== `${prefix}${wide}${suffix}`) return null;
+    out.push({ key: field.key, period: autoNumberPeriod(field.pattern, asOf), prefix, width, suffix });
+  }
+  return out;
 }
 
 /** `If-Match` as sent: a revision number, `*` (any), or undefined when the header is missing. */
