@@ -221,12 +221,7 @@ export class CollectionService {
       if (written && status !== PROMISE_OPEN) changed.push(written.data);
     }
     // Kept and broken promises move the customer's facts (broken_promises_90d, open_broken_promises).
-    const customers = new Set<string>();
-    for (const data of changed) {
-      if (typeof data.customer !== 'string' || customers.has(data.customer)) continue;
-      customers.add(data.customer);
-      await this.rules.refreshRelated(sql, form, data, null, 'zh-CN');
-    }
+    await this.rules.refreshCustomers(sql, changed.map((data) => data.customer).filter((v): v is string => typeof v === 'string'), 'zh-CN');
     return counts;
   }
 

@@ -21,6 +21,17 @@ export const EMAIL_STAGES = [
   { stage: 'S6', from: 90, to: Number.MAX_SAFE_INTEGER, 'zh-CN': '最终通知', en: 'Final notice' },
 ] as const;
 
+/** E-mails sent at once (and pooled SMTP connections) in a run. */
+const MAIL_CONCURRENCY = 5;
+
+/** The SMTP URL with connection pooling, unless the URL itself says otherwise. */
+function pooledUrl(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(MAIL_CONCURRENCY));
+  return url.toString();
+}
+
 export function stageFor(daysPastDue: number): (typeof EMAIL_STAGES)[number] | undefined {
   return EMAIL_STAGES.find((s) => daysPastDue >= s.from && daysPastDue <= s.to);
 }
@@ -89,17 +100,18 @@ export class RemindersService implements OnModuleDestroy {
       const created = await this.collection.createTasks(sql, auth, asOf, open, settings, mailed);
       let emails = 0;
       let items = 0;
-      // E-mails last, once everything else in the run has been written.
-      for (const { to, list } of outbox) {
-        await this.send(to, tenant, list);
+      // E-mails last, once everything else in the run has been written; a few at a time over pooled connections.
+      for (let start = 0; start < outbox.length; start += MAIL_CONCURRENCY) {
+        const batch = outbox.slice(start, start + MAIL_CONCURRENCY);
+        await Promise.all(batch.map(({ to, list }) => this.send(to, tenant, list)));
         await sql.rows(
           `INSERT INTO reminders_sent (tenant_id, record_id, stage, recipient)
-           SELECT credo_current_tenant(), x.id, x.stage, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, stage text)
+           SELECT credo_current_tenant(), x.id, x.stage, x.recipient FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, stage text, recipient text)
            ON CONFLICT DO NOTHING`,
-          [JSON.stringify(list.map((i) => ({ id: i.id, stage: stageFor(i.days)!.stage }))), to],
+          [JSON.stringify(batch.flatMap(({ to, list }) => list.map((i) => ({ id: i.id, stage: stageFor(i.days)!.stage, recipient: to }))))],
         );
-        emails += 1;
-        items += list.length;
+        emails += batch.length;
+        items += batch.reduce((n, b) => n + b.list.length, 0);
       }
       const result = { asOf, emails, items, skippedNoEmail, tasks: { created, closed }, promises };
       await this.audit.append(sql, { actorId: auth.userId, action: 'reminders.run', entity: 'tenant', details: result, requestId: auth.requestId });
@@ -125,7 +137,8 @@ export class RemindersService implements OnModuleDestroy {
       this.logger.warn(`no SMTP_URL: reminder to ${to} not sent`);
       return;
     }
-    this.transport ??= nodemailer.createTransport(this.config.smtpUrl);
+    // Pooled: a run's e-mails share a few SMTP connections instead of one handshake each.
+    this.transport ??= nodemailer.createTransport(pooledUrl(this.config.smtpUrl));
     const name = items[0]!.customer_name ?? '';
     const total = items.reduce((sum, i) => sum + Math.round(Number(i.outstanding) * 100), 0);
     const lines = items.map((i) => {

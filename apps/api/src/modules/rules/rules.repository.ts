@@ -109,6 +109,13 @@ export class RulesRepository {
     );
   }
 
+  recordsByIds(sql: Sql, formId: string, ids: string[]) {
+    return sql.rows<{ id: string; data: Record<string, unknown> }>(
+      'SELECT r.id, r.data FROM records_t r WHERE r.form_id = $1 AND r.id = ANY($2::uuid[]) AND r.deleted_at IS NULL ORDER BY r.id',
+      [formId, ids],
+    );
+  }
+
   storedValues(sql: Sql, recordIds: string[]) {
     return sql.rows<{ record_id: string; vals: Record<string, unknown>; alerts: Array<{ code: string }> }>(
       'SELECT record_id, vals, alerts FROM record_rule_results WHERE record_id = ANY($1::uuid[])',

@@ -126,16 +126,21 @@ export class RulesService {
    */
   async refreshRelated(sql: Sql, form: PublishedForm, data: Record<string, unknown>, before: Record<string, unknown> | null, locale: Locale): Promise<void> {
     if (!this.rollups.appliesTo(form.key) && form.compiled.definition.fields.some((f) => f.key === 'customer' && f.type === 'reference')) {
-      const ids = [...new Set([data.customer, before?.customer].filter((v): v is string => typeof v === 'string'))];
-      if (!ids.length) return;
-      const customerForm = await this.forms.publishedOrThrow(sql, 'customer').catch(() => null);
-      if (!customerForm?.rules) return;
-      const compiled = await this.compiledOf(sql, customerForm.rules.id);
-      const records = (await Promise.all(ids.map((id) => this.rules.record(sql, customerForm.id, id)))).filter((r): r is { id: string; data: Record<string, unknown> } => !!r);
-      const facts = await this.factsFor(sql, customerForm, records);
-      const asOf = this.asOf();
-      await this.rules.saveResults(sql, customerForm.rules.id, asOf, records.map((r, i) => toStored(r.id, compiled.evaluate(facts[i]!, { asOf, locale }))));
+      await this.refreshCustomers(sql, [data.customer, before?.customer].filter((v): v is string => typeof v === 'string'), locale);
     }
+  }
+
+  /** Classifies these customers again (their stored rule results), in one batch. */
+  async refreshCustomers(sql: Sql, customerIds: string[], locale: Locale): Promise<void> {
+    const ids = [...new Set(customerIds)];
+    if (!ids.length) return;
+    const customerForm = await this.forms.publishedOrThrow(sql, 'customer').catch(() => null);
+    if (!customerForm?.rules) return;
+    const compiled = await this.compiledOf(sql, customerForm.rules.id);
+    const records = ids.length === 1 ? [await this.rules.record(sql, customerForm.id, ids[0]!)].filter((r) => !!r) : await this.rules.recordsByIds(sql, customerForm.id, ids);
+    const facts = await this.factsFor(sql, customerForm, records);
+    const asOf = this.asOf();
+    await this.rules.saveResults(sql, customerForm.rules.id, asOf, records.map((r, i) => toStored(r.id, compiled.evaluate(facts[i]!, { asOf, locale }))));
   }
 
   /** Re-evaluates every record with the published rule set as of today (time-dependent rules; also the nightly job). */
