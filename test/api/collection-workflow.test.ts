@@ -212,3 +212,48 @@ describe('promises to pay (DOMAIN §5.2, §6.6 PTP_BROKEN)', () => {
     expect(after.rules.alerts.map((a: { code: string }) => a.code)).not.toContain('PTP_BROKEN');
   });
 });
+
+describe('the stage plan is tenant configuration', () => {
+  it('credit managers change the stages and the promise grace; tasks and promises follow; bad plans are 400 naming the stage', async () => {
+    const defaults = await admin.get('/api/reminders/settings');
+    expect(defaults.status, defaults.text).toBe(200);
+    expect(defaults.body.promiseGraceDays).toBe(3);
+    expect(defaults.body.stages.map((s: { stage: string; offset: number }) => `${s.stage}${s.offset}`)).toEqual(['S0-7', 'S10', 'S23', 'S37', 'S430', 'S560', 'S690', 'S7120']);
+
+    const staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
+    const credit = api(server.baseUrl, await login(server.baseUrl, 'credit@demo.local'));
+    const plan = {
+      promiseGraceDays: 1,
+      stages: [
+        { stage: 'S0', offset: -7, assignee: 'system', instruction: { 'zh-CN': '到期前提醒', en: 'Due soon' } },
+        { stage: 'S3', offset: 5, assignee: 'sales_owner', instruction: { 'zh-CN': '电话催收', en: 'Call' } },
+        { stage: 'S6', offset: 45, assignee: 'credit_manager', instruction: { 'zh-CN': '律师函', en: "Lawyer's letter" } },
+      ],
+    };
+    expect((await staff.call('PUT', '/api/reminders/settings', { body: plan })).status).toBe(403);
+    const dup = await credit.call('PUT', '/api/reminders/settings', { body: { stages: [plan.stages[1], plan.stages[1]] } });
+    expect(dup.status).toBe(400);
+    expect(dup.body.errors[0].path).toBe('/stages/1/stage');
+    const unknown = await credit.call('PUT', '/api/reminders/settings', { body: { stages: [{ ...plan.stages[1], stage: 'S9' }] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].path).toBe('/stages/0/stage');
+    const saved = await credit.call('PUT', '/api/reminders/settings', { body: plan });
+    expect(saved.status, saved.text).toBe(200);
+    expect((await admin.get('/api/reminders/settings')).body).toEqual(plan);
+
+    const c = await customer({});
+    const sixDays = await receivable(c.id, 6); // D+6: the phone stage starts at D+5 now
+    const fifty = await receivable(c.id, 50); // D+50: the lawyer's letter at D+45
+    const promised = await receivable(c.id, 2);
+    const res = await admin.post('/api/forms/collection_record/records', {
+      data: { customer: c.id, receivable: promised.id, collected_at: `${day(-5)}T09:00:00+08:00`, method: '电话', collector: staffId, summary: '承诺付款', result: '承诺付款', promised_date: day(-3), promised_amount: '1000.00' },
+    });
+    expect(res.status, res.text).toBe(201);
+    const result = await run(day(0));
+    expect(result.promises).toMatchObject({ broken: 1 }); // D−3 + 1 day of grace has passed (the default 3 would not have)
+    expect((await tasksOf(sixDays.id)).map((t) => [t.data.stage, t.data.due_on])).toEqual([['S3', day(-1)]]);
+    expect((await tasksOf(fifty.id)).map((t) => [t.data.stage, t.data.assignee])).toEqual([['S6', creditId]]);
+
+    expect((await credit.call('PUT', '/api/reminders/settings', { body: defaults.body })).status).toBe(200);
+  });
+});

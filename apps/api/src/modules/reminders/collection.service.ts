@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '@credo/form-engine';
+import { AppException } from '../../common/app.exception.js';
 import type { AuthContext } from '../../common/request-context.js';
 import type { Sql } from '../../database/tenant-database.js';
+import { AuditRepository } from '../audit/audit.repository.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { RecordsRepository, type RecordRow } from '../records/records.repository.js';
 import { RecordsService } from '../records/records.service.js';
@@ -83,6 +85,7 @@ export class CollectionService {
     private readonly records: RecordsRepository,
     private readonly recordsService: RecordsService,
     private readonly rules: RulesService,
+    private readonly audit: AuditRepository,
   ) {}
 
   async settings(sql: Sql): Promise<CollectionSettings> {
@@ -91,6 +94,24 @@ export class CollectionService {
     const stages = Array.isArray(configured?.stages) && configured.stages.every((s) => typeof s?.stage === 'string' && Number.isInteger(s.offset)) ? configured.stages : DEFAULT_COLLECTION_STAGES;
     const grace = Number.isInteger(configured?.promiseGraceDays) && configured!.promiseGraceDays! >= 0 ? configured!.promiseGraceDays! : DEFAULT_PROMISE_GRACE_DAYS;
     return { stages, promiseGraceDays: grace };
+  }
+
+  /**
+   * Replaces the tenant's stage plan (and grace days). Stages must be distinct with offsets
+   * rising in stage order: 400 naming the stage otherwise. Audited.
+   */
+  async saveSettings(sql: Sql, auth: AuthContext, input: { stages: CollectionStage[]; promiseGraceDays?: number }): Promise<CollectionSettings> {
+    const errors: Array<{ path: string; keyword: string; message: string }> = [];
+    input.stages.forEach((s, i) => {
+      const previous = input.stages[i - 1];
+      if (input.stages.findIndex((x) => x.stage === s.stage) !== i) errors.push({ path: `/stages/${i}/stage`, keyword: 'uniqueItems', message: s.stage });
+      else if (previous && (s.stage <= previous.stage || s.offset <= previous.offset)) errors.push({ path: `/stages/${i}/offset`, keyword: 'ascending', message: `${s.stage} ${s.offset}` });
+    });
+    if (errors.length) throw new AppException(400, 'http.validation_failed', {}, errors);
+    const settings: CollectionSettings = { stages: input.stages, promiseGraceDays: input.promiseGraceDays ?? DEFAULT_PROMISE_GRACE_DAYS };
+    await sql.rows(`UPDATE tenants SET settings = jsonb_set(coalesce(settings, '{}'::jsonb), '{collection}', $1::jsonb) WHERE id = credo_current_tenant()`, [JSON.stringify(settings)]);
+    await this.audit.append(sql, { actorId: auth.userId, action: 'settings.update', entity: 'tenant', details: { collection: settings }, requestId: auth.requestId });
+    return settings;
   }
 
   private async form(sql: Sql, key: string): Promise<PublishedForm | null> {

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { openApiRef, validateBodyOrThrow } from '../../common/body-validation.js';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { openApiRef, validateBodyOrThrow, ValidBody } from '../../common/body-validation.js';
 import type { Locale } from '../../common/i18n.js';
 import { CurrentAuth, RequestLocale, Roles, type AuthContext } from '../../common/request-context.js';
+import type { CollectionStage } from './collection.service.js';
 import { RemindersService } from './reminders.service.js';
 
 @ApiTags('reminders')
@@ -22,5 +23,21 @@ export class RemindersController {
   run(@CurrentAuth() auth: AuthContext, @Body() body: unknown, @RequestLocale() locale: Locale) {
     const input = body && typeof body === 'object' && Object.keys(body).length ? validateBodyOrThrow<{ asOf?: string }>('collection-run-request', body, locale) : {};
     return this.reminders.runForTenant(auth, input.asOf);
+  }
+
+  @Get('settings')
+  @Roles('admin', 'credit_manager', 'staff', 'viewer', 'designer')
+  @ApiOperation({ summary: "The tenant's collection stages (offset from the due date, assignee, task text) and promise grace days" })
+  @ApiResponse({ status: 200, schema: openApiRef('collection-settings') })
+  settings(@CurrentAuth() auth: AuthContext) {
+    return this.reminders.settings(auth);
+  }
+
+  @Put('settings')
+  @Roles('admin', 'credit_manager')
+  @ApiOperation({ summary: 'Change the collection stages and promise grace days (admins and credit managers; audited)' })
+  @ApiBody({ schema: openApiRef('collection-settings') })
+  saveSettings(@CurrentAuth() auth: AuthContext, @ValidBody('collection-settings') body: { stages: CollectionStage[]; promiseGraceDays?: number }) {
+    return this.reminders.saveSettings(auth, body);
   }
 }

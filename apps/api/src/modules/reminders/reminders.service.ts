@@ -5,7 +5,7 @@ import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { advisoryKey, TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { CollectionService, type CollectionItem } from './collection.service.js';
+import { CollectionService, type CollectionItem, type CollectionSettings, type CollectionStage } from './collection.service.js';
 
 /**
  * The daily collection job (DOMAIN §5.1): dunning e-mails before the due date, on it, a friendly
@@ -117,6 +117,15 @@ export class RemindersService implements OnModuleDestroy {
       await this.audit.append(sql, { actorId: auth.userId, action: 'reminders.run', entity: 'tenant', details: result, requestId: auth.requestId });
       return result;
     });
+  }
+
+  /** The tenant's collection stages and promise grace days (DOMAIN §5.1 defaults unless changed). */
+  settings(auth: AuthContext): Promise<CollectionSettings> {
+    return this.db.run(auth.tenantId, (sql) => this.collection.settings(sql));
+  }
+
+  saveSettings(auth: AuthContext, input: { stages: CollectionStage[]; promiseGraceDays?: number }): Promise<CollectionSettings> {
+    return this.db.run(auth.tenantId, (sql) => this.collection.saveSettings(sql, auth, input));
   }
 
   /** Open items whose e-mail stage has not been sent yet. */
