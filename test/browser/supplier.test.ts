@@ -278,6 +278,7 @@ describe('supplier: a new admin designs, rules, publishes and fills a 供应商 
     await choose(page, page.getByTestId('views-select'), '按数量升序');
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('quantity');
     await expect.poll(() => page.getByTestId('records-table').locator('.record-row').first().innerText()).toContain('宁波港城五金有限公司');
+    await expect.poll(() => page.locator('.records-table th.ascending').innerText()).toContain('数量');
     await settled(page);
     await screenshot(page, 'records-saved-view');
     await page.getByTestId('views-delete').click();
