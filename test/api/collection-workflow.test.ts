@@ -154,6 +154,16 @@ describe('collection tasks per stage (DOMAIN §5.1)', () => {
   });
 });
 
+describe('idempotent under concurrency', () => {
+  it('two runs at the same time create each task once', async () => {
+    const c = await customer({});
+    const items = await Promise.all([8, 31, 61].map((late) => receivable(c.id, late)));
+    const [a, b] = await Promise.all([run(day(0)), run(day(0))]);
+    expect(a.tasks.created + b.tasks.created).toBe(3);
+    for (const item of items) expect(await tasksOf(item.id)).toHaveLength(1);
+  });
+});
+
 describe('promises to pay (DOMAIN §5.2, §6.6 PTP_BROKEN)', () => {
   it('kept when payments cover the promise, broken once promised date + 3 days pass without them; counted and alerted on the customer', async () => {
     const c = await customer({ email: 'ap@promise.example' });
