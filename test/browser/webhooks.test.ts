@@ -1,0 +1,93 @@
+import { createHmac } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer } from '../support/server.js';
+import { launchBrowser, screenshot } from '../support/browser.js';
+
+const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
+
+/** The admin Webhooks screen against the real API (jobs on) and a real receiver on 127.0.0.1. */
+describe('admin webhooks screen (real API, real Chromium, real receiver)', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let receiver: Server;
+  let receiverUrl = '';
+  const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+
+  beforeAll(async () => {
+    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    server = await startTestServer({ demoCustomers: 5, config: { jobs: true } });
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  it('creates a webhook, shows its secret once, sends a signed test ping and shows it delivered in the log', async () => {
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByLabel('邮箱').fill('admin@demo.local');
+    await page.getByLabel('密码', { exact: true }).fill('demo1234');
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/forms$/);
+
+    await page.goto(`${server.baseUrl}/admin/webhooks`);
+    await page.getByTestId('admin-webhooks').waitFor();
+    await page.getByTestId('webhook-create').click();
+    // A bad address is refused next to the field.
+    await page.getByTestId('webhook-url').fill('ftp://example.com/x');
+    await page.getByTestId('webhook-create-submit').click();
+    await expect.poll(() => page.getByTestId('webhook-create-form').textContent()).toContain('http://');
+    await page.getByTestId('webhook-url').fill(receiverUrl);
+    await page.getByTestId('webhook-create-submit').click();
+
+    const secretInput = page.getByTestId('webhook-secret');
+    await secretInput.waitFor();
+    const secret = await secretInput.inputValue();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    await screenshot(page, 'webhooks-secret-once');
+    await page.getByRole('button', { name: '我已保存密钥' }).click();
+
+    const table = page.getByTestId('webhooks-table');
+    await expect.poll(() => table.textContent()).toContain(receiverUrl);
+    expect(await page.content()).not.toContain(secret);
+
+    await table.getByRole('button', { name: '发送测试' }).click();
+    await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const ping = received[0]!;
+    const ts = ping.headers['x-credo-timestamp'] as string;
+    expect(ping.headers['x-credo-signature']).toBe('sha256=' + createHmac('sha256', secret).update(`${ts}.${ping.body}`).digest('hex'));
+    expect(JSON.parse(ping.body)).toMatchObject({ type: 'ping' });
+
+    await table.getByRole('button', { name: '投递日志' }).click();
+    const log = page.getByTestId('webhook-log');
+    await log.waitFor();
+    await expect.poll(async () => {
+      await log.getByRole('button', { name: '刷新' }).click();
+      return log.textContent();
+    }, { timeout: 15_000 }).toContain('已送达');
+    expect(await log.textContent()).toContain('ping');
+    await screenshot(page, 'webhooks-delivery-log');
+  });
+});
