@@ -62,8 +62,10 @@ export class CustomerRollupsService {
       [customers.map((x) => x.id)],
     );
     const latest = new Map(assessments.map((a) => [a.customer, a]));
-    // Promises to pay (collection records) the daily collection job has marked broken.
-    const promises = await sql.rows<{ customer: string; recent: number; open: number }>(
+    // Promises to pay (collection records) the daily collection job has marked broken. The form id
+    // goes in as a value so the form's partial indexes (promise_status, customer) apply.
+    const promiseForm = await sql.one<{ id: string }>(`SELECT id FROM forms WHERE tenant_id = credo_current_tenant() AND key = 'collection_record'`);
+    const promises = !promiseForm ? [] : await sql.rows<{ customer: string; recent: number; open: number }>(
       `SELECT b.data->>'customer' AS customer,
               count(*) FILTER (WHERE credo_date(b.data->>'promised_date') > $2::date - 90 AND credo_date(b.data->>'promised_date') <= $2::date)::int AS recent,
               count(*) FILTER (WHERE
@@ -76,11 +78,11 @@ export class CustomerRollupsService {
                     AND n.data->>'result' = '承诺付款' AND n.data->>'promise_status' IS DISTINCT FROM '已违约'
                     AND (b.data->>'receivable' IS NULL OR n.data->>'receivable' IS NULL OR n.data->>'receivable' = b.data->>'receivable')
                     AND n.data->>'collected_at' > b.data->>'collected_at'))::int AS open
-       FROM records_t b JOIN forms f ON f.tenant_id = b.tenant_id AND f.id = b.form_id
-       WHERE f.key = 'collection_record' AND b.deleted_at IS NULL AND (b.data->>'customer') = ANY($1::text[])
-         AND b.data->>'promise_status' = '已违约' AND credo_date(b.data->>'promised_date') <= $2::date
+       FROM records_t b
+       WHERE b.form_id = $4::uuid AND b.deleted_at IS NULL AND (b.data->>'customer') = ANY($1::text[])
+         AND (b.data->>'promise_status') = '已违约' AND credo_date(b.data->>'promised_date') <= $2::date
        GROUP BY 1`,
-      [customers.map((x) => x.id), asOf, c.form],
+      [customers.map((x) => x.id), asOf, c.form, promiseForm.id],
     );
     const broken = new Map(promises.map((p) => [p.customer, p]));
     for (const customer of customers) {
