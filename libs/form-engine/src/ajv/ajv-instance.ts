@@ -4,7 +4,7 @@ import { Ajv as AjvDraft7 } from 'ajv/dist/ajv.js';
 import { Type } from 'ajv/dist/compile/util.js';
 import type { DataValidationCxt, ErrorObject, SchemaValidateFunction } from 'ajv/dist/types/index.js';
 import addFormatsModule from 'ajv-formats';
-import { isUsccOrLegacy, isValidUscc } from '../validators/uscc.js';
+import { isUsccOrLegacy, isUsccWithValidOrgCode, isValidUscc, usccScan } from '../validators/uscc.js';
 import {
   isBankAccount,
   isBankCard,
@@ -288,6 +288,54 @@ export const FAST_PRESENT = 'x-fast-present';
 export const FAST_FIELDS = 'x-fast-fields';
 /** The required keys x-fast-fields counts (an annotation read by that keyword). */
 export const FAST_REQUIRED = 'x-fast-required';
+/** [{index, kind}]: relative date bounds ('today+30'), checked against FAST_STATE.relativeLimits[index]. */
+export const FAST_RELATIVE_DATE = 'x-fast-relative-date';
+/**
+ * On a USCC field without a uscc format: sets FAST_STATE.needsExtraChecks unless the value is a valid
+ * USCC with a valid organisation code (the fast instance's uscc formats do the same themselves).
+ */
+export const FAST_USCC_NOTE = 'x-fast-uscc-note';
+
+/**
+ * Per-call inputs and outputs of the fast validators' asOf / warning keywords. Validation is
+ * synchronous and never re-entered, so one module-level record serves every form: CompiledForm sets
+ * `relativeLimits` (day numbers of the form's relative date bounds for the call's asOf, or null when
+ * no valid asOf was given) and clears `needsExtraChecks` right before calling its fast validator.
+ */
+export const FAST_STATE: { relativeLimits: readonly number[] | null; needsExtraChecks: boolean } = {
+  relativeLimits: null,
+  needsExtraChecks: false,
+};
+
+function relativeDateOk(index: number, kind: 'minDate' | 'maxDate', data: string): boolean {
+  const limits = FAST_STATE.relativeLimits;
+  if (limits === null) return true;
+  const day = dayNumberOf(data);
+  if (Number.isNaN(day)) return true; // `format: date` reports it
+  const diff = day - limits[index]!;
+  return kind === 'maxDate' ? !(diff > 0) : !(diff < 0);
+}
+
+/** The `uscc` format for the fast instance: the same answer, and FAST_STATE.needsExtraChecks unless no warning can apply. */
+function fastUsccFormat(data: string): boolean {
+  const scan = usccScan(data);
+  if (scan === 1) return true;
+  if (scan === 0) return false;
+  FAST_STATE.needsExtraChecks = true;
+  return scan === 2 || isValidUscc(data);
+}
+
+/** The `uscc-or-legacy` format for the fast instance, likewise. */
+function fastUsccOrLegacyFormat(data: string): boolean {
+  if (usccScan(data) === 1) return true;
+  FAST_STATE.needsExtraChecks = true;
+  return isUsccOrLegacy(data);
+}
+
+function noteUscc(data: string): boolean {
+  if (!isUsccWithValidOrgCode(data)) FAST_STATE.needsExtraChecks = true;
+  return true;
+}
 
 export type AjvMode = 'full' | 'fast';
 
@@ -326,6 +374,9 @@ function createAjv(mode: AjvMode): AnyAjv {
   for (const [name, fn] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, { type: 'string', validate: fn });
   ajv.addVocabulary(ANNOTATION_KEYWORDS);
   if (fast) {
+    // Same answers as CUSTOM_FORMATS; they also tell CompiledForm whether USCC warnings need computing.
+    ajv.addFormat('uscc', { type: 'string', validate: fastUsccFormat });
+    ajv.addFormat('uscc-or-legacy', { type: 'string', validate: fastUsccOrLegacyFormat });
     ajv.addKeyword({
       keyword: 'decimal',
       type: 'string',
@@ -362,6 +413,16 @@ function createAjv(mode: AjvMode): AnyAjv {
       },
     });
     ajv.addKeyword({ keyword: FAST_REQUIRED, schemaType: 'array' });
+    ajv.addKeyword({
+      keyword: FAST_RELATIVE_DATE,
+      type: 'string',
+      schemaType: 'array',
+      code: (cxt) => {
+        const bounds = cxt.schema as Array<{ index: number; kind: 'minDate' | 'maxDate' }>;
+        failUnless(cxt, (data: string) => bounds.every((b) => relativeDateOk(b.index, b.kind, data)));
+      },
+    });
+    ajv.addKeyword({ keyword: FAST_USCC_NOTE, type: 'string', schemaType: 'boolean', code: (cxt) => failUnless(cxt, noteUscc) });
     ajv.addKeyword({
       keyword: FAST_FIELDS,
       type: 'object',

@@ -1,5 +1,5 @@
 import type { DataValidationCxt, ValidateFunction } from 'ajv/dist/types/index.js';
-import { getAjv, getFastAjv } from '../ajv/ajv-instance.js';
+import { FAST_STATE, getAjv, getFastAjv } from '../ajv/ajv-instance.js';
 import { evaluateCondition } from '../conditions/condition.js';
 import { fieldTypeRegistry } from '../field-types/registry.js';
 import { evaluateFormula } from '../formulas/evaluate.js';
@@ -20,6 +20,22 @@ import type { LabelResolver } from '../validation/normalize-errors.js';
 import { buildUi } from './build-ui.js';
 import { buildFastInputSchema } from './fast-schema.js';
 import type { CompiledForm, CompleteContext, CompleteReport } from './compiled-form.js';
+
+/** Top-level date fields' relative bounds ('today', 'today+30'), checked against the call's asOf. */
+function relativeDateBounds(definition: FormDefinition): Array<{ key: string; bound: string; kind: 'minDate' | 'maxDate' }> {
+  return definition.fields.flatMap((f) =>
+    f.type !== 'date'
+      ? []
+      : [
+          ...(f.minDate && isRelativeDate(f.minDate) ? [{ key: f.key, bound: f.minDate, kind: 'minDate' as const }] : []),
+          ...(f.maxDate && isRelativeDate(f.maxDate) ? [{ key: f.key, bound: f.maxDate, kind: 'maxDate' as const }] : []),
+        ],
+  );
+}
+
+function usccFieldKeys(definition: FormDefinition): string[] {
+  return definition.fields.filter((f) => f.type === 'uscc').map((f) => f.key);
+}
 
 /** A definition that cannot be compiled; `errors` point into the definition. */
 export class FormDefinitionError extends Error {
@@ -158,7 +174,7 @@ class CompiledFormImpl implements CompiledForm {
   private readonly relativeDates: ReadonlyArray<{ key: string; bound: string; kind: 'minDate' | 'maxDate' }>;
   private readonly usccFields: readonly string[];
   /** Relative date bounds resolved for the last asOf seen (the API passes the same date all day). */
-  private relativeFor: { asOf: string; limits: ReadonlyArray<{ limit: string; day: number }> | null } | null = null;
+  private relativeFor: { asOf: string; limits: ReadonlyArray<{ limit: string; day: number }> | null; days: readonly number[] | null } | null = null;
 
   constructor(
     readonly definition: FormDefinition,
@@ -182,15 +198,8 @@ class CompiledFormImpl implements CompiledForm {
     this.nestedObjects = new Set(definition.fields.filter((f) => f.type === 'subtable' || f.type === 'attachment').map((f) => f.key));
     this.timeDependentFields = formulaPlan.steps.filter((s) => s.timeDependent).map((s) => s.key);
     this.labelFor = (path, locale) => this.recordLabel(path, locale);
-    this.relativeDates = definition.fields.flatMap((f) =>
-      f.type !== 'date'
-        ? []
-        : [
-            ...(f.minDate && isRelativeDate(f.minDate) ? [{ key: f.key, bound: f.minDate, kind: 'minDate' as const }] : []),
-            ...(f.maxDate && isRelativeDate(f.maxDate) ? [{ key: f.key, bound: f.maxDate, kind: 'maxDate' as const }] : []),
-          ],
-    );
-    this.usccFields = definition.fields.filter((f) => f.type === 'uscc').map((f) => f.key);
+    this.relativeDates = relativeDateBounds(definition);
+    this.usccFields = usccFieldKeys(definition);
   }
 
   /** Checks that need the validation date, and advisory USCC findings, on the validated object. */
@@ -230,9 +239,22 @@ class CompiledFormImpl implements CompiledForm {
             return { limit, day: dayNumberOf(limit) };
           })
         : null;
-      this.relativeFor = { asOf, limits };
+      this.relativeFor = { asOf, limits, days: limits && limits.map((l) => l.day) };
     }
     return this.relativeFor.limits;
+  }
+
+  /**
+   * The fast path: true when the fail-fast validator accepts the payload, with `result` to return.
+   * Its schema is the record schema plus the isClean conditions and the asOf checks of extraChecks,
+   * so what it accepts the full path accepts with no errors; USCC warnings are computed only when
+   * its USCC keyword flags a value that may need one.
+   */
+  private fastAccepts(fast: ValidateFunction, data: Record<string, unknown>, options?: ValidateOptions): boolean {
+    const asOf = options?.asOf;
+    FAST_STATE.relativeLimits = asOf && this.relativeDates.length && this.relativeLimits(asOf) ? this.relativeFor!.days : null;
+    FAST_STATE.needsExtraChecks = false;
+    return fast(data, FAST_CXT);
   }
 
   /** “客户名称”, or “明细第2行 金额” inside a sub-table. */
@@ -269,8 +291,9 @@ class CompiledFormImpl implements CompiledForm {
       }
       // Fast path: a clean, valid payload (the fail-fast validator's schema is the record schema
       // plus the isClean conditions); everything else is judged by the full path below.
-      if (input && this.fastInput !== null && this.fastInput(data, FAST_CXT)) {
-        return this.extraChecks(data, { valid: true, errors: [] }, locale, options);
+      if (input && this.fastInput !== null && this.fastAccepts(this.fastInput, data, options)) {
+        const result: ValidationResult = { valid: true, errors: [] };
+        return FAST_STATE.needsExtraChecks ? this.extraChecks(data, result, locale, options) : result;
       }
       return this.runFull(data, locale, input, options);
     } catch (e) {
@@ -449,7 +472,7 @@ export function compileFormOrThrow(def: FormDefinition): CompiledForm {
   }
   // The fast path refuses computed keys (input) and sub-table / attachment keys (rows are sanitised).
   const refused = new Set(definition.fields.filter((f) => fieldTypeRegistry[f.type].computed || f.type === 'subtable' || f.type === 'attachment').map((f) => f.key));
-  const fastInputSchema = buildFastInputSchema(schema, refused);
+  const fastInputSchema = buildFastInputSchema(schema, refused, { relativeDates: relativeDateBounds(definition), usccFields: usccFieldKeys(definition) });
   let fastInput: ValidateFunction | null = null;
   try {
     if (fastInputSchema) fastInput = getFastAjv().compile(fastInputSchema);

@@ -1,4 +1,11 @@
-import { FAST_FIELDS, FAST_PRESENT, FAST_REQUIRED } from '../ajv/ajv-instance.js';
+import { FAST_FIELDS, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE } from '../ajv/ajv-instance.js';
+
+export interface FastExtras {
+  /** Top-level relative date bounds, in the order of CompiledForm's relative limits. */
+  relativeDates: ReadonlyArray<{ key: string; kind: 'minDate' | 'maxDate' }>;
+  /** Top-level USCC fields (their GB 11714 / legacy findings are warnings). */
+  usccFields: readonly string[];
+}
 
 /** Never field keys (the definition meta-schema reserves them); refused here all the same. */
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
@@ -20,7 +27,11 @@ const KNOWN_ROOT_KEYWORDS = new Set(['$schema', 'title', 'type', 'properties', '
  * one, so every message still comes from one place. Null when the schema has a root keyword this
  * translation does not know (then every payload takes the full path).
  */
-export function buildFastInputSchema(recordSchema: Record<string, unknown>, refused: ReadonlySet<string>): Record<string, unknown> | null {
+export function buildFastInputSchema(
+  recordSchema: Record<string, unknown>,
+  refused: ReadonlySet<string>,
+  extras: FastExtras,
+): Record<string, unknown> | null {
   if (Object.keys(recordSchema).some((k) => !KNOWN_ROOT_KEYWORDS.has(k))) return null;
   if (recordSchema.type !== 'object' || recordSchema.additionalProperties !== false) return null;
   const schema = JSON.parse(JSON.stringify(recordSchema)) as Record<string, unknown>;
@@ -29,6 +40,19 @@ export function buildFastInputSchema(recordSchema: Record<string, unknown>, refu
   for (const key of Object.keys(properties)) {
     const p = properties[key];
     fields[key] = refused.has(key) || FORBIDDEN.has(key) || typeof p !== 'object' || p === null ? false : { ...p, [FAST_PRESENT]: true };
+  }
+  // The checks CompiledForm otherwise runs after validation (extraChecks), as keywords: relative date
+  // bounds against the call's asOf, and a flag for USCC values that may need a warning.
+  extras.relativeDates.forEach((r, index) => {
+    const f = fields[r.key] as Record<string, unknown> | false | undefined;
+    if (!f) return;
+    const bounds = (f[FAST_RELATIVE_DATE] as unknown[] | undefined) ?? [];
+    fields[r.key] = { ...f, [FAST_RELATIVE_DATE]: [...bounds, { index, kind: r.kind }] };
+  });
+  for (const key of extras.usccFields) {
+    const f = fields[key];
+    const format = f && typeof f === 'object' ? (f as Record<string, unknown>).format : undefined;
+    if (f && typeof f === 'object' && format !== 'uscc' && format !== 'uscc-or-legacy') fields[key] = { ...f, [FAST_USCC_NOTE]: true };
   }
   delete schema.properties;
   delete schema.additionalProperties;

@@ -38,8 +38,25 @@ export function isValidDate(value: string): boolean {
   return !Number.isNaN(dayNumberOf(value));
 }
 
-/** toDayNumber(parseDate(value)), or NaN when parseDate refuses the value; allocates nothing. */
+let memoValue: string | undefined;
+let memoDay = NaN;
+
+/**
+ * toDayNumber(parseDate(value)), or NaN when parseDate refuses the value; allocates nothing. The
+ * last answer is remembered: validation asks about the same date value several times in a row
+ * (format, absolute and relative bounds).
+ */
 export function dayNumberOf(value: string): number {
+  if (value === memoValue) return memoDay;
+  const day = computeDayNumber(value);
+  if (typeof value === 'string') {
+    memoValue = value;
+    memoDay = day;
+  }
+  return day;
+}
+
+function computeDayNumber(value: string): number {
   if (typeof value !== 'string' || value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return NaN;
   let y = 0;
   let m = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isBankAccount } from './cn-formats.js';
 import { dayNumberOf, isValidDate, parseDate, toDayNumber } from './date.js';
 import { compareCanonicalDecimal, compareDecimal, DECIMAL_RE, decimalProblem, isDecimalWithin } from './decimal.js';
-import { isValidUscc, normalizeUscc, orgCodeCheckChar, usccCheckChar, usccOrgCodeValid, usccProblem } from './uscc.js';
+import { isUsccWithValidOrgCode, isValidUscc, normalizeUscc, orgCodeCheckChar, usccCheckChar, usccOrgCodeValid, usccProblem, usccScan } from './uscc.js';
 
 /*
  * The validators on the hot path are written on character codes; each is checked here against a
@@ -38,7 +38,7 @@ function mutations(bases: string[], alphabet: string, count: number, seed: numbe
 }
 
 describe('character-code validators agree with their plain definitions', () => {
-  it('isValidUscc and usccOrgCodeValid (canonical fast paths) on 60,000 mutated codes', () => {
+  it('isValidUscc, usccOrgCodeValid, usccScan (canonical fast paths) on 30,000 mutated codes', () => {
     const bases = ['91350100M000100Y43', '91440300708461136T', '11420106MAYKMPBN30', 'N1350100M000100Y43', '9135 0100 M000 100Y 43', 'a1350100m000100y43'];
     const orgValid = (v: string) => {
       const s = normalizeUscc(v);
@@ -49,21 +49,26 @@ describe('character-code validators agree with their plain definitions', () => {
         return false;
       }
     };
-    for (const v of mutations(bases, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZay -', 60_000, 3)) {
-      expect(isValidUscc(v), v).toBe(usccProblem(v) === null);
+    for (const v of mutations(bases, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZay -', 30_000, 3)) {
+      const valid = usccProblem(v) === null;
+      expect(isValidUscc(v), v).toBe(valid);
       expect(usccOrgCodeValid(v), v).toBe(orgValid(v));
+      expect(isUsccWithValidOrgCode(v), v).toBe(valid && orgValid(v));
+      const scan = usccScan(v);
+      if (/^[0-9A-Z]{18}$/.test(v)) expect(scan, v).toBe(!valid ? 0 : orgValid(v) ? 1 : 2);
+      else expect(scan, v).toBe(-1);
     }
     // Every check character of one body: exactly one is valid.
     const body = '91350100M000100Y4';
     expect([...'0123456789ABCDEFGHJKLMNPQRTUWXYZ'].filter((c) => isValidUscc(body + c))).toEqual([usccCheckChar(body)]);
-  });
+  }, 60_000);
 
   it('isBankAccount = /^\\d{8,32}$/ after removing spaces', () => {
     const bases = ['4790496592734702', '6222 0202 0000 1234', '12345678', '1'.repeat(32), '1'.repeat(33)];
     for (const v of mutations(bases, '0123456789 \t-a', 20_000, 5)) {
       expect(isBankAccount(v), JSON.stringify(v)).toBe(/^\d{8,32}$/.test(v.replace(/ /g, '')));
     }
-  });
+  }, 60_000);
 
   it('isDecimalWithin = decimalProblem(...) === null, and compareCanonicalDecimal = compareDecimal', () => {
     const bases = ['0', '-0', '0.00', '160000.00', '-12.5', '1.2345', '123456789012345678', '1234567890123456789', '0.1', '10', '-0.001'];
@@ -79,7 +84,7 @@ describe('character-code validators agree with their plain definitions', () => {
       const b = i % 3 === 0 ? bases[rnd(bases.length)]! : canonical[rnd(canonical.length)]!;
       expect(compareCanonicalDecimal(a, b), `${a} vs ${b}`).toBe(compareDecimal(a, b));
     }
-  });
+  }, 60_000);
 
   it('dayNumberOf = toDayNumber(parseDate(...)) and NaN exactly where parseDate refuses', () => {
     const bases = ['2026-11-25', '2024-02-29', '2023-02-29', '1800-01-01', '0001-01-01', '9999-12-31', '2026-04-31', '2026-13-01'];
@@ -90,5 +95,5 @@ describe('character-code validators agree with their plain definitions', () => {
       else expect(Number.isNaN(d), v).toBe(true);
       expect(isValidDate(v)).toBe(p !== null);
     }
-  });
+  }, 60_000);
 });

@@ -119,6 +119,49 @@ function canonicalOrgCodeValid(value: string): boolean | null {
 }
 
 /**
+ * One pass over an 18-character value of 0-9 and A-Z: 0 = not a valid USCC, 1 = valid with a valid
+ * GB 11714 organisation-code part, 2 = valid but the organisation-code part fails (a warning);
+ * -1 = some other character or length (ask isValidUscc / usccOrgCodeValid).
+ */
+export function usccScan(value: string): -1 | 0 | 1 | 2 {
+  if (value.length !== 18) return -1;
+  let sum = 0;
+  let orgSum = 0;
+  let ok = true;
+  for (let i = 0; i < 17; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90))) return -1;
+    const v = USCC_INDEX[c]!;
+    if (i === 0) {
+      if (c === 48 || (c > 57 && c !== 65 && c !== 78 && c !== 89)) ok = false;
+    } else if (i === 1) {
+      if (c < 49 || c > 57) ok = false;
+    } else if (i < 8) {
+      if (c > 57) ok = false;
+    } else {
+      if (v < 0) ok = false;
+      if (i < 16) orgSum += (c <= 57 ? c - 48 : c - 55) * ORG_WEIGHTS[i - 8]!;
+    }
+    if (v >= 0) sum += v * USCC_WEIGHTS[i]!;
+  }
+  const last = value.charCodeAt(17);
+  if (!((last >= 48 && last <= 57) || (last >= 65 && last <= 90))) return -1;
+  if (!ok || last !== USCC_ALPHABET.charCodeAt((31 - (sum % 31)) % 31)) return 0;
+  const check = 11 - (orgSum % 11);
+  return value.charCodeAt(16) === (check === 10 ? 88 : check === 11 ? 48 : 48 + check) ? 1 : 2;
+}
+
+/**
+ * isValidUscc(value) && usccOrgCodeValid(value): a USCC that needs no warning. One pass over the
+ * character codes for canonical values; the general functions otherwise.
+ */
+export function isUsccWithValidOrgCode(value: string): boolean {
+  const fast = canonicalOrgCodeValid(value);
+  if (fast === null) return usccOrgCodeValid(value) && isValidUscc(value);
+  return fast && canonicalUsccValid(value) === true;
+}
+
+/**
  * Whether positions 9–17 of a USCC pass the GB 11714 organisation-code check. DOMAIN §4.1 asks
  * for this as a warning only: some legitimately issued codes may not satisfy it.
  */
