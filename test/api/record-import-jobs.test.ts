@@ -224,3 +224,22 @@ describe('failing: background imports', () => {
     expect(job.errors[0]).toMatchObject({ row: 1, column: 2, header: '不知道' });
   });
 });
+
+describe('successful: preview', () => {
+  it('POST /forms/:key/imports/preview reads the header only and suggests a field per column', async () => {
+    const res = await fetch(`${server.baseUrl}/api/forms/customer/imports/preview`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+      body: csv([['公司名称', '手机号码', '???'], ['x', '1', '2']]),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      encoding: 'utf-8',
+      columns: [
+        { column: 1, header: '公司名称', field: 'name', by: 'synonym' },
+        { column: 2, header: '手机号码', field: 'mobile', by: 'synonym' },
+        { column: 3, header: '???', field: null },
+      ],
+    });
+  });
+});

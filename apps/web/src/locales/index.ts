@@ -7,13 +7,15 @@ import workspaceZhCN from './langs/workspace.zh-CN';
 import workspaceEn from './langs/workspace.en';
 import webhooksZhCN from './langs/webhooks.zh-CN';
 import webhooksEn from './langs/webhooks.en';
+import importsZhCN from './langs/imports.zh-CN';
+import importsEn from './langs/imports.en';
 import { DEFAULT_LOCALE, isAppLocale, type AppLocale } from './localize';
 
 export * from './localize';
 
 /** Area modules (credit.*) are merged in at the top level; en is typed against zh-CN. */
-const zhMessages = { ...zhCN, ...creditZhCN, ...workspaceZhCN, ...webhooksZhCN };
-const enMessages: typeof zhMessages = { ...en, ...creditEn, ...workspaceEn, ...webhooksEn };
+const zhMessages = { ...zhCN, ...creditZhCN, ...workspaceZhCN, ...webhooksZhCN, ...importsZhCN };
+const enMessages: typeof zhMessages = { ...en, ...creditEn, ...workspaceEn, ...webhooksEn, ...importsEn };
 
 export type MessageSchema = typeof zhMessages;
 

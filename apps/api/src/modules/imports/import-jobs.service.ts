@@ -109,7 +109,8 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     boss.on('error', (error) => this.logger.error(`pg-boss: ${error.message}`));
     await boss.start();
     await boss.createQueue(IMPORT_QUEUE);
-    await boss.work<{ tenantId: string; jobId: string }>(IMPORT_QUEUE, async ([job]) => {
+    // Imports are interactive (someone watches the progress bar): polled every half second.
+    await boss.work<{ tenantId: string; jobId: string }>(IMPORT_QUEUE, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (job) await this.execute(job.data.tenantId, job.data.jobId);
     });
     this.boss = boss;

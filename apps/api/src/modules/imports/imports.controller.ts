@@ -7,7 +7,7 @@ import type { Locale } from '../../common/i18n.js';
 import { CurrentAuth, RequestLocale, type AuthContext } from '../../common/request-context.js';
 import { xlsxSink } from '../exports/xlsx-sink.js';
 import { ImportJobsService, type ImportJobDto } from './import-jobs.service.js';
-import { ImportsService, type ImportMappingDto, type ImportOptions, type ImportReport } from './imports.service.js';
+import { ImportsService, type ImportMappingDto, type ImportOptions, type ImportReport, type SuggestedColumn } from './imports.service.js';
 
 export interface ImportQuery {
   mode?: 'insert' | 'upsert' | 'update';
@@ -81,6 +81,11 @@ export function importOptions(q: ImportQuery, mapping?: Record<string, string | 
   };
 }
 
+export interface ImportPreview {
+  encoding: string;
+  columns: SuggestedColumn[];
+}
+
 /**
  * Imports as background jobs (any size up to the upload limit; progress, cancel, an errors
  * workbook) and saved column mappings.
@@ -93,6 +98,18 @@ export class ImportJobsController {
     private readonly jobs: ImportJobsService,
     private readonly imports: ImportsService,
   ) {}
+
+  @Post('forms/:key/imports/preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reads the header of a CSV / .xlsx only: its columns and the field suggested for each (by key, zh-CN/en label, common synonyms, partial matches) — the mapping step of the import wizard' })
+  @ApiConsumes('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 400, schema: openApiRef('problem') })
+  async preview(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @RequestLocale() locale: Locale, @Req() req: Request): Promise<ImportPreview> {
+    if (!req.is(IMPORT_MEDIA_TYPES)) throw new AppException(415, 'imports.media_type');
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    return this.imports.previewOrThrow(auth, key, bytes, locale);
+  }
 
   @Post('forms/:key/imports/jobs')
   @HttpCode(202)

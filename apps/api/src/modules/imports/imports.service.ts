@@ -160,7 +160,7 @@ export class ImportsService {
   async previewOrThrow(auth: AuthContext, key: string, bytes: Buffer, locale: Locale) {
     const source = openSourceOrThrow(bytes, locale);
     return this.forms.withPublished(auth, key, false, async (_sql, form) => {
-      const access = effectiveAccess(form.permissions, auth.roles);
+      const access = accessForModeOrThrow(form, auth, 'insert');
       const header = readHeader(source.records, locale);
       const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
       return { encoding: source.encoding, columns: suggestMapping(header, visible) };

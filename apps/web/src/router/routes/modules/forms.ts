@@ -35,6 +35,13 @@ export const formRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'records.title', menu: 'forms' },
   },
   {
+    path: 'forms/:formKey/import',
+    name: 'record-import',
+    component: () => import('@/views/forms/import/index.vue'),
+    props: true,
+    meta: { titleKey: 'imports.title', menu: 'forms' },
+  },
+  {
     path: 'forms/:formKey/records/new',
     name: 'record-create',
     component: () => import('@/views/forms/record-edit/index.vue'),

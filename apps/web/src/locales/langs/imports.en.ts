@@ -1,0 +1,43 @@
+import type importsZhCN from './imports.zh-CN';
+
+const importsEn: typeof importsZhCN = {
+  imports: {
+    title: 'Import',
+    open: 'Import',
+    stepUpload: 'Upload',
+    stepMapping: 'Columns',
+    stepDryRun: 'Dry run',
+    stepImport: 'Import',
+    uploadHint: 'Choose a CSV (UTF-8 or GBK/GB18030) or .xlsx file with the header in its first row, at most 50 MB',
+    tooLarge: 'The file is larger than 50 MB',
+    column: 'Column',
+    field: 'Field',
+    ignore: 'Leave out',
+    suggestedBy: 'Matched by',
+    by: { key: 'field key', label: 'field label', synonym: 'common name', similar: 'similar name' },
+    mode: 'Mode',
+    modes: { insert: 'Insert', upsert: 'Insert or update', update: 'Update only' },
+    key: 'Match on',
+    back: 'Back',
+    dryRun: 'Dry run',
+    total: 'Rows',
+    valid: 'Valid',
+    invalid: 'Invalid',
+    encoding: 'Encoding',
+    row: 'Row',
+    message: 'Problem',
+    skipInvalid: 'Skip the invalid rows and import the rest',
+    start: 'Import {n} rows',
+    status: { queued: 'Queued', running: 'Importing', succeeded: 'Done', failed: 'Failed; nothing was written', cancelled: 'Cancelled; nothing was written' },
+    processed: '{done} / {total} rows',
+    rate: '{n} rows/s',
+    eta: 'about {n} s left',
+    counts: '{inserted} inserted, {updated} updated, {skipped} skipped',
+    cancel: 'Cancel import',
+    downloadErrors: 'Download the errors (.xlsx)',
+    toRecords: 'View records',
+    again: 'Import another file',
+  },
+};
+
+export default importsEn;
