@@ -223,6 +223,29 @@ describe('promises to pay (DOMAIN §5.2, §6.6 PTP_BROKEN)', () => {
   });
 });
 
+describe('a promise for the whole customer', () => {
+  it('pauses every item of the customer until the promised date, and is kept by any payment of the customer', async () => {
+    const c = await customer({ email: 'ap@whole.example' });
+    const items = await Promise.all([9, 33].map((late) => receivable(c.id, late)));
+    const res = await admin.post('/api/forms/collection_record/records', {
+      data: { customer: c.id, collected_at: `${day(-4)}T15:00:00+08:00`, method: '电话', collector: staffId, summary: '月底统一付款', result: '承诺付款', promised_date: day(1), promised_amount: '1500.00' },
+    });
+    expect(res.status, res.text).toBe(201);
+    const mailsBefore = smtp.mails.length;
+    const paused = await run(day(-3));
+    expect(paused.promises.open).toBeGreaterThanOrEqual(1);
+    for (const item of items) expect(await tasksOf(item.id)).toHaveLength(0);
+    expect(smtp.mails.slice(mailsBefore).some((m) => m.to.includes('ap@whole.example'))).toBe(false);
+    // Paid before the date (any allocation of the customer's payments counts): kept, and the pause ends.
+    await pay(c.id, items[0]!.id, '1000.00', day(-2));
+    await pay(c.id, items[1]!.id, '500.00', day(-2));
+    const after = await run(day(0));
+    expect(after.promises.kept).toBe(1);
+    expect((await ownerQuery<{ s: string }>(server.databaseUrl, `SELECT data->>'promise_status' AS s FROM records WHERE id = $1`, [res.body.id]))[0]!.s).toBe('已兑现');
+    expect((await tasksOf(items[1]!.id)).map((t) => t.data.stage)).toEqual(['S4']);
+  });
+});
+
 describe('the stage plan is tenant configuration', () => {
   it('credit managers change the stages and the promise grace; tasks and promises follow; bad plans are 400 naming the stage', async () => {
     const defaults = await admin.get('/api/reminders/settings');

@@ -120,7 +120,8 @@ export class CollectionService {
 
   /**
    * Open, undisputed receivables from D−7 on, without an open promise to pay (a promise pauses
-   * the automatic steps until its date, DOMAIN §5.1).
+   * the automatic steps until its date, DOMAIN §5.1; one made for the whole customer, without a
+   * receivable, pauses all of the customer's items).
    */
   async openItems(sql: Sql, asOf: string, fromOffset: number): Promise<CollectionItem[]> {
     return sql.rows<CollectionItem>(
@@ -136,7 +137,8 @@ export class CollectionService {
          AND $1::date - credo_date(r.data->>'due_date') >= $2::int
          AND NOT EXISTS (
            SELECT 1 FROM records_t p JOIN forms pf ON pf.tenant_id = p.tenant_id AND pf.id = p.form_id AND pf.key = 'collection_record'
-           WHERE p.deleted_at IS NULL AND p.data->>'receivable' = r.id::text AND p.data->>'result' = '承诺付款'
+           WHERE p.deleted_at IS NULL AND p.data->>'result' = '承诺付款'
+             AND (p.data->>'receivable' = r.id::text OR (p.data->>'receivable' IS NULL AND p.data->>'customer' = c.id::text))
              AND coalesce(p.data->>'promise_status', '${PROMISE_OPEN}') = '${PROMISE_OPEN}'
              AND credo_date(p.data->>'promised_date') >= $1::date)
        ORDER BY c.id, credo_date(r.data->>'due_date'), r.id`,
