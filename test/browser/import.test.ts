@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readXlsx } from '../../apps/api/src/modules/imports/xlsx-read.js';
+import { ownerQuery, startTestServer } from '../support/server.js';
+import { launchBrowser, screenshot } from '../support/browser.js';
+
+const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
+
+/** The import wizard: upload → mapping with suggestions → dry run → job with progress → errors workbook. */
+describe('import wizard (real API, real Chromium)', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
+    server = await startTestServer({ demoCustomers: 5 });
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('imports a CSV from the records list: suggested columns, dry run names the bad row, the job skips it, the errors download', async () => {
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByLabel('邮箱').fill('admin@demo.local');
+    await page.getByLabel('密码', { exact: true }).fill('demo1234');
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/forms$/);
+
+    await page.goto(`${server.baseUrl}/forms/customer/records`);
+    await page.getByTestId('records-import').click();
+    await page.waitForURL(/\/forms\/customer\/import$/);
+
+    const lines = ['公司名称,客户类型,国家/地区,联系人,销售负责人,信用额度,手机号码'];
+    for (let i = 0; i < 5; i++) lines.push(`浏览器导入${i}有限公司,个人,中国大陆,张三,admin@demo.local,${i === 3 ? '很多' : '1000'},1380013800${i}`);
+    await page.getByTestId('import-file').setInputFiles({ name: '客户.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`) });
+
+    // The mapping step: 公司名称 and 手机号码 are common names of name and mobile.
+    const mapping = page.getByTestId('import-mapping');
+    await mapping.waitFor();
+    await expect.poll(() => mapping.locator('tbody tr').count()).toBe(7);
+    const firstRow = mapping.locator('tbody tr').first();
+    await expect.poll(() => firstRow.innerText()).toMatch(/客户名称 \(name\)[\s\S]*常用别名/);
+    await expect.poll(() => mapping.locator('tbody tr').nth(6).innerText()).toMatch(/手机 \(mobile\)/);
+    await screenshot(page, 'import-mapping');
+
+    await page.getByTestId('import-dry-run').click();
+    await page.getByTestId('import-report').waitFor();
+    await expect.poll(() => page.getByTestId('import-valid').innerText()).toBe('4');
+    await expect.poll(() => page.getByTestId('import-invalid').innerText()).toBe('1');
+    await expect.poll(() => page.getByTestId('import-errors').innerText()).toMatch(/5[\s\S]*信用额度[\s\S]*“很多”不是有效数字/);
+    await expect.poll(() => page.getByTestId('import-start').isDisabled()).toBe(true);
+    await page.getByTestId('import-skip').click();
+    await page.getByTestId('import-start').click();
+
+    await page.locator('[data-testid="import-status"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('import-counts').innerText()).toContain('新增 4');
+    await screenshot(page, 'import-done');
+    const [row] = await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM records WHERE data->>'name' LIKE '浏览器导入%'`);
+    expect(row!.n).toBe(4);
+    const [phone] = await ownerQuery<{ mobile: string }>(server.databaseUrl, `SELECT data->>'mobile' AS mobile FROM records WHERE data->>'name' = '浏览器导入0有限公司'`);
+    expect(phone!.mobile).toBe('13800138000');
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('import-download-errors').click();
+    const file = await (await download).path();
+    const sheet = [...readXlsx(await readFile(file!))].map((r) => r.cells);
+    expect(sheet).toHaveLength(2);
+    expect(sheet[0]![0]).toBe('行号');
+    expect(sheet[1]!.slice(0, 2)).toEqual(['5', '浏览器导入3有限公司']);
+    expect(sheet[1]![8]).toContain('不是有效数字');
+  }, 120_000);
+});
