@@ -398,11 +398,20 @@ describe('bad input and access', () => {
   });
 
   it('deleting a webhook removes it and its log (audited)', async () => {
-    const hook = await subscribe({ url: 'https://example.com/gone', events: ['record.deleted'] });
+    const hook = await subscribe({ url: `${receiverUrl}/gone`, events: ['record.deleted'] });
+    const ping = await admin.post(`/api/webhooks/${hook.id}/test`);
+    await until('the ping', () => at('/gone').find((r) => r.headers['x-credo-delivery'] === ping.body.id));
+    await until('its log', async () => (await ownerQuery<{ n: number }>(server.databaseUrl, 'SELECT count(*)::int AS n FROM webhook_attempts WHERE delivery_id = $1', [ping.body.id]))[0]!.n === 1 || undefined);
     const res = await admin.call('DELETE', `/api/webhooks/${hook.id}`);
     expect(res.status).toBe(204);
     expect((await admin.get(`/api/webhooks/${hook.id}`)).status).toBe(404);
     expect((await admin.call('DELETE', `/api/webhooks/${hook.id}`)).status).toBe(404);
+    const [left] = await ownerQuery<{ d: number; a: number }>(
+      server.databaseUrl,
+      'SELECT (SELECT count(*)::int FROM webhook_deliveries WHERE subscription_id = $1) AS d, (SELECT count(*)::int FROM webhook_attempts WHERE delivery_id = $2) AS a',
+      [hook.id, ping.body.id],
+    );
+    expect(left).toEqual({ d: 0, a: 0 });
     const audit = await admin.get('/api/audit?action=webhook.delete');
     expect(audit.body.items.map((a: { entityId: string }) => a.entityId)).toContain(hook.id);
   });

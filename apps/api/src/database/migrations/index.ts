@@ -14,6 +14,7 @@ import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and
 import { TypedProjections1764500000000 } from './1764500000000-typed-projections.js';
 import { ImportJobs1764200000000 } from './1764200000000-import-jobs.js';
 import { Webhooks1764100000000 } from './1764100000000-webhooks.js';
+import { WebhooksLeanOutbox1764100100000 } from './1764100100000-webhooks-lean-outbox.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -32,4 +33,5 @@ export const migrations = [
   TypedProjections1764500000000,
   ImportJobs1764200000000,
   Webhooks1764100000000,
+  WebhooksLeanOutbox1764100100000,
 ];

@@ -219,11 +219,15 @@ export class WebhookDispatcher implements OnApplicationShutdown {
   private async deliver(job: DeliveryJob): Promise<void> {
     const claimed = await this.db.run(job.tenantId, (sql) => this.repo.claim(sql, job.deliveryId));
     if (!claimed) return;
+    if (claimed.url === null) {
+      await this.db.run(job.tenantId, (sql) => this.repo.drop(sql, claimed.id));
+      return;
+    }
     if (!claimed.active && claimed.event_type !== 'ping') {
       await this.db.run(job.tenantId, (sql) => this.repo.abandon(sql, claimed.id, 'webhook disabled'));
       return;
     }
-    const outcome = await this.send(claimed);
+    const outcome = await this.send({ ...claimed, url: claimed.url, secret_enc: claimed.secret_enc! });
     const attempt = claimed.attempts + 1;
     const delay = outcome.delivered || attempt >= MAX_ATTEMPTS ? undefined : retryDelayMs(attempt, this.config.webhookRetryBaseMs);
     const retryAt = delay === undefined ? null : new Date(Date.now() + delay);
@@ -232,7 +236,7 @@ export class WebhookDispatcher implements OnApplicationShutdown {
   }
 
   /** One POST: 2xx is delivered; anything else (status, timeout, refused connection) is an error. */
-  private async send(d: ClaimedDelivery): Promise<{ delivered: boolean; statusCode: number | null; durationMs: number; error: string | null; response: string | null }> {
+  private async send(d: ClaimedDelivery & { url: string; secret_enc: Buffer }): Promise<{ delivered: boolean; statusCode: number | null; durationMs: number; error: string | null; response: string | null }> {
     const body = JSON.stringify(d.payload);
     const timestamp = Math.floor(Date.now() / 1000);
     const started = performance.now();

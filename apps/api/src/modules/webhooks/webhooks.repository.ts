@@ -53,9 +53,9 @@ export interface ClaimedDelivery {
   event_type: string;
   payload: Record<string, unknown>;
   attempts: number;
-  url: string;
+  url: string | null;
   active: boolean;
-  secret_enc: Buffer;
+  secret_enc: Buffer | null;
 }
 
 const COLUMNS = `s.id, s.url, s.description, s.events, f.key AS form_key, s.active, s.secret_prefix, s.created_at, s.created_by,
@@ -113,7 +113,9 @@ export class WebhooksRepository {
     await sql.rows(`UPDATE webhook_subscriptions SET ${cols.join(', ')}, updated_at = now() WHERE id = $1`, params);
   }
 
+  /** The webhook, its deliveries and (by cascade) their attempts. */
   async delete(sql: Sql, id: string): Promise<boolean> {
+    await sql.rows('DELETE FROM webhook_deliveries WHERE subscription_id = $1', [id]);
     return (await sql.rows('DELETE FROM webhook_subscriptions WHERE id = $1 RETURNING id', [id])).length > 0;
   }
 
@@ -154,16 +156,23 @@ export class WebhooksRepository {
     );
   }
 
-  /** Takes a queued delivery for sending; undefined when another worker has it or it is done. */
+  /**
+   * Takes a queued delivery for sending; undefined when another worker has it or it is done.
+   * url is null when its webhook was deleted meanwhile (the caller drops the delivery).
+   */
   claim(sql: Sql, id: string): Promise<ClaimedDelivery | undefined> {
     return sql.one<ClaimedDelivery>(
       `WITH d AS (
          UPDATE webhook_deliveries SET status = 'sending', claimed_at = now()
          WHERE id = $1 AND status = 'queued' RETURNING *)
-       SELECT d.id, d.event_id, d.event_type, d.payload, d.attempts, s.url, s.active, s.secret_enc
-       FROM d JOIN webhook_subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id`,
+       SELECT d.id, d.event_id, d.event_type, d.payload, d.attempts, s.url, coalesce(s.active, false) AS active, s.secret_enc
+       FROM d LEFT JOIN webhook_subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id`,
       [id],
     );
+  }
+
+  async drop(sql: Sql, id: string): Promise<void> {
+    await sql.rows('DELETE FROM webhook_deliveries WHERE id = $1', [id]);
   }
 
   /** Logs an attempt and moves the delivery on: delivered, pending again (at `retryAt`) or failed. */
