@@ -167,6 +167,9 @@ describe('typed projection', () => {
         aging: await Promise.all(
           (['due', 'age'] as const).flatMap((basis) => (['company', 'customer', 'sales_owner'] as const).map((g) => repo.aging(sql, asOf, basis, g, source))),
         ),
+        table: await Promise.all(
+          (['due', 'age'] as const).flatMap((basis) => (['company', 'customer', 'sales_owner'] as const).map((g) => repo.agingTable(sql, asOf, basis, g, source))),
+        ),
         balances: await repo.balances(sql, asOf, source),
         sales: await repo.monthlySales(sql, '2024-01-01', asOf, source),
         arOn: await repo.arOn(sql, asOf, source),

@@ -46,6 +46,14 @@ const CASES = [
 function figuresOfRows(rows) {
   const out = new Map();
   for (const r of rows) {
+    if (Array.isArray(r.amounts)) {
+      // The product's pivoted shape (agingTable): one row per group, items per group only.
+      if (r.is_total) continue;
+      const buckets = new Map();
+      r.amounts.forEach((a, i) => buckets.set(i, [cents(a), null]));
+      out.set(r.group_key ?? '', { label: r.group_label ?? null, buckets });
+      continue;
+    }
     const key = r.group_key ?? '';
     if (!out.has(key)) out.set(key, { label: r.group_label ?? null, buckets: new Map() });
     out.get(key).buckets.set(Number(r.bucket), [cents(r.amount), Number(r.items)]);

@@ -71,6 +71,15 @@ const AGE_BUCKET = `CASE WHEN basis_date >= $1::date - interval '1 year' THEN 0 
   WHEN basis_date >= $1::date - interval '3 years' THEN 2 WHEN basis_date >= $1::date - interval '4 years' THEN 3
   WHEN basis_date >= $1::date - interval '5 years' THEN 4 ELSE 5 END`;
 
+export interface AgingTableRow {
+  group_key: string | null;
+  group_label: string | null;
+  amounts: string[];
+  total: string;
+  items: number;
+  is_total: boolean;
+}
+
 export interface AgingRow {
   group_key: string | null;
   group_label: string | null;
@@ -102,6 +111,34 @@ export class ReportsRepository {
          FROM (${openAr(source)}) ar WHERE ar.outstanding > 0
          GROUP BY 1, 2) g
        ORDER BY 1, 3`,
+      [asOf],
+    );
+  }
+
+  /**
+   * The aging report as the API returns it: one row per group with its bucket amounts (exact,
+   * 2 decimals), total and open items, plus one grand-total row (`is_total`), pivoted in SQL so
+   * the app handles one row per group (a per-customer report can have 100k+ groups).
+   */
+  agingTable(sql: Sql, asOf: string, basis: AgingBasis, group: AgingGroup, source: ArSource = JSONB_SOURCE): Promise<AgingTableRow[]> {
+    const bucket = basis === 'due' ? OVERDUE_BUCKET : AGE_BUCKET;
+    const count = basis === 'due' ? 5 : 6;
+    const key = { company: `NULL::uuid`, customer: `ar.customer_id`, sales_owner: `ar.sales_owner_id` }[group];
+    const label = {
+      company: `NULL::text`,
+      customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
+      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
+    }[group];
+    const amounts = Array.from({ length: count }, (_, i) => `coalesce(sum(b.outstanding) FILTER (WHERE b.bucket = ${i}), 0)::numeric(20, 2)::text`).join(', ');
+    // The bucket is computed once per receivable (fence), then each FILTER compares an integer.
+    return sql.rows<AgingTableRow>(
+      `SELECT g.group_key::text AS group_key, CASE WHEN g.is_total THEN NULL ELSE ${label} END AS group_label, g.amounts, g.total, g.items, g.is_total FROM (
+         SELECT b.group_key, grouping(b.group_key) = 1 AS is_total, ARRAY[${amounts}] AS amounts,
+                coalesce(sum(b.outstanding), 0)::numeric(20, 2)::text AS total, count(*)::int AS items
+         FROM (SELECT ${key} AS group_key, ${bucket} AS bucket, ar.outstanding
+               FROM (${openAr(source)}) ar WHERE ar.outstanding > 0 OFFSET 0) b
+         GROUP BY GROUPING SETS ((b.group_key), ())) g
+       ORDER BY g.is_total, g.group_key`,
       [asOf],
     );
   }

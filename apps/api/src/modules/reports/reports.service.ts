@@ -60,12 +60,6 @@ function centsOf(value: string): bigint {
   return BigInt(new Decimal(value).mul(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
 }
 
-function formatCents(cents: bigint): string {
-  const sign = cents < 0n ? '-' : '';
-  const abs = cents < 0n ? -cents : cents;
-  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-}
-
 @Injectable()
 export class ReportsService {
   constructor(
@@ -76,30 +70,17 @@ export class ReportsService {
 
   /** AR aging by overdue bucket (basis=due) or by 账龄 (basis=age), for the company, per customer or per sales owner. */
   async aging(auth: AuthContext, asOf: string, basis: AgingBasis, group: AgingGroup, locale: Locale) {
-    const rows = await this.db.run(auth.tenantId, async (sql) => this.reports.aging(sql, asOf, basis, group, await this.reports.arSource(sql)));
+    const rows = await this.db.run(auth.tenantId, async (sql) => this.reports.agingTable(sql, asOf, basis, group, await this.reports.arSource(sql)));
     const buckets = (basis === 'due' ? OVERDUE_BUCKETS : AGE_BUCKETS).map((b) => ({ key: b.key, label: b[locale] }));
-    // Exact cents in bigint (one group per customer can mean 100k+ groups): no Decimal per cell.
-    const groups = new Map<string, { key: string | null; label: string | null; amounts: bigint[]; items: number; total: bigint }>();
-    for (const row of rows) {
-      const id = row.group_key ?? '';
-      let entry = groups.get(id);
-      if (!entry) {
-        entry = { key: row.group_key, label: row.group_label, amounts: buckets.map(() => 0n), items: 0, total: 0n };
-        groups.set(id, entry);
-      }
-      const cents = centsOf(row.amount);
-      entry.amounts[row.bucket] = entry.amounts[row.bucket]! + cents;
-      entry.total += cents;
-      entry.items += row.items;
-    }
-    const sorted = [...groups.values()].sort((a, b) => (a.total === b.total ? String(a.label).localeCompare(String(b.label)) : a.total > b.total ? -1 : 1));
-    const bucketTotals = buckets.map(() => 0n);
-    const list = sorted.map((g) => {
-      g.amounts.forEach((a, i) => (bucketTotals[i] = bucketTotals[i]! + a));
-      return { key: g.key, label: g.label, amounts: g.amounts.map(formatCents), items: g.items, total: formatCents(g.total) };
-    });
-    const totals = bucketTotals.map(formatCents);
-    return { asOf, basis, groupBy: group, buckets, rows: list, totals: { amounts: totals, total: formatCents(bucketTotals.reduce((a, b) => a + b, 0n)) } };
+    // Pivoted and summed in SQL (numeric, 2 decimals): no per-cell arithmetic here.
+    const grand = rows.find((r) => r.is_total);
+    const list = rows
+      .filter((r) => !r.is_total)
+      .map((r) => ({ key: r.group_key, label: r.group_label, amounts: r.amounts, items: r.items, total: r.total, cents: centsOf(r.total) }))
+      .sort((a, b) => (a.cents === b.cents ? String(a.label).localeCompare(String(b.label)) : a.cents > b.cents ? -1 : 1))
+      .map(({ cents: _cents, ...row }) => row);
+    const zero = buckets.map(() => '0.00');
+    return { asOf, basis, groupBy: group, buckets, rows: list, totals: { amounts: grand?.amounts ?? zero, total: grand?.total ?? '0.00' } };
   }
 
   /** 坏账准备 by the 账龄 provision matrix (tenant rates), to the cent. */
