@@ -310,6 +310,14 @@ describe('successful: webhook events', () => {
     const updates = await admin.get(`/api/audit?action=webhook.update`);
     expect(updates.body.items.find((a: { entityId: string }) => a.entityId === hook.id)).toMatchObject({ details: { changes: { active: { from: true, to: false } } } });
 
+    const counted = (await admin.get(`/api/webhooks/${hook.id}`)).body.stats;
+    const [real] = await ownerQuery<{ delivered: number; failed: number }>(
+      server.databaseUrl,
+      `SELECT count(*) FILTER (WHERE status = 'delivered')::int AS delivered, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM webhook_deliveries WHERE subscription_id = $1`,
+      [hook.id],
+    );
+    expect(counted).toMatchObject(real!);
+    expect(counted.delivered).toBeGreaterThanOrEqual(6);
     expect(at('/payments')).toHaveLength(0);
     expect((await admin.get(`/api/webhooks/${other.id}/deliveries`)).body.items).toHaveLength(0);
   });

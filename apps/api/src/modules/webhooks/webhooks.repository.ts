@@ -59,12 +59,14 @@ export interface ClaimedDelivery {
 }
 
 const COLUMNS = `s.id, s.url, s.description, s.events, f.key AS form_key, s.active, s.secret_prefix, s.created_at, s.created_by,
-  u.email AS created_by_email, s.updated_at,
-  (SELECT count(*) FILTER (WHERE d.status IN ('pending', 'queued', 'sending'))::int FROM webhook_deliveries d WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS pending,
-  (SELECT count(*) FILTER (WHERE d.status = 'delivered')::int FROM webhook_deliveries d WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS delivered,
-  (SELECT count(*) FILTER (WHERE d.status = 'failed')::int FROM webhook_deliveries d WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS failed`;
+  u.email AS created_by_email, s.updated_at, n.pending, n.delivered, n.failed`;
 const FROM = `webhook_subscriptions s LEFT JOIN forms f ON f.tenant_id = s.tenant_id AND f.id = s.form_id
-  LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.created_by`;
+  LEFT JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.created_by
+  CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE d.status IN ('pending', 'queued', 'sending'))::int AS pending,
+           count(*) FILTER (WHERE d.status = 'delivered')::int AS delivered,
+           count(*) FILTER (WHERE d.status = 'failed')::int AS failed
+    FROM webhook_deliveries d WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) n`;
 const DELIVERY_COLUMNS = `d.id, d.seq::text AS seq, d.subscription_id, d.event_id, d.event_type, d.payload, d.status, d.attempts, d.next_attempt_at,
   d.last_status_code, d.last_error, d.last_duration_ms, d.created_at, d.delivered_at, d.redelivery_of`;
 
