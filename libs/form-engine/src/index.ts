@@ -41,7 +41,7 @@ export { evaluateCondition, conditionFields } from './conditions/condition.js';
 export { localize, resolveLocale, DEFAULT_LOCALE } from './i18n/localize.js';
 export { fieldTypeRegistry, getFieldType } from './field-types/registry.js';
 export type { FieldTypeDefinition, StorageKind } from './field-types/field-type.js';
-export { getAjv } from './ajv/ajv-instance.js';
+export { getAjv, getFastAjv } from './ajv/ajv-instance.js';
 export { diffDefinitions, archiveRemovedFields } from './diff/diff-definitions.js';
 export type { DefinitionDiff, DefinitionChange, ChangeKind, ChangeImpact } from './diff/diff-definitions.js';
 export { migrateRecord, convertValue } from './diff/migrate-record.js';
