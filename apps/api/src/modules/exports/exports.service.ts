@@ -55,9 +55,19 @@ export class ExportsService {
       try {
         await sink.begin(plan.columns);
         await sql.rows(`DECLARE credo_export NO SCROLL CURSOR FOR ${plan.sql}`, plan.params);
+        const fetch = () => {
+          const rows = sql.rows<Record<string, string | null>>(`FETCH ${FETCH} FROM credo_export`);
+          // Awaited in the next turn of the loop; a failure surfaces there.
+          rows.catch(() => undefined);
+          return rows;
+        };
+        let next = fetch();
         for (;;) {
-          const batch = await sql.rows<Record<string, string | null>>(`FETCH ${FETCH} FROM credo_export`);
+          const batch = await next;
           if (!batch.length) break;
+          // Pipelined: PostgreSQL reads the next batch while this one is formatted and sent.
+          if (batch.length === FETCH) next = fetch();
+          else next = Promise.resolve([]);
           // The client left: stop reading; the audit entry says how far it got.
           if (res.destroyed) {
             aborted = true;

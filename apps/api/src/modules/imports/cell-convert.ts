@@ -85,7 +85,28 @@ function optionList(field: FieldDefinition, locale: Locale): string {
 }
 
 /** A converter per field: trimmed cell text in, the stored value (or a problem) out. */
+/**
+ * The converter of a column's cells. Columns with few distinct values (options, users, yes/no,
+ * dates) repeat them row after row: their results are remembered (up to MEMO_SIZE texts).
+ */
 export function cellConverter(field: FieldDefinition, users: UserIndex, locale: Locale): (text: string) => Converted {
+  const convert = rawConverter(field, users, locale);
+  const storage = storageOf(field);
+  if (!(field.type === 'select' || field.type === 'user' || storage === 'boolean' || storage === 'date')) return convert;
+  const memo = new Map<string, Converted>();
+  return (text) => {
+    let result = memo.get(text);
+    if (result === undefined) {
+      result = convert(text);
+      if (memo.size < MEMO_SIZE) memo.set(text, result);
+    }
+    return result;
+  };
+}
+
+const MEMO_SIZE = 20_000;
+
+function rawConverter(field: FieldDefinition, users: UserIndex, locale: Locale): (text: string) => Converted {
   const storage = storageOf(field);
   const bad = (code: MessageKey, value: string, extra: Record<string, unknown> = {}): Converted => ({ problem: { code, params: { value, ...extra } } });
   if (field.type === 'select') {

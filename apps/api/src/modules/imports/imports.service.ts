@@ -721,7 +721,9 @@ export class ImportsService {
         const values = [...fresh.keys()];
         for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
           const found = await sql.rows<{ v: string; id: string }>(
-            `SELECT (${fieldExpression(field)})::text AS v, r.id FROM records_t r
+            // `records` itself (row-level security keeps it to the tenant): the planner then takes the
+            // field's unique index, however many rows this transaction has added.
+            `SELECT (${fieldExpression(field)})::text AS v, r.id FROM records r
              WHERE r.form_id = $1 AND r.deleted_at IS NULL AND (${fieldExpression(field)})::text = ANY($2::text[])`,
             [form.id, values.slice(i, i + LOOKUP_CHUNK)],
           );
