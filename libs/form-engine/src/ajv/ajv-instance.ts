@@ -51,7 +51,7 @@ export const CUSTOM_FORMATS: Readonly<Record<string, (value: string) => boolean>
   date: isValidDate,
   'date-time': isValidDateTime,
   'http-url': (v) => HTTP_URL.test(v),
-  // The ajv-formats definition, restated on character codes (validators/uuid.ts).
+  // The ajv-formats definition (validators/uuid.ts), shared by both instances.
   uuid: isUuid,
 };
 
@@ -369,7 +369,7 @@ function createAjv(mode: AjvMode): AnyAjv {
   // (nothing uses unevaluatedProperties) and without $dynamicRef; `next` adds dependentRequired.
   // Its schemas carry no $schema (buildFastInputSchema), the rest of the 2020 vocabulary is shared.
   const ajv: AnyAjv = fast ? new AjvDraft7({ ...options, next: true, unevaluated: false, dynamicRef: false }) : new Ajv2020(options);
-  // uuid is one of CUSTOM_FORMATS (the same definition on character codes).
+  // uuid is one of CUSTOM_FORMATS (the ajv-formats definition).
   addFormats(ajv, ['uri']);
   for (const [name, fn] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, { type: 'string', validate: fn });
   ajv.addVocabulary(ANNOTATION_KEYWORDS);
