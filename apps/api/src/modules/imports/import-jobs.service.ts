@@ -130,7 +130,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     const bytes = Buffer.isBuffer(upload) ? upload : await readFile(upload.path);
     let header: string[];
     try {
-      header = readHeader(openSourceOrThrow(bytes, locale).records, locale);
+      header = await readHeader(openSourceOrThrow(bytes, locale).records, locale);
       // The form must exist and the user be allowed to import into it (the run checks again).
       await this.imports.checkAccessOrThrow(auth, key, options.mode);
     } catch (error) {

@@ -21,7 +21,7 @@ import { RulesService } from '../rules/rules.service.js';
 import { cellConverter, importable, type Converted, type UserIndex } from './cell-convert.js';
 import { CsvSyntaxError, parseCsv } from './csv-parse.js';
 import { decodeCsvBytes, type SourceEncoding } from './decode-text.js';
-import { WorkbookError, readXlsx, type SheetRecord } from './xlsx-read.js';
+import { WorkbookError, streamXlsx, type SheetRecord } from './xlsx-read.js';
 
 export type ImportMode = 'insert' | 'upsert' | 'update';
 
@@ -161,7 +161,7 @@ export class ImportsService {
     const source = openSourceOrThrow(bytes, locale);
     return this.forms.withPublished(auth, key, false, async (_sql, form) => {
       const access = accessForModeOrThrow(form, auth, 'insert');
-      const header = readHeader(source.records, locale);
+      const header = await readHeader(source.records, locale);
       const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
       return { encoding: source.encoding, columns: suggestMapping(header, visible) };
     });
@@ -220,7 +220,7 @@ export class ImportsService {
     const source = openSourceOrThrow(bytes, locale);
     return this.forms.withPublished(auth, key, !options.dryRun, async (sql, form) => {
       const access = accessForModeOrThrow(form, auth, options.mode);
-      const header = readHeader(source.records, locale);
+      const header = await readHeader(source.records, locale);
       const visible = form.compiled.definition.fields.filter((f) => !access.hidden.has(f.key));
       const suggested = suggestMapping(header, visible);
       let mapping: MappedColumn[];
@@ -360,7 +360,10 @@ export class ImportsService {
 
       let chunk: PendingRow[] = [];
       try {
-        for (const record of source.records) {
+        for (;;) {
+          const next = await source.records.next();
+          if (next.done) break;
+          const record = next.value;
           if (record.cells.every((c) => c.trim() === '')) {
             report.rows.empty += 1;
             continue;
@@ -909,10 +912,10 @@ function importableOrKey(field: FieldDefinition): boolean {
 }
 
 /** The header: the first row with anything in it (a sheet may start lower down). */
-export function readHeader(records: Iterator<SheetRecord>, locale: Locale): string[] {
+export async function readHeader(records: AsyncIterator<SheetRecord>, locale: Locale): Promise<string[]> {
   try {
-    let first = records.next();
-    while (!first.done && first.value.cells.every((c) => c.trim() === '')) first = records.next();
+    let first = await records.next();
+    while (!first.done && first.value.cells.every((c) => c.trim() === '')) first = await records.next();
     if (first.done) throw fileProblem([rowError(1, null, null, null, msg('imports.empty'), locale)]);
     return first.value.cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
   } catch (error) {
@@ -978,14 +981,15 @@ function fileProblem(errors: KeptError[]): AppException {
 
 export interface ImportSource {
   encoding: SourceEncoding | 'xlsx';
-  records: Generator<SheetRecord>;
+  /** Read one at a time (an .xlsx sheet is inflated as it is read). */
+  records: AsyncIterator<SheetRecord>;
   /** Rows the file holds, roughly (line breaks of a CSV, the sheet's dimension), for progress. */
   estimate: number | null;
 }
 
 /** The rows of the upload: an .xlsx workbook (by its ZIP signature) or CSV text in any encoding we read. */
 export function openSourceOrThrow(bytes: Buffer, locale: Locale): ImportSource {
-  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return { encoding: 'xlsx', records: readXlsx(bytes), estimate: null };
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return { encoding: 'xlsx', records: streamXlsx(bytes), estimate: null };
   const decoded = decodeCsvBytes(bytes);
   if ('problem' in decoded) {
     const code = decoded.problem === 'workbook' ? 'imports.legacy_xls' : 'imports.not_text';
@@ -997,8 +1001,14 @@ export function openSourceOrThrow(bytes: Buffer, locale: Locale): ImportSource {
   return { encoding: decoded.encoding, records: withoutProblems(parseCsv(decoded.text)), estimate: Math.max(0, lines - 1) };
 }
 
-function* withoutProblems(records: Iterable<{ row: number; cells: string[] }>): Generator<SheetRecord> {
-  for (const record of records) yield { ...record, problems: [] };
+/** CSV records as sheet records, behind an async iterator (the pipeline reads both kinds alike). */
+function withoutProblems(records: Iterator<{ row: number; cells: string[] }>): AsyncIterator<SheetRecord> {
+  return {
+    next: () => {
+      const next = records.next();
+      return Promise.resolve(next.done ? { done: true, value: undefined } : { done: false, value: { row: next.value.row, cells: next.value.cells, problems: [] } });
+    },
+  };
 }
 
 function syntaxOr(error: unknown, locale: Locale): unknown {

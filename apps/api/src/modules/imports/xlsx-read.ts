@@ -1,4 +1,5 @@
-import { inflateRawSync } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import type { MessageKey } from '../../common/i18n.js';
 
 /** A cell that cannot be imported as it is (a formula, an error value), by 1-based column. */
@@ -114,6 +115,60 @@ function numberText(v: string): string {
  * the columns unknowable and are refused.
  */
 export function* readXlsx(zip: Buffer): Generator<SheetRecord> {
+  const { entries, sheetPath, shared } = openSheet(zip);
+  const sheet = readPart(zip, entries, sheetPath);
+  if (sheet === null) throw new WorkbookError('imports.bad_workbook');
+
+  let headerRow: number | null = null;
+  const merged = [...sheet.matchAll(MERGE)].map((m) => ({
+    column: columnIndex(m[1]!) + 1,
+    from: Number(m[2]),
+    to: Number(m[4] ?? m[2]),
+  }));
+  let rowNumber = 0;
+  for (const rowMatch of sheet.matchAll(ROW)) {
+    const record = rowOf(rowMatch, shared, rowNumber);
+    rowNumber = record.row;
+    if (headerRow === null && record.cells.some((c) => c.trim() !== '')) {
+      headerRow = rowNumber;
+      const spread = merged.find((m) => m.from <= rowNumber && m.to >= rowNumber);
+      if (spread) throw new WorkbookError('imports.merged_header', rowNumber, spread.column);
+    }
+    yield record;
+  }
+}
+
+const ROW = /<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g;
+const MERGE = /<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/g;
+
+/** One <row> of a sheet: its cells' texts and the cells that cannot be imported as they are. */
+function rowOf(rowMatch: RegExpMatchArray, shared: string[], previous: number): SheetRecord {
+  const rowNumber = Number(attribute(rowMatch[1]!, 'r') ?? previous + 1);
+  const cells: string[] = [];
+  const problems: SheetCellProblem[] = [];
+  let next = 0;
+  for (const cell of (rowMatch[2] ?? '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+    const attrs = cell[1]!;
+    const inner = cell[2] ?? '';
+    const ref = attribute(attrs, 'r');
+    const index = ref ? columnIndex(ref) : next;
+    next = index + 1;
+    const type = attribute(attrs, 't') ?? 'n';
+    const v = /<v>([\s\S]*?)<\/v>/.exec(inner)?.[1];
+    let text = '';
+    if (type === 's') text = shared[Number(v)] ?? '';
+    else if (type === 'inlineStr') text = runText(/<is>([\s\S]*?)<\/is>/.exec(inner)?.[1] ?? '');
+    else if (type === 'e') problems.push({ column: index + 1, code: 'imports.error_cell' });
+    else if (v !== undefined) text = type === 'n' ? numberText(unescapeXml(v)) : unescapeXml(v);
+    if (/<f\b/.test(inner)) problems.push({ column: index + 1, code: 'imports.formula_cell' });
+    while (cells.length < index) cells.push('');
+    cells[index] = text;
+  }
+  return { row: rowNumber, cells, problems };
+}
+
+/** The first sheet's part: where it is and how it is stored, with the shared strings it uses. */
+function openSheet(zip: Buffer): { entries: Map<string, ZipEntry>; sheetPath: string; shared: string[] } {
   const entries = zipEntries(zip);
   const workbook = readPart(zip, entries, 'xl/workbook.xml');
   if (workbook === null) throw new WorkbookError('imports.bad_workbook');
@@ -124,46 +179,69 @@ export function* readXlsx(zip: Buffer): Generator<SheetRecord> {
     if (attribute(rel[1]!, 'Id') === firstSheetId) target = attribute(rel[1]!, 'Target') ?? target;
   }
   const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
-  const sheet = readPart(zip, entries, sheetPath);
-  if (sheet === null) throw new WorkbookError('imports.bad_workbook');
+  if (!entries.has(sheetPath)) throw new WorkbookError('imports.bad_workbook');
   const shared: string[] = [];
   const sst = readPart(zip, entries, 'xl/sharedStrings.xml');
   if (sst) for (const si of sst.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)) shared.push(si[1] === undefined ? '' : runText(si[1]));
+  return { entries, sheetPath, shared };
+}
 
-  let headerRow: number | null = null;
-  const merged = [...sheet.matchAll(/<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/g)].map((m) => ({
-    column: columnIndex(m[1]!) + 1,
-    from: Number(m[2]),
-    to: Number(m[4] ?? m[2]),
-  }));
+/**
+ * readXlsx, streamed: the sheet is inflated and read a block at a time, so a sheet of a million
+ * rows (gigabytes of XML) never sits in memory. Merged header cells are listed after the rows in
+ * the sheet XML, so they are refused once the end is read (a commit by then rolls back).
+ */
+export async function* streamXlsx(zip: Buffer): AsyncGenerator<SheetRecord> {
+  const { entries, sheetPath, shared } = openSheet(zip);
+  const entry = entries.get(sheetPath)!;
+  if (entry.offset + 30 > zip.length || zip.readUInt32LE(entry.offset) !== 0x04034b50) throw new WorkbookError('imports.bad_workbook');
+  const start = entry.offset + 30 + zip.readUInt16LE(entry.offset + 26) + zip.readUInt16LE(entry.offset + 28);
+  const data = zip.subarray(start, start + entry.compressed);
+  if (entry.method !== 0 && entry.method !== 8) throw new WorkbookError('imports.bad_workbook');
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
   let rowNumber = 0;
-  for (const rowMatch of sheet.matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
-    rowNumber = Number(attribute(rowMatch[1]!, 'r') ?? rowNumber + 1);
-    const cells: string[] = [];
-    const problems: SheetCellProblem[] = [];
-    let next = 0;
-    for (const cell of (rowMatch[2] ?? '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-      const attrs = cell[1]!;
-      const inner = cell[2] ?? '';
-      const ref = attribute(attrs, 'r');
-      const index = ref ? columnIndex(ref) : next;
-      next = index + 1;
-      const type = attribute(attrs, 't') ?? 'n';
-      const v = /<v>([\s\S]*?)<\/v>/.exec(inner)?.[1];
-      let text = '';
-      if (type === 's') text = shared[Number(v)] ?? '';
-      else if (type === 'inlineStr') text = runText(/<is>([\s\S]*?)<\/is>/.exec(inner)?.[1] ?? '');
-      else if (type === 'e') problems.push({ column: index + 1, code: 'imports.error_cell' });
-      else if (v !== undefined) text = type === 'n' ? numberText(unescapeXml(v)) : unescapeXml(v);
-      if (/<f\b/.test(inner)) problems.push({ column: index + 1, code: 'imports.formula_cell' });
-      while (cells.length < index) cells.push('');
-      cells[index] = text;
+  let headerRow: number | null = null;
+  const blocks: AsyncIterable<Buffer> = entry.method === 0 ? chunksOf(data) : inflated(data);
+  try {
+    for await (const block of blocks) {
+      carry += decoder.write(block);
+      const end = carry.lastIndexOf('</row>');
+      if (end < 0) continue;
+      const complete = carry.slice(0, end + 6);
+      carry = carry.slice(end + 6);
+      for (const rowMatch of complete.matchAll(ROW)) {
+        const record = rowOf(rowMatch, shared, rowNumber);
+        rowNumber = record.row;
+        if (headerRow === null && record.cells.some((c) => c.trim() !== '')) headerRow = rowNumber;
+        yield record;
+      }
     }
-    if (headerRow === null && cells.some((c) => c.trim() !== '')) {
-      headerRow = rowNumber;
-      const spread = merged.find((m) => m.from <= rowNumber && m.to >= rowNumber);
-      if (spread) throw new WorkbookError('imports.merged_header', rowNumber, spread.column);
-    }
-    yield { row: rowNumber, cells, problems };
+  } catch (error) {
+    if (error instanceof WorkbookError) throw error;
+    throw new WorkbookError('imports.bad_workbook');
   }
+  carry += decoder.end();
+  const tail = carry.indexOf('</sheetData>');
+  for (const rowMatch of (tail < 0 ? carry : carry.slice(0, tail)).matchAll(ROW)) {
+    const record = rowOf(rowMatch, shared, rowNumber);
+    rowNumber = record.row;
+    if (headerRow === null && record.cells.some((c) => c.trim() !== '')) headerRow = rowNumber;
+    yield record;
+  }
+  for (const m of carry.matchAll(MERGE)) {
+    const from = Number(m[2]);
+    const to = Number(m[4] ?? m[2]);
+    if (headerRow !== null && from <= headerRow && to >= headerRow) throw new WorkbookError('imports.merged_header', headerRow, columnIndex(m[1]!) + 1);
+  }
+}
+
+async function* chunksOf(data: Buffer): AsyncGenerator<Buffer> {
+  for (let i = 0; i < data.length; i += 1 << 20) yield data.subarray(i, i + (1 << 20));
+}
+
+function inflated(data: Buffer): AsyncIterable<Buffer> {
+  const inflater = createInflateRaw({ chunkSize: 1 << 20 });
+  inflater.end(data);
+  return inflater;
 }
