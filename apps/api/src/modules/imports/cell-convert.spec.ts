@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate, parseDecimal } from './cell-convert.js';
-import { decodeCsvBytes } from './decode-text.js';
+import { decodeCsvBytes, decodeCsvChunks } from './decode-text.js';
 
 describe('parseDecimal', () => {
   it.each([
@@ -56,5 +56,24 @@ describe('decodeCsvBytes', () => {
   it('refuses workbooks and binary bytes, naming the row', () => {
     expect(decodeCsvBytes(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2]))).toEqual({ problem: 'workbook', row: 1 });
     expect(decodeCsvBytes(Buffer.from('a\nb\nc\0', 'utf8'))).toEqual({ problem: 'binary', row: 3 });
+  });
+});
+
+describe('decodeCsvChunks', () => {
+  it('decodes GB18030 and UTF-8 in pieces, characters split across pieces kept whole', () => {
+    // 客 is BF CD in GBK; an odd byte in front puts a character across every 4 MB boundary.
+    const gbk = Buffer.alloc(1 + 2 * 2_500_001, 0);
+    gbk[0] = 0x61;
+    for (let i = 1; i < gbk.length; i += 2) [gbk[i], gbk[i + 1]] = [0xbf, 0xcd];
+    const decoded = decodeCsvChunks(gbk);
+    if ('problem' in decoded) throw new Error('unexpected problem');
+    expect(decoded.encoding).toBe('gb18030');
+    const text = [...decoded.chunks].join('');
+    expect(text.length).toBe(2_500_002);
+    expect(text).toBe(`a${'客'.repeat(2_500_001)}`);
+    const utf8 = decodeCsvChunks(Buffer.from(`\uFEFFa,${'名'.repeat(2_000_000)}\r\n`, 'utf8'));
+    if ('problem' in utf8) throw new Error('unexpected problem');
+    expect([utf8.encoding, [...utf8.chunks].join('')]).toEqual(['utf-8', `a,${'名'.repeat(2_000_000)}\r\n`]);
+    expect(decodeCsvChunks(Buffer.from('a\nb\0', 'utf8'))).toEqual({ problem: 'binary', row: 2 });
   });
 });

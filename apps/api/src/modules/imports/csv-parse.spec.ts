@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, parseCsv } from './csv-parse.js';
+import { CsvSyntaxError, parseCsv, parseCsvChunks } from './csv-parse.js';
 
 const all = (text: string) => [...parseCsv(text)].map((r) => r.cells);
 
@@ -27,5 +27,18 @@ describe('parseCsv', () => {
       expect(error).toBeInstanceOf(CsvSyntaxError);
       expect(error).toMatchObject({ row: 2, column: 2 });
     }
+  });
+});
+
+describe('parseCsvChunks', () => {
+  const text = 'h1,h2\r\n"a,\r\n1","say ""hi"""\r\nx"y,"q\nr"\r\n,\r\n客户,"¥1,000"\r\nlast';
+  it.each([1, 2, 3, 5, 7, 64])('gives what parseCsv gives, in pieces of %i characters', (size) => {
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+    expect([...parseCsvChunks(pieces)]).toEqual([...parseCsv(text)]);
+  });
+
+  it('names the row of an unclosed quote across pieces', () => {
+    expect(() => [...parseCsvChunks(['a\r\nb\r\n', 'c,"oo', 'ps\r\nd'])]).toThrow(expect.objectContaining({ row: 3, column: 2 }));
   });
 });

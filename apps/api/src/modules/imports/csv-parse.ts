@@ -66,3 +66,60 @@ export function* parseCsv(text: string): Generator<CsvRecord> {
     yield { row, cells };
   }
 }
+
+/**
+ * parseCsv over text that arrives in pieces (a file decoded a block at a time): each piece is
+ * cut after its last line break outside a quoted cell — found by the same quoting rules as
+ * parseCsv — and the whole records before it are parsed; the rest waits for the next piece.
+ * Row numbers run on across pieces.
+ */
+export function* parseCsvChunks(chunks: Iterable<string>): Generator<CsvRecord> {
+  let carry = '';
+  let offset = 0;
+  let scanned = 0;
+  let quoted = false;
+  let cellStart = true;
+  let cut = -1;
+  function* emit(text: string): Generator<CsvRecord> {
+    let last = 0;
+    try {
+      for (const record of parseCsv(text)) {
+        last = record.row;
+        yield { row: record.row + offset, cells: record.cells };
+      }
+    } catch (error) {
+      if (error instanceof CsvSyntaxError) throw new CsvSyntaxError(error.row + offset, error.column);
+      throw error;
+    }
+    offset += last;
+  }
+  for (const chunk of chunks) {
+    carry += chunk;
+    let i = scanned;
+    for (; i < carry.length; i++) {
+      const c = carry.charCodeAt(i);
+      if (quoted) {
+        if (c !== 34) continue;
+        // A quote at the end of the text so far: escaped ("") or closing is decided by the next piece.
+        if (i + 1 === carry.length) break;
+        if (carry.charCodeAt(i + 1) === 34) i++;
+        else quoted = false;
+      } else if (c === 34 && cellStart) {
+        quoted = true;
+        cellStart = false;
+      } else if (c === 44 /* , */ || c === 13) cellStart = true;
+      else if (c === 10) {
+        cut = i;
+        cellStart = true;
+      } else cellStart = false;
+    }
+    scanned = i;
+    if (cut >= 0) {
+      yield* emit(carry.slice(0, cut + 1));
+      carry = carry.slice(cut + 1);
+      scanned -= cut + 1;
+      cut = -1;
+    }
+  }
+  if (carry) yield* emit(carry);
+}

@@ -30,3 +30,35 @@ function rowOf(bytes: Buffer, index: number): number {
   for (let i = bytes.indexOf(10); i >= 0 && i < index; i = bytes.indexOf(10, i + 1)) row++;
   return row;
 }
+
+const SLICE = 4 << 20;
+
+export type DecodedChunks = { chunks: Generator<string>; encoding: SourceEncoding } | { problem: 'binary' | 'workbook'; row: number };
+
+/**
+ * decodeCsvBytes a block at a time: the same encoding rules (UTF-8 is checked over the whole
+ * file, block by block, without keeping the text), then the text is handed out in pieces of
+ * about 4 MB, so a large file is never one string in memory.
+ */
+export function decodeCsvChunks(bytes: Buffer): DecodedChunks {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { chunks: pieces(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return { problem: 'workbook', row: 1 };
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { problem: 'binary', row: rowOf(bytes, nul) };
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const check = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for (let i = 0; i < body.length; i += SLICE) check.decode(body.subarray(i, i + SLICE), { stream: true });
+    check.decode();
+    return { chunks: pieces(body, 'utf-8'), encoding: 'utf-8' };
+  } catch {
+    return { chunks: pieces(body, 'gb18030'), encoding: 'gb18030' };
+  }
+}
+
+function* pieces(body: Buffer, encoding: SourceEncoding): Generator<string> {
+  const decoder = new TextDecoder(encoding);
+  for (let i = 0; i < body.length; i += SLICE) yield decoder.decode(body.subarray(i, i + SLICE), { stream: true });
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}

@@ -19,8 +19,8 @@ import { RecordsService } from '../records/records.service.js';
 import { RulesRepository } from '../rules/rules.repository.js';
 import { RulesService } from '../rules/rules.service.js';
 import { cellConverter, importable, type Converted, type UserIndex } from './cell-convert.js';
-import { CsvSyntaxError, parseCsv } from './csv-parse.js';
-import { decodeCsvBytes, type SourceEncoding } from './decode-text.js';
+import { CsvSyntaxError, parseCsvChunks } from './csv-parse.js';
+import { decodeCsvChunks, type SourceEncoding } from './decode-text.js';
 import { WorkbookError, streamXlsx, type SheetRecord } from './xlsx-read.js';
 
 export type ImportMode = 'insert' | 'upsert' | 'update';
@@ -990,15 +990,16 @@ export interface ImportSource {
 /** The rows of the upload: an .xlsx workbook (by its ZIP signature) or CSV text in any encoding we read. */
 export function openSourceOrThrow(bytes: Buffer, locale: Locale): ImportSource {
   if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return { encoding: 'xlsx', records: streamXlsx(bytes), estimate: null };
-  const decoded = decodeCsvBytes(bytes);
+  const decoded = decodeCsvChunks(bytes);
   if ('problem' in decoded) {
     const code = decoded.problem === 'workbook' ? 'imports.legacy_xls' : 'imports.not_text';
     throw fileProblem([rowError(decoded.row, null, null, null, msg(code, { row: decoded.row }), locale)]);
   }
+  // Line feeds (one byte in UTF-8 and GB18030), less the header: the rows, roughly, for the ETA.
   let lines = 0;
-  for (let i = decoded.text.indexOf('\n'); i >= 0; i = decoded.text.indexOf('\n', i + 1)) lines++;
-  if (!decoded.text.endsWith('\n')) lines++;
-  return { encoding: decoded.encoding, records: withoutProblems(parseCsv(decoded.text)), estimate: Math.max(0, lines - 1) };
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
+  if (bytes.length && bytes[bytes.length - 1] !== 10) lines++;
+  return { encoding: decoded.encoding, records: withoutProblems(parseCsvChunks(decoded.chunks)), estimate: Math.max(0, lines - 1) };
 }
 
 /** CSV records as sheet records, behind an async iterator (the pipeline reads both kinds alike). */
