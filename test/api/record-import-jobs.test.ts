@@ -243,3 +243,14 @@ describe('successful: preview', () => {
     });
   });
 });
+
+describe('successful: OpenAPI', () => {
+  it('documents the import routes with their schemas', async () => {
+    const json = await admin.get('/api/docs-json');
+    expect(Object.keys(json.body.paths)).toEqual(
+      expect.arrayContaining(['/api/forms/{key}/imports', '/api/forms/{key}/imports/jobs', '/api/forms/{key}/imports/preview', '/api/imports', '/api/imports/{id}', '/api/imports/{id}/cancel', '/api/imports/{id}/errors.xlsx', '/api/forms/{key}/import-mappings']),
+    );
+    expect(json.body.paths['/api/imports/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ImportJob' });
+    expect(json.body.components.schemas.ImportJob.properties.status.enum).toEqual(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+  });
+});

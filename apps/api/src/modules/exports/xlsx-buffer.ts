@@ -18,8 +18,9 @@ export async function workbookOf(rows: string[][], numbers: Set<number> = new Se
   });
   for (const [name, content] of FILES) await zip.file(name, content);
   const sheet = await zip.begin('xl/worksheets/sheet1.xml');
-  await sheet.write(`${XML}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`);
   const refs = (rows[0] ?? []).map((_, i) => columnName(i));
+  const dimension = rows.length ? `<dimension ref="A1:${refs[refs.length - 1] ?? 'A'}${rows.length}"/>` : '';
+  await sheet.write(`${XML}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${dimension}<sheetData>`);
   let batch = '';
   for (let r = 0; r < rows.length; r++) {
     const cells = rows[r]!;

@@ -989,7 +989,10 @@ export interface ImportSource {
 
 /** The rows of the upload: an .xlsx workbook (by its ZIP signature) or CSV text in any encoding we read. */
 export function openSourceOrThrow(bytes: Buffer, locale: Locale): ImportSource {
-  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return { encoding: 'xlsx', records: streamXlsx(bytes), estimate: null };
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) {
+    const source: ImportSource = { encoding: 'xlsx', records: streamXlsx(bytes, (lastRow) => (source.estimate = Math.max(0, lastRow - 1))), estimate: null };
+    return source;
+  }
   const decoded = decodeCsvChunks(bytes);
   if ('problem' in decoded) {
     const code = decoded.problem === 'workbook' ? 'imports.legacy_xls' : 'imports.not_text';

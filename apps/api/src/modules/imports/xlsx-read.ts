@@ -84,8 +84,12 @@ function runText(xml: string): string {
   return unescapeXml(text);
 }
 
+const ATTRIBUTES = new Map<string, RegExp>();
+
 function attribute(attributes: string, name: string): string | undefined {
-  return new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)?.[1];
+  let pattern = ATTRIBUTES.get(name);
+  if (!pattern) ATTRIBUTES.set(name, (pattern = new RegExp(`\\b${name}="([^"]*)"`)));
+  return pattern.exec(attributes)?.[1];
 }
 
 function columnIndex(ref: string): number {
@@ -191,7 +195,7 @@ function openSheet(zip: Buffer): { entries: Map<string, ZipEntry>; sheetPath: st
  * rows (gigabytes of XML) never sits in memory. Merged header cells are listed after the rows in
  * the sheet XML, so they are refused once the end is read (a commit by then rolls back).
  */
-export async function* streamXlsx(zip: Buffer): AsyncGenerator<SheetRecord> {
+export async function* streamXlsx(zip: Buffer, onDimension?: (lastRow: number) => void): AsyncGenerator<SheetRecord> {
   const { entries, sheetPath, shared } = openSheet(zip);
   const entry = entries.get(sheetPath)!;
   if (entry.offset + 30 > zip.length || zip.readUInt32LE(entry.offset) !== 0x04034b50) throw new WorkbookError('imports.bad_workbook');
@@ -204,8 +208,15 @@ export async function* streamXlsx(zip: Buffer): AsyncGenerator<SheetRecord> {
   let headerRow: number | null = null;
   const blocks: AsyncIterable<Buffer> = entry.method === 0 ? chunksOf(data) : inflated(data);
   try {
+    let first = true;
     for await (const block of blocks) {
       carry += decoder.write(block);
+      if (first) {
+        first = false;
+        // Excel states the used range before the rows (<dimension ref="A1:L100001"/>): progress needs it.
+        const last = /<dimension\b[^>]*\bref="[A-Z]+\d+:[A-Z]+(\d+)"/.exec(carry)?.[1];
+        if (last) onDimension?.(Number(last));
+      }
       const end = carry.lastIndexOf('</row>');
       if (end < 0) continue;
       const complete = carry.slice(0, end + 6);

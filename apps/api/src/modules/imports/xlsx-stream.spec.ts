@@ -13,8 +13,10 @@ describe('streamXlsx', () => {
     const rows = [['名称', '金额', '备注']];
     for (let i = 0; i < 40_000; i++) rows.push([`客户${i} & <公司>`, String(i * 3.5), i % 7 ? `第${i}行 "引号"` : '']);
     const zip = await workbookOf(rows, new Set([1]));
-    const streamed = await all(streamXlsx(zip));
+    let lastRow = 0;
+    const streamed = await all(streamXlsx(zip, (n) => (lastRow = n)));
     expect(streamed).toHaveLength(40_001);
+    expect(lastRow).toBe(40_001);
     expect(streamed).toEqual([...readXlsx(zip)]);
     expect(streamed[40_000]).toEqual({ row: 40_001, cells: ['客户39999 & <公司>', '139996.5', '第39999行 "引号"'], problems: [] });
   });
