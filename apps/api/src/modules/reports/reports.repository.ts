@@ -129,16 +129,22 @@ export class ReportsRepository {
       customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
       sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
     }[group];
-    const amounts = Array.from({ length: count }, (_, i) => `coalesce(sum(b.outstanding) FILTER (WHERE b.bucket = ${i}), 0)::numeric(20, 2)::text`).join(', ');
-    // The bucket is computed once per receivable (fence), then each FILTER compares an integer.
+    const buckets = Array.from({ length: count }, (_, i) => i);
+    const money = (expr: string) => `coalesce(${expr}, 0)::numeric(20, 2)::text`;
+    // Hash-grouped once per group (the bucket computed once per receivable behind a fence); the
+    // grand total sums the group rows, not the receivables again.
     return sql.rows<AgingTableRow>(
-      `SELECT g.group_key::text AS group_key, CASE WHEN g.is_total THEN NULL ELSE ${label} END AS group_label, g.amounts, g.total, g.items, g.is_total FROM (
-         SELECT b.group_key, grouping(b.group_key) = 1 AS is_total, ARRAY[${amounts}] AS amounts,
-                coalesce(sum(b.outstanding), 0)::numeric(20, 2)::text AS total, count(*)::int AS items
+      `WITH g AS MATERIALIZED (
+         SELECT b.group_key, ${buckets.map((i) => `sum(b.outstanding) FILTER (WHERE b.bucket = ${i}) AS a${i}`).join(', ')},
+                sum(b.outstanding) AS total, count(*)::int AS items
          FROM (SELECT ${key} AS group_key, ${bucket} AS bucket, ar.outstanding
                FROM (${openAr(source)}) ar WHERE ar.outstanding > 0 OFFSET 0) b
-         GROUP BY GROUPING SETS ((b.group_key), ())) g
-       ORDER BY g.is_total, g.group_key`,
+         GROUP BY 1)
+       SELECT g.group_key, ${label} AS group_label, ARRAY[${buckets.map((i) => money(`g.a${i}`)).join(', ')}] AS amounts,
+              ${money('g.total')} AS total, g.items, false AS is_total FROM g
+       UNION ALL
+       SELECT NULL, NULL, ARRAY[${buckets.map((i) => money(`sum(g.a${i})`)).join(', ')}], ${money('sum(g.total)')}, coalesce(sum(g.items), 0)::int, true FROM g
+       ORDER BY 6, 1`,
       [asOf],
     );
   }
