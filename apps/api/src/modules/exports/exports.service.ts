@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { AppException } from '../../common/app.exception.js';
 import { translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
+import { pgClientOf } from '../imports/pg-client.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { effectiveAccess } from '../forms/form-permissions.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
@@ -55,8 +56,12 @@ export class ExportsService {
       try {
         await sink.begin(plan.columns);
         await sql.rows(`DECLARE credo_export NO SCROLL CURSOR FOR ${plan.sql}`, plan.params);
+        // Rows as arrays (no object per row; the columns are c0…cN in order) when the client is at hand.
+        const client = pgClientOf(sql);
         const fetch = () => {
-          const rows = sql.rows<Record<string, string | null>>(`FETCH ${FETCH} FROM credo_export`);
+          const rows: Promise<Array<Array<string | null>>> = client
+            ? client.query<Array<string | null>>({ text: `FETCH ${FETCH} FROM credo_export`, rowMode: 'array' }).then((r) => r.rows)
+            : sql.rows<Record<string, string | null>>(`FETCH ${FETCH} FROM credo_export`).then((batch) => batch.map((row) => plan.columns.map((_, i) => row[`c${i}`] ?? null)));
           // Awaited in the next turn of the loop; a failure surfaces there.
           rows.catch(() => undefined);
           return rows;
@@ -74,7 +79,7 @@ export class ExportsService {
             break;
           }
           count += batch.length;
-          await sink.rows(batch.map((row) => plan.columns.map((column, i) => column.cell(row[`c${i}`] ?? null))));
+          await sink.rows(batch.map((row) => plan.columns.map((column, i) => column.cell(row[i] ?? null))));
         }
         await sql.rows('CLOSE credo_export');
         await this.audit.append(sql, {

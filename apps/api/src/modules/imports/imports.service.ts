@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { autoNumberPeriod, formatAutoNumber, getFieldType, localize, type FieldDefinition } from '@credo/form-engine';
-import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { pgClientOf } from './pg-client.js';
 import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
 import { Clock } from '../../common/clock.js';
@@ -780,16 +780,6 @@ function keyFieldOrThrow(form: PublishedForm, visible: FieldDefinition[], key: s
   }
   void form;
   return field;
-}
-
-/**
- * The connection behind a transaction's Sql (COPY needs the client itself); null if its shape
- * changed, and the import falls back to multi-row INSERTs.
- */
-function pgClientOf(sql: Sql): pg.PoolClient | null {
-  const inner = sql as unknown as { connection?: unknown; client?: unknown };
-  const client = inner.connection ?? (typeof inner.client === 'function' ? (inner.client as () => unknown).call(sql) : inner.client);
-  return client && typeof (client as pg.PoolClient).query === 'function' ? (client as pg.PoolClient) : null;
 }
 
 type Msg = (locale: Locale) => string;
