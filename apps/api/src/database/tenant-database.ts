@@ -50,6 +50,9 @@ class QueryThenCommit extends pg.Query {
   }
 }
 
+const PLAIN_READ = /^\s*SELECT\s/i;
+const SIDE_EFFECTS = /\bFOR\s+(?:UPDATE|SHARE|NO\s+KEY|KEY)\b|nextval|credo_next_numbers|pg_advisory|set_config|pg_notify|INSERT|UPDATE|DELETE/i;
+
 /** Parameterised SQL inside one transaction. Records are read as raw rows, never entities. */
 export class Sql {
   /**
@@ -61,6 +64,7 @@ export class Sql {
   constructor(
     private readonly connection: pg.PoolClient,
     prefetched?: Map<string, unknown[]>,
+    private readonly tenantId: string | null = null,
   ) {
     this.prefetched = prefetched ?? new Map();
   }
@@ -79,15 +83,35 @@ export class Sql {
     return this.done;
   }
 
-  private client(): pg.PoolClient {
+  /**
+   * After `…ThenCommit`: a new transaction on the same connection, for the same tenant (e.g. a
+   * label look-up on a cache miss after a list page). TenantDatabase.run then commits it.
+   */
+  async reopen(): Promise<void> {
+    if (!this.done) return;
+    const set = this.tenantId ? `; SELECT set_config('app.tenant_id', '${this.tenantId}', true)` : '';
+    await this.connection.query(`BEGIN${set}`);
+    this.done = false;
+  }
+
+  private wrote = false;
+
+  /** Only plain SELECTs ran (no write, lock or side-effect function as far as the text shows). */
+  get onlyReads(): boolean {
+    return !this.wrote;
+  }
+
+  private client(sql: string): pg.PoolClient {
     if (this.done) throw new Error('the transaction is already committed: no statement may follow preparedThenCommit');
+    if (!this.wrote && !PLAIN_READ.test(sql)) this.wrote = true;
+    if (!this.wrote && SIDE_EFFECTS.test(sql)) this.wrote = true;
     return this.connection;
   }
 
   async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const ready = this.takePrefetched<T>(sql, params);
     if (ready) return ready;
-    return (await this.client().query(sql, params)).rows as T[];
+    return (await this.client(sql).query(sql, params)).rows as T[];
   }
 
   /**
@@ -97,7 +121,7 @@ export class Sql {
   async prepared<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const ready = this.takePrefetched<T>(sql, params);
     if (ready) return ready;
-    return (await this.client().query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+    return (await this.client(sql).query({ name: statementName(sql), text: sql, values: params })).rows as T[];
   }
 
   /**
@@ -105,11 +129,21 @@ export class Sql {
    * Afterwards this Sql refuses every statement; TenantDatabase.run sends no COMMIT of its own.
    * For callers that know nothing else runs in the transaction after it.
    */
-  async preparedThenCommit<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = this.client();
+  preparedThenCommit<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.thenCommit<T>(sql, params, true);
+  }
+
+  /** Like `preparedThenCommit` for a statement built per request (not prepared). */
+  rowsThenCommit<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.thenCommit<T>(sql, params, false);
+  }
+
+  private async thenCommit<T>(sql: string, params: unknown[], prepare: boolean): Promise<T[]> {
+    const client = this.client(sql);
     // A submittable query answers through its callback (client.query returns the query itself).
     const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
-      const query = new QueryThenCommit({ name: statementName(sql), text: sql, values: params }, undefined, (error: Error | undefined, result: unknown) =>
+      const config = { ...(prepare ? { name: statementName(sql) } : {}), text: sql, values: params, queryMode: 'extended' as const };
+      const query = new QueryThenCommit(config, undefined, (error: Error | undefined, result: unknown) =>
         error ? reject(error) : resolve(result as pg.QueryResult | pg.QueryResult[]),
       );
       void client.query(query);
@@ -148,12 +182,13 @@ export class TenantDatabase {
   async run<T>(
     tenantId: string | null,
     work: (sql: Sql, prelude: Record<string, unknown>[]) => Promise<T>,
-    opts: { sharedLock?: string; prelude?: string; prefetch?: readonly string[] } = {},
+    opts: { sharedLock?: string; prelude?: string; prefetch?: readonly string[]; readCommitLater?: boolean } = {},
   ): Promise<T> {
     if (tenantId !== null && !UUID.test(tenantId)) throw new Error('tenant id must be a uuid');
     const client = await this.pool.connect();
     let open = false;
     let broken = false;
+    let released = false;
     try {
       // BEGIN, the tenant setting and a shared advisory lock travel in one round trip (the id is
       // a checked uuid and the lock key a number, so nothing user-typed is spliced in).
@@ -168,8 +203,19 @@ export class TenantDatabase {
       const prefetched = new Map<string, unknown[]>();
       const offset = all.length - prefetch.length - (opts.prelude ? 1 : 0);
       prefetch.forEach((statement, i) => prefetched.set(statement, all[offset + i]!.rows));
-      const sql = new Sql(client, prefetched);
+      const sql = new Sql(client, prefetched, tenantId);
       const result = await work(sql, preludeRows);
+      if (!sql.committed && opts.readCommitLater && sql.onlyReads) {
+        // A transaction that only read has nothing to make durable: answer now, end it (and
+        // free the connection) in the background. The result no longer depends on it.
+        open = false;
+        released = true;
+        client.query('COMMIT').then(
+          () => client.release(),
+          (error: unknown) => client.release(error instanceof Error ? error : true),
+        );
+        return result;
+      }
       if (!sql.committed) await client.query('COMMIT');
       open = false;
       return result;
@@ -182,7 +228,7 @@ export class TenantDatabase {
       throw error;
     } finally {
       // A connection that could not roll back is not returned to the pool.
-      client.release(broken);
+      if (!released) client.release(broken);
     }
   }
 

@@ -302,14 +302,14 @@ export class FormsService {
     key: string,
     write: boolean,
     work: (sql: Sql, form: PublishedForm) => Promise<T>,
-    prefetch?: readonly string[],
+    opts: { prefetch?: readonly string[]; readCommitLater?: boolean } = {},
   ): Promise<T> {
     const prelude = this.forms.metaSqlForKey(key);
     if (!prelude) return Promise.reject(new AppException(404, 'forms.not_found', { key }));
     return this.db.run(
       auth.tenantId,
       async (sql, rows) => work(sql, await this.publishedOrThrow(sql, key, (rows[0] as unknown as FormMetaRow | undefined) ?? null)),
-      { prelude, sharedLock: write ? `form:${key}` : undefined, prefetch },
+      { prelude, sharedLock: write ? `form:${key}` : undefined, ...opts },
     );
   }
 

@@ -234,12 +234,21 @@ export class RecordsRepository {
    * field's expression index — with NULLs after the values ascending and before them
    * descending, so each segment is one index range and deep pages cost what page 1 costs.
    */
-  async pageFiltered(sql: Sql, formId: string, query: ParsedQuery, limit: number, cursor: PageCursor | null, owner: OwnerFilter | null): Promise<PagedRow[]> {
+  async pageFiltered(
+    sql: Sql,
+    formId: string,
+    query: ParsedQuery,
+    limit: number,
+    cursor: PageCursor | null,
+    owner: OwnerFilter | null,
+    /** Nothing else runs in the transaction: the page's last possible statement carries the COMMIT. */
+    commitLast = false,
+  ): Promise<PagedRow[]> {
     const base = ['r.form_id = $1', 'r.deleted_at IS NULL', '($2::text IS NULL OR r.data->>$2::text = $3::text)', ...query.where];
     const baseParams: unknown[] = [formId, owner?.field ?? null, owner?.userId ?? null, ...query.params];
-    const run = async (conditions: string[], extra: unknown[], order: string, sortValue: string, segment: 0 | 1, take: number) => {
+    const run = async (conditions: string[], extra: unknown[], order: string, sortValue: string, segment: 0 | 1, take: number, last = true) => {
       const params = [...baseParams, ...extra, take];
-      const rows = await sql.rows<PagedRow>(
+      const rows = await (commitLast && last ? sql.rowsThenCommit.bind(sql) : sql.rows.bind(sql))<PagedRow>(
         `SELECT ${COLUMNS}, ${sortValue} AS sort_value, ${segment} AS segment FROM records_t r
          WHERE ${[...base, ...conditions].join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
         params,
@@ -263,6 +272,7 @@ export class RecordsRepository {
       const segment = index as 0 | 1;
       const resume = cursor && cursor.segment === segment ? cursor : null;
       const take = limit - rows.length;
+      const last = index === segments.length - 1;
       if (segments[segment] === 'values') {
         const conditions = [`${expr} IS NOT NULL`];
         const extra: unknown[] = [];
@@ -270,7 +280,7 @@ export class RecordsRepository {
           conditions.push(`(${expr}, r.id) ${cmp} ($${next}::${sqlCast(field)}, $${next + 1}::uuid)`);
           extra.push(resume.value, resume.id);
         }
-        rows.push(...(await run(conditions, extra, `${expr} ${dir}, r.id ${dir}`, `${expr}::text`, segment, take)));
+        rows.push(...(await run(conditions, extra, `${expr} ${dir}, r.id ${dir}`, `${expr}::text`, segment, take, last)));
       } else {
         const conditions = [`${expr} IS NULL`];
         const extra: unknown[] = [];
@@ -279,7 +289,7 @@ export class RecordsRepository {
           extra.push(resume.id);
         }
         // Ordered like the index, (expression, id): every row here has a NULL expression.
-        rows.push(...(await run(conditions, extra, `${expr} ${dir}, r.id ${dir}`, 'NULL::text', segment, take)));
+        rows.push(...(await run(conditions, extra, `${expr} ${dir}, r.id ${dir}`, 'NULL::text', segment, take, last)));
       }
     }
     return rows;

@@ -113,7 +113,7 @@ export class RecordsService {
       await this.ruleSets.refreshRelated(sql, form, rows[0]!.data, null, locale);
       if (receivableForm && settlements.length) await this.payments.apply(sql, auth, receivableForm, settlements);
       return this.withLabels(sql, auth.tenantId, form, rows.map((r) => view(access, r)), names);
-    }, WRITE_PREFETCH);
+    }, { prefetch: WRITE_PREFETCH });
     return row!;
   }
 
@@ -151,7 +151,7 @@ export class RecordsService {
       await this.ruleSets.refreshRelated(sql, form, written.data, existing.data, locale);
       await this.audit.append(sql, { actorId: auth.userId, action: 'record.update', entity: `form:${key}`, entityId: id, details: { rev: written.rev, fields: Object.keys(changes) }, requestId: auth.requestId });
       return this.labelled(sql, auth.tenantId, form, view(access, written));
-    }, WRITE_PREFETCH);
+    }, { prefetch: WRITE_PREFETCH });
     return row;
   }
 
@@ -298,8 +298,12 @@ export class RecordsService {
     const names = new Map(known);
     // Rollups on reads only: write responses stay one statement lighter.
     const rollups = opts.rollups && this.rollups.appliesTo(form.key) ? await this.rollups.forCustomers(sql, dtos, this.asOf()) : null;
+    // After a list page that committed, a look-up that needs the database reopens a transaction (Sql.reopen).
     if (userIds.size) for (const [id, name] of await this.users.lookup(sql, tenantId, userIds)) names.set(id, name);
-    if (refIds.size) for (const r of await this.records.referenceLabels(sql, [...refIds])) names.set(r.id, r.label);
+    if (refIds.size) {
+      await sql.reopen();
+      for (const r of await this.records.referenceLabels(sql, [...refIds])) names.set(r.id, r.label);
+    }
     return dtos.map((dto) => {
       const labels: Record<string, string | null> = {};
       for (const field of links) {
@@ -472,10 +476,13 @@ export class RecordsService {
       if (!parsed.query || problems.length) {
         throw new AppException(400, 'query.invalid', {}, problems.map((p) => ({ ...p, message: queryMessage(p.keyword, p.params ?? {}, locale) })));
       }
-      const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner);
+      const include = new Set(query.include ?? []);
+      // Nothing after the page needs this transaction (no total, no extras, no sensitive-read
+      // audit; label look-ups on a cache miss use their own): the page's statement commits.
+      const commitLast = !query.total && !include.size && !form.permissions.sensitive?.length;
+      const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast);
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
-      const include = new Set(query.include ?? []);
       const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, {
         rollups: include.has('rollups'),
       });
@@ -498,7 +505,7 @@ export class RecordsService {
         page.totalCapped = total > COUNT_CAP;
       }
       return page;
-    });
+    }, { readCommitLater: true });
   }
 
   private async insertValidated(

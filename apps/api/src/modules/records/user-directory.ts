@@ -33,6 +33,7 @@ export class UserDirectory {
       else found.set(id, name);
     }
     if (missing.length) {
+      await sql.reopen();
       for (const user of await this.records.existingUsers(sql, missing)) {
         entry.names.set(user.id, user.display_name);
         found.set(user.id, user.display_name);
