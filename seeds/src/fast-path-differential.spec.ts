@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileFormOrThrow, usccCheckChar } from '@credo/form-engine';
+import { compileFormOrThrow, getAjv, getFastAjv, isCnapsCode, isCnMobile, isCnPostalCode, usccCheckChar } from '@credo/form-engine';
 import type { CompiledForm, FieldDefinition, FormDefinition, Locale, ValidateOptions, ValidationResult } from '@credo/form-engine';
+import { generateDemoCustomers } from './demo/demo-customers.js';
 import { generateValidationCorpus } from './demo/validation-corpus.js';
 import { loadTemplate, templateKeys } from './templates.js';
 
@@ -215,5 +216,64 @@ describe('validateInput fast path = full path', () => {
     expect(fastInput!(JSON.parse('{"__proto__":{"x":1},"name":"福州测试科技有限公司","customer_type":"个人","contact_name":"王五","sales_owner":"' + UUID + '"}'))).toBe(false);
     expect(form.validateInput({ ...ok, customer_code: 'C202600001' }).errors.map((e) => e.keyword)).toEqual(['readOnly']);
     expect(form.validateInput({ ...ok, legal_rep: '  ' })).toEqual({ valid: true, errors: [] });
+  });
+
+  it('translates the equality conditions (x-fast-if) into predicates that answer exactly like ajv', () => {
+    let translated = 0;
+    let checked = 0;
+    for (const file of templates) {
+      const def = loadTemplate(file);
+      const form = compileFormOrThrow(def);
+      const { fastInputSchema } = form as unknown as { fastInputSchema: Record<string, unknown> | null };
+      const fastItems = ((fastInputSchema?.allOf ?? []) as Array<Record<string, unknown>>).filter((i) => 'x-fast-if' in i);
+      const r = createRandom(file.length * 31);
+      for (const wrapped of fastItems) {
+        translated++;
+        const item = wrapped['x-fast-if'] as Record<string, unknown>;
+        const viaPredicate = getFastAjv().compile({ 'x-fast-if': item });
+        const viaAjv = getAjv().compile({ allOf: [item] });
+        // Every field the item mentions, with each value any const / enum in the form could take.
+        const text = JSON.stringify(item);
+        const keys = def.fields.map((f) => f.key).filter((k) => text.includes(JSON.stringify(k)));
+        const values = (k: string): unknown[] => {
+          const f = def.fields.find((x) => x.key === k)!;
+          return [undefined, ...(f.options ?? []).map((o) => o.value), ...goodValues(f).slice(0, 3), 'CN', '个人', '', null, 0, 1, true, false, ['x']];
+        };
+        for (let n = 0; n < 3000; n++) {
+          const data: Record<string, unknown> = n % 5 === 0 ? (payload(def, form, r) as Record<string, unknown>) : {};
+          if (typeof data !== 'object' || data === null || Array.isArray(data)) continue;
+          for (const k of keys) {
+            if (r.chance(0.8)) {
+              const v = r.pick(values(k));
+              if (v === undefined) delete data[k];
+              else data[k] = v;
+            }
+          }
+          expect(viaPredicate(data), `${file} ${text} on ${JSON.stringify(data)}`).toBe(viaAjv(data));
+          checked++;
+        }
+      }
+    }
+    expect(translated).toBeGreaterThanOrEqual(3); // the customer form's uscc / foreign_tax_id / postal_code rules at least
+    expect(checked).toBeGreaterThan(9000);
+  }, 120_000);
+
+  it('character-code formats agree with their regexes on 5,000 generated customers', () => {
+    const customers = generateDemoCustomers({ seed: 17, count: 5000, salesOwnerIds: [UUID], asOf: AS_OF }) as Array<Record<string, unknown>>;
+    const pairs: Array<[string, (v: string) => boolean, RegExp]> = [
+      ['mobile', isCnMobile, /^(?:\+?86[- ]?)?1[3-9]\d{9}$/],
+      ['postal_code', isCnPostalCode, /^[0-8]\d{5}$/],
+      ['bank_cnaps', isCnapsCode, /^\d{12}$/],
+    ];
+    for (const [key, fast, re] of pairs) {
+      let n = 0;
+      for (const c of customers) {
+        const v = c[key];
+        if (typeof v !== 'string') continue;
+        n++;
+        for (const s of [v, ` ${v}`, `${v}0`, v.slice(1), v.replace(/\d/, '\uff10'), v.replace(/\d$/, 'x')]) expect(fast(s), `${key} ${JSON.stringify(s)}`).toBe(re.test(s));
+      }
+      expect(n).toBeGreaterThan(1000);
+    }
   });
 });

@@ -19,6 +19,7 @@ import {
 import { dayNumberOf, daysBetween, isValidDate, isValidDateTime, parseDate, toDayNumber } from '../validators/date.js';
 import { compareCanonicalDecimal, compareDecimal, decimalProblem, isDecimalString, isDecimalWithin } from '../validators/decimal.js';
 import { isUuid } from '../validators/uuid.js';
+import { ifThenCode } from './fast-conditions.js';
 
 /*
  * The engine's ONE Ajv instance. Every custom format and keyword is registered here and nowhere
@@ -295,6 +296,11 @@ export const FAST_RELATIVE_DATE = 'x-fast-relative-date';
  * USCC with a valid organisation code (the fast instance's uscc formats do the same themselves).
  */
 export const FAST_USCC_NOTE = 'x-fast-uscc-note';
+/**
+ * An `{if, then?, else?}` item of the root `allOf` whose parts fast-conditions.ts can turn into a
+ * plain predicate (equality conditions); buildFastInputSchema moves such items under this keyword.
+ */
+export const FAST_IF = 'x-fast-if';
 
 /**
  * Per-call inputs and outputs of the fast validators' asOf / warning keywords. Validation is
@@ -420,6 +426,16 @@ function createAjv(mode: AjvMode): AnyAjv {
       code: (cxt) => {
         const bounds = cxt.schema as Array<{ index: number; kind: 'minDate' | 'maxDate' }>;
         failUnless(cxt, (data: string) => bounds.every((b) => relativeDateOk(b.index, b.kind, data)));
+      },
+    });
+    ajv.addKeyword({
+      keyword: FAST_IF,
+      type: 'object',
+      schemaType: 'object',
+      code: (cxt) => {
+        const code = ifThenCode(cxt.schema, cxt.data);
+        if (code === null) throw new Error(`${FAST_IF}: not a translatable if/then/else item`);
+        cxt.fail(_`!${code}`);
       },
     });
     ajv.addKeyword({ keyword: FAST_USCC_NOTE, type: 'string', schemaType: 'boolean', code: (cxt) => failUnless(cxt, noteUscc) });

@@ -1,4 +1,5 @@
-import { FAST_FIELDS, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE } from '../ajv/ajv-instance.js';
+import { FAST_FIELDS, FAST_IF, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE } from '../ajv/ajv-instance.js';
+import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
 export interface FastExtras {
   /** Top-level relative date bounds, in the order of CompiledForm's relative limits. */
@@ -53,6 +54,10 @@ export function buildFastInputSchema(
     const f = fields[key];
     const format = f && typeof f === 'object' ? (f as Record<string, unknown>).format : undefined;
     if (f && typeof f === 'object' && format !== 'uscc' && format !== 'uscc-or-legacy') fields[key] = { ...f, [FAST_USCC_NOTE]: true };
+  }
+  // Equality conditions (required-if / visible-if) as inline allocation-free expressions; others stay `if`.
+  if (Array.isArray(schema.allOf)) {
+    schema.allOf = (schema.allOf as unknown[]).map((item) => (isTranslatableIfThen(item) ? { [FAST_IF]: item } : item));
   }
   delete schema.properties;
   delete schema.additionalProperties;
