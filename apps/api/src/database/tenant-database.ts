@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
@@ -13,6 +14,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function advisoryKey(tenantId: string, name: string): bigint {
   return createHash('sha256').update(`${tenantId}/${name}`).digest().readBigInt64BE(0);
 }
+
+/** pg's own parameter formatting (arrays, dates, buffers…), for statements this file sends itself. */
+const pgUtils = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(value: unknown): unknown };
 
 const statementNames = new Map<string, string>();
 
@@ -29,7 +33,8 @@ function statementName(sql: string): string {
 interface WireConnection {
   execute(opts: { portal: string; rows?: number }): void;
   parse(opts: { text: string; name: string; types?: unknown[] }): void;
-  bind(opts: { portal: string; statement: string; values: unknown[] }): void;
+  bind(opts: { portal: string; statement: string; values: unknown[]; valueMapper?: (value: unknown) => unknown }): void;
+  describe(opts: { type: 'P'; name: string }): void;
   sync(): void;
 }
 
@@ -40,14 +45,28 @@ interface WireConnection {
  * open and aborted, for the caller's ROLLBACK. The results are [statement, COMMIT].
  */
 class QueryThenCommit extends pg.Query {
+  /** Statements (unnamed, with their rows) sent between the query and the COMMIT. */
+  tail: ReadonlyArray<{ text: string; values: unknown[] }> = [];
+
   _getRows(connection: WireConnection, rows: number | undefined): void {
     if (rows) throw new Error('QueryThenCommit reads all rows at once');
     connection.execute({ portal: (this as unknown as { portal: string }).portal });
+    for (const statement of this.tail) {
+      connection.parse({ text: statement.text, name: '' });
+      connection.bind({ portal: '', statement: '', values: statement.values, valueMapper: pgUtils.prepareValue });
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '' });
+    }
     connection.parse({ text: 'COMMIT', name: '' });
     connection.bind({ portal: '', statement: '', values: [] });
     connection.execute({ portal: '' });
     connection.sync();
   }
+}
+
+export interface TailStatements {
+  statements: ReadonlyArray<{ text: string; values: unknown[] }>;
+  onRows(rows: unknown[][]): void;
 }
 
 const PLAIN_READ = /^\s*SELECT\s/i;
@@ -133,12 +152,16 @@ export class Sql {
     return this.thenCommit<T>(sql, params, true);
   }
 
-  /** Like `preparedThenCommit` for a statement built per request (not prepared). */
-  rowsThenCommit<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.thenCommit<T>(sql, params, false);
+  /**
+   * Like `preparedThenCommit` for a statement built per request (not prepared). `tail`
+   * statements run after it in the same round trip, before the COMMIT; `onTail` gets their rows.
+   */
+  rowsThenCommit<T>(sql: string, params: unknown[] = [], tail?: TailStatements): Promise<T[]> {
+    return this.thenCommit<T>(sql, params, false, tail);
   }
 
-  private async thenCommit<T>(sql: string, params: unknown[], prepare: boolean): Promise<T[]> {
+  private async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements): Promise<T[]> {
+    for (const statement of tail?.statements ?? []) this.client(statement.text);
     const client = this.client(sql);
     // A submittable query answers through its callback (client.query returns the query itself).
     const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
@@ -146,10 +169,13 @@ export class Sql {
       const query = new QueryThenCommit(config, undefined, (error: Error | undefined, result: unknown) =>
         error ? reject(error) : resolve(result as pg.QueryResult | pg.QueryResult[]),
       );
+      if (tail) query.tail = tail.statements;
       void client.query(query);
     });
     this.done = true;
-    return (Array.isArray(results) ? results[0]! : results).rows as T[];
+    const all = Array.isArray(results) ? results : [results];
+    if (tail) tail.onRows(tail.statements.map((_, i) => all[i + 1]!.rows));
+    return all[0]!.rows as T[];
   }
 
   async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Sql } from '../../database/tenant-database.js';
+import type { Sql, TailStatements } from '../../database/tenant-database.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
 import type { RecordChanges } from './record-diff.js';
 import { fieldExpression, sqlCast, type ParsedQuery } from './record-query.js';
@@ -243,17 +243,16 @@ export class RecordsRepository {
     owner: OwnerFilter | null,
     /** Nothing else runs in the transaction: the page's last possible statement carries the COMMIT. */
     commitLast = false,
+    /** Sent with that statement (e.g. the count); not sent when the page ends before it. */
+    tail?: TailStatements,
   ): Promise<PagedRow[]> {
     const base = ['r.form_id = $1', 'r.deleted_at IS NULL', '($2::text IS NULL OR r.data->>$2::text = $3::text)', ...query.where];
     const baseParams: unknown[] = [formId, owner?.field ?? null, owner?.userId ?? null, ...query.params];
     const run = async (conditions: string[], extra: unknown[], order: string, sortValue: string, segment: 0 | 1, take: number, last = true) => {
       const params = [...baseParams, ...extra, take];
-      const rows = await (commitLast && last ? sql.rowsThenCommit.bind(sql) : sql.rows.bind(sql))<PagedRow>(
-        `SELECT ${COLUMNS}, ${sortValue} AS sort_value, ${segment} AS segment FROM records_t r
-         WHERE ${[...base, ...conditions].join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
-        params,
-      );
-      return rows;
+      const text = `SELECT ${COLUMNS}, ${sortValue} AS sort_value, ${segment} AS segment FROM records_t r
+         WHERE ${[...base, ...conditions].join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`;
+      return commitLast && last ? sql.rowsThenCommit<PagedRow>(text, params, tail) : sql.rows<PagedRow>(text, params);
     };
     const next = baseParams.length + 1;
     const field = query.sort.field;
@@ -296,13 +295,19 @@ export class RecordsRepository {
   }
 
   async count(sql: Sql, formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): Promise<number> {
-    const where = query?.where.length ? `AND ${query.where.join(' AND ')}` : '';
-    const row = await sql.one<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM records_t r WHERE r.form_id = $1 AND r.deleted_at IS NULL
-         AND ($2::text IS NULL OR r.data->>$2::text = $3::text) ${where} LIMIT ${COUNT_CAP + 1}) c`,
-      [formId, owner?.field ?? null, owner?.userId ?? null, ...(query?.params ?? [])],
-    );
+    const statement = this.countStatement(formId, owner, query);
+    const row = await sql.one<{ n: number }>(statement.text, statement.values);
     return row?.n ?? 0;
+  }
+
+  /** The statement behind `count` (capped at COUNT_CAP + 1), to send along with a page. */
+  countStatement(formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): { text: string; values: unknown[] } {
+    const where = query?.where.length ? `AND ${query.where.join(' AND ')}` : '';
+    return {
+      text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM records_t r WHERE r.form_id = $1 AND r.deleted_at IS NULL
+         AND ($2::text IS NULL OR r.data->>$2::text = $3::text) ${where} LIMIT ${COUNT_CAP + 1}) c`,
+      values: [formId, owner?.field ?? null, owner?.userId ?? null, ...(query?.params ?? [])],
+    };
   }
 
   /** A batch of a form's records (deleted ones too: their data is kept) in id order, for a publish. */

@@ -479,8 +479,13 @@ export class RecordsService {
       const include = new Set(query.include ?? []);
       // Nothing after the page needs this transaction (no total, no extras, no sensitive-read
       // audit; label look-ups on a cache miss use their own): the page's statement commits.
-      const commitLast = !query.total && !include.size && !form.permissions.sensitive?.length;
-      const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast);
+      // A total asked for is counted in the same round trip.
+      const commitLast = !include.size && !form.permissions.sensitive?.length;
+      let counted: number | null = null;
+      const tail = query.total
+        ? { statements: [this.records.countStatement(form.id, owner, parsed.query)], onRows: (rows: unknown[][]) => (counted = (rows[0]?.[0] as { n: number } | undefined)?.n ?? 0) }
+        : undefined;
+      const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail);
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
       const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, {
@@ -500,7 +505,7 @@ export class RecordsService {
         next: hasMore && last ? encodeCursor({ segment: last.segment, value: last.sort_value, id: last.id }) : null,
       };
       if (query.total) {
-        const total = await this.records.count(sql, form.id, owner, parsed.query);
+        const total = counted ?? (await this.records.count(sql, form.id, owner, parsed.query));
         page.total = Math.min(total, COUNT_CAP);
         page.totalCapped = total > COUNT_CAP;
       }
