@@ -88,6 +88,11 @@ describe('provision, DSO and top overdue', () => {
     const staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
     expect((await staff.call('PUT', '/api/settings/provision-rates', { body: { rates: ['5', '10', '20', '50', '80', '100'] } })).status).toBe(403);
     expect((await admin.call('PUT', '/api/settings/provision-rates', { body: { rates: ['5', '10', '20'] } })).status).toBe(400);
+    // A rate below the bracket before it is refused with the bracket named, in the reader's language.
+    const falling = await admin.call('PUT', '/api/settings/provision-rates', { body: { rates: ['5', '10', '30', '20', '80', '100'] }, headers: { 'Accept-Language': 'en' } });
+    expect(falling.status).toBe(400);
+    expect(falling.body.errors).toEqual([expect.objectContaining({ path: '/rates/3', message: expect.stringContaining('bracket 4') })]);
+    expect((await admin.get(`/api/reports/provision?asOf=${AS_OF}`)).body.total.provision).toBe('29395.68');
     const put = await admin.call('PUT', '/api/settings/provision-rates', { body: { rates: ['5', '10', '20', '50', '80', '100'] } });
     expect(put.status).toBe(200);
     const res = await admin.get(`/api/reports/provision?asOf=${AS_OF}`);

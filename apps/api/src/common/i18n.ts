@@ -94,6 +94,10 @@ export const messages = {
   'credit.limit_approval_forbidden': { 'zh-CN': '只有信用主管可以审批或驳回信用额度申请', en: 'Only a credit manager may approve or reject a credit-limit request' },
   'credit.limit_approver_self': { 'zh-CN': '审批人（approver）须为当前审批的信用主管本人', en: 'The approver must be the credit manager deciding the request' },
   'credit.limit_request_decided': { 'zh-CN': '该信用额度申请已决定（{status}），不能再次审批或修改', en: 'This credit-limit request is already decided ({status}); it cannot be decided or changed again' },
+  'reports.rates_descending': {
+    'zh-CN': '账龄越长，计提比例不能越低：第 {index} 档（{bracket}）{rate}% 低于上一档 {previous}%',
+    en: 'Rates may not fall as debts age: bracket {index} ({bracket}) at {rate}% is below the previous {previous}%',
+  },
   'credit.limit_request_customer': { 'zh-CN': '信用额度申请的客户不存在', en: 'The customer of this credit-limit request does not exist' },
   'rules.invalid': { 'zh-CN': '规则集无效', en: 'The rule set is invalid' },
   'rules.no_draft': { 'zh-CN': '表单“{key}”没有规则草稿', en: 'Form "{key}" has no draft rule set' },

@@ -92,7 +92,7 @@ export class ReportsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Change the 坏账准备 rates (admins; audited)' })
   @ApiBody({ schema: openApiRef('provision-rates') })
-  setRates(@CurrentAuth() auth: AuthContext, @ValidBody('provision-rates') body: { rates: string[] }) {
-    return this.reports.setProvisionRates(auth, body.rates);
+  setRates(@CurrentAuth() auth: AuthContext, @ValidBody('provision-rates') body: { rates: string[] }, @RequestLocale() locale: Locale) {
+    return this.reports.setProvisionRates(auth, body.rates, locale);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '@credo/form-engine';
 import { AppException } from '../../common/app.exception.js';
-import type { Locale } from '../../common/i18n.js';
+import { DEFAULT_LOCALE, translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { TenantDatabase } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -192,8 +192,15 @@ export class ReportsService {
     return { rates: (settings.provisionRates as string[] | undefined) ?? DEFAULT_PROVISION_RATES, brackets: AGE_BUCKETS.map((b) => b.key) };
   }
 
-  async setProvisionRates(auth: AuthContext, rates: string[]) {
+  async setProvisionRates(auth: AuthContext, rates: string[], locale: Locale = DEFAULT_LOCALE) {
     if (rates.length !== AGE_BUCKETS.length) throw new AppException(400, 'http.validation_failed', {}, [{ path: '/rates', keyword: 'length', message: String(AGE_BUCKETS.length) }]);
+    // An older debt is never less doubtful: the matrix must not fall from one 账龄 bracket to the next.
+    const errors = rates.flatMap((rate, index) =>
+      index > 0 && new Decimal(rate).lt(new Decimal(rates[index - 1]!))
+        ? [{ path: `/rates/${index}`, keyword: 'ascending', message: translate('reports.rates_descending', locale, { index: index + 1, bracket: AGE_BUCKETS[index]!.key, rate, previous: rates[index - 1] }) }]
+        : [],
+    );
+    if (errors.length) throw new AppException(400, 'http.validation_failed', {}, errors);
     await this.db.run(auth.tenantId, async (sql) => {
       const settings = await this.reports.settings(sql);
       await this.reports.saveSettings(sql, { ...settings, provisionRates: rates });
