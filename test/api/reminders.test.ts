@@ -65,3 +65,33 @@ describe('dunning reminders by e-mail', () => {
     expect((await staff.post('/api/reminders/run')).status).toBe(403);
   });
 });
+
+describe('without SMTP_URL', () => {
+  it('sends nothing and records nothing as sent, so a later run with SMTP still sends the stage', async () => {
+    const bare = await startTestServer({ demoCustomers: 0 });
+    try {
+      const admin2 = api(bare.baseUrl, await login(bare.baseUrl, 'admin@demo.local'));
+      const me = (await admin2.get('/api/auth/me')).body;
+      const customer = (await admin2.post('/api/forms/customer/records', {
+        data: { name: uniqueName('无邮件'), customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '李四', sales_owner: me.id, email: 'ap@nosmtp.example' },
+      })).body;
+      const res = await admin2.post('/api/forms/receivable/records', {
+        data: { customer: customer.id, amount: '500.00', biz_date: day(-40), invoice_date: day(-40), term_days: 30 },
+      });
+      expect(res.status, res.text).toBe(201);
+      const run = await admin2.post('/api/reminders/run');
+      expect(run.status, run.text).toBe(200);
+      expect(run.body).toMatchObject({ emails: 0, skippedNoSmtp: 1 });
+      const pg = await import('pg');
+      const client = new pg.default.Client({ connectionString: bare.databaseUrl });
+      await client.connect();
+      try {
+        expect((await client.query('SELECT count(*)::int AS n FROM reminders_sent')).rows[0].n).toBe(0);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await bare.close();
+    }
+  });
+});

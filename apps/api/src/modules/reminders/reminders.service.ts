@@ -41,6 +41,8 @@ export interface CollectionRun {
   emails: number;
   items: number;
   skippedNoEmail: number;
+  /** Items whose e-mail was due while no SMTP_URL is configured: not sent, not recorded as sent. */
+  skippedNoSmtp: number;
   tasks: { created: number; closed: number };
   promises: { open: number; kept: number; broken: number };
 }
@@ -88,9 +90,13 @@ export class RemindersService implements OnModuleDestroy {
       for (const item of due) byCustomer.set(item.customer_id, [...(byCustomer.get(item.customer_id) ?? []), item]);
       const outbox: Array<{ to: string; list: CollectionItem[] }> = [];
       let skippedNoEmail = 0;
+      // Without SMTP nothing is sent, so nothing is recorded as sent: the e-mail stages' tasks stay
+      // open for a person to handle, and a later run with SMTP configured still sends them.
+      let skippedNoSmtp = 0;
       for (const [, list] of byCustomer) {
         const to = list[0]!.email;
         if (!to) skippedNoEmail += list.length;
+        else if (!this.configured) skippedNoSmtp += list.length;
         else outbox.push({ to, list });
       }
       const mailed = new Set(
@@ -113,7 +119,7 @@ export class RemindersService implements OnModuleDestroy {
         emails += batch.length;
         items += batch.reduce((n, b) => n + b.list.length, 0);
       }
-      const result = { asOf, emails, items, skippedNoEmail, tasks: { created, closed }, promises };
+      const result = { asOf, emails, items, skippedNoEmail, skippedNoSmtp, tasks: { created, closed }, promises };
       await this.audit.append(sql, { actorId: auth.userId, action: 'reminders.run', entity: 'tenant', details: result, requestId: auth.requestId });
       return result;
     });
