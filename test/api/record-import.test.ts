@@ -313,6 +313,7 @@ describe('failing: CSV import', () => {
     expect(partial.body.errors.map((e: { row: number }) => e.row)).toEqual([11, 21, 31, 41, 51, 61, 81]);
     expect(await customerCount()).toBe(before + 93);
     await ownerQuery(server.databaseUrl, `DELETE FROM record_revisions WHERE record_id IN (SELECT id FROM records WHERE data->>'name' LIKE '批量%')`);
+    await ownerQuery(server.databaseUrl, `DELETE FROM record_rule_results WHERE record_id IN (SELECT id FROM records WHERE data->>'name' LIKE '批量%')`);
     await ownerQuery(server.databaseUrl, `DELETE FROM records WHERE data->>'name' LIKE '批量%'`);
     expect(commit.headers.get('content-type')).toContain('application/problem+json');
     expect(commit.body.code).toBe('imports.invalid_rows');

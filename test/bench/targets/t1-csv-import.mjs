@@ -95,10 +95,11 @@ export async function copyBaseline(product, workDir, prefix) {
   });
 }
 
-/** Removes every record (and revision) whose name starts with `prefix`. */
+/** Removes every record (and revision, and stored rule result) whose name starts with `prefix`. */
 export async function dropImported(product, prefix) {
   await ownerSql(product, async (client) => {
     await client.query(`DELETE FROM record_revisions WHERE record_id IN (SELECT id FROM records WHERE data->>'name' LIKE '${prefix}%')`);
+    await client.query(`DELETE FROM record_rule_results WHERE record_id IN (SELECT id FROM records WHERE data->>'name' LIKE '${prefix}%')`);
     await client.query(`DELETE FROM records WHERE data->>'name' LIKE '${prefix}%'`);
   });
 }

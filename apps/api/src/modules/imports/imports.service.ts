@@ -86,7 +86,7 @@ export interface ImportReport {
   /** Dry runs: the field each header most likely is (by key, label, synonym or a partial match). */
   suggestedMapping?: SuggestedColumn[];
   /** Milliseconds spent per stage: reading the file, lookups, validation, database checks, writing. */
-  timings?: { read: number; lookups: number; validate: number; check: number; write: number; queue: number };
+  timings?: { read: number; lookups: number; validate: number; check: number; write: number; rules: number; queue: number };
 }
 
 /** What a running import tells its job after each chunk. */
@@ -114,6 +114,8 @@ const LOOKUP_CHUNK = 5000;
 /** Rows converted, validated, checked and written together. */
 const CHUNK_ROWS = 5000;
 const INSERT_ROWS = 1000;
+/** Customers classified again per batch after an import of their receivables / payments. */
+const REFRESH_CUSTOMERS = 1000;
 const OTHER: Record<Locale, Locale> = { 'zh-CN': 'en', en: 'zh-CN' };
 
 interface PendingRow {
@@ -251,7 +253,9 @@ export class ImportsService {
       const counts = { created: 0, updated: 0, unchanged: 0 };
       // Where the time goes, per stage (ms): read (decode, parse, convert), lookups (references, keys),
       // validate (ajv, rules), check (unique values and links against the database), write.
-      const timings = { read: 0, lookups: 0, validate: 0, check: 0, write: 0, queue: 0 };
+      const timings = { read: 0, lookups: 0, validate: 0, check: 0, write: 0, rules: 0, queue: 0 };
+      // Customers whose class depends on the rows written (a receivable's or payment's customer).
+      const customers = new Set<string>();
       let pendingWrite: Promise<void> = Promise.resolve();
       let mark = performance.now();
       const lap = (stage: keyof typeof timings) => {
@@ -274,7 +278,7 @@ export class ImportsService {
       const asOf = this.clock.today(this.config.timezone);
       const blocking = form.rules ? await this.hasValidationRules(sql, form.rules.id) : false;
       const seen: FileSeen = { unique: new Map(), keys: new Map() };
-      const staged = { ready: false };
+      const staged: { ready: boolean; rules?: boolean } = { ready: false };
       const write = !options.dryRun;
       let processed = 0;
 
@@ -330,12 +334,24 @@ export class ImportsService {
           const updates = good.filter((r) => r.target);
           pendingWrite = (async () => {
             const started = performance.now();
-            await this.insertRows(sql, auth, form, inserts, asOf, staged);
+            const inserted = await this.insertRows(sql, auth, form, inserts, asOf, staged);
             counts.created += inserts.length;
             const written = await this.updateRows(sql, auth, form, updates, asOf);
-            counts.updated += written;
-            counts.unchanged += updates.length - written;
-            timings.write += performance.now() - started;
+            counts.updated += written.length;
+            counts.unchanged += updates.length - written.length;
+            const wrote = performance.now();
+            timings.write += wrote - started;
+            // Their rule results (class, scorecard, alerts) as the same rows written one by one
+            // would store them, one statement per chunk; the customers they touch are noted.
+            const evaluated = await this.rules.evaluateWritten(
+              sql,
+              form,
+              [...inserted.map((w) => ({ id: w.id, data: withoutAutoNumbers(form, w.data), created: true })), ...written.map((w) => ({ ...w, created: false }))],
+              locale,
+            );
+            for (const id of evaluated.customers) customers.add(id);
+            if (evaluated.versionId !== null) await this.saveRuleResults(sql, evaluated.versionId, evaluated.asOf, evaluated.results, staged);
+            timings.rules += performance.now() - wrote;
           })();
           // Rejections surface where the write is awaited (next chunk or the end), not as unhandled.
           pendingWrite.catch(() => undefined);
@@ -417,6 +433,12 @@ export class ImportsService {
       }
       if (chunk.length || hooks.onChunk) await runChunk(chunk);
       await pendingWrite;
+      if (write && customers.size) {
+        const started = performance.now();
+        const ids = [...customers];
+        for (let i = 0; i < ids.length; i += REFRESH_CUSTOMERS) await this.rules.refreshCustomers(sql, ids.slice(i, i + REFRESH_CUSTOMERS), locale);
+        timings.rules += performance.now() - started;
+      }
       report.rows.invalid = invalidRows.size;
       report.rows.valid = report.rows.total - report.rows.invalid;
       report.errors = errors
@@ -450,8 +472,8 @@ export class ImportsService {
    * temporary (unlogged, transaction-scoped) staging table and moved into `records` with their
    * 'create' revisions by one INSERT … SELECT — the same rows and revisions the record API writes.
    */
-  private async insertRows(sql: Sql, auth: AuthContext, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, staged: { ready: boolean }): Promise<void> {
-    if (!inputs.length) return;
+  private async insertRows(sql: Sql, auth: AuthContext, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, staged: { ready: boolean }): Promise<Array<{ id: string; data: Record<string, unknown> }>> {
+    if (!inputs.length) return [];
     const datas = inputs.map((input) => ({ ...input }));
     for (const field of form.compiled.autoNumberFields) {
       const period = autoNumberPeriod(field.pattern, asOf);
@@ -461,21 +483,25 @@ export class ImportsService {
       });
     }
     const client = pgClientOf(sql);
+    const written: Array<{ id: string; data: Record<string, unknown> }> = [];
     if (!client) {
       for (let i = 0; i < datas.length; i += INSERT_ROWS) {
         const records = datas.slice(i, i + INSERT_ROWS).map((data) => ({ id: uuidv7(), data: form.compiled.complete(data, { asOf }) }));
         await this.recordRows.insertMany(sql, { tenantId: auth.tenantId, formId: form.id, versionId: form.versionId, userId: auth.userId }, records);
+        written.push(...records);
       }
-      return;
+      return written;
     }
     // COPY text: uuid, the record's jsonb and its revision's changes ({field: {to: value}}); JSON
     // has no raw tabs or line breaks, so only backslashes need doubling.
     let text = '';
     for (const input of datas) {
       const data = form.compiled.complete(input, { asOf });
+      const id = uuidv7();
+      written.push({ id, data });
       let changes = '';
       for (const key in data) changes += `${changes ? ',' : ''}${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}}`;
-      text += `${uuidv7()}\t${JSON.stringify(data).replace(/\\/g, '\\\\')}\t{${changes.replace(/\\/g, '\\\\')}}\n`;
+      text += `${id}\t${JSON.stringify(data).replace(/\\/g, '\\\\')}\t{${changes.replace(/\\/g, '\\\\')}}\n`;
     }
     if (!staged.ready) {
       await sql.rows('CREATE TEMP TABLE IF NOT EXISTS credo_import_stage (id uuid NOT NULL, data jsonb NOT NULL, changes jsonb NOT NULL) ON COMMIT DROP');
@@ -498,6 +524,47 @@ export class ImportsService {
       [auth.tenantId, form.id, form.versionId, auth.userId],
     );
     await sql.rows('TRUNCATE pg_temp.credo_import_stage');
+    return written;
+  }
+
+  /**
+   * Rule results of the rows just written: COPY into a transaction-scoped staging table, then one
+   * INSERT … SELECT (upsert on the record) into record_rule_results — the rows a single write
+   * stores, without parsing one large JSON parameter per chunk.
+   */
+  private async saveRuleResults(
+    sql: Sql,
+    versionId: string,
+    asOf: string,
+    results: Array<{ recordId: string; values: unknown; alerts: unknown; explanation: unknown }>,
+    staged: { ready: boolean; rules?: boolean },
+  ): Promise<void> {
+    if (!results.length) return;
+    const client = pgClientOf(sql);
+    if (!client) return this.rules.saveWritten(sql, versionId, asOf, results);
+    let text = '';
+    for (const r of results) {
+      text += `${r.recordId}\t${JSON.stringify(r.values).replace(/\\/g, '\\\\')}\t${JSON.stringify(r.alerts).replace(/\\/g, '\\\\')}\t${JSON.stringify(r.explanation).replace(/\\/g, '\\\\')}\n`;
+    }
+    if (!staged.rules) {
+      await sql.rows('CREATE TEMP TABLE IF NOT EXISTS credo_import_rules_stage (record_id uuid NOT NULL, vals jsonb NOT NULL, alerts jsonb NOT NULL, explanation jsonb NOT NULL) ON COMMIT DROP');
+      staged.rules = true;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.query(copyFrom('COPY pg_temp.credo_import_rules_stage (record_id, vals, alerts, explanation) FROM STDIN'));
+      stream.on('error', reject);
+      stream.on('finish', () => resolve());
+      stream.end(text);
+    });
+    await sql.rows(
+      `INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
+       SELECT credo_current_tenant(), s.record_id, $1::uuid, $2::date, s.vals, s.alerts, s.explanation FROM pg_temp.credo_import_rules_stage s
+       ON CONFLICT (tenant_id, record_id) DO UPDATE
+         SET rule_version_id = EXCLUDED.rule_version_id, as_of = EXCLUDED.as_of, vals = EXCLUDED.vals,
+             alerts = EXCLUDED.alerts, explanation = EXCLUDED.explanation, computed_at = now()`,
+      [versionId, asOf],
+    );
+    await sql.rows('TRUNCATE pg_temp.credo_import_rules_stage');
   }
 
   /**
@@ -505,13 +572,13 @@ export class ImportsService {
    * PATCH writes them, many per statement. Rows that change nothing are not written. Returns how
    * many were written.
    */
-  private async updateRows(sql: Sql, auth: AuthContext, form: PublishedForm, rows: PendingRow[], asOf: string): Promise<number> {
-    const changed: Array<{ id: string; rev: number; data: Record<string, unknown>; changes: RecordChanges }> = [];
+  private async updateRows(sql: Sql, auth: AuthContext, form: PublishedForm, rows: PendingRow[], asOf: string): Promise<Array<{ id: string; data: Record<string, unknown>; before: Record<string, unknown> }>> {
+    const changed: Array<{ id: string; rev: number; data: Record<string, unknown>; changes: RecordChanges; before: Record<string, unknown> }> = [];
     for (const r of rows) {
       const data = form.compiled.complete({ ...r.merged!, ...autoNumbers(form, r.target!.data) }, { asOf });
       const changes = diffRecordData(r.target!.data, data);
       if (!Object.keys(changes).length && r.target!.form_version_id === form.versionId) continue;
-      changed.push({ id: r.target!.id, rev: r.target!.rev, data, changes });
+      changed.push({ id: r.target!.id, rev: r.target!.rev, data, changes, before: r.target!.data });
     }
     for (let i = 0; i < changed.length; i += INSERT_ROWS) {
       const batch = changed.slice(i, i + INSERT_ROWS);
@@ -538,7 +605,7 @@ export class ImportsService {
       // A record changed by someone else since it was read: the import is not applied over it.
       if (written.length !== batch.length) throw new AppException(409, 'imports.concurrent_change');
     }
-    return changed.length;
+    return changed;
   }
 
   /**
@@ -767,6 +834,14 @@ interface FileSeen {
 function autoNumbers(form: PublishedForm, data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of form.compiled.autoNumberFields) if (data[f.key] !== undefined) out[f.key] = data[f.key];
+  return out;
+}
+
+/** A new record's data as a single create evaluates its rules: before its auto-numbers are drawn. */
+function withoutAutoNumbers(form: PublishedForm, data: Record<string, unknown>): Record<string, unknown> {
+  if (!form.compiled.autoNumberFields.length) return data;
+  const out = { ...data };
+  for (const f of form.compiled.autoNumberFields) delete out[f.key];
   return out;
 }
 

@@ -143,6 +143,40 @@ export class RulesService {
     await this.rules.saveResults(sql, customerForm.rules.id, asOf, records.map((r, i) => toStored(r.id, compiled.evaluate(facts[i]!, { asOf, locale }))));
   }
 
+  /**
+   * Bulk counterpart of evaluateForWrite for records just written in this transaction (imports):
+   * evaluates the published rule set on each record as a single create (`created`: a new
+   * customer has zero rollups) or PATCH would. The caller stores the results (`saveResults`, or
+   * its own set-based path); `customers` are those whose class depends on these records (refresh
+   * them with refreshCustomers once the writes are done).
+   */
+  async evaluateWritten(
+    sql: Sql,
+    form: PublishedForm,
+    written: Array<{ id: string; data: Record<string, unknown>; created: boolean; before?: Record<string, unknown> | null }>,
+    locale: Locale,
+  ): Promise<{ versionId: string; asOf: string; results: Array<ReturnType<typeof toStored>>; customers: string[] } | { versionId: null; customers: string[] }> {
+    const related = !this.rollups.appliesTo(form.key) && form.compiled.definition.fields.some((f) => f.key === 'customer' && f.type === 'reference');
+    const customers = related ? written.flatMap((w) => [w.data.customer, w.before?.customer].filter((v): v is string => typeof v === 'string')) : [];
+    const current = form.rules;
+    if (!current) return { versionId: null, customers };
+    const compiled = await this.compiledOf(sql, current.id);
+    const asOf = this.asOf();
+    let facts: Array<Record<string, unknown>>;
+    if (this.rollups.appliesTo(form.key)) {
+      const existing = written.filter((w) => !w.created);
+      const rolled = existing.length ? await this.factsFor(sql, form, existing) : [];
+      const byId = new Map(existing.map((w, i) => [w.id, rolled[i]!]));
+      facts = written.map((w) => (w.created ? { ...w.data, ...zeroRollups(w.data) } : byId.get(w.id)!));
+    } else facts = written.length ? await this.factsFor(sql, form, written) : [];
+    return { versionId: current.id, asOf, results: written.map((w, i) => toStored(w.id, compiled.evaluate(facts[i]!, { asOf, locale }))), customers };
+  }
+
+  /** Stores results evaluated by evaluateWritten (one statement). */
+  async saveWritten(sql: Sql, versionId: string, asOf: string, results: Array<{ recordId: string; values: unknown; alerts: unknown; explanation: unknown }>): Promise<void> {
+    await this.rules.saveResults(sql, versionId, asOf, results);
+  }
+
   /** Re-evaluates every record with the published rule set as of today (time-dependent rules; also the nightly job). */
   async reevaluateOrThrow(auth: AuthContext, key: string, locale: Locale) {
     return this.forms.withPublished(auth, key, false, async (sql, form) => {
