@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { warmUpFormEngine } from '@credo/form-engine';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createLogger } from './common/logger.js';
+import { JobsService } from './modules/jobs/jobs.service.js';
 import { startServer, type RunningServer } from './server.js';
 
 async function main(): Promise<void> {
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (server.seeded) {
+    // The fresh demo company shows its collection tasks and promise checks without waiting for 08:00.
+    await server.app.get(JobsService).queueRemindersNow().catch((error: unknown) => logger.warn({ err: error }, 'first collection run not queued'));
     const line = '='.repeat(64);
     console.log(
       `\n${line}\n  演示公司 (demo company) is ready.\n  Sign in at http://localhost:${config.port}\n` +

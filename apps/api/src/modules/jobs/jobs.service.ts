@@ -65,6 +65,12 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.boss.send(NIGHTLY_RULES, {});
   }
 
+  /** Queues today's collection run now (the demo company's first start: tasks and promise checks at once). */
+  async queueRemindersNow(): Promise<string | null> {
+    if (!this.boss) return null;
+    return this.boss.send(DAILY_REMINDERS, {});
+  }
+
   async state(jobId: string): Promise<string | null> {
     const job = await this.boss?.getJobById(NIGHTLY_RULES, jobId);
     return job?.state ?? null;
