@@ -133,6 +133,8 @@ describe('creating customers', () => {
       debt_ratio: null,
       public_record: null,
       assessment_valid_until: null,
+      broken_promises_90d: 0,
+      open_broken_promises: 0,
     });
   });
 
