@@ -200,6 +200,36 @@ describe('successful: column mappings', () => {
     expect(body.columns.map((c: { field: string | null }) => c.field)).toEqual(['name', 'customer_type', 'country', 'contact_name', 'sales_owner', 'uscc', null]);
     expect(body.created).toBe(1);
   });
+
+  it('a run may carry its mapping in x-import-mapping without saving it; a malformed one is a 400', async () => {
+    const before = (await admin.get('/api/forms/customer/import-mappings')).body.length;
+    const mapping = { KH: 'name', LX: 'customer_type', GJ: 'country', LXR: 'contact_name', XS: 'sales_owner', 备注: null };
+    const file = csv([['KH', 'LX', 'GJ', 'LXR', 'XS', '备注'], [uniqueName('内联'), '个人', 'CN', '张三', 'admin@demo.local', 'x']]);
+    const send = (header: string) =>
+      fetch(`${server.baseUrl}/api/forms/customer/imports?dryRun=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv', 'x-import-mapping': header },
+        body: file,
+      });
+    const res = await send(encodeURIComponent(JSON.stringify(mapping)));
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.columns.map((c: { field: string | null }) => c.field)).toEqual(['name', 'customer_type', 'country', 'contact_name', 'sales_owner', null]);
+    expect(body.rows).toMatchObject({ valid: 1, invalid: 0 });
+    // As a job too.
+    const job = await fetch(`${server.baseUrl}/api/forms/customer/imports/jobs?dryRun=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv', 'x-import-mapping': encodeURIComponent(JSON.stringify(mapping)) },
+      body: file,
+    });
+    expect(job.status).toBe(202);
+    expect((await admin.get('/api/forms/customer/import-mappings')).body.length).toBe(before);
+    for (const bad of ['not json', encodeURIComponent('["name"]'), encodeURIComponent('{"KH": "Name!"}')]) {
+      const refused = await send(bad);
+      const problem = await refused.json();
+      expect([refused.status, problem.code], bad).toEqual([400, 'http.validation_failed']);
+    }
+  });
 });
 
 describe('failing: background imports', () => {

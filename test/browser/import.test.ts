@@ -2,12 +2,21 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { readXlsx } from '../../apps/api/src/modules/imports/xlsx-read.js';
+import { api, login } from '../support/http.js';
 import { ownerQuery, startTestServer } from '../support/server.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
 
 const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
+
+/** Picks an option of an Element Plus select by its visible text. */
+async function choose(page: Page, select: Locator, text: string | RegExp): Promise<void> {
+  await expect.poll(() => page.locator('.el-select-dropdown:visible').count()).toBe(0);
+  await select.click();
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click();
+  await expect.poll(() => page.locator('.el-select-dropdown:visible').count()).toBe(0);
+}
 
 /** The import wizard: upload → mapping with suggestions → dry run → job with progress → errors workbook. */
 describe('import wizard (real API, real Chromium)', () => {
@@ -79,5 +88,62 @@ describe('import wizard (real API, real Chromium)', () => {
     expect(sheet[0]![0]).toBe('行号');
     expect(sheet[1]!.slice(0, 2)).toEqual(['5', '浏览器导入3有限公司']);
     expect(sheet[1]![8]).toContain('不是有效数字');
+    // A dry run no longer saves a mapping: only an explicit save does.
+    const [saved] = await ownerQuery<{ n: number }>(server.databaseUrl, 'SELECT count(*)::int AS n FROM import_mappings');
+    expect(saved!.n).toBe(0);
+  }, 120_000);
+
+  it('applies a saved mapping to headers it would not guess, and saves the current one under a name', async () => {
+    const token = await login(server.baseUrl, 'admin@demo.local');
+    const created = await api(server.baseUrl, token).post('/api/forms/customer/import-mappings', {
+      name: '德文客户表',
+      columns: [
+        { header: 'Firma', field: 'name' },
+        { header: 'Art', field: 'customer_type' },
+        { header: 'Land', field: 'country' },
+        { header: 'Kontakt', field: 'contact_name' },
+        { header: 'Betreuer', field: 'sales_owner' },
+        { header: 'Notiz', field: null },
+      ],
+    });
+    expect(created.status, created.text).toBe(201);
+
+    await page.goto(`${server.baseUrl}/forms/customer/import`);
+    const lines = ['Firma,Art,Land,Kontakt,Betreuer,Notiz'];
+    for (let i = 0; i < 2; i++) lines.push(`映射导入${i}有限公司,个人,中国大陆,李四,admin@demo.local,备注${i}`);
+    await page.getByTestId('import-file').setInputFiles({ name: 'kunden.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\r\n')}\r\n`) });
+    const mapping = page.getByTestId('import-mapping');
+    await mapping.waitFor();
+    await expect.poll(() => mapping.locator('tbody tr').count()).toBe(6);
+    // Nothing guessed for "Firma": a dry run now would refuse the unknown columns.
+    await expect.poll(() => mapping.locator('tbody tr').first().innerText()).not.toMatch(/\(name\)/);
+
+    await choose(page, page.getByTestId('import-mapping-pick'), '德文客户表');
+    await expect.poll(() => mapping.locator('tbody tr').first().innerText()).toMatch(/客户名称 \(name\)/);
+    await expect.poll(() => mapping.locator('tbody tr').nth(4).innerText()).toMatch(/\(sales_owner\)/);
+    await expect.poll(() => page.getByTestId('import-mapping-name').inputValue()).toBe('德文客户表');
+    await screenshot(page, 'import-mapping-picked');
+
+    // Saved explicitly under another name (the list then offers both).
+    await page.getByTestId('import-mapping-name').fill('德文客户表（副本）');
+    await page.getByTestId('import-mapping-save').click();
+    await expect
+      .poll(async () => (await ownerQuery<{ name: string; columns: Array<{ header: string; field: string | null }> }>(server.databaseUrl, 'SELECT name, columns FROM import_mappings ORDER BY name')).map((m) => m.name))
+      .toEqual(['德文客户表', '德文客户表（副本）']);
+    const [copy] = await ownerQuery<{ columns: Array<{ header: string; field: string | null }> }>(server.databaseUrl, `SELECT columns FROM import_mappings WHERE name = '德文客户表（副本）'`);
+    expect(copy!.columns).toContainEqual({ header: 'Firma', field: 'name' });
+    expect(copy!.columns).toContainEqual({ header: 'Notiz', field: null });
+
+    await page.getByTestId('import-dry-run').click();
+    await page.getByTestId('import-report').waitFor();
+    await expect.poll(() => page.getByTestId('import-valid').innerText()).toBe('2');
+    await expect.poll(() => page.getByTestId('import-invalid').innerText()).toBe('0');
+    await page.getByTestId('import-start').click();
+    await page.locator('[data-testid="import-status"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    const [row] = await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM records WHERE data->>'name' LIKE '映射导入%' AND data->>'contact_name' = '李四'`);
+    expect(row!.n).toBe(2);
+    // The dry run and the import saved nothing more.
+    const [count] = await ownerQuery<{ n: number }>(server.databaseUrl, 'SELECT count(*)::int AS n FROM import_mappings');
+    expect(count!.n).toBe(2);
   }, 120_000);
 });

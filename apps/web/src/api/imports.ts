@@ -59,6 +59,8 @@ export interface ImportQuery {
   mode: ImportMode;
   key?: string;
   mappingId?: string;
+  /** Header text → field key (null: left out): this run's mapping, sent without saving it. */
+  mapping?: Record<string, string | null>;
   skipInvalid?: boolean;
 }
 
@@ -72,6 +74,11 @@ function typed(file: File): Blob {
   return new Blob([file], { type });
 }
 
+/** The mapping travels in a header (URI-encoded JSON): the query stays short, nothing is saved. */
+function mappingHeader(q: ImportQuery): Record<string, string> {
+  return q.mapping ? { 'x-import-mapping': encodeURIComponent(JSON.stringify(q.mapping)) } : {};
+}
+
 function query(q: ImportQuery, dryRun: boolean) {
   return { mode: q.mode, key: q.mode === 'insert' ? undefined : q.key, mappingId: q.mappingId, dryRun: String(dryRun), skipInvalid: q.skipInvalid ? 'true' : undefined };
 }
@@ -81,12 +88,12 @@ export const importsApi = {
     return http.upload(`/forms/${encodeURIComponent(formKey)}/imports/preview`, typed(file));
   },
   dryRun(formKey: string, file: File, q: ImportQuery): Promise<ImportReport> {
-    return http.upload(`/forms/${encodeURIComponent(formKey)}/imports`, typed(file), { query: query(q, true) });
+    return http.upload(`/forms/${encodeURIComponent(formKey)}/imports`, typed(file), { query: query(q, true), headers: mappingHeader(q) });
   },
   start(formKey: string, file: File, q: ImportQuery): Promise<ImportJob> {
     return http.upload(`/forms/${encodeURIComponent(formKey)}/imports/jobs`, typed(file), {
       query: query(q, false),
-      headers: { 'x-file-name': encodeURIComponent(file.name) },
+      headers: { 'x-file-name': encodeURIComponent(file.name), ...mappingHeader(q) },
     });
   },
   job(id: string): Promise<ImportJob> {

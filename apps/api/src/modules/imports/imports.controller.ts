@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppException } from '../../common/app.exception.js';
 import { openApiRef, ValidBody, validateQueryOrThrow } from '../../common/body-validation.js';
@@ -45,6 +45,7 @@ export class ImportsController {
   @ApiQuery({ name: 'key', required: false, description: 'upsert/update: the field rows are matched on (unique, indexed or auto-number)' })
   @ApiQuery({ name: 'dryRun', required: false, schema: { enum: ['true', 'false'], default: 'true' } })
   @ApiQuery({ name: 'skipInvalid', required: false, schema: { enum: ['true', 'false'], default: 'false' }, description: 'commit the valid rows and report the rest (default: all or nothing)' })
+  @ApiHeader({ name: 'x-import-mapping', required: false, description: 'URI-encoded JSON {"header": "field_key" | null}: the column mapping of this run without saving it (else mappingId, else automatic)' })
   @ApiResponse({ status: 200, description: 'Dry-run report' })
   @ApiResponse({ status: 201, description: 'Committed: the report with `created`' })
   @ApiResponse({ status: 400, description: 'A bad file or bad rows; nothing written', schema: openApiRef('problem') })
@@ -61,14 +62,36 @@ export class ImportsController {
     if (!req.is(IMPORT_MEDIA_TYPES)) throw new AppException(415, 'imports.media_type');
     // An empty body is not parsed at all: it is an empty file.
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const report = await this.imports.importCsvOrThrow(auth, key, bytes, await this.optionsOf(auth, key, q), locale);
+    const report = await this.imports.importCsvOrThrow(auth, key, bytes, await this.optionsOf(auth, key, q, req), locale);
     if (!report.dryRun) res.status(201);
     return report;
   }
 
-  private async optionsOf(auth: AuthContext, key: string, q: ImportQuery): Promise<ImportOptions> {
-    return importOptions(q, q.mappingId ? await this.imports.mappingOrThrow(auth, key, q.mappingId) : undefined);
+  private async optionsOf(auth: AuthContext, key: string, q: ImportQuery, req: Request): Promise<ImportOptions> {
+    return importOptions(q, await mappingOf(this.imports, auth, key, q, req));
   }
+}
+
+/**
+ * The column mapping of a run: the `x-import-mapping` header (URI-encoded JSON, header text →
+ * field key or null: the wizard's current choices, nothing saved), else the saved mapping
+ * `mappingId`, else none (headers matched automatically).
+ */
+export async function mappingOf(imports: ImportsService, auth: AuthContext, key: string, q: ImportQuery, req: Request): Promise<Record<string, string | null> | undefined> {
+  const inline = req.headers['x-import-mapping'];
+  if (typeof inline === 'string' && inline) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decodeURIComponent(inline));
+    } catch {
+      parsed = undefined;
+    }
+    const valid =
+      !!parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => v === null || (typeof v === 'string' && /^[a-z][a-z0-9_]{0,62}$/.test(v)));
+    if (!valid) throw new AppException(400, 'http.validation_failed', {}, [{ path: '/headers/x-import-mapping', keyword: 'type', message: '{ "header": "field_key" | null }' }]);
+    return parsed as Record<string, string | null>;
+  }
+  return q.mappingId ? imports.mappingOrThrow(auth, key, q.mappingId) : undefined;
 }
 
 export function importOptions(q: ImportQuery, mapping?: Record<string, string | null>): ImportOptions {
@@ -125,7 +148,7 @@ export class ImportJobsController {
     const q = validateQueryOrThrow<ImportQuery>('record-import-query', query, locale);
     if (!req.is(IMPORT_MEDIA_TYPES)) throw new AppException(415, 'imports.media_type');
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const mapping = q.mappingId ? await this.imports.mappingOrThrow(auth, key, q.mappingId) : undefined;
+    const mapping = await mappingOf(this.imports, auth, key, q, req);
     const name = typeof req.headers['x-file-name'] === 'string' ? decodeURIComponent(req.headers['x-file-name']).slice(0, 255) : null;
     return this.jobs.createOrThrow(auth, key, bytes, importOptions(q, mapping), locale, name);
   }
@@ -146,7 +169,7 @@ export class ImportJobsController {
     if (typeof form !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(form)) throw new AppException(404, 'forms.not_found', { key: String(form ?? '') });
     const q = validateQueryOrThrow<ImportQuery>('record-import-query', rest, locale);
     if (!req.is(IMPORT_MEDIA_TYPES)) throw new AppException(415, 'imports.media_type');
-    const mapping = q.mappingId ? await this.imports.mappingOrThrow(auth, form, q.mappingId) : undefined;
+    const mapping = await mappingOf(this.imports, auth, form, q, req);
     const upload = await this.jobs.receiveOrThrow(req);
     const name = typeof req.headers['x-file-name'] === 'string' ? decodeURIComponent(req.headers['x-file-name']).slice(0, 255) : null;
     return this.jobs.createOrThrow(auth, form, upload, importOptions(q, mapping), locale, name);
