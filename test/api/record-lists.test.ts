@@ -76,6 +76,8 @@ describe('filtered lists', () => {
     const res = await list({ filter: JSON.stringify(filter), total: 'true', limit: '200' });
     const expected = made.filter((m) => m.customer_type === '企业' && m.name.includes('华东') && m.credit_limit !== undefined);
     expect(res.body.total).toBe(expected.length);
+    // Few match: the total is an exact count, and says so.
+    expect(res.body).toMatchObject({ totalIsEstimate: false, totalCapped: false });
     expect(new Set(res.body.items.map((r: { id: string }) => r.id))).toEqual(new Set(expected.map((m) => m.id)));
     const dates = await all({ filter: JSON.stringify({ established_on: { between: ['2012-01-01', '2014-12-31'] } }) });
     expect(new Set(dates)).toEqual(
@@ -189,5 +191,81 @@ describe('unique fields', () => {
     expect(dupName.body.errors[0].path).toBe('/name');
     expect(dupName.body.detail).toMatch(/already has/);
     expect((await list({ total: 'true', limit: '1' })).body.total).toBe(before);
+  });
+});
+
+describe('totals', () => {
+  const BULK = 2400;
+  const MARKED = 1500;
+  let staff: ReturnType<typeof api>;
+  let staffId: string;
+  let live: number;
+
+  beforeAll(async () => {
+    staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
+    staffId = (await staff.get('/api/auth/me')).body.id;
+    const rules = { roles: { staff: { read: true, create: true, update: true, delete: false, rows: 'own' } }, ownerField: 'sales_owner' };
+    expect((await admin.call('PUT', '/api/forms/customer/permissions', { body: rules })).status).toBe(200);
+    // Many customers at once (copies of a stored one under new names): the first MARKED with
+    // credit limit 7.77, the rest 8.88; every 100th belongs to the staff user.
+    const [template] = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM records WHERE id = $1`, [made[1]!.id]);
+    await ownerQuery(
+      server.databaseUrl,
+      `INSERT INTO records (tenant_id, id, form_id, form_version_id, data)
+       SELECT t.tenant_id, gen_random_uuid(), t.form_id, t.form_version_id,
+              (t.data - 'uscc') || jsonb_build_object('name', '批量客户' || i, 'customer_code', 'BULK-' || i, 'customer_type', '个人',
+                'credit_limit', CASE WHEN i <= $2 THEN '7.77' ELSE '8.88' END,
+                'sales_owner', CASE WHEN i % 100 = 0 THEN $4 ELSE t.data->>'sales_owner' END)
+       FROM records t, generate_series(1, $3::int) i WHERE t.id = $1`,
+      [template!.id, MARKED, BULK, staffId],
+    );
+    await ownerQuery(server.databaseUrl, 'ANALYZE records');
+    [{ live }] = await ownerQuery<{ live: number }>(
+      server.databaseUrl,
+      `SELECT count(*)::int AS live FROM records r JOIN forms f ON f.id = r.form_id AND f.tenant_id = r.tenant_id
+       WHERE f.key = 'customer' AND r.deleted_at IS NULL AND r.tenant_id = (SELECT tenant_id FROM records WHERE id = $1)`,
+      [made[0]!.id],
+    );
+    expect(live).toBeGreaterThan(BULK);
+  });
+
+  it('total=true beyond 1,000 matches is the planner estimate, flagged totalIsEstimate, at least 1,001', async () => {
+    const res = await list({ total: 'true', limit: '5' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ totalIsEstimate: true, totalCapped: false });
+    expect(Number.isInteger(res.body.total)).toBe(true);
+    expect(res.body.total).toBeGreaterThanOrEqual(1001);
+    // Freshly analyzed: the estimate is near the truth (it is not an exact count).
+    expect(res.body.total).toBeGreaterThan(live / 2);
+    expect(res.body.total).toBeLessThan(live * 2);
+    expect(res.body.items).toHaveLength(5);
+    // Also when the total is counted after the page (extras keep the transaction open).
+    const withExtras = await list({ total: 'true', limit: '1', include: 'rollups' });
+    expect(withExtras.body).toMatchObject({ totalIsEstimate: true, totalCapped: false });
+    expect(withExtras.body.total).toBeGreaterThan(live / 2);
+
+    const filtered = await list({ filter: JSON.stringify({ credit_limit: { eq: '7.77' } }), total: 'true', limit: '5' });
+    expect(filtered.body).toMatchObject({ totalIsEstimate: true, totalCapped: false });
+    expect(filtered.body.total).toBeGreaterThanOrEqual(1001);
+    expect(filtered.body.total).toBeLessThan(live);
+  });
+
+  it('total=true with at most 1,000 matches is exact, and total=exact counts beyond 1,000', async () => {
+    const few = await list({ filter: JSON.stringify({ credit_limit: { eq: '8.88' } }), total: 'true', limit: '5' });
+    expect(few.body).toEqual(expect.objectContaining({ total: BULK - MARKED, totalIsEstimate: false, totalCapped: false }));
+    const exact = await list({ filter: JSON.stringify({ credit_limit: { eq: '7.77' } }), total: 'exact', limit: '5' });
+    expect(exact.status, exact.text).toBe(200);
+    expect(exact.body).toEqual(expect.objectContaining({ total: MARKED, totalIsEstimate: false, totalCapped: false }));
+    const everything = await list({ total: 'exact', limit: '1' });
+    expect(everything.body).toEqual(expect.objectContaining({ total: live, totalIsEstimate: false, totalCapped: false }));
+    expect((await list({ total: 'maybe' })).status).toBe(400);
+  });
+
+  it('totals count only what the caller may read (own records only)', async () => {
+    const mine = await staff.get('/api/forms/customer/records?limit=1&total=true');
+    expect(mine.status, mine.text).toBe(200);
+    expect(mine.body).toMatchObject({ total: BULK / 100, totalIsEstimate: false });
+    const marked = await staff.get(`/api/forms/customer/records?limit=1&total=exact&filter=${encodeURIComponent(JSON.stringify({ credit_limit: { eq: '7.77' } }))}`);
+    expect(marked.body).toMatchObject({ total: MARKED / 100, totalIsEstimate: false, totalCapped: false });
   });
 });

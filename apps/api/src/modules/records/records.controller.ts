@@ -15,7 +15,7 @@ interface RecordWriteRequest {
 interface RecordListQuery {
   limit?: string;
   cursor?: string;
-  total?: 'true' | 'false';
+  total?: 'true' | 'false' | 'exact';
   filter?: string;
   sort?: string;
   fields?: string;
@@ -45,7 +45,12 @@ export class RecordsController {
   @ApiOperation({ summary: 'A keyset page of records, newest first; pass `next` back as `cursor`' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' } })
-  @ApiQuery({ name: 'total', required: false, schema: { type: 'boolean' } })
+  @ApiQuery({
+    name: 'total',
+    required: false,
+    schema: { type: 'string', enum: ['true', 'false', 'exact'] },
+    description: 'true: exact up to 1,000 matching records, beyond that a planner estimate (totalIsEstimate: true); exact: counted, capped at 10,000 (totalCapped)',
+  })
   @ApiQuery({ name: 'filter', required: false, schema: { type: 'string' }, description: 'JSON {"field": {"op": value}}', example: '{"credit_limit":{"gte":"100000"}}' })
   @ApiQuery({ name: 'sort', required: false, schema: { type: 'string' }, example: '-credit_limit' })
   @ApiQuery({ name: 'fields', required: false, schema: { type: 'string' }, example: 'name,credit_limit' })
@@ -60,7 +65,7 @@ export class RecordsController {
       {
         limit: Number(q.limit ?? 50),
         cursor: q.cursor ?? null,
-        total: q.total === 'true',
+        total: q.total === 'true' ? 'auto' : q.total === 'exact' ? 'exact' : false,
         filter,
         sort: q.sort,
         fields: q.fields?.split(','),

@@ -75,6 +75,15 @@ export interface OwnerFilter {
 const COLUMNS = `r.id, r.rev, r.form_version_id, r.data, r.created_at, r.created_by, r.updated_at, r.updated_by, r.deleted_at,
   (SELECT v.number FROM form_versions v WHERE v.tenant_id = r.tenant_id AND v.id = r.form_version_id) AS version_number`;
 
+/** The top node's row estimate from the rows of `EXPLAIN (FORMAT JSON)`; 0 when there is none. */
+export function planRows(rows: unknown[]): number {
+  const first = rows[0] as Record<string, unknown> | undefined;
+  const value = first ? Object.values(first)[0] : undefined;
+  const plans = (typeof value === 'string' ? JSON.parse(value) : value) as Array<{ Plan?: { 'Plan Rows'?: unknown } }> | undefined;
+  const estimate = Number(plans?.[0]?.Plan?.['Plan Rows']);
+  return Number.isFinite(estimate) && estimate > 0 ? Math.round(estimate) : 0;
+}
+
 /** Raw SQL on `records` (no entity hydration: lists are hot paths). Every write also writes its revision. */
 @Injectable()
 export class RecordsRepository {
@@ -294,18 +303,40 @@ export class RecordsRepository {
     return rows;
   }
 
-  async count(sql: Sql, formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): Promise<number> {
-    const statement = this.countStatement(formId, owner, query);
+  /** The matching rows, counted up to `cap` + 1 (more than `cap` means "more than `cap`"). */
+  async count(sql: Sql, formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery, cap: number = COUNT_CAP): Promise<number> {
+    const statement = this.countStatement(formId, owner, query, cap);
     const row = await sql.one<{ n: number }>(statement.text, statement.values);
     return row?.n ?? 0;
   }
 
-  /** The statement behind `count` (capped at COUNT_CAP + 1), to send along with a page. */
-  countStatement(formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): { text: string; values: unknown[] } {
+  /** The statement behind `count` (reads at most `cap` + 1 matching rows), to send along with a page. */
+  countStatement(formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery, cap: number = COUNT_CAP): { text: string; values: unknown[] } {
+    if (!Number.isSafeInteger(cap) || cap < 0) throw new Error('count cap must be a non-negative integer');
+    const matching = this.matchingStatement(formId, owner, query);
+    return { text: `SELECT count(*)::int AS n FROM (${matching.text} LIMIT ${cap + 1}) c`, values: matching.values };
+  }
+
+  /**
+   * The planner's estimate of the matching rows (EXPLAIN without ANALYZE: plans, runs nothing,
+   * reads no rows), from the table and expression statistics that ANALYZE keeps.
+   */
+  estimateStatement(formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): { text: string; values: unknown[] } {
+    const matching = this.matchingStatement(formId, owner, query);
+    return { text: `EXPLAIN (FORMAT JSON) ${matching.text}`, values: matching.values };
+  }
+
+  async estimate(sql: Sql, formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): Promise<number> {
+    const statement = this.estimateStatement(formId, owner, query);
+    return planRows(await sql.rows(statement.text, statement.values));
+  }
+
+  /** The rows a list with this owner rule and filter can show (what its total counts). */
+  private matchingStatement(formId: string, owner: OwnerFilter | null, query?: ParsedQuery): { text: string; values: unknown[] } {
     const where = query?.where.length ? `AND ${query.where.join(' AND ')}` : '';
     return {
-      text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM records_t r WHERE r.form_id = $1 AND r.deleted_at IS NULL
-         AND ($2::text IS NULL OR r.data->>$2::text = $3::text) ${where} LIMIT ${COUNT_CAP + 1}) c`,
+      text: `SELECT 1 FROM records_t r WHERE r.form_id = $1 AND r.deleted_at IS NULL
+         AND ($2::text IS NULL OR r.data->>$2::text = $3::text) ${where}`,
       values: [formId, owner?.field ?? null, owner?.userId ?? null, ...(query?.params ?? [])],
     };
   }

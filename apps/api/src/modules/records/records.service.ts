@@ -19,7 +19,7 @@ import { CustomerRollupsService, type CustomerRollups } from '../credit/customer
 import { PaymentAllocationService } from '../credit/payment-allocation.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
-import { RecordsRepository, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
+import { RecordsRepository, planRows, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -42,7 +42,12 @@ export interface RecordDto {
 export interface ListQuery {
   limit: number;
   cursor: string | null;
-  total: boolean;
+  /**
+   * false: no total. 'auto' (total=true): exact up to EXACT_TOTAL_LIMIT matching records, beyond
+   * that the planner's estimate, flagged `totalIsEstimate`. 'exact' (total=exact): counted, capped
+   * at COUNT_CAP (flagged `totalCapped`); it reads up to COUNT_CAP + 1 rows.
+   */
+  total: false | 'auto' | 'exact';
   /** { field: { op: value } } */
   filter?: unknown;
   /** "field" ascending, "-field" descending */
@@ -52,6 +57,9 @@ export interface ListQuery {
   /** Extras per record (lists stay lean unless asked). */
   include?: Array<'rollups' | 'rules'>;
 }
+
+/** total=true counts exactly up to this many matching records; beyond it the total is an estimate. */
+export const EXACT_TOTAL_LIMIT = 1000;
 
 /** Read by every create and update (credit control's settings): sent ahead with BEGIN. */
 const WRITE_PREFETCH = [TENANT_SETTINGS_SQL] as const;
@@ -481,9 +489,21 @@ export class RecordsService {
       // audit; label look-ups on a cache miss use their own): the page's statement commits.
       // A total asked for is counted in the same round trip.
       const commitLast = !include.size && !form.permissions.sensitive?.length;
+      // A total asked for is counted (and, for total=true, estimated) in the same round trip.
+      const cap = query.total === 'exact' ? COUNT_CAP : EXACT_TOTAL_LIMIT;
       let counted: number | null = null;
+      let estimated: number | null = null;
       const tail = query.total
-        ? { statements: [this.records.countStatement(form.id, owner, parsed.query)], onRows: (rows: unknown[][]) => (counted = (rows[0]?.[0] as { n: number } | undefined)?.n ?? 0) }
+        ? {
+            statements: [
+              this.records.countStatement(form.id, owner, parsed.query, cap),
+              ...(query.total === 'auto' ? [this.records.estimateStatement(form.id, owner, parsed.query)] : []),
+            ],
+            onRows: (rows: unknown[][]) => {
+              counted = (rows[0]?.[0] as { n: number } | undefined)?.n ?? 0;
+              if (rows[1]) estimated = planRows(rows[1]);
+            },
+          }
         : undefined;
       const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail);
       const hasMore = rows.length > query.limit;
@@ -500,14 +520,21 @@ export class RecordsService {
         }
       }
       const last = pageRows[pageRows.length - 1];
-      const page: { items: RecordDto[]; next: string | null; total?: number; totalCapped?: boolean } = {
+      const page: { items: RecordDto[]; next: string | null; total?: number; totalIsEstimate?: boolean; totalCapped?: boolean } = {
         items,
         next: hasMore && last ? encodeCursor({ segment: last.segment, value: last.sort_value, id: last.id }) : null,
       };
       if (query.total) {
-        const total = counted ?? (await this.records.count(sql, form.id, owner, parsed.query));
-        page.total = Math.min(total, COUNT_CAP);
-        page.totalCapped = total > COUNT_CAP;
+        const total: number = counted ?? (await this.records.count(sql, form.id, owner, parsed.query, cap));
+        if (total <= cap) {
+          Object.assign(page, { total, totalIsEstimate: false, totalCapped: false });
+        } else if (query.total === 'exact') {
+          Object.assign(page, { total: cap, totalIsEstimate: false, totalCapped: true });
+        } else {
+          // More than EXACT_TOTAL_LIMIT match: the planner's figure, never below what was seen.
+          const estimate: number = estimated ?? (await this.records.estimate(sql, form.id, owner, parsed.query));
+          Object.assign(page, { total: Math.max(estimate, total), totalIsEstimate: true, totalCapped: false });
+        }
       }
       return page;
     }, { readCommitLater: true });
