@@ -15,6 +15,7 @@ import { TypedProjections1764500000000 } from './1764500000000-typed-projections
 import { ImportJobs1764200000000 } from './1764200000000-import-jobs.js';
 import { Webhooks1764100000000 } from './1764100000000-webhooks.js';
 import { WebhooksLeanOutbox1764100100000 } from './1764100100000-webhooks-lean-outbox.js';
+import { ParallelSafeTenant1764700000000 } from './1764700000000-parallel-safe-tenant.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -34,4 +35,5 @@ export const migrations = [
   ImportJobs1764200000000,
   Webhooks1764100000000,
   WebhooksLeanOutbox1764100100000,
+  ParallelSafeTenant1764700000000,
 ];

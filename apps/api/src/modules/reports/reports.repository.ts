@@ -62,14 +62,22 @@ const OPEN_AR_JSONB = `
 /* OFFSET 0 keeps the subquery a fence: each jsonb field is extracted and cast once per row,
    not again wherever the outer query uses it (PostgreSQL would otherwise flatten it). */
 
-/** 未到期, 1–30, 31–60, 61–90, 90+ by days past due (DOMAIN §2.1; the due date itself is current). */
-const OVERDUE_BUCKET = `CASE WHEN due_date IS NULL OR $1::date <= due_date THEN 0
-  WHEN $1::date - due_date <= 30 THEN 1 WHEN $1::date - due_date <= 60 THEN 2 WHEN $1::date - due_date <= 90 THEN 3 ELSE 4 END`;
+/**
+ * 未到期, 1–30, 31–60, 61–90, 90+ by days past due (DOMAIN §2.1; the due date itself is current).
+ * Written as due-date cut-offs (`asOf − n` is folded to a constant date when planned) so no date
+ * arithmetic runs per receivable: `due_date >= asOf − 30` ⇔ `asOf − due_date <= 30`.
+ */
+const OVERDUE_BUCKET = `CASE WHEN due_date IS NULL OR due_date >= $1::date THEN 0
+  WHEN due_date >= $1::date - 30 THEN 1 WHEN due_date >= $1::date - 60 THEN 2 WHEN due_date >= $1::date - 90 THEN 3 ELSE 4 END`;
 
-/** 1年以内(含1年), 1–2年 … 5年以上, from when the receivable arose (invoice date, else business date). */
-const AGE_BUCKET = `CASE WHEN basis_date >= $1::date - interval '1 year' THEN 0 WHEN basis_date >= $1::date - interval '2 years' THEN 1
-  WHEN basis_date >= $1::date - interval '3 years' THEN 2 WHEN basis_date >= $1::date - interval '4 years' THEN 3
-  WHEN basis_date >= $1::date - interval '5 years' THEN 4 ELSE 5 END`;
+/**
+ * 1年以内(含1年), 1–2年 … 5年以上, from when the receivable arose (invoice date, else business date).
+ * `asOf − n years` is a midnight timestamp, so comparing with its date is the same test, without a
+ * date→timestamp conversion per receivable.
+ */
+const AGE_BUCKET = `CASE WHEN basis_date >= ($1::date - interval '1 year')::date THEN 0 WHEN basis_date >= ($1::date - interval '2 years')::date THEN 1
+  WHEN basis_date >= ($1::date - interval '3 years')::date THEN 2 WHEN basis_date >= ($1::date - interval '4 years')::date THEN 3
+  WHEN basis_date >= ($1::date - interval '5 years')::date THEN 4 ELSE 5 END`;
 
 export interface AgingTableRow {
   group_key: string | null;
@@ -131,15 +139,18 @@ export class ReportsRepository {
     }[group];
     const buckets = Array.from({ length: count }, (_, i) => i);
     const money = (expr: string) => `coalesce(${expr}, 0)::numeric(20, 2)::text`;
-    // Hash-grouped once per group (the bucket computed once per receivable behind a fence); the
-    // grand total sums the group rows, not the receivables again.
+    // Grouped once by (group, bucket) with one sum and one count per receivable — the plan of a
+    // hand-written aging query — then pivoted over those few rows; the grand total sums the group
+    // rows, not the receivables again. Numeric sums of sums are exact.
     return sql.rows<AgingTableRow>(
-      `WITH g AS MATERIALIZED (
-         SELECT b.group_key, ${buckets.map((i) => `sum(b.outstanding) FILTER (WHERE b.bucket = ${i}) AS a${i}`).join(', ')},
-                sum(b.outstanding) AS total, count(*)::int AS items
-         FROM (SELECT ${key} AS group_key, ${bucket} AS bucket, ar.outstanding
-               FROM (${openAr(source)}) ar WHERE ar.outstanding > 0 OFFSET 0) b
-         GROUP BY 1)
+      `WITH gb AS MATERIALIZED (
+         SELECT ${key} AS group_key, ${bucket} AS bucket, sum(ar.outstanding) AS amount, count(*) AS items
+         FROM (${openAr(source)}) ar WHERE ar.outstanding > 0
+         GROUP BY 1, 2),
+       g AS MATERIALIZED (
+         SELECT gb.group_key, ${buckets.map((i) => `sum(gb.amount) FILTER (WHERE gb.bucket = ${i}) AS a${i}`).join(', ')},
+                sum(gb.amount) AS total, sum(gb.items)::int AS items
+         FROM gb GROUP BY 1)
        SELECT g.group_key, ${label} AS group_label, ARRAY[${buckets.map((i) => money(`g.a${i}`)).join(', ')}] AS amounts,
               ${money('g.total')} AS total, g.items, false AS is_total FROM g
        UNION ALL
