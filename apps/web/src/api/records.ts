@@ -26,6 +26,8 @@ export interface RecordPage {
   items: FormRecord[];
   next: string | null;
   total?: number;
+  /** true: `total` is the planner's estimate (more than 1,000 match); false: an exact count. */
+  totalIsEstimate?: boolean;
   totalCapped?: boolean;
 }
 

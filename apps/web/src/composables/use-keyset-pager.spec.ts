@@ -52,4 +52,21 @@ describe('useKeysetPager', () => {
     expect(pager.page.value).toBe(1);
     expect(pager.loading.value).toBe(false);
   });
+
+  it('keeps whether the total is an estimate across pages, and forgets it on reset', async () => {
+    let estimate = true;
+    const load = async (cursor: string | null, withTotal: boolean): Promise<KeysetPage<number>> => ({
+      items: [cursor ? 2 : 1],
+      next: cursor ? null : 'c',
+      ...(withTotal ? { total: estimate ? 12_345 : 7, totalIsEstimate: estimate, totalCapped: false } : {}),
+    });
+    const pager = useKeysetPager(load, toError);
+    await pager.reset();
+    expect([pager.total.value, pager.totalIsEstimate.value]).toEqual([12_345, true]);
+    await pager.next();
+    expect([pager.total.value, pager.totalIsEstimate.value]).toEqual([12_345, true]);
+    estimate = false;
+    await pager.reset();
+    expect([pager.total.value, pager.totalIsEstimate.value]).toEqual([7, false]);
+  });
 });

@@ -5,6 +5,8 @@ export interface KeysetPage<T> {
   items: T[];
   next: string | null;
   total?: number;
+  /** `total` is the server's estimate (many records match), not a count. */
+  totalIsEstimate?: boolean;
   totalCapped?: boolean;
 }
 
@@ -20,6 +22,8 @@ export function useKeysetPager<T>(load: KeysetLoader<T>, toError: (e: unknown) =
   const total = ref<number | null>(null);
   /** The server counted up to its cap only: `total` is a lower bound. */
   const totalCapped = ref(false);
+  /** The server estimated the total (shown as approximate). */
+  const totalIsEstimate = ref(false);
   const loading = ref(false);
   const error = shallowRef<ApiError | null>(null);
   /** cursors[i] opened page i + 1; null opens the first page. */
@@ -47,6 +51,7 @@ export function useKeysetPager<T>(load: KeysetLoader<T>, toError: (e: unknown) =
       if (typeof result.total === 'number') {
         total.value = result.total;
         totalCapped.value = result.totalCapped === true;
+        totalIsEstimate.value = result.totalIsEstimate === true;
       }
     } catch (e) {
       if (controller.signal.aborted || (e instanceof DOMException && e.name === 'AbortError')) return;
@@ -62,6 +67,7 @@ export function useKeysetPager<T>(load: KeysetLoader<T>, toError: (e: unknown) =
   function reset(): Promise<void> {
     total.value = null;
     totalCapped.value = false;
+    totalIsEstimate.value = false;
     nextCursor.value = null;
     return open([null]);
   }
@@ -85,5 +91,5 @@ export function useKeysetPager<T>(load: KeysetLoader<T>, toError: (e: unknown) =
     inflight?.abort();
   }
 
-  return { items, total, totalCapped, loading, error, page, hasNext, hasPrev, reset, next, prev, reload, dispose };
+  return { items, total, totalCapped, totalIsEstimate, loading, error, page, hasNext, hasPrev, reset, next, prev, reload, dispose };
 }

@@ -69,6 +69,7 @@ const en: typeof zhCN = {
     title: 'Records',
     total: '{n} in total',
     totalCapped: 'More than {n}',
+    totalEstimate: 'About {n}',
     page: 'Page {n}',
     prev: 'Previous',
     next: 'Next',

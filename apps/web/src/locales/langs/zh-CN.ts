@@ -67,6 +67,7 @@ export default {
     title: '记录',
     total: '共 {n} 条',
     totalCapped: '超过 {n} 条',
+    totalEstimate: '约 {n} 条',
     page: '第 {n} 页',
     prev: '上一页',
     next: '下一页',
