@@ -311,7 +311,7 @@ export class ImportsService {
             continue;
           }
           // The form's published rule set judges the row as a single write would (validation rules
-          // block it; classifications and alerts do not, and are left to the re-evaluation job).
+          // block it; classifications and alerts do not: they are stored once the chunk is written).
           if (!blocking) continue;
           try {
             const complete = form.compiled.complete(r.target ? { ...input, ...autoNumbers(form, r.target.data) } : input, { asOf });
