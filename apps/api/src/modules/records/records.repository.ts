@@ -75,6 +75,9 @@ export interface OwnerFilter {
 const COLUMNS = `r.id, r.rev, r.form_version_id, r.data, r.created_at, r.created_by, r.updated_at, r.updated_by, r.deleted_at,
   (SELECT v.number FROM form_versions v WHERE v.tenant_id = r.tenant_id AND v.id = r.form_version_id) AS version_number`;
 
+/** total=true counts exactly up to this many matching records; beyond it the total is an estimate. */
+export const EXACT_TOTAL_LIMIT = 1000;
+
 /** The top node's row estimate from the rows of `EXPLAIN (FORMAT JSON)`; 0 when there is none. */
 export function planRows(rows: unknown[]): number {
   const first = rows[0] as Record<string, unknown> | undefined;

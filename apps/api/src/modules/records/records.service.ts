@@ -19,7 +19,7 @@ import { CustomerRollupsService, type CustomerRollups } from '../credit/customer
 import { PaymentAllocationService } from '../credit/payment-allocation.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
-import { RecordsRepository, planRows, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
+import { EXACT_TOTAL_LIMIT, RecordsRepository, planRows, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -57,9 +57,6 @@ export interface ListQuery {
   /** Extras per record (lists stay lean unless asked). */
   include?: Array<'rollups' | 'rules'>;
 }
-
-/** total=true counts exactly up to this many matching records; beyond it the total is an estimate. */
-export const EXACT_TOTAL_LIMIT = 1000;
 
 /** Read by every create and update (credit control's settings): sent ahead with BEGIN. */
 const WRITE_PREFETCH = [TENANT_SETTINGS_SQL] as const;
