@@ -78,13 +78,39 @@ const COLUMNS = `r.id, r.rev, r.form_version_id, r.data, r.created_at, r.created
 /** total=true counts exactly up to this many matching records; beyond it the total is an estimate. */
 export const EXACT_TOTAL_LIMIT = 1000;
 
-/** The top node's row estimate from the rows of `EXPLAIN (FORMAT JSON)`; 0 when there is none. */
-export function planRows(rows: unknown[]): number {
+interface PlanNode {
+  'Node Type'?: string;
+  'Plan Rows'?: number;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  Plans?: PlanNode[];
+}
+
+/**
+ * From the rows of `countAndEstimateStatement`: the rows its LIMIT let through (exact: counted
+ * while executing, at most cap + 1) and the planner's estimate of all matching rows (the row
+ * estimate of the node under the LIMIT, made before anything ran).
+ */
+export function parseCountAndEstimate(rows: unknown[]): { count: number; estimate: number } {
   const first = rows[0] as Record<string, unknown> | undefined;
   const value = first ? Object.values(first)[0] : undefined;
-  const plans = (typeof value === 'string' ? JSON.parse(value) : value) as Array<{ Plan?: { 'Plan Rows'?: unknown } }> | undefined;
-  const estimate = Number(plans?.[0]?.Plan?.['Plan Rows']);
-  return Number.isFinite(estimate) && estimate > 0 ? Math.round(estimate) : 0;
+  const plans = (typeof value === 'string' ? JSON.parse(value) : value) as Array<{ Plan?: PlanNode }> | undefined;
+  const limit = findNode(plans?.[0]?.Plan, 'Limit');
+  const below = limit?.Plans?.[0];
+  if (!limit || !below || typeof limit['Actual Rows'] !== 'number') throw new Error('count plan without a LIMIT node');
+  const count = Math.round(limit['Actual Rows'] * Math.max(1, limit['Actual Loops'] ?? 1));
+  const estimate = Number(below['Plan Rows']);
+  return { count, estimate: Number.isFinite(estimate) && estimate > 0 ? Math.round(estimate) : 0 };
+}
+
+function findNode(node: PlanNode | undefined, type: string): PlanNode | undefined {
+  if (!node) return undefined;
+  if (node['Node Type'] === type) return node;
+  for (const child of node.Plans ?? []) {
+    const found = findNode(child, type);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Raw SQL on `records` (no entity hydration: lists are hot paths). Every write also writes its revision. */
@@ -321,17 +347,19 @@ export class RecordsRepository {
   }
 
   /**
-   * The planner's estimate of the matching rows (EXPLAIN without ANALYZE: plans, runs nothing,
-   * reads no rows), from the table and expression statistics that ANALYZE keeps.
+   * The capped count run under EXPLAIN (ANALYZE, TIMING OFF): one statement, planned once, gives
+   * both the exact count up to cap + 1 and the planner's estimate of every matching row (from
+   * the table and expression statistics ANALYZE keeps), read by `parseCountAndEstimate`. It reads
+   * at most cap + 1 matching rows, as the count does.
    */
-  estimateStatement(formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): { text: string; values: unknown[] } {
-    const matching = this.matchingStatement(formId, owner, query);
-    return { text: `EXPLAIN (FORMAT JSON) ${matching.text}`, values: matching.values };
+  countAndEstimateStatement(formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined, cap: number): { text: string; values: unknown[] } {
+    const count = this.countStatement(formId, owner, query, cap);
+    return { text: `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF, FORMAT JSON) ${count.text}`, values: count.values };
   }
 
-  async estimate(sql: Sql, formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery): Promise<number> {
-    const statement = this.estimateStatement(formId, owner, query);
-    return planRows(await sql.rows(statement.text, statement.values));
+  async countAndEstimate(sql: Sql, formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined, cap: number): Promise<{ count: number; estimate: number }> {
+    const statement = this.countAndEstimateStatement(formId, owner, query, cap);
+    return parseCountAndEstimate(await sql.rows(statement.text, statement.values));
   }
 
   /** The rows a list with this owner rule and filter can show (what its total counts). */

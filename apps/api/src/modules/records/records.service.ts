@@ -19,7 +19,7 @@ import { CustomerRollupsService, type CustomerRollups } from '../credit/customer
 import { PaymentAllocationService } from '../credit/payment-allocation.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
-import { EXACT_TOTAL_LIMIT, RecordsRepository, planRows, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
+import { EXACT_TOTAL_LIMIT, RecordsRepository, parseCountAndEstimate, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -486,22 +486,23 @@ export class RecordsService {
       // audit; label look-ups on a cache miss use their own): the page's statement commits.
       // A total asked for is counted in the same round trip.
       const commitLast = !include.size && !form.permissions.sensitive?.length;
-      // A total asked for is counted (and, for total=true, estimated) in the same round trip.
+      // A total asked for is counted (and, for total=true, estimated: the same statement under
+      // EXPLAIN ANALYZE) in the same round trip.
       const cap = query.total === 'exact' ? COUNT_CAP : EXACT_TOTAL_LIMIT;
       let counted: number | null = null;
       let estimated: number | null = null;
-      const tail = query.total
-        ? {
-            statements: [
-              this.records.countStatement(form.id, owner, parsed.query, cap),
-              ...(query.total === 'auto' ? [this.records.estimateStatement(form.id, owner, parsed.query)] : []),
-            ],
-            onRows: (rows: unknown[][]) => {
-              counted = (rows[0]?.[0] as { n: number } | undefined)?.n ?? 0;
-              if (rows[1]) estimated = planRows(rows[1]);
-            },
-          }
-        : undefined;
+      const tail =
+        query.total === 'exact'
+          ? {
+              statements: [this.records.countStatement(form.id, owner, parsed.query, cap)],
+              onRows: (rows: unknown[][]) => (counted = (rows[0]?.[0] as { n: number } | undefined)?.n ?? 0),
+            }
+          : query.total === 'auto'
+            ? {
+                statements: [this.records.countAndEstimateStatement(form.id, owner, parsed.query, cap)],
+                onRows: (rows: unknown[][]) => ({ count: counted, estimate: estimated } = parseCountAndEstimate(rows[0] ?? [])),
+              }
+            : undefined;
       const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail);
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
@@ -522,6 +523,9 @@ export class RecordsService {
         next: hasMore && last ? encodeCursor({ segment: last.segment, value: last.sort_value, id: last.id }) : null,
       };
       if (query.total) {
+        if (counted === null && query.total === 'auto') {
+          ({ count: counted, estimate: estimated } = await this.records.countAndEstimate(sql, form.id, owner, parsed.query, cap));
+        }
         const total: number = counted ?? (await this.records.count(sql, form.id, owner, parsed.query, cap));
         if (total <= cap) {
           Object.assign(page, { total, totalIsEstimate: false, totalCapped: false });
@@ -529,8 +533,7 @@ export class RecordsService {
           Object.assign(page, { total: cap, totalIsEstimate: false, totalCapped: true });
         } else {
           // More than EXACT_TOTAL_LIMIT match: the planner's figure, never below what was seen.
-          const estimate: number = estimated ?? (await this.records.estimate(sql, form.id, owner, parsed.query));
-          Object.assign(page, { total: Math.max(estimate, total), totalIsEstimate: true, totalCapped: false });
+          Object.assign(page, { total: Math.max(estimated ?? 0, total), totalIsEstimate: true, totalCapped: false });
         }
       }
       return page;
