@@ -160,7 +160,6 @@ export const messages = {
   'imports.formula_cell': { 'zh-CN': '单元格含公式，请先“粘贴为数值”', en: 'The cell holds a formula; paste it as values first' },
   'imports.error_cell': { 'zh-CN': '单元格是错误值（如 #N/A）', en: 'The cell holds an error value (e.g. #N/A)' },
   'imports.bad_option': { 'zh-CN': '“{value}”不是可选项（可选：{allowed}）', en: '"{value}" is not one of the options ({allowed})' },
-  'imports.upload_failed': { 'zh-CN': '文件上传中断，请重新上传', en: 'The upload was interrupted; upload the file again' },
   'imports.key_required': { 'zh-CN': '更新或合并导入须指定匹配字段（key）', en: 'Upsert and update imports need a key field (key)' },
   'imports.key_unknown': { 'zh-CN': '匹配字段“{field}”不存在或不可见', en: 'The key field "{field}" does not exist or is hidden' },
   'imports.key_not_unique': { 'zh-CN': '“{field}”不能作为匹配字段：须为唯一、已建索引或自动编号字段', en: '"{field}" cannot be the key: it must be unique, indexed or an auto-number' },
@@ -177,6 +176,7 @@ export const messages = {
   'imports.mapping_not_found': { 'zh-CN': '列映射不存在', en: 'Column mapping not found' },
   'imports.errors_header': { 'zh-CN': '错误说明', en: 'Errors' },
   'imports.row_header': { 'zh-CN': '行号', en: 'Row' },
+  'imports.upload_failed': { 'zh-CN': '文件上传中断，请重新上传', en: 'The upload was interrupted; upload the file again' },
 } satisfies Catalog;
 
 export type MessageKey = keyof typeof messages;

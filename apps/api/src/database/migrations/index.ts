@@ -8,13 +8,12 @@ import { RuleSets1764000600000 } from './1764000600000-rule-sets.js';
 import { RecordsTenantView1764000700000 } from './1764000700000-records-tenant-view.js';
 import { RecomputeRevisions1764000800000 } from './1764000800000-recompute-revisions.js';
 import { ApiTokens1764000810000 } from './1764000810000-api-tokens.js';
-
 import { Reminders1764000900000 } from './1764000900000-reminders.js';
-import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and-files.js';
-import { TypedProjections1764500000000 } from './1764500000000-typed-projections.js';
-import { ImportJobs1764200000000 } from './1764200000000-import-jobs.js';
 import { Webhooks1764100000000 } from './1764100000000-webhooks.js';
 import { WebhooksLeanOutbox1764100100000 } from './1764100100000-webhooks-lean-outbox.js';
+import { ImportJobs1764200000000 } from './1764200000000-import-jobs.js';
+import { TypedProjections1764500000000 } from './1764500000000-typed-projections.js';
+import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and-files.js';
 import { ParallelSafeTenant1764700000000 } from './1764700000000-parallel-safe-tenant.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
@@ -30,10 +29,10 @@ export const migrations = [
   RecomputeRevisions1764000800000,
   ApiTokens1764000810000,
   Reminders1764000900000,
-  SavedViewsAndFiles1764600000000,
-  TypedProjections1764500000000,
-  ImportJobs1764200000000,
   Webhooks1764100000000,
   WebhooksLeanOutbox1764100100000,
+  ImportJobs1764200000000,
+  TypedProjections1764500000000,
+  SavedViewsAndFiles1764600000000,
   ParallelSafeTenant1764700000000,
 ];
