@@ -15,7 +15,7 @@ export interface DemoReceivableOptions {
 }
 
 /** Days between the business date and asOf, weighted to recent months; the tail reaches 5年以上. */
-const AGE_STRATA: Array<readonly [readonly [number, number], number]> = [
+export const AGE_STRATA: ReadonlyArray<readonly [readonly [number, number], number]> = [
   [[0, 30], 18],
   [[31, 90], 22],
   [[91, 180], 15],
@@ -45,7 +45,8 @@ const ANCHORS: Array<{ overdue: number } | { age: number }> = [
   { age: 2000 }, // 5年以上
 ];
 
-const TAX_RATES: Array<readonly [string, number]> = [['13', 60], ['6', 20], ['9', 10], ['3', 5], ['1', 3], ['0', 2]];
+/** VAT rates (%) by weight. */
+export const TAX_RATES: ReadonlyArray<readonly [string, number]> = [['13', 60], ['6', 20], ['9', 10], ['3', 5], ['1', 3], ['0', 2]];
 
 export const DISPUTE_REASONS = [
   '客户称部分货物质量不合格，要求退换后再付款',

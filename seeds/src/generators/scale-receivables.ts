@@ -1,4 +1,5 @@
 import { assertDate, fromCents } from '../demo/demo-util.js';
+import { AGE_STRATA, TAX_RATES } from '../demo/demo-receivables.js';
 import { createRandom, type Random } from '../demo/random.js';
 
 /**
@@ -45,19 +46,6 @@ export interface ScaleReceivableOptions {
 
 const DAY = 86_400_000;
 
-/** [lo, hi] days before asOf, weight (sums to 100). */
-const AGE_STRATA: ReadonlyArray<readonly [readonly [number, number], number]> = [
-  [[0, 30], 18],
-  [[31, 90], 22],
-  [[91, 180], 15],
-  [[181, 365], 15],
-  [[366, 730], 12],
-  [[731, 1095], 7],
-  [[1096, 1460], 5],
-  [[1461, 1825], 3.5],
-  [[1826, 2190], 2.5],
-];
-const TAX_RATES: ReadonlyArray<readonly [string, number]> = [['13', 60], ['6', 20], ['9', 10], ['3', 5], ['1', 3], ['0', 2]];
 const DISPUTE = '对账差异：客户记录的发货数量少于我方';
 
 function epochDay(date: string): number {
