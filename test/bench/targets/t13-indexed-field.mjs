@@ -41,6 +41,7 @@ export default {
     const form = await product.request('GET', '/api/forms/customer', { token });
     const definition = form.version.definition;
     const owner = new pg.Client({ connectionString: list.ownerUrl });
+    owner.on('error', (error) => ctx.log(`T13: owner connection: ${error.message}`));
     await owner.connect();
     const results = [];
     try {
@@ -130,6 +131,8 @@ export default {
       };
       const shape = { durationSec: Math.max(ctx.mode.durationSec, 3), connections: ctx.mode.connections };
       const builder = new pg.Client({ connectionString: list.ownerUrl });
+      // The cluster may be stopped while this client is idle: an 'error' event must not crash the run.
+      builder.on('error', (error) => ctx.log(`T13: index builder connection: ${error.message}`));
       await builder.connect();
       let builds = 0;
       const withBuilds = async () => {
@@ -137,7 +140,9 @@ export default {
         const loop = (async () => {
           while (!stop) {
             await builder.query(lastPlan.sql);
-            await builder.query(`DROP INDEX ${lastPlan.name}`);
+            // CONCURRENTLY, as the product drops indexes: a plain DROP takes an exclusive lock on records
+            // and can deadlock with a create's triggers, which the API then answers 409.
+            await builder.query(`DROP INDEX CONCURRENTLY ${lastPlan.name}`);
             builds++;
           }
         })();
