@@ -289,4 +289,46 @@ describe('the stage plan is tenant configuration', () => {
 
     expect((await credit.call('PUT', '/api/reminders/settings', { body: defaults.body })).status).toBe(200);
   });
+
+  it('the e-mails follow the plan: a stage marked email sends its e-mail, a stage marked otherwise sends none', async () => {
+    const credit = api(server.baseUrl, await login(server.baseUrl, 'credit@demo.local'));
+    const defaults = (await admin.get('/api/reminders/settings')).body;
+    const plan = {
+      stages: [
+        { stage: 'S1', offset: 0, assignee: 'system', instruction: { 'zh-CN': '到期提醒', en: 'Due today' } },
+        { stage: 'S3', offset: 5, assignee: 'sales_owner', instruction: { 'zh-CN': '对账确认函：请核对并回函', en: 'Statement confirmation' }, email: true },
+        { stage: 'S6', offset: 45, assignee: 'credit_manager', instruction: { 'zh-CN': '律师函', en: "Lawyer's letter" }, email: false },
+      ],
+    };
+    const saved = await credit.call('PUT', '/api/reminders/settings', { body: plan });
+    expect(saved.status, saved.text).toBe(200);
+    try {
+      const c = await customer({ email: 'plan-mail@example.com' });
+      const six = await receivable(c.id, 6);
+      const fifty = await receivable(c.id, 50);
+      const before = smtp.mails.length;
+      await run(day(0));
+      const mails = smtp.mails.slice(before).filter((m) => m.to.includes('plan-mail@example.com'));
+      expect(mails).toHaveLength(1);
+      const text = mailText(mails[0]!.raw);
+      // Both items are past the last e-mail stage (S3 at D+5; S6 sends no e-mail): both named with S3's title.
+      expect(text).toContain(`${six.data.ar_no}`);
+      expect(text).toContain(`${fifty.data.ar_no}`);
+      expect(text.match(/\[对账确认函\]/g)).toHaveLength(2);
+      expect(text).not.toContain('律师函');
+      const sent = await ownerQuery<{ record_id: string; stage: string }>(
+        server.databaseUrl, 'SELECT record_id::text, stage FROM reminders_sent WHERE record_id = ANY($1::uuid[]) ORDER BY stage', [[six.id, fifty.id]],
+      );
+      expect(sent.map((s) => s.stage)).toEqual(['S3', 'S3']);
+      // The S3 task of an e-mail stage that is not automatic stays open for its owner; S6 has no e-mail but its task.
+      expect((await tasksOf(fifty.id)).map((t) => [t.data.stage, t.data.status])).toEqual([['S6', 'open']]);
+      expect((await tasksOf(six.id)).map((t) => [t.data.stage, t.data.status])).toEqual([['S3', 'open']]);
+      // Re-running sends nothing new.
+      const again = smtp.mails.length;
+      await run(day(0));
+      expect(smtp.mails.length).toBe(again);
+    } finally {
+      expect((await credit.call('PUT', '/api/reminders/settings', { body: defaults })).status).toBe(200);
+    }
+  });
 });

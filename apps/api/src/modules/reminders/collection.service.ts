@@ -20,18 +20,23 @@ export interface CollectionStage {
   /** 'system' stages are the automatic e-mails: their task is done once the e-mail went out. */
   assignee: StageAssignee;
   instruction: { 'zh-CN': string; en: string };
+  /**
+   * Whether the customer is sent the dunning e-mail when an item reaches this stage (each stage
+   * once per receivable). Unset: the automatic ('system') stages e-mail, the others do not.
+   */
+  email?: boolean;
 }
 
 /** DOMAIN §5.1 default stages; a tenant may replace them in settings.collection.stages. */
 export const DEFAULT_COLLECTION_STAGES: CollectionStage[] = [
-  { stage: 'S0', offset: -7, assignee: 'system', instruction: { 'zh-CN': '到期前提醒：发送对账单与付款提醒（邮件）', en: 'Pre-due reminder: statement and payment reminder (e-mail)' } },
-  { stage: 'S1', offset: 0, assignee: 'system', instruction: { 'zh-CN': '到期提醒（邮件/短信）', en: 'Due-date reminder (e-mail / SMS)' } },
-  { stage: 'S2', offset: 3, assignee: 'system', instruction: { 'zh-CN': '逾期提醒（邮件/短信，友好提示）', en: 'Friendly overdue reminder (e-mail / SMS)' } },
-  { stage: 'S3', offset: 7, assignee: 'sales_owner', instruction: { 'zh-CN': '电话催收：联系客户，填写催收记录（原因与承诺）', en: 'Phone follow-up: call the customer and log a collection record (reason, promise)' } },
-  { stage: 'S4', offset: 30, assignee: 'collector', instruction: { 'zh-CN': '正式催款函：邮件 + EMS 寄送并保留回执', en: 'Formal demand letter: e-mail + EMS, keep the receipt' } },
-  { stage: 'S5', offset: 60, assignee: 'credit_manager', instruction: { 'zh-CN': '升级：经理电话/上门对账；信用冻结并复核评级', en: 'Escalation: manager call / visit; credit hold and rating review' } },
-  { stage: 'S6', offset: 90, assignee: 'credit_manager', instruction: { 'zh-CN': '律师函 / 最终通知', en: "Lawyer's letter / final notice" } },
-  { stage: 'S7', offset: 120, assignee: 'credit_manager', instruction: { 'zh-CN': '法律程序：支付令 / 诉讼 / 仲裁 / 外包催收', en: 'Legal action: payment order / litigation / arbitration / agency' } },
+  { stage: 'S0', offset: -7, assignee: 'system', instruction: { 'zh-CN': '到期前提醒：发送对账单与付款提醒（邮件）', en: 'Pre-due reminder: statement and payment reminder (e-mail)' }, email: true },
+  { stage: 'S1', offset: 0, assignee: 'system', instruction: { 'zh-CN': '到期提醒（邮件/短信）', en: 'Due-date reminder (e-mail / SMS)' }, email: true },
+  { stage: 'S2', offset: 3, assignee: 'system', instruction: { 'zh-CN': '逾期提醒（邮件/短信，友好提示）', en: 'Friendly overdue reminder (e-mail / SMS)' }, email: true },
+  { stage: 'S3', offset: 7, assignee: 'sales_owner', instruction: { 'zh-CN': '电话催收：联系客户，填写催收记录（原因与承诺）', en: 'Phone follow-up: call the customer and log a collection record (reason, promise)' }, email: false },
+  { stage: 'S4', offset: 30, assignee: 'collector', instruction: { 'zh-CN': '正式催款函：邮件 + EMS 寄送并保留回执', en: 'Formal demand letter: e-mail + EMS, keep the receipt' }, email: true },
+  { stage: 'S5', offset: 60, assignee: 'credit_manager', instruction: { 'zh-CN': '升级：经理电话/上门对账；信用冻结并复核评级', en: 'Escalation: manager call / visit; credit hold and rating review' }, email: false },
+  { stage: 'S6', offset: 90, assignee: 'credit_manager', instruction: { 'zh-CN': '律师函 / 最终通知', en: "Lawyer's letter / final notice" }, email: true },
+  { stage: 'S7', offset: 120, assignee: 'credit_manager', instruction: { 'zh-CN': '法律程序：支付令 / 诉讼 / 仲裁 / 外包催收', en: 'Legal action: payment order / litigation / arbitration / agency' }, email: false },
 ];
 
 /** Days after the promised date before an unpaid promise counts as broken (DOMAIN §6.6 PTP_BROKEN). */
@@ -44,6 +49,16 @@ export const PROMISE_BROKEN = '已违约';
 export interface CollectionSettings {
   stages: CollectionStage[];
   promiseGraceDays: number;
+}
+
+/** Whether a stage sends the customer the dunning e-mail. */
+export function sendsEmail(stage: CollectionStage): boolean {
+  return stage.email ?? stage.assignee === 'system';
+}
+
+/** The e-mail's name for a stage: the instruction up to its first colon (到期前提醒, 正式催款函, …). */
+export function stageTitle(stage: CollectionStage, locale: 'zh-CN' | 'en'): string {
+  return stage.instruction[locale].split(/[：:（(]/)[0]!.trim();
 }
 
 /** The stage a receivable is in `days` after its due date (the last one whose offset has passed). */

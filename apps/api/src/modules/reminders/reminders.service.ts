@@ -5,22 +5,15 @@ import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { advisoryKey, TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { CollectionService, type CollectionItem, type CollectionSettings, type CollectionStage } from './collection.service.js';
+import { CollectionService, collectionStageFor, sendsEmail, stageTitle, type CollectionItem, type CollectionSettings, type CollectionStage } from './collection.service.js';
 
 /**
- * The daily collection job (DOMAIN §5.1): dunning e-mails before the due date, on it, a friendly
- * reminder after it, the formal 催款函 at D+30 and the final notice at D+90 — one consolidated
- * e-mail per customer per run, each stage sent once per receivable — plus the collection tasks
- * of each stage and the promise-to-pay check (CollectionService). Disputed items are paused.
+ * The daily collection job (DOMAIN §5.1): dunning e-mails at the tenant's e-mail stages (by
+ * default before the due date, on it, a friendly reminder after it, the formal 催款函 at D+30 and
+ * the final notice at D+90) — one consolidated e-mail per customer per run, each stage sent once
+ * per receivable — plus the collection tasks of each stage and the promise-to-pay check
+ * (CollectionService). Disputed items are paused.
  */
-export const EMAIL_STAGES = [
-  { stage: 'S0', from: -7, to: -1, 'zh-CN': '到期前提醒', en: 'Due soon' },
-  { stage: 'S1', from: 0, to: 2, 'zh-CN': '到期提醒', en: 'Due today' },
-  { stage: 'S2', from: 3, to: 29, 'zh-CN': '逾期提醒', en: 'Overdue' },
-  { stage: 'S4', from: 30, to: 89, 'zh-CN': '正式催款函', en: 'Formal demand' },
-  { stage: 'S6', from: 90, to: Number.MAX_SAFE_INTEGER, 'zh-CN': '最终通知', en: 'Final notice' },
-] as const;
-
 /** E-mails sent at once (and pooled SMTP connections) in a run. */
 const MAIL_CONCURRENCY = 5;
 
@@ -32,8 +25,9 @@ function pooledUrl(smtpUrl: string): string {
   return url.toString();
 }
 
-export function stageFor(daysPastDue: number): (typeof EMAIL_STAGES)[number] | undefined {
-  return EMAIL_STAGES.find((s) => daysPastDue >= s.from && daysPastDue <= s.to);
+/** The e-mail stage an item is in `days` after its due date: the last e-mail stage whose offset has passed. */
+export function emailStageFor(stages: CollectionStage[], days: number): CollectionStage | undefined {
+  return collectionStageFor(stages.filter(sendsEmail), days);
 }
 
 export interface CollectionRun {
@@ -83,8 +77,9 @@ export class RemindersService implements OnModuleDestroy {
       const settings = await this.collection.settings(sql);
       const promises = await this.collection.checkPromises(sql, auth, asOf, settings);
       const closed = await this.collection.closeSettledTasks(sql, auth, asOf);
-      const open = await this.collection.openItems(sql, asOf, Math.min(-7, ...settings.stages.map((s) => s.offset)));
-      const due = await this.dueItems(sql, open.filter((i) => i.days >= -7));
+      const open = await this.collection.openItems(sql, asOf, Math.min(...settings.stages.map((s) => s.offset)));
+      const stageOf = (item: CollectionItem) => emailStageFor(settings.stages, item.days);
+      const due = await this.dueItems(sql, open, stageOf);
       const tenant = (await sql.one<{ name: string }>('SELECT name FROM tenants WHERE id = credo_current_tenant()'))?.name ?? '';
       const byCustomer = new Map<string, CollectionItem[]>();
       for (const item of due) byCustomer.set(item.customer_id, [...(byCustomer.get(item.customer_id) ?? []), item]);
@@ -102,19 +97,19 @@ export class RemindersService implements OnModuleDestroy {
       const mailed = new Set(
         (await sql.rows<{ key: string }>(`SELECT record_id || '/' || stage AS key FROM reminders_sent WHERE record_id = ANY($1::uuid[])`, [open.map((i) => i.id)])).map((r) => r.key),
       );
-      for (const { list } of outbox) for (const i of list) mailed.add(`${i.id}/${stageFor(i.days)!.stage}`);
+      for (const { list } of outbox) for (const i of list) mailed.add(`${i.id}/${stageOf(i)!.stage}`);
       const created = await this.collection.createTasks(sql, auth, asOf, open, settings, mailed);
       let emails = 0;
       let items = 0;
       // E-mails last, once everything else in the run has been written; a few at a time over pooled connections.
       for (let start = 0; start < outbox.length; start += MAIL_CONCURRENCY) {
         const batch = outbox.slice(start, start + MAIL_CONCURRENCY);
-        await Promise.all(batch.map(({ to, list }) => this.send(to, tenant, list)));
+        await Promise.all(batch.map(({ to, list }) => this.send(to, tenant, list, stageOf)));
         await sql.rows(
           `INSERT INTO reminders_sent (tenant_id, record_id, stage, recipient)
            SELECT credo_current_tenant(), x.id, x.stage, x.recipient FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, stage text, recipient text)
            ON CONFLICT DO NOTHING`,
-          [JSON.stringify(batch.flatMap(({ to, list }) => list.map((i) => ({ id: i.id, stage: stageFor(i.days)!.stage, recipient: to }))))],
+          [JSON.stringify(batch.flatMap(({ to, list }) => list.map((i) => ({ id: i.id, stage: stageOf(i)!.stage, recipient: to }))))],
         );
         emails += batch.length;
         items += batch.reduce((n, b) => n + b.list.length, 0);
@@ -135,19 +130,19 @@ export class RemindersService implements OnModuleDestroy {
   }
 
   /** Open items whose e-mail stage has not been sent yet. */
-  private async dueItems(sql: Sql, rows: CollectionItem[]): Promise<CollectionItem[]> {
+  private async dueItems(sql: Sql, rows: CollectionItem[], stageOf: (item: CollectionItem) => CollectionStage | undefined): Promise<CollectionItem[]> {
     const sent = await sql.rows<{ record_id: string; stage: string }>(
       'SELECT record_id, stage FROM reminders_sent WHERE record_id = ANY($1::uuid[])',
       [rows.map((r) => r.id)],
     );
     const done = new Set(sent.map((s) => `${s.record_id}/${s.stage}`));
     return rows.filter((r) => {
-      const stage = stageFor(r.days);
+      const stage = stageOf(r);
       return stage !== undefined && !done.has(`${r.id}/${stage.stage}`);
     });
   }
 
-  private async send(to: string, tenant: string, items: CollectionItem[]): Promise<void> {
+  private async send(to: string, tenant: string, items: CollectionItem[], stageOf: (item: CollectionItem) => CollectionStage | undefined): Promise<void> {
     if (!this.config.smtpUrl) {
       this.logger.warn(`no SMTP_URL: reminder to ${to} not sent`);
       return;
@@ -157,9 +152,9 @@ export class RemindersService implements OnModuleDestroy {
     const name = items[0]!.customer_name ?? '';
     const total = items.reduce((sum, i) => sum + Math.round(Number(i.outstanding) * 100), 0);
     const lines = items.map((i) => {
-      const stage = stageFor(i.days)!;
+      const stage = stageOf(i)!;
       const when = i.days < 0 ? `${-i.days} 天后到期` : i.days === 0 ? '今日到期' : `已逾期 ${i.days} 天`;
-      return `  ${i.ar_no ?? i.id}  未收 ¥${i.outstanding}  到期日 ${i.due_date}  ${when}  [${stage['zh-CN']}]`;
+      return `  ${i.ar_no ?? i.id}  未收 ¥${i.outstanding}  到期日 ${i.due_date}  ${when}  [${stageTitle(stage, 'zh-CN')}]`;
     });
     await this.transport.sendMail({
       from: this.config.mailFrom,
