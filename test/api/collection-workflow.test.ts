@@ -267,6 +267,10 @@ describe('the stage plan is tenant configuration', () => {
     const dup = await credit.call('PUT', '/api/reminders/settings', { body: { stages: [plan.stages[1], plan.stages[1]] } });
     expect(dup.status).toBe(400);
     expect(dup.body.errors[0].path).toBe('/stages/1/stage');
+    expect(dup.body.errors[0].message).toBe('阶段 S3 重复');
+    const backwards = await credit.call('PUT', '/api/reminders/settings', { body: { stages: [plan.stages[1], { ...plan.stages[2], offset: 2 }] }, headers: { 'accept-language': 'en' } });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors[0]).toMatchObject({ path: '/stages/1/offset', message: 'Stage S6 (D+2) must come after S3 (D+5) with more days' });
     const unknown = await credit.call('PUT', '/api/reminders/settings', { body: { stages: [{ ...plan.stages[1], stage: 'S9' }] } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0].path).toBe('/stages/0/stage');

@@ -32,3 +32,18 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path, fullPage: options.fullPage ?? false, animations: 'disabled' });
   return path;
 }
+
+/** Waits for Element Plus loading masks to go and for web fonts (stable screenshots). */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await page.evaluate(() => document.fonts.ready);
+}
+
+/** Signs in through the login screen (zh-CN labels) and waits for the forms list. */
+export async function signIn(page: Page, baseUrl: string, email: string, password = 'demo1234'): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('邮箱').fill(email);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/\/(forms|dashboard)$/);
+}

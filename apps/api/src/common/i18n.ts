@@ -80,6 +80,8 @@ export const messages = {
   'query.not_json': { 'zh-CN': 'filter 参数须为 JSON 对象', en: 'filter must be a JSON object' },
   'query.type': { 'zh-CN': '值应为 {expected}', en: 'The value must be {expected}' },
   'records.duplicate': { 'zh-CN': '“{label}”与已有记录重复', en: 'Another record already has this {label}' },
+  'collection.stage_duplicate': { 'zh-CN': '阶段 {stage} 重复', en: 'Stage {stage} appears twice' },
+  'collection.stage_order': { 'zh-CN': '阶段 {stage}（D{offset}）须排在前一阶段 {previous}（D{previousOffset}）之后，且天数更大', en: 'Stage {stage} (D{offset}) must come after {previous} (D{previousOffset}) with more days' },
   'records.reference_missing': { 'zh-CN': '“{label}”引用的记录不存在', en: '{label} refers to a record that does not exist' },
   'records.user_missing': { 'zh-CN': '“{label}”不是本公司的用户', en: '{label} is not a user of this company' },
   'query.not_groupable': { 'zh-CN': '字段 {field} 不能用于分组', en: 'Field {field} cannot be grouped by' },

@@ -9,13 +9,15 @@ import webhooksZhCN from './langs/webhooks.zh-CN';
 import webhooksEn from './langs/webhooks.en';
 import importsZhCN from './langs/imports.zh-CN';
 import importsEn from './langs/imports.en';
+import collectionZhCN from './langs/collection.zh-CN';
+import collectionEn from './langs/collection.en';
 import { DEFAULT_LOCALE, isAppLocale, type AppLocale } from './localize';
 
 export * from './localize';
 
 /** Area modules (credit.*) are merged in at the top level; en is typed against zh-CN. */
-const zhMessages = { ...zhCN, ...creditZhCN, ...workspaceZhCN, ...webhooksZhCN, ...importsZhCN };
-const enMessages: typeof zhMessages = { ...en, ...creditEn, ...workspaceEn, ...webhooksEn, ...importsEn };
+const zhMessages = { ...zhCN, ...creditZhCN, ...workspaceZhCN, ...webhooksZhCN, ...importsZhCN, ...collectionZhCN };
+const enMessages: typeof zhMessages = { ...en, ...creditEn, ...workspaceEn, ...webhooksEn, ...importsEn, ...collectionEn };
 
 export type MessageSchema = typeof zhMessages;
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '@credo/form-engine';
 import { AppException } from '../../common/app.exception.js';
+import { translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import type { Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -115,12 +116,17 @@ export class CollectionService {
    * Replaces the tenant's stage plan (and grace days). Stages must be distinct with offsets
    * rising in stage order: 400 naming the stage otherwise. Audited.
    */
-  async saveSettings(sql: Sql, auth: AuthContext, input: { stages: CollectionStage[]; promiseGraceDays?: number }): Promise<CollectionSettings> {
-    const errors: Array<{ path: string; keyword: string; message: string }> = [];
+  async saveSettings(sql: Sql, auth: AuthContext, input: { stages: CollectionStage[]; promiseGraceDays?: number }, locale: Locale = 'zh-CN'): Promise<CollectionSettings> {
+    const errors: Array<{ path: string; keyword: string; message: string; params: Record<string, unknown> }> = [];
+    const signed = (n: number) => (n < 0 ? `${n}` : `+${n}`);
     input.stages.forEach((s, i) => {
       const previous = input.stages[i - 1];
-      if (input.stages.findIndex((x) => x.stage === s.stage) !== i) errors.push({ path: `/stages/${i}/stage`, keyword: 'uniqueItems', message: s.stage });
-      else if (previous && (s.stage <= previous.stage || s.offset <= previous.offset)) errors.push({ path: `/stages/${i}/offset`, keyword: 'ascending', message: `${s.stage} ${s.offset}` });
+      if (input.stages.findIndex((x) => x.stage === s.stage) !== i) {
+        errors.push({ path: `/stages/${i}/stage`, keyword: 'uniqueItems', params: { stage: s.stage }, message: translate('collection.stage_duplicate', locale, { stage: s.stage }) });
+      } else if (previous && (s.stage <= previous.stage || s.offset <= previous.offset)) {
+        const params = { stage: s.stage, offset: signed(s.offset), previous: previous.stage, previousOffset: signed(previous.offset) };
+        errors.push({ path: `/stages/${i}/offset`, keyword: 'ascending', params, message: translate('collection.stage_order', locale, params) });
+      }
     });
     if (errors.length) throw new AppException(400, 'http.validation_failed', {}, errors);
     const settings: CollectionSettings = { stages: input.stages, promiseGraceDays: input.promiseGraceDays ?? DEFAULT_PROMISE_GRACE_DAYS };

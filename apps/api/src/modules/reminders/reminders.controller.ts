@@ -37,7 +37,7 @@ export class RemindersController {
   @Roles('admin', 'credit_manager')
   @ApiOperation({ summary: 'Change the collection stages and promise grace days (admins and credit managers; audited)' })
   @ApiBody({ schema: openApiRef('collection-settings') })
-  saveSettings(@CurrentAuth() auth: AuthContext, @ValidBody('collection-settings') body: { stages: CollectionStage[]; promiseGraceDays?: number }) {
-    return this.reminders.saveSettings(auth, body);
+  saveSettings(@CurrentAuth() auth: AuthContext, @ValidBody('collection-settings') body: { stages: CollectionStage[]; promiseGraceDays?: number }, @RequestLocale() locale: Locale) {
+    return this.reminders.saveSettings(auth, body, locale);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { Clock } from '../../common/clock.js';
+import type { Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { advisoryKey, TenantDatabase, type Sql } from '../../database/tenant-database.js';
@@ -125,8 +126,8 @@ export class RemindersService implements OnModuleDestroy {
     return this.db.run(auth.tenantId, (sql) => this.collection.settings(sql));
   }
 
-  saveSettings(auth: AuthContext, input: { stages: CollectionStage[]; promiseGraceDays?: number }): Promise<CollectionSettings> {
-    return this.db.run(auth.tenantId, (sql) => this.collection.saveSettings(sql, auth, input));
+  saveSettings(auth: AuthContext, input: { stages: CollectionStage[]; promiseGraceDays?: number }, locale: Locale): Promise<CollectionSettings> {
+    return this.db.run(auth.tenantId, (sql) => this.collection.saveSettings(sql, auth, input, locale));
   }
 
   /** Open items whose e-mail stage has not been sent yet. */

@@ -21,4 +21,10 @@ export const creditRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/settings/provision-rates/index.vue'),
     meta: { titleKey: 'ws.provision.title', menu: 'settings/provision-rates' },
   },
+  {
+    path: 'settings/collection',
+    name: 'collection-settings',
+    component: () => import('@/views/settings/collection-stages/index.vue'),
+    meta: { titleKey: 'collection.title', menu: 'settings/collection' },
+  },
 ];
