@@ -87,6 +87,16 @@ export { validateRuleSet, checkRuleSet, renderRuleSetProblems, RuleSetError, MAX
 export { evaluateRuleSet, RuleEvaluationError } from './rules/evaluate-rule-set.js';
 export { compileRuleSet } from './rules/compile-rule-set.js';
 export type { CompiledRuleSet } from './rules/compile-rule-set.js';
+export {
+  compactExplanation,
+  explanationDataMatches,
+  explanationOf,
+  factsForExplanation,
+  isFullExplanation,
+  rebuildExplanation,
+  ruleSetInputKeys,
+} from './rules/explanation.js';
+export type { CompactExplanation, RuleExplanation } from './rules/explanation.js';
 export { operatorRegistry, getOperator } from './rules/operators/registry.js';
 export type { OperatorDefinition, OperatorValueShape } from './rules/operators/operator.js';
 export { PARAM_FACTS, AS_OF_FACT, factCatalog } from './rules/facts.js';

@@ -16,8 +16,11 @@ export interface RuleResultRow {
   as_of: string;
   vals: Record<string, unknown>;
   alerts: unknown[];
+  /** Compact (see CompactExplanation), or the whole document for results stored before. */
   explanation: unknown;
   computed_at: Date;
+  /** The record's data (only with the explanation, which is rebuilt from it). */
+  data?: Record<string, unknown> | null;
 }
 
 @Injectable()
@@ -86,11 +89,17 @@ export class RulesRepository {
   results(sql: Sql, recordIds: string[], withExplanation: boolean): Promise<RuleResultRow[]> {
     return sql.rows<RuleResultRow>(
       `SELECT x.record_id, x.rule_version_id, v.number, to_char(x.as_of, 'YYYY-MM-DD') AS as_of, x.vals, x.alerts,
-              ${withExplanation ? 'x.explanation' : 'NULL::jsonb AS explanation'}, x.computed_at
+              ${withExplanation ? 'x.explanation, (SELECT r.data FROM records_t r WHERE r.tenant_id = x.tenant_id AND r.id = x.record_id) AS data' : 'NULL::jsonb AS explanation'}, x.computed_at
        FROM record_rule_results x JOIN rule_set_versions v ON v.tenant_id = x.tenant_id AND v.id = x.rule_version_id
        WHERE x.record_id = ANY($1::uuid[])`,
       [recordIds],
     );
+  }
+
+  /** The data of each revision of a record, newest first (the data a stored rule result was evaluated on). */
+  async revisionData(sql: Sql, recordId: string): Promise<Array<Record<string, unknown>>> {
+    const rows = await sql.rows<{ data: Record<string, unknown> }>('SELECT data FROM record_revisions WHERE tenant_id = credo_current_tenant() AND record_id = $1 ORDER BY rev DESC', [recordId]);
+    return rows.map((r) => r.data);
   }
 
   /** Every live record of a form, in id order, a batch at a time (re-evaluation, impact preview). */

@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   RuleSetError,
+  compactExplanation,
   compileRuleSet,
   evaluateRuleSet,
+  explanationDataMatches,
+  isFullExplanation,
+  rebuildExplanation,
   renderRuleSetProblems,
   validateRuleSet,
+  type CompactExplanation,
   type CompiledRuleSet,
   type FormDefinition,
   type RuleSet,
@@ -23,7 +28,7 @@ import { CustomerRollupsService } from '../credit/customer-rollups.service.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
-import { RulesRepository } from './rules.repository.js';
+import { RulesRepository, type RuleResultRow } from './rules.repository.js';
 
 const BATCH = 500;
 const NO_ID = '00000000-0000-7000-8000-000000000000';
@@ -140,7 +145,7 @@ export class RulesService {
     const records = ids.length === 1 ? [await this.rules.record(sql, customerForm.id, ids[0]!)].filter((r) => !!r) : await this.rules.recordsByIds(sql, customerForm.id, ids);
     const facts = await this.factsFor(sql, customerForm, records);
     const asOf = this.asOf();
-    await this.rules.saveResults(sql, customerForm.rules.id, asOf, records.map((r, i) => toStored(r.id, compiled.evaluate(facts[i]!, { asOf, locale }))));
+    await this.rules.saveResults(sql, customerForm.rules.id, asOf, records.map((r, i) => storedOf(compiled, r.id, facts[i]!, r.data, asOf, locale)));
   }
 
   /**
@@ -155,7 +160,7 @@ export class RulesService {
     form: PublishedForm,
     written: Array<{ id: string; data: Record<string, unknown>; created: boolean; before?: Record<string, unknown> | null }>,
     locale: Locale,
-  ): Promise<{ versionId: string; asOf: string; results: Array<ReturnType<typeof toStored>>; customers: string[] } | { versionId: null; customers: string[] }> {
+  ): Promise<{ versionId: string; asOf: string; results: StoredResultRow[]; customers: string[] } | { versionId: null; customers: string[] }> {
     const related = !this.rollups.appliesTo(form.key) && form.compiled.definition.fields.some((f) => f.key === 'customer' && f.type === 'reference');
     const customers = related ? written.flatMap((w) => [w.data.customer, w.before?.customer].filter((v): v is string => typeof v === 'string')) : [];
     const current = form.rules;
@@ -169,7 +174,7 @@ export class RulesService {
       const byId = new Map(existing.map((w, i) => [w.id, rolled[i]!]));
       facts = written.map((w) => (w.created ? { ...w.data, ...zeroRollups(w.data) } : byId.get(w.id)!));
     } else facts = written.length ? await this.factsFor(sql, form, written) : [];
-    return { versionId: current.id, asOf, results: written.map((w, i) => toStored(w.id, compiled.evaluate(facts[i]!, { asOf, locale }))), customers };
+    return { versionId: current.id, asOf, results: written.map((w, i) => storedOf(compiled, w.id, facts[i]!, w.data, asOf, locale)), customers };
   }
 
   /** Stores results evaluated by evaluateWritten (one statement). */
@@ -256,18 +261,19 @@ export class RulesService {
     recordId: string | null,
     locale: Locale,
     approval?: { auth: AuthContext; reason?: string },
-  ): Promise<{ versionId: string; result: RuleSetResult } | null> {
+  ): Promise<EvaluatedWrite | null> {
     const current = form.rules;
     if (!current) return null;
     const compiled = await this.compiledOf(sql, current.id);
     // A record being created has no related records yet: its rollups are zero, no query needed.
     const [facts] = recordId === null && this.rollups.appliesTo(form.key) ? [{ ...data, ...zeroRollups(data) }] : await this.factsFor(sql, form, [{ id: recordId ?? NO_ID, data }]);
-    const result = compiled.evaluate(facts!, { asOf: this.asOf(), locale });
+    // Stored without its explanation trees (rebuilt on read from the record and `explanation`).
+    const result = compiled.evaluate(facts!, { asOf: this.asOf(), locale, explain: false });
     if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
     // Approvals gate new credit: they are enforced on the form that extends it (the receivable);
     // elsewhere (e.g. GRADE_C on an assessment) the alert records what a later sale will need.
     if (approval && form.key === DEFAULT_CREDIT_CONTROL.form) await this.approvalOrThrow(sql, form, result, approval.auth, approval.reason);
-    return { versionId: current.id, result };
+    return { versionId: current.id, result, explanation: compactExplanation(compiled.ruleSet, facts!, data, locale) };
   }
 
   /**
@@ -298,24 +304,47 @@ export class RulesService {
   }
 
   /** The stored shape of a result, to be written with its record (one statement). */
-  forInsert(evaluated: { versionId: string; result: RuleSetResult }) {
-    const stored = toStored('', evaluated.result);
-    return { versionId: evaluated.versionId, asOf: evaluated.result.asOf, values: stored.values, alerts: stored.alerts, explanation: stored.explanation };
+  forInsert(evaluated: EvaluatedWrite) {
+    return { versionId: evaluated.versionId, asOf: evaluated.result.asOf, values: evaluated.result.values, alerts: evaluated.result.alerts, explanation: evaluated.explanation };
   }
 
-  async store(sql: Sql, recordId: string, evaluated: { versionId: string; result: RuleSetResult }): Promise<void> {
-    await this.rules.saveResults(sql, evaluated.versionId, evaluated.result.asOf, [toStored(recordId, evaluated.result)]);
+  async store(sql: Sql, recordId: string, evaluated: EvaluatedWrite): Promise<void> {
+    await this.rules.saveResults(sql, evaluated.versionId, evaluated.result.asOf, [
+      { recordId, values: evaluated.result.values, alerts: evaluated.result.alerts, explanation: evaluated.explanation },
+    ]);
   }
 
+  /**
+   * Stored rule results of records; `withExplanation` (a single read) adds the explanation,
+   * evaluated again from the record's data and the stored compact part (see CompactExplanation):
+   * the same document the write's evaluation produced.
+   */
   async resultsFor(sql: Sql, recordIds: string[], withExplanation: boolean): Promise<Map<string, StoredRuleResult>> {
     if (!recordIds.length) return new Map();
     const rows = await this.rules.results(sql, recordIds, withExplanation);
-    return new Map(
-      rows.map((r) => [
-        r.record_id,
-        { version: r.number, asOf: r.as_of, values: r.vals, alerts: r.alerts, ...(withExplanation ? { explanation: r.explanation } : {}) },
-      ]),
-    );
+    const out = new Map<string, StoredRuleResult>();
+    for (const r of rows) {
+      const stored: StoredRuleResult = { version: r.number, asOf: r.as_of, values: r.vals, alerts: r.alerts };
+      if (withExplanation) stored.explanation = await this.explanationOf(sql, r);
+      out.set(r.record_id, stored);
+    }
+    return out;
+  }
+
+  /** The explanation of a stored result: written whole before results were compact, else rebuilt. */
+  private async explanationOf(sql: Sql, row: RuleResultRow): Promise<unknown> {
+    const stored = row.explanation;
+    if (stored === null || stored === undefined || isFullExplanation(stored) || !row.data) return stored;
+    const compact = stored as CompactExplanation;
+    const compiled = await this.compiledOf(sql, row.rule_version_id);
+    let data = row.data;
+    if (!explanationDataMatches(compiled.ruleSet, compact, data)) {
+      // The record changed since without the rules being evaluated again (a revert, a payment's
+      // allocation, a form migration …): the evaluation saw one of its earlier revisions.
+      const revisions = await this.rules.revisionData(sql, row.record_id);
+      data = revisions.find((d) => explanationDataMatches(compiled.ruleSet, compact, d)) ?? data;
+    }
+    return rebuildExplanation(compiled, compact, data, row.as_of);
   }
 
   private async reevaluate(sql: Sql, form: PublishedForm, versionId: string, document: RuleSet, locale: Locale) {
@@ -329,7 +358,7 @@ export class RulesService {
     for await (const { batch, facts } of this.batchesWithFacts(sql, form)) {
       const updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges; rev: number }> = [];
       const results = batch.map((record, i) => {
-        const result = compiled.evaluate(facts[i]!, { asOf, locale });
+        const result = compiled.evaluate(facts[i]!, { asOf, locale, explain: false });
         alerts += result.alerts.length;
         // setField actions of raised alerts (e.g. OVERDUE_90: credit_status = 冻结) change the record.
         const set: Record<string, unknown> = {};
@@ -337,8 +366,10 @@ export class RulesService {
           for (const action of alert.actions) if (action.type === 'setField' && settable.has(action.field)) set[action.field] = action.value;
         }
         const changes = diffRecordData(record.data, { ...record.data, ...set });
-        if (Object.keys(changes).length) updates.push({ id: record.id, data: { ...record.data, ...set }, changes, rev: record.rev });
-        return toStored(record.id, result);
+        const data = Object.keys(changes).length ? { ...record.data, ...set } : record.data;
+        if (data !== record.data) updates.push({ id: record.id, data, changes, rev: record.rev });
+        // The compact explanation is relative to the data stored after the setFields (it keeps the values the rules saw).
+        return { recordId: record.id, values: result.values, alerts: result.alerts, explanation: compactExplanation(compiled.ruleSet, facts[i]!, data, locale) };
       });
       await this.rules.saveResults(sql, versionId, asOf, results);
       fieldsSet += await this.records.applyMigration(sql, form.versionId, null, updates, 'recompute');
@@ -426,13 +457,27 @@ export class RulesService {
   }
 }
 
-function toStored(recordId: string, result: RuleSetResult) {
-  return {
-    recordId,
-    values: result.values,
-    alerts: result.alerts,
-    explanation: { ruleSet: result.ruleSet, asOf: result.asOf, inputs: result.inputs, outcomes: result.outcomes },
-  };
+/** A rule result as written with (or for) its record: the explanation is the compact part only. */
+export interface EvaluatedWrite {
+  versionId: string;
+  result: RuleSetResult;
+  explanation: CompactExplanation;
+}
+
+export interface StoredResultRow {
+  recordId: string;
+  values: Record<string, unknown>;
+  alerts: unknown[];
+  explanation: CompactExplanation;
+}
+
+/**
+ * Evaluates (without explanation trees) the record whose stored data is `data` on `facts` (its
+ * data as evaluated plus related facts) and returns what is stored of the result.
+ */
+function storedOf(compiled: CompiledRuleSet, recordId: string, facts: Record<string, unknown>, data: Record<string, unknown>, asOf: string, locale: Locale): StoredResultRow {
+  const result = compiled.evaluate(facts, { asOf, locale, explain: false });
+  return { recordId, values: result.values, alerts: result.alerts, explanation: compactExplanation(compiled.ruleSet, facts, data, locale) };
 }
 
 function canonical(value: unknown): unknown {
