@@ -142,7 +142,10 @@ describe('successful: CSV import', () => {
 
 describe('references and rules', () => {
   it('a reference cell may name its record by title or code; unknown names are row errors', async () => {
-    const [a, b] = (await admin.get('/api/forms/customer/records?limit=2')).body.items as Array<{ id: string; data: { name: string; customer_code: string } }>;
+    // Fresh customers, normal and without a limit: demo customers may be frozen or at their limit (credit control refuses those rows).
+    const me = (await admin.get('/api/auth/me')).body.id;
+    const make = async () => (await admin.post('/api/forms/customer/records', { data: { name: uniqueName('引用'), customer_type: '个人', country: 'CN', contact_name: '张三', sales_owner: me } })).body;
+    const [a, b] = [await make(), await make()] as Array<{ id: string; data: { name: string; customer_code: string } }>;
     const file = csv([
       ['客户', '业务日期', '应收金额(含税)', 'contract_no'],
       [a!.data.name, '2026/11/01', '¥12,345.60', 'HT-1'],

@@ -42,7 +42,54 @@ export interface CreditOverride {
 
 const FIELD = /^[a-z][a-z0-9_]{0,62}$/;
 
-function decimal(value: unknown): Decimal {
+/** The tenant's credit-control settings over the defaults (form '' when they name an invalid field: no check). */
+export async function creditControlConfig(sql: Sql): Promise<CreditControlConfig> {
+  const row = await sql.one<{ settings: { creditControl?: Partial<CreditControlConfig> } }>(TENANT_SETTINGS_SQL);
+  const merged = { ...DEFAULT_CREDIT_CONTROL, ...row?.settings.creditControl };
+  for (const key of ['customerField', 'amountField', 'limitField', 'statusField'] as const) {
+    if (!FIELD.test(merged[key])) return { ...merged, form: '' };
+  }
+  return merged;
+}
+
+/** Whether the customer is 冻结 / 黑名单 (takes no new credit at all). */
+export function creditBlocked(config: CreditControlConfig, customer: Record<string, unknown>): boolean {
+  const status = customer[config.statusField];
+  return typeof status === 'string' && config.blockedStatuses.includes(status);
+}
+
+/** The customer's credit limit, or null when none is set (no check). */
+export function creditLimitOf(config: CreditControlConfig, customer: Record<string, unknown>): Decimal | null {
+  const value = customer[config.limitField];
+  return value === undefined || value === null || value === '' ? null : decimal(value);
+}
+
+/**
+ * The refusal of new credit for a customer (the same for a single write and an import row): it
+ * is blocked, or `exposure` (open AR + the item) exceeds its limit; undefined when within it.
+ */
+export function creditProblem(config: CreditControlConfig, customerId: string, customer: Record<string, unknown>, exposure: Decimal): AppException | undefined {
+  const name = String(customer.name ?? customerId);
+  if (creditBlocked(config, customer)) {
+    const status = String(customer[config.statusField]);
+    return new AppException(422, 'credit.customer_blocked', { name, status }, [{ path: `/${config.customerField}`, keyword: 'creditStatus', message: status }], {
+      creditCheck: { customerId, status },
+    });
+  }
+  const limit = creditLimitOf(config, customer);
+  if (limit === null || exposure.lte(limit)) return undefined;
+  const figures = { limit: limit.toFixed(2), exposure: exposure.toFixed(2), excess: exposure.sub(limit).toFixed(2) };
+  return new AppException(422, 'credit.limit_exceeded', { name, ...figures }, [
+    { path: `/${creditAmountPath(config)}`, keyword: 'creditLimit', message: figures.excess, params: figures },
+  ], { creditCheck: { customerId, ...figures } });
+}
+
+/** The field a limit refusal names: the amount a user enters (outstanding is computed from it). */
+export function creditAmountPath(config: CreditControlConfig): string {
+  return config.amountField === 'outstanding' ? 'amount' : config.amountField;
+}
+
+export function decimal(value: unknown): Decimal {
   return typeof value === 'string' && value.trim() !== '' ? new Decimal(value) : typeof value === 'number' ? new Decimal(value) : new Decimal(0);
 }
 
@@ -172,13 +219,8 @@ export class CreditControlService {
     });
   }
 
-  private async config(sql: Sql): Promise<CreditControlConfig> {
-    const row = await sql.one<{ settings: { creditControl?: Partial<CreditControlConfig> } }>(TENANT_SETTINGS_SQL);
-    const merged = { ...DEFAULT_CREDIT_CONTROL, ...row?.settings.creditControl };
-    for (const key of ['customerField', 'amountField', 'limitField', 'statusField'] as const) {
-      if (!FIELD.test(merged[key])) return { ...merged, form: '' };
-    }
-    return merged;
+  private config(sql: Sql): Promise<CreditControlConfig> {
+    return creditControlConfig(sql);
   }
 
   private async check(
@@ -203,16 +245,9 @@ export class CreditControlService {
       [config.customerForm, customerId],
     );
     if (!customer) return; // the reference check reports a missing customer
-    const status = customer.data[config.statusField];
-    const name = String(customer.data.name ?? customerId);
-    let problem: AppException | undefined;
-    if (typeof status === 'string' && config.blockedStatuses.includes(status)) {
-      problem = new AppException(422, 'credit.customer_blocked', { name, status }, [{ path: `/${config.customerField}`, keyword: 'creditStatus', message: status }], {
-        creditCheck: { customerId, status },
-      });
-    } else {
-      const limitValue = customer.data[config.limitField];
-      if (limitValue === undefined || limitValue === null || limitValue === '') return; // no limit set: no check
+    let exposure = new Decimal(0);
+    if (!creditBlocked(config, customer.data)) {
+      if (creditLimitOf(config, customer.data) === null) return; // no limit set: no check
       const open = await sql.one<{ total: string }>(
         `SELECT coalesce(sum((r.data->>$3)::numeric), 0)::text AS total
          FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
@@ -220,14 +255,10 @@ export class CreditControlService {
            AND (r.data->>$3)::numeric > 0`,
         [config.form, config.customerField, config.amountField, customerId, recordId],
       );
-      const limit = decimal(limitValue);
-      const exposure = decimal(open?.total).add(decimal(after[config.amountField]));
-      if (exposure.lte(limit)) return;
-      const figures = { limit: limit.toFixed(2), exposure: exposure.toFixed(2), excess: exposure.sub(limit).toFixed(2) };
-      problem = new AppException(422, 'credit.limit_exceeded', { name, ...figures }, [
-        { path: `/${config.amountField === 'outstanding' ? 'amount' : config.amountField}`, keyword: 'creditLimit', message: figures.excess, params: figures },
-      ], { creditCheck: { customerId, ...figures } });
+      exposure = decimal(open?.total).add(decimal(after[config.amountField]));
     }
+    const problem = creditProblem(config, customerId, customer.data, exposure);
+    if (!problem) return;
     if (!override) throw problem;
     if (!config.overrideRoles.some((role) => auth.roles.includes(role))) throw new AppException(403, 'credit.override_forbidden');
     await this.audit.append(sql, {

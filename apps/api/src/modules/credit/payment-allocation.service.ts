@@ -17,6 +17,63 @@ interface Allocation {
   amount?: unknown;
 }
 
+/** A problem of a payment's allocations: the path of the field and the message's key and values. */
+export interface AllocationProblem {
+  path: string;
+  keyword: 'sameCustomer' | 'maxOutstanding' | 'maxAmount';
+  code: 'payments.other_customer' | 'payments.over_outstanding' | 'payments.over_amount';
+  params: Record<string, string>;
+}
+
+/**
+ * The allocations of a payment against the receivables as they stand (`receivable(id)`: its
+ * data, undefined when there is none — the reference check reports those): each must be of the
+ * payment's customer, their sum per receivable at most its outstanding, their total at most the
+ * payment. `want`: the amount to settle per receivable. Single creates and imports share it.
+ */
+export function allocationProblems(data: Record<string, unknown>, receivable: (id: string) => Record<string, unknown> | undefined): { problems: AllocationProblem[]; want: Map<string, Decimal> } {
+  const allocations = Array.isArray(data.allocations) ? (data.allocations as Allocation[]) : [];
+  const want = new Map<string, Decimal>();
+  const problems: AllocationProblem[] = [];
+  allocations.forEach((allocation, index) => {
+    const id = allocation.receivable as string;
+    const found = receivable(id);
+    if (found && found.customer !== data.customer) {
+      problems.push({ path: `/allocations/${index}/receivable`, keyword: 'sameCustomer', code: 'payments.other_customer', params: {} });
+      return;
+    }
+    want.set(id, (want.get(id) ?? new Decimal(0)).add(typeof allocation.amount === 'string' ? allocation.amount : 0));
+  });
+  for (const [id, amount] of want) {
+    const found = receivable(id);
+    if (!found) continue; // the reference check reports it
+    const outstanding = new Decimal(String(found.outstanding ?? '0'));
+    if (amount.gt(outstanding)) {
+      const index = allocations.findIndex((a) => a.receivable === id);
+      problems.push({
+        path: `/allocations/${index}/amount`,
+        keyword: 'maxOutstanding',
+        code: 'payments.over_outstanding',
+        params: { outstanding: outstanding.toFixed(2), amount: amount.toFixed(2) },
+      });
+    }
+  }
+  const allocated = [...want.values()].reduce((sum, x) => sum.add(x), new Decimal(0));
+  const paid = new Decimal(typeof data.amount === 'string' && data.amount !== '' ? data.amount : '0');
+  if (allocated.gt(paid)) {
+    problems.push({ path: '/allocations', keyword: 'maxAmount', code: 'payments.over_amount', params: { allocated: allocated.toFixed(2), amount: paid.toFixed(2) } });
+  }
+  return { problems, want };
+}
+
+/** A receivable with `amount` more received, completed again (outstanding, status, buckets) as of `asOf`. */
+export function settledData(receivableForm: PublishedForm, data: Record<string, unknown>, amount: Decimal, asOf: string): Record<string, unknown> {
+  const input = receivableForm.compiled.withoutComputed(data);
+  input.received = new Decimal(String(data.received ?? '0')).add(amount).toFixed(2);
+  const autoNumbers = Object.fromEntries(receivableForm.compiled.autoNumberFields.map((f) => [f.key, data[f.key]]));
+  return receivableForm.compiled.complete({ ...input, ...autoNumbers }, { asOf });
+}
+
 /**
  * 回款 → 应收: a payment's allocations settle receivables. Each allocation must point at an open
  * receivable of the payment's customer and may not exceed what is still outstanding; on save
@@ -45,44 +102,12 @@ export class PaymentAllocationService {
     for (const id of ids) await sql.rows('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(auth.tenantId, `receivable:${id}`).toString()]);
     const rows = await Promise.all(ids.map((id) => this.records.findById(sql, receivableForm.id, id)));
     const byId = new Map(rows.filter((r) => r !== undefined).map((r) => [r!.id, r!]));
-    const want = new Map<string, Decimal>();
-    const errors: Array<{ path: string; keyword: string; message: string; params?: Record<string, unknown> }> = [];
-    allocations.forEach((allocation, index) => {
-      const id = allocation.receivable as string;
-      const receivable = byId.get(id);
-      if (receivable && receivable.data.customer !== data.customer) {
-        errors.push({ path: `/allocations/${index}/receivable`, keyword: 'sameCustomer', message: translate('payments.other_customer', locale) });
-        return;
-      }
-      want.set(id, (want.get(id) ?? new Decimal(0)).add(typeof allocation.amount === 'string' ? allocation.amount : 0));
-    });
-    for (const [id, amount] of want) {
-      const receivable = byId.get(id);
-      if (!receivable) continue; // the reference check reports it
-      const outstanding = new Decimal(String(receivable.data.outstanding ?? '0'));
-      if (amount.gt(outstanding)) {
-        const index = allocations.findIndex((a) => a.receivable === id);
-        errors.push({
-          path: `/allocations/${index}/amount`,
-          keyword: 'maxOutstanding',
-          message: translate('payments.over_outstanding', locale, { outstanding: outstanding.toFixed(2), amount: amount.toFixed(2) }),
-          params: { outstanding: outstanding.toFixed(2), amount: amount.toFixed(2) },
-        });
-      }
-    }
-    const allocated = [...want.values()].reduce((sum, x) => sum.add(x), new Decimal(0));
-    const paid = new Decimal(typeof data.amount === 'string' && data.amount !== '' ? data.amount : '0');
-    if (allocated.gt(paid)) {
-      const params = { allocated: allocated.toFixed(2), amount: paid.toFixed(2) };
-      errors.push({ path: '/allocations', keyword: 'maxAmount', message: translate('payments.over_amount', locale, params), params });
-    }
+    const { problems, want } = allocationProblems(data, (id) => byId.get(id)?.data);
+    const errors = problems.map((p) => ({ path: p.path, keyword: p.keyword, message: translate(p.code, locale, p.params), ...(p.code === 'payments.other_customer' ? {} : { params: p.params }) }));
     if (errors.length) throw new AppException(400, 'http.validation_failed', {}, errors);
-    return [...want].map(([id, amount]) => {
+    return [...want].filter(([id]) => byId.has(id)).map(([id, amount]) => {
       const receivable = byId.get(id)!;
-      const input = receivableForm.compiled.withoutComputed(receivable.data);
-      input.received = new Decimal(String(receivable.data.received ?? '0')).add(amount).toFixed(2);
-      const autoNumbers = Object.fromEntries(receivableForm.compiled.autoNumberFields.map((f) => [f.key, receivable.data[f.key]]));
-      const next = receivableForm.compiled.complete({ ...input, ...autoNumbers }, { asOf });
+      const next = settledData(receivableForm, receivable.data, amount, asOf);
       return { id, rev: receivable.rev, data: next, changes: diffRecordData(receivable.data, next) };
     });
   }

@@ -132,7 +132,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     try {
       header = await readHeader(openSourceOrThrow(bytes, locale).records, locale);
       // The form must exist and the user be allowed to import into it (the run checks again).
-      await this.imports.checkAccessOrThrow(auth, key, options.mode);
+      await this.imports.checkAccessOrThrow(auth, key, options.mode, options.creditOverrideReason);
     } catch (error) {
       if (!Buffer.isBuffer(upload)) await rm(upload.path, { force: true });
       throw error;

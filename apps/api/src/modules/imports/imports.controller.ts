@@ -15,6 +15,7 @@ export interface ImportQuery {
   mappingId?: string;
   dryRun?: 'true' | 'false';
   skipInvalid?: 'true' | 'false';
+  creditOverrideReason?: string;
 }
 
 /** Content types the import route reads as raw bytes (see app.factory). */
@@ -45,6 +46,7 @@ export class ImportsController {
   @ApiQuery({ name: 'key', required: false, description: 'upsert/update: the field rows are matched on (unique, indexed or auto-number)' })
   @ApiQuery({ name: 'dryRun', required: false, schema: { enum: ['true', 'false'], default: 'true' } })
   @ApiQuery({ name: 'skipInvalid', required: false, schema: { enum: ['true', 'false'], default: 'false' }, description: 'commit the valid rows and report the rest (default: all or nothing)' })
+  @ApiQuery({ name: 'creditOverrideReason', required: false, description: 'credit managers only (else 403): rows over a customer\'s credit limit, of a frozen/blacklisted customer or needing a rule-set approval are let through with this reason, audited once per import with those rows' })
   @ApiHeader({ name: 'x-import-mapping', required: false, description: 'URI-encoded JSON {"header": "field_key" | null}: the column mapping of this run without saving it (else mappingId, else automatic)' })
   @ApiResponse({ status: 200, description: 'Dry-run report' })
   @ApiResponse({ status: 201, description: 'Committed: the report with `created`' })
@@ -100,6 +102,7 @@ export function importOptions(q: ImportQuery, mapping?: Record<string, string | 
     ...(q.key ? { key: q.key } : {}),
     dryRun: q.dryRun !== 'false',
     skipInvalid: q.skipInvalid === 'true',
+    ...(q.creditOverrideReason ? { creditOverrideReason: q.creditOverrideReason } : {}),
     ...(mapping ? { mapping } : {}),
   };
 }

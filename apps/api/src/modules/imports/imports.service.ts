@@ -19,6 +19,7 @@ import { RecordsService } from '../records/records.service.js';
 import { RulesRepository } from '../rules/rules.repository.js';
 import { RulesService } from '../rules/rules.service.js';
 import { cellConverter, importable, type Converted, type UserIndex } from './cell-convert.js';
+import { ImportBusinessChecks, creditOverrideAllowedOrThrow } from './import-business-checks.js';
 import { CsvSyntaxError, parseCsvChunks } from './csv-parse.js';
 import { decodeCsvChunks, type SourceEncoding } from './decode-text.js';
 import { WorkbookError, streamXlsx, type SheetRecord } from './xlsx-read.js';
@@ -37,6 +38,8 @@ export interface ImportOptions {
   mapping?: Record<string, string | null>;
   /** Rows a single run may hold (the synchronous endpoint); background jobs have none. */
   maxRows?: number;
+  /** A credit manager's reason to let rows over the credit limit, of blocked customers or needing approval through (audited once). */
+  creditOverrideReason?: string;
 }
 
 /** One problem of the file: spreadsheet row (1 = header) and column (1 = A), the field, why. */
@@ -170,8 +173,11 @@ export class ImportsService {
   }
 
   /** The form exists and this user may import into it in `mode` (a background job checks before queueing). */
-  async checkAccessOrThrow(auth: AuthContext, key: string, mode: ImportMode): Promise<void> {
-    await this.forms.withPublished(auth, key, false, async (_sql, form) => accessForModeOrThrow(form, auth, mode));
+  async checkAccessOrThrow(auth: AuthContext, key: string, mode: ImportMode, creditOverrideReason?: string): Promise<void> {
+    await this.forms.withPublished(auth, key, false, async (sql, form) => {
+      accessForModeOrThrow(form, auth, mode);
+      if (creditOverrideReason !== undefined) await creditOverrideAllowedOrThrow(sql, auth);
+    });
   }
 
   /** A saved column mapping's header → field map. */
@@ -280,6 +286,9 @@ export class ImportsService {
       const seen: FileSeen = { unique: new Map(), keys: new Map() };
       const staged: { ready: boolean; rules?: boolean } = { ready: false };
       const write = !options.dryRun;
+      // Credit limits, blocked customers, approvals, write-offs, payment allocations: as single writes check them.
+      const deps = { forms: this.forms, rules: this.rules, ruleSets: this.ruleSets, records: this.recordRows, audit: this.audit };
+      const business = await ImportBusinessChecks.start(deps, sql, auth, form, { write, asOf, locale, overrideReason: options.creditOverrideReason });
       let processed = 0;
 
       const runChunk = async (chunk: PendingRow[]) => {
@@ -323,6 +332,10 @@ export class ImportsService {
         }
         lap('validate');
         await this.checkAgainstDatabase(sql, form, chunk.filter((r) => !invalidRows.has(r.row)), columnOf, keyField, seen, locale, addError);
+        await business?.check(sql, chunk.filter((r) => !invalidRows.has(r.row)), (row, field, message) => {
+          const column = field ? columnOf.get(field) : undefined;
+          addError(rowError(row, column?.column ?? null, column?.header ?? null, field, message, locale));
+        });
         lap('check');
         const good = chunk.filter((r) => !invalidRows.has(r.row));
         // All or nothing: once a row is bad nothing more is written (the transaction rolls back).
@@ -332,10 +345,12 @@ export class ImportsService {
           await pendingWrite;
           const inserts = good.filter((r) => !r.target).map((r) => r.data);
           const updates = good.filter((r) => r.target);
+          const settlements = business?.take() ?? null;
           pendingWrite = (async () => {
             const started = performance.now();
             const inserted = await this.insertRows(sql, auth, form, inserts, asOf, staged);
             counts.created += inserts.length;
+            await business?.settle(sql, settlements);
             const written = await this.updateRows(sql, auth, form, updates, asOf);
             counts.updated += written.length;
             counts.unchanged += updates.length - written.length;
@@ -452,6 +467,7 @@ export class ImportsService {
       if (invalidRows.size && !options.skipInvalid) {
         throw new AppException(400, 'imports.invalid_rows', { count: invalidRows.size }, report.errors.map(toProblemError), { report });
       }
+      await business?.finish(sql);
       await this.audit.append(sql, {
         actorId: auth.userId,
         action: 'record.import',
@@ -530,10 +546,9 @@ export class ImportsService {
   }
 
   /**
-   * Rule results of the rows just written: COPY (as text, stored uncompressed: parsed and
-   * compressed once, by the insert) into a transaction-scoped staging table, then one
-   * INSERT … SELECT (upsert on the record) into record_rule_results — the rows a single write
-   * stores, without one large JSON parameter per chunk.
+   * Rule results of the rows just written, as a single write stores them (compact: the
+   * explanation is rebuilt on read): COPY into a transaction-scoped staging table, then one
+   * INSERT … SELECT (upsert on the record) into record_rule_results (RulesService.saveWritten).
    */
   private async saveRuleResults(
     sql: Sql,
@@ -542,32 +557,7 @@ export class ImportsService {
     results: Array<{ recordId: string; values: unknown; alerts: unknown; explanation: unknown }>,
     staged: { ready: boolean; rules?: boolean },
   ): Promise<void> {
-    if (!results.length) return;
-    const client = pgClientOf(sql);
-    if (!client) return this.rules.saveWritten(sql, versionId, asOf, results);
-    let text = '';
-    for (const r of results) {
-      text += `${r.recordId}\t${JSON.stringify(r.values).replace(/\\/g, '\\\\')}\t${JSON.stringify(r.alerts).replace(/\\/g, '\\\\')}\t${JSON.stringify(r.explanation).replace(/\\/g, '\\\\')}\n`;
-    }
-    if (!staged.rules) {
-      await sql.rows('CREATE TEMP TABLE IF NOT EXISTS credo_import_rules_stage (record_id uuid NOT NULL, vals text NOT NULL, alerts text NOT NULL, explanation text STORAGE EXTERNAL NOT NULL) ON COMMIT DROP');
-      staged.rules = true;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom('COPY pg_temp.credo_import_rules_stage (record_id, vals, alerts, explanation) FROM STDIN'));
-      stream.on('error', reject);
-      stream.on('finish', () => resolve());
-      stream.end(text);
-    });
-    await sql.rows(
-      `INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
-       SELECT credo_current_tenant(), s.record_id, $1::uuid, $2::date, s.vals::jsonb, s.alerts::jsonb, s.explanation::jsonb FROM pg_temp.credo_import_rules_stage s
-       ON CONFLICT (tenant_id, record_id) DO UPDATE
-         SET rule_version_id = EXCLUDED.rule_version_id, as_of = EXCLUDED.as_of, vals = EXCLUDED.vals,
-             alerts = EXCLUDED.alerts, explanation = EXCLUDED.explanation, computed_at = now()`,
-      [versionId, asOf],
-    );
-    await sql.rows('TRUNCATE pg_temp.credo_import_rules_stage');
+    await this.rules.saveWritten(sql, versionId, asOf, results, staged);
   }
 
   /**
