@@ -362,8 +362,8 @@ ORDER BY 1, 3`,
 }
 
 /**
- * The exact SQL statement the API sends for GET /api/reports/aging (`agingTable`: one row per group,
- * buckets pivoted, plus a grand-total row), built by the product's compiled repository (apps/api/dist/modules/reports/reports.repository.js) with a recording stand-in for
+ * The exact SQL statement the API sends for GET /api/reports/aging (`agingJson`: one row holding
+ * the report's groups — pivoted, sorted, serialised as JSON — and its totals), built by the product's compiled repository (apps/api/dist/modules/reports/reports.repository.js) with a recording stand-in for
  * its `Sql`, so the DB-level measurements follow the product's code. `source` as the API resolves
  * it (`{ kind: 'typed', table }` = the receivable form's typed projection); default the JSONB path.
  * @param {string} repoRoot
@@ -379,7 +379,7 @@ export async function productAgingSql(repoRoot, asOf, basis, group, source = und
     prepared: async (text, values = []) => (statements.push({ text, values }), []),
     one: async (text, values = []) => (statements.push({ text, values }), undefined),
   };
-  await new ReportsRepository().agingTable(recorder, asOf, basis, group, source);
+  await new ReportsRepository().agingJson(recorder, asOf, basis, group, source);
   if (statements.length !== 1) throw new Error(`the product's aging report sent ${statements.length} statements; T11 expects one`);
   return statements[0];
 }

@@ -44,6 +44,8 @@ const CASES = [
 
 /** The report's figures in one comparable shape: group key → bucket → [amount as cents, items]. */
 function figuresOfRows(rows) {
+  // The product's report as sent (agingJson): one row with the groups as JSON text.
+  if (rows.length === 1 && typeof rows[0].rows === 'string') return figuresOfApi({ rows: JSON.parse(rows[0].rows) });
   const out = new Map();
   for (const r of rows) {
     if (Array.isArray(r.amounts)) {

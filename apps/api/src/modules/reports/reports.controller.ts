@@ -1,4 +1,5 @@
-import { Controller, Get, Put, Query } from '@nestjs/common';
+import { Controller, Get, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ValidBody, openApiRef, validateQueryOrThrow } from '../../common/body-validation.js';
 import type { Locale } from '../../common/i18n.js';
@@ -30,9 +31,12 @@ export class ReportsController {
   @ApiQuery(AS_OF)
   @ApiQuery({ name: 'basis', required: false, enum: ['due', 'age'] })
   @ApiQuery({ name: 'groupBy', required: false, enum: ['company', 'customer', 'sales_owner'] })
-  aging(@CurrentAuth() auth: AuthContext, @Query() query: unknown, @RequestLocale() locale: Locale) {
+  async aging(@CurrentAuth() auth: AuthContext, @Query() query: unknown, @RequestLocale() locale: Locale, @Res() res: Response) {
     const q = validateQueryOrThrow<ReportQuery>('report-query', query, locale);
-    return this.reports.aging(auth, q.asOf, q.basis ?? 'due', q.groupBy ?? 'company', locale);
+    // The body comes serialised from SQL (a per-customer report can be megabytes): sent as is,
+    // without re-parsing, re-serialising or hashing it for an ETag.
+    const body = await this.reports.aging(auth, q.asOf, q.basis ?? 'due', q.groupBy ?? 'company', locale);
+    res.status(200).type('application/json; charset=utf-8').end(body);
   }
 
   @Get('reports/provision')

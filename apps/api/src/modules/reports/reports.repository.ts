@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '../../database/tenant-database.js';
-import { projectionCovers, typedProjectionOf, type ProjectionType } from '../forms/typed-projection.js';
+import { projectionCovers, typedProjectionOf, type ProjectedColumn, type ProjectionType } from '../forms/typed-projection.js';
 
 export type AgingBasis = 'due' | 'age';
 export type AgingGroup = 'company' | 'customer' | 'sales_owner';
@@ -79,6 +79,47 @@ const AGE_BUCKET = `CASE WHEN basis_date >= ($1::date - interval '1 year')::date
   WHEN basis_date >= ($1::date - interval '3 years')::date THEN 2 WHEN basis_date >= ($1::date - interval '4 years')::date THEN 3
   WHEN basis_date >= ($1::date - interval '5 years')::date THEN 4 ELSE 5 END`;
 
+/**
+ * The aging report's open receivables on the pure-JSONB path (forms without a typed projection),
+ * as `customer_id, sales_owner_id, outstanding, due, basis` with the dates left as their stored
+ * ISO text. Two fences (OFFSET 0) so each field is extracted once per row, and the balance first:
+ * a settled receivable (most of them) costs one extraction, not four. Dates are compared as text
+ * with the cut-offs of AGING_CUTS: record dates are ISO 8601 `YYYY-MM-DD` (validated by the form
+ * engine, see the immutable-casts migration), whose text order is their date order, so no date is
+ * parsed per receivable (date_in is the dearest part of a row after the heap access itself).
+ */
+function openArAgingJsonb(): string {
+  return `
+  SELECT (o.data->>'customer')::uuid AS customer_id, nullif(o.data->>'sales_owner', '')::uuid AS sales_owner_id, o.outstanding,
+         o.data->>'due_date' AS due, coalesce(o.data->>'invoice_date', o.data->>'biz_date') AS basis
+  FROM (
+    SELECT r.data, coalesce((r.data->>'outstanding')::numeric,
+             (r.data->>'amount')::numeric - coalesce((r.data->>'received')::numeric, 0) - coalesce((r.data->>'written_off')::numeric, 0)) AS outstanding
+    FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
+    WHERE f.key = 'receivable' AND r.deleted_at IS NULL
+    OFFSET 0) o
+  WHERE o.outstanding > 0 AND o.data->>'biz_date' <= (SELECT to_char($1::date, 'YYYY-MM-DD'))
+  OFFSET 0`;
+}
+
+/** ISO text of a date expression, computed once per statement (an InitPlan), for text comparisons. */
+const isoCut = (dateExpr: string) => `(SELECT to_char(${dateExpr}, 'YYYY-MM-DD'))`;
+
+/** OVERDUE_BUCKET over the ISO text `due` (same cut-offs). */
+const OVERDUE_BUCKET_TEXT = `CASE WHEN due IS NULL OR due >= ${isoCut('$1::date')} THEN 0
+  WHEN due >= ${isoCut('$1::date - 30')} THEN 1 WHEN due >= ${isoCut('$1::date - 60')} THEN 2 WHEN due >= ${isoCut('$1::date - 90')} THEN 3 ELSE 4 END`;
+
+/** AGE_BUCKET over the ISO text `basis` (same cut-offs). */
+const AGE_BUCKET_TEXT = `CASE WHEN basis >= ${isoCut(`($1::date - interval '1 year')::date`)} THEN 0 WHEN basis >= ${isoCut(`($1::date - interval '2 years')::date`)} THEN 1
+  WHEN basis >= ${isoCut(`($1::date - interval '3 years')::date`)} THEN 2 WHEN basis >= ${isoCut(`($1::date - interval '4 years')::date`)} THEN 3
+  WHEN basis >= ${isoCut(`($1::date - interval '5 years')::date`)} THEN 4 ELSE 5 END`;
+
+/** The aging report as JSON texts, ready to send: `rows` (array of groups) and `totals`. */
+export interface AgingJson {
+  rows: string;
+  totals: string;
+}
+
 export interface AgingTableRow {
   group_key: string | null;
   group_label: string | null;
@@ -94,6 +135,25 @@ export interface AgingRow {
   bucket: number;
   amount: string;
   items: number;
+}
+
+/**
+ * Sent with BEGIN (TenantDatabase.run `prelude`, no round trip of its own) by reports that scan
+ * the receivables: transaction-local settings — no JIT (at 1 M receivables the plan's cost passes
+ * jit_above_cost and the compile, ~100–300 ms with inlining and optimisation, is more than a scan
+ * of typed columns takes; measured in bench T11) and work_mem for a per-customer hash aggregate —
+ * and the receivable form's projection, as `arSource` would look it up.
+ */
+export const REPORT_PRELUDE = `SELECT set_config('jit', 'off', true) AS jit, set_config('work_mem', '64MB', true) AS work_mem, p.table_name, p.columns
+  FROM (SELECT 1) one LEFT JOIN (form_projections p JOIN forms f ON f.tenant_id = p.tenant_id AND f.id = p.form_id AND f.key = 'receivable')
+    ON p.tenant_id = credo_current_tenant()`;
+
+/** The ArSource of REPORT_PRELUDE's row (same rule as `arSource`). */
+export function arSourceOfPrelude(prelude: Record<string, unknown>[]): ArSource {
+  const row = prelude[0] as { table_name: string | null; columns: ProjectedColumn[] | null } | undefined;
+  if (!row?.table_name || !row.columns || !TABLE_NAME.test(row.table_name)) return JSONB_SOURCE;
+  const projection = { table: row.table_name, columns: new Map(row.columns.map((c) => [c.field, c.type])) };
+  return projectionCovers(projection, AR_FIELDS) ? { kind: 'typed', table: projection.table } : JSONB_SOURCE;
 }
 
 @Injectable()
@@ -158,6 +218,46 @@ export class ReportsRepository {
        ORDER BY 6, 1`,
       [asOf],
     );
+  }
+
+  /**
+   * The aging report as the API sends it, built in SQL: `rows` is a JSON array of
+   * `{key, label, amounts, items, total}` (amounts per bucket and total as exact 2-decimal strings),
+   * largest total first (then label, then key); `totals` is `{amounts, total}`. Grouped once by
+   * (group, bucket) like `agingTable`, pivoted per group, labelled once per group, serialised by
+   * PostgreSQL: the app only splices two strings (a per-customer report has one group per customer).
+   */
+  async agingJson(sql: Sql, asOf: string, basis: AgingBasis, group: AgingGroup, source: ArSource = JSONB_SOURCE): Promise<AgingJson> {
+    const jsonb = source.kind !== 'typed';
+    const bucket = jsonb ? (basis === 'due' ? OVERDUE_BUCKET_TEXT : AGE_BUCKET_TEXT) : basis === 'due' ? OVERDUE_BUCKET : AGE_BUCKET;
+    const from = jsonb ? `(${openArAgingJsonb()}) ar` : `(${openAr(source)}) ar WHERE ar.outstanding > 0`;
+    const count = basis === 'due' ? 5 : 6;
+    const key = { company: `NULL::uuid`, customer: `ar.customer_id`, sales_owner: `ar.sales_owner_id` }[group];
+    const label = {
+      company: `NULL::text`,
+      customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
+      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
+    }[group];
+    const buckets = Array.from({ length: count }, (_, i) => i);
+    const money = (expr: string) => `coalesce(${expr}, 0)::numeric(20, 2)::text`;
+    const [row] = await sql.rows<AgingJson>(
+      `WITH gb AS MATERIALIZED (
+         SELECT ${key} AS group_key, ${bucket} AS bucket, sum(ar.outstanding) AS amount, count(*) AS items
+         FROM ${from}
+         GROUP BY 1, 2),
+       g AS MATERIALIZED (
+         SELECT gb.group_key, ${buckets.map((i) => `sum(gb.amount) FILTER (WHERE gb.bucket = ${i}) AS a${i}`).join(', ')},
+                sum(gb.amount) AS total, sum(gb.items)::int AS items
+         FROM gb GROUP BY 1)
+       SELECT
+         (SELECT coalesce(json_agg(r ORDER BY r.total::numeric DESC, r.label, r.key), '[]')::text FROM (
+            SELECT g.group_key AS key, ${label} AS label, ARRAY[${buckets.map((i) => money(`g.a${i}`)).join(', ')}] AS amounts,
+                   g.items, ${money('g.total')} AS total FROM g) r) AS rows,
+         (SELECT row_to_json(t)::text FROM (
+            SELECT ARRAY[${buckets.map((i) => money(`sum(g.a${i})`)).join(', ')}] AS amounts, ${money('sum(g.total)')} AS total FROM g) t) AS totals`,
+      [asOf],
+    );
+    return row!;
   }
 
   /** Credit sales per calendar month (by business date) in [from, asOf]. */
