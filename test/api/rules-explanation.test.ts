@@ -13,10 +13,12 @@ import { ownerQuery, startTestServer, type TestServer } from '../support/server.
 let server: TestServer;
 let admin: ReturnType<typeof api>;
 let adminId: string;
+let adminToken: string;
 
 beforeAll(async () => {
   server = await startTestServer({ demoCustomers: 30 });
-  admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+  adminToken = await login(server.baseUrl, 'admin@demo.local');
+  admin = api(server.baseUrl, adminToken);
   adminId = (await admin.get('/api/auth/me')).body.id;
 });
 afterAll(() => server?.close());
@@ -27,6 +29,17 @@ async function simulated(form: string, recordId: string, headers?: Record<string
   const sim = await admin.post(`/api/forms/${form}/rules/simulate`, { recordId }, headers);
   expect(sim.status, sim.text).toBe(200);
   return explanationOf(sim.body);
+}
+
+async function importCsv(form: string, rows: string[][]) {
+  const body = rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
+  const res = await fetch(`${server.baseUrl}/api/forms/${form}/imports?dryRun=false`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, text };
 }
 
 async function storedExplanation(form: string, recordId: string) {
@@ -117,6 +130,35 @@ describe('rule explanations rebuilt on read', () => {
     const explanation = await storedExplanation('customer', created.body.id);
     expect(explanation).toEqual(evaluatedOnRev2);
     expect(explanation).not.toEqual(await simulated('customer', created.body.id));
+  });
+
+  it('imported rows (COPY-staged results) and the customers their receivables touch explain as evaluated', async () => {
+    const names = [uniqueName('导入解释'), uniqueName('导入解释')];
+    const header = ['name', 'customer_type', 'country', 'uscc', 'contact_name', 'sales_owner', 'credit_limit', 'payment_term_days'];
+    const rows = [
+      [names[0]!, '企业', 'CN', uniqueUscc(), '张三', 'admin@demo.local', '120000.00', '90'],
+      [names[1]!, '事业单位', 'CN', uniqueUscc(), '李四', 'admin@demo.local', '', '30'],
+    ];
+    const imported = await importCsv('customer', [header, ...rows]);
+    expect(imported.status, imported.text).toBe(201);
+    const customers = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM records WHERE data->>'name' = ANY($1::text[]) ORDER BY data->>'name'`, [names]);
+    expect(customers).toHaveLength(2);
+    const receivables = await importCsv('receivable', [
+      ['customer', 'amount', 'biz_date', 'term_days', 'contract_no'],
+      [customers[0]!.id, '100000.00', '2026-01-05', '30', 'EXPL-A'],
+      [customers[1]!.id, '2500.00', '2026-11-01', '45', 'EXPL-B'],
+    ]);
+    expect(receivables.status, receivables.text).toBe(201);
+    const items = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM records WHERE data->>'contract_no' IN ('EXPL-A', 'EXPL-B')`);
+    expect(items).toHaveLength(2);
+    for (const { id } of items) expect(await storedExplanation('receivable', id)).toEqual(await simulated('receivable', id));
+    for (const { id } of customers) expect(await storedExplanation('customer', id)).toEqual(await simulated('customer', id));
+    const [compact] = await ownerQuery<{ n: number }>(
+      server.databaseUrl,
+      `SELECT count(*)::int AS n FROM record_rule_results WHERE record_id = ANY($1::uuid[]) AND NOT explanation ? 'outcomes'`,
+      [[...items, ...customers].map((r) => r.id)],
+    );
+    expect(compact!.n).toBe(4);
   });
 
   it('a whole explanation stored before results were compact is returned as stored', async () => {

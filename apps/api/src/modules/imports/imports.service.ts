@@ -546,10 +546,9 @@ export class ImportsService {
   }
 
   /**
-   * Rule results of the rows just written: COPY (as text, stored uncompressed: parsed and
-   * compressed once, by the insert) into a transaction-scoped staging table, then one
-   * INSERT … SELECT (upsert on the record) into record_rule_results — the rows a single write
-   * stores, without one large JSON parameter per chunk.
+   * Rule results of the rows just written, as a single write stores them (compact: the
+   * explanation is rebuilt on read): COPY into a transaction-scoped staging table, then one
+   * INSERT … SELECT (upsert on the record) into record_rule_results (RulesService.saveWritten).
    */
   private async saveRuleResults(
     sql: Sql,
@@ -558,32 +557,7 @@ export class ImportsService {
     results: Array<{ recordId: string; values: unknown; alerts: unknown; explanation: unknown }>,
     staged: { ready: boolean; rules?: boolean },
   ): Promise<void> {
-    if (!results.length) return;
-    const client = pgClientOf(sql);
-    if (!client) return this.rules.saveWritten(sql, versionId, asOf, results);
-    let text = '';
-    for (const r of results) {
-      text += `${r.recordId}\t${JSON.stringify(r.values).replace(/\\/g, '\\\\')}\t${JSON.stringify(r.alerts).replace(/\\/g, '\\\\')}\t${JSON.stringify(r.explanation).replace(/\\/g, '\\\\')}\n`;
-    }
-    if (!staged.rules) {
-      await sql.rows('CREATE TEMP TABLE IF NOT EXISTS credo_import_rules_stage (record_id uuid NOT NULL, vals text NOT NULL, alerts text NOT NULL, explanation text STORAGE EXTERNAL NOT NULL) ON COMMIT DROP');
-      staged.rules = true;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom('COPY pg_temp.credo_import_rules_stage (record_id, vals, alerts, explanation) FROM STDIN'));
-      stream.on('error', reject);
-      stream.on('finish', () => resolve());
-      stream.end(text);
-    });
-    await sql.rows(
-      `INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
-       SELECT credo_current_tenant(), s.record_id, $1::uuid, $2::date, s.vals::jsonb, s.alerts::jsonb, s.explanation::jsonb FROM pg_temp.credo_import_rules_stage s
-       ON CONFLICT (tenant_id, record_id) DO UPDATE
-         SET rule_version_id = EXCLUDED.rule_version_id, as_of = EXCLUDED.as_of, vals = EXCLUDED.vals,
-             alerts = EXCLUDED.alerts, explanation = EXCLUDED.explanation, computed_at = now()`,
-      [versionId, asOf],
-    );
-    await sql.rows('TRUNCATE pg_temp.credo_import_rules_stage');
+    await this.rules.saveWritten(sql, versionId, asOf, results, staged);
   }
 
   /**

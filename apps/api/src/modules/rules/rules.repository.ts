@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Sql } from '../../database/tenant-database.js';
+import { pgClientOf } from '../imports/pg-client.js';
 
 export interface RuleFormRow {
   form_id: string;
@@ -84,6 +86,47 @@ export class RulesRepository {
              alerts = EXCLUDED.alerts, explanation = EXCLUDED.explanation, computed_at = now()`,
       [JSON.stringify(results.map((r) => ({ record_id: r.recordId, vals: r.values, alerts: r.alerts, explanation: r.explanation }))), versionId, asOf],
     );
+  }
+
+  /**
+   * Bulk counterpart of saveResults (imports): COPY (as text, parsed once by the insert) into a
+   * transaction-scoped staging table, then one INSERT … SELECT (upsert on the record). `staged`
+   * notes that this transaction has the staging table. Falls back to saveResults when the
+   * connection behind `sql` cannot be reached.
+   */
+  async saveResultsByCopy(
+    sql: Sql,
+    versionId: string,
+    asOf: string,
+    results: Array<{ recordId: string; values: unknown; alerts: unknown; explanation: unknown }>,
+    staged: { rules?: boolean },
+  ): Promise<void> {
+    if (!results.length) return;
+    const client = pgClientOf(sql);
+    if (!client) return this.saveResults(sql, versionId, asOf, results);
+    let text = '';
+    for (const r of results) {
+      text += `${r.recordId}\t${JSON.stringify(r.values).replace(/\\/g, '\\\\')}\t${JSON.stringify(r.alerts).replace(/\\/g, '\\\\')}\t${JSON.stringify(r.explanation).replace(/\\/g, '\\\\')}\n`;
+    }
+    if (!staged.rules) {
+      await sql.rows('CREATE TEMP TABLE IF NOT EXISTS credo_import_rules_stage (record_id uuid NOT NULL, vals text NOT NULL, alerts text NOT NULL, explanation text NOT NULL) ON COMMIT DROP');
+      staged.rules = true;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.query(copyFrom('COPY pg_temp.credo_import_rules_stage (record_id, vals, alerts, explanation) FROM STDIN'));
+      stream.on('error', reject);
+      stream.on('finish', () => resolve());
+      stream.end(text);
+    });
+    await sql.rows(
+      `INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
+       SELECT credo_current_tenant(), s.record_id, $1::uuid, $2::date, s.vals::jsonb, s.alerts::jsonb, s.explanation::jsonb FROM pg_temp.credo_import_rules_stage s
+       ON CONFLICT (tenant_id, record_id) DO UPDATE
+         SET rule_version_id = EXCLUDED.rule_version_id, as_of = EXCLUDED.as_of, vals = EXCLUDED.vals,
+             alerts = EXCLUDED.alerts, explanation = EXCLUDED.explanation, computed_at = now()`,
+      [versionId, asOf],
+    );
+    await sql.rows('TRUNCATE pg_temp.credo_import_rules_stage');
   }
 
   results(sql: Sql, recordIds: string[], withExplanation: boolean): Promise<RuleResultRow[]> {

@@ -177,9 +177,20 @@ export class RulesService {
     return { versionId: current.id, asOf, results: written.map((w, i) => storedOf(compiled, w.id, facts[i]!, w.data, asOf, locale)), customers };
   }
 
-  /** Stores results evaluated by evaluateWritten (one statement). */
-  async saveWritten(sql: Sql, versionId: string, asOf: string, results: Array<{ recordId: string; values: unknown; alerts: unknown; explanation: unknown }>): Promise<void> {
-    await this.rules.saveResults(sql, versionId, asOf, results);
+  /**
+   * Stores results evaluated by evaluateWritten: one statement, or with `staged` (bulk writes such
+   * as imports; it notes the transaction's staging table) COPY into a staging table and one
+   * INSERT … SELECT.
+   */
+  async saveWritten(
+    sql: Sql,
+    versionId: string,
+    asOf: string,
+    results: Array<{ recordId: string; values: unknown; alerts: unknown; explanation: unknown }>,
+    staged?: { rules?: boolean },
+  ): Promise<void> {
+    if (staged) await this.rules.saveResultsByCopy(sql, versionId, asOf, results, staged);
+    else await this.rules.saveResults(sql, versionId, asOf, results);
   }
 
   /** Re-evaluates every record with the published rule set as of today (time-dependent rules; also the nightly job). */
