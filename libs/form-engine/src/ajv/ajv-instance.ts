@@ -1,4 +1,5 @@
 import { _, Ajv2020 } from 'ajv/dist/2020.js';
+import type { Name } from 'ajv/dist/2020.js';
 import type { KeywordCxt, Options } from 'ajv/dist/2020.js';
 import { Ajv as AjvDraft7 } from 'ajv/dist/ajv.js';
 import { Type } from 'ajv/dist/compile/util.js';
@@ -19,7 +20,7 @@ import {
 import { dayNumberOf, daysBetween, isValidDate, isValidDateTime, parseDate, toDayNumber } from '../validators/date.js';
 import { compareCanonicalDecimal, compareDecimal, decimalProblem, isDecimalString, isDecimalWithin } from '../validators/decimal.js';
 import { isUuid } from '../validators/uuid.js';
-import { ifThenCode } from './fast-conditions.js';
+import { ifThenCode, ifThenCodeWith, ifThenKeys } from './fast-conditions.js';
 
 /*
  * The engine's ONE Ajv instance. Every custom format and keyword is registered here and nowhere
@@ -289,6 +290,13 @@ export const FAST_PRESENT = 'x-fast-present';
 export const FAST_FIELDS = 'x-fast-fields';
 /** The required keys x-fast-fields counts (an annotation read by that keyword). */
 export const FAST_REQUIRED = 'x-fast-required';
+/**
+ * Translatable `{if, then?, else?}` items (see FAST_IF) that x-fast-fields checks after its loop, on
+ * locals holding the values its loop read (an annotation read by that keyword): the same answer as
+ * reading `data[key]` once the loop has accepted every key, without a property read per condition
+ * (named reads of a payload go megamorphic across payload shapes).
+ */
+export const FAST_WHEN = 'x-fast-when';
 /** [{index, kind}]: relative date bounds ('today+30'), checked against FAST_STATE.relativeLimits[index]. */
 export const FAST_RELATIVE_DATE = 'x-fast-relative-date';
 /**
@@ -419,6 +427,7 @@ function createAjv(mode: AjvMode): AnyAjv {
       },
     });
     ajv.addKeyword({ keyword: FAST_REQUIRED, schemaType: 'array' });
+    ajv.addKeyword({ keyword: FAST_WHEN, schemaType: 'array' });
     ajv.addKeyword({
       keyword: FAST_RELATIVE_DATE,
       type: 'string',
@@ -447,6 +456,10 @@ function createAjv(mode: AjvMode): AnyAjv {
         const { gen, data, parentSchema } = cxt;
         const fields = Object.keys(cxt.schema as Record<string, unknown>);
         const required = new Set<string>((parentSchema[FAST_REQUIRED] as string[] | undefined) ?? []);
+        const when = (parentSchema[FAST_WHEN] as unknown[] | undefined) ?? [];
+        // A local per field the conditions read, set when the loop meets that key (else undefined).
+        const locals = new Map<string, Name>();
+        for (const item of when) for (const k of ifThenKeys(item)) if (fields.includes(k) && !locals.has(k)) locals.set(k, gen.let('cv'));
         const seen = gen.let('seen', 0);
         const valid = gen.name('valid');
         gen.forIn('key', data, (key) => {
@@ -454,15 +467,23 @@ function createAjv(mode: AjvMode): AnyAjv {
             const cond = _`${key} === ${field}`;
             if (i === 0) gen.if(cond);
             else gen.elseIf(cond);
-            cxt.subschema({ keyword: FAST_FIELDS, schemaProp: field, dataProp: key, dataPropType: Type.Str }, valid);
+            cxt.subschema({ keyword: FAST_FIELDS, schemaProp: field, dataProp: key, dataPropType: Type.Str, createErrors: false }, valid);
             gen.if(_`!${valid}`, () => cxt.error());
             if (required.has(field)) gen.code(_`${seen}++`);
+            const local = locals.get(field);
+            if (local) gen.assign(local, _`${data}[${key}]`);
           });
           if (fields.length) gen.else();
           cxt.error(); // a key the form does not have
           if (fields.length) gen.endIf();
         });
         cxt.fail(_`${seen} !== ${required.size}`);
+        // Keys outside `fields` never reach here (the loop refuses them): their value is undefined.
+        for (const item of when) {
+          const code = ifThenCodeWith(item, (k) => locals.get(k) ?? _`undefined`);
+          if (code === null) throw new Error(`${FAST_WHEN}: not a translatable if/then/else item`);
+          cxt.fail(_`!${code}`);
+        }
       },
     });
     return ajv;

@@ -47,8 +47,18 @@ function valueCode(schema: unknown, v: Expr): Expr | null {
   return null;
 }
 
+/** How an expression reads the object's property `key` (`d[key]`, or a local holding it). */
+export type PropertyReader = (key: string) => Expr;
+
+const reader = (d: Expr): PropertyReader => (key) => _`${d}[${key}]`;
+
 /** An expression true exactly when the (non-array) object `d` satisfies `schema`, or null outside the subset. */
 export function schemaCode(schema: unknown, d: Expr): Expr | null {
+  return schemaCodeWith(schema, reader(d));
+}
+
+/** schemaCode with the object's properties read through `get`. */
+export function schemaCodeWith(schema: unknown, get: PropertyReader): Expr | null {
   if (schema === true) return _`true`;
   if (schema === false) return _`false`;
   if (!isObject(schema) || !onlyKeys(schema, ['allOf', 'anyOf', 'not', 'required', 'properties'])) return null;
@@ -56,7 +66,7 @@ export function schemaCode(schema: unknown, d: Expr): Expr | null {
   if (schema.properties !== undefined) {
     if (!isObject(schema.properties)) return null;
     for (const [key, sub] of Object.entries(schema.properties)) {
-      const v = _`${d}[${key}]`;
+      const v = get(key);
       const c = valueCode(sub, v);
       if (c === null) return null;
       parts.push(or(_`${v} === undefined`, c));
@@ -64,7 +74,7 @@ export function schemaCode(schema: unknown, d: Expr): Expr | null {
   }
   if (schema.required !== undefined) {
     if (!Array.isArray(schema.required) || !schema.required.every((k) => typeof k === 'string')) return null;
-    for (const key of schema.required as string[]) parts.push(_`${d}[${key}] !== undefined`);
+    for (const key of schema.required as string[]) parts.push(_`${get(key)} !== undefined`);
   }
   for (const kw of ['allOf', 'anyOf'] as const) {
     const list = schema[kw];
@@ -72,14 +82,14 @@ export function schemaCode(schema: unknown, d: Expr): Expr | null {
     if (!Array.isArray(list) || list.length === 0) return null;
     const codes: Expr[] = [];
     for (const s of list) {
-      const c = schemaCode(s, d);
+      const c = schemaCodeWith(s, get);
       if (c === null) return null;
       codes.push(c);
     }
     parts.push(kw === 'allOf' ? all(codes) : any(codes));
   }
   if (schema.not !== undefined) {
-    const c = schemaCode(schema.not, d);
+    const c = schemaCodeWith(schema.not, get);
     if (c === null) return null;
     parts.push(not(c));
   }
@@ -88,15 +98,30 @@ export function schemaCode(schema: unknown, d: Expr): Expr | null {
 
 /** `{if, then?, else?}` as one expression on the object `d`, or null when a part is outside the subset. */
 export function ifThenCode(item: unknown, d: Expr): Expr | null {
+  return ifThenCodeWith(item, reader(d));
+}
+
+/** ifThenCode with the object's properties read through `get`. */
+export function ifThenCodeWith(item: unknown, get: PropertyReader): Expr | null {
   if (!isObject(item) || !('if' in item) || !onlyKeys(item, ['if', 'then', 'else'])) return null;
-  const cond = schemaCode(item.if, d);
-  const then = item.then === undefined ? _`true` : schemaCode(item.then, d);
-  const otherwise = item.else === undefined ? _`true` : schemaCode(item.else, d);
+  const cond = schemaCodeWith(item.if, get);
+  const then = item.then === undefined ? _`true` : schemaCodeWith(item.then, get);
+  const otherwise = item.else === undefined ? _`true` : schemaCodeWith(item.else, get);
   if (cond === null || then === null || otherwise === null) return null;
   return _`(${cond} ? ${then} : ${otherwise})`;
 }
 
-/** Whether ifThenCode translates the item (buildFastInputSchema moves only such items under x-fast-if). */
+/** Whether ifThenCode translates the item (buildFastInputSchema moves only such items to x-fast-when). */
 export function isTranslatableIfThen(item: unknown): boolean {
   return ifThenCode(item, nil) !== null;
+}
+
+/** The property keys a translatable item reads. */
+export function ifThenKeys(item: unknown): string[] {
+  const keys = new Set<string>();
+  ifThenCodeWith(item, (key) => {
+    keys.add(key);
+    return nil;
+  });
+  return [...keys];
 }

@@ -1,4 +1,4 @@
-import { FAST_FIELDS, FAST_IF, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE } from '../ajv/ajv-instance.js';
+import { FAST_FIELDS, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
 import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
 export interface FastExtras {
@@ -55,9 +55,15 @@ export function buildFastInputSchema(
     const format = f && typeof f === 'object' ? (f as Record<string, unknown>).format : undefined;
     if (f && typeof f === 'object' && format !== 'uscc' && format !== 'uscc-or-legacy') fields[key] = { ...f, [FAST_USCC_NOTE]: true };
   }
-  // Equality conditions (required-if / visible-if) as inline allocation-free expressions; others stay `if`.
+  // Equality conditions (required-if / visible-if) as inline allocation-free expressions checked by
+  // FAST_FIELDS on the values its loop read; others stay ajv `if` items of the root allOf.
   if (Array.isArray(schema.allOf)) {
-    schema.allOf = (schema.allOf as unknown[]).map((item) => (isTranslatableIfThen(item) ? { [FAST_IF]: item } : item));
+    const items = schema.allOf as unknown[];
+    const when = items.filter((item) => isTranslatableIfThen(item));
+    const rest = items.filter((item) => !isTranslatableIfThen(item));
+    if (when.length) schema[FAST_WHEN] = when;
+    if (rest.length) schema.allOf = rest;
+    else delete schema.allOf;
   }
   delete schema.properties;
   delete schema.additionalProperties;
