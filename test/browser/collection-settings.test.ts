@@ -1,31 +1,16 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer } from '../support/server.js';
-import { launchBrowser, screenshot, settled, signIn } from '../support/browser.js';
-
-const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../support/server.js';
+import { screenshot, settled, signIn, useBrowserSuite } from '../support/browser.js';
 
 /** 催收流程 settings screen (the tenant's stage plan) against the real API in real Chromium. */
 describe('collection plan screen (real API, real Chromium)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = useBrowserSuite({ server: { demoCustomers: 0 } });
+  let server: TestServer;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
-    server = await startTestServer({ demoCustomers: 0 });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    page = await context.newPage();
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+    ({ server, page } = suite);
   });
 
   const settings = () =>

@@ -1,11 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer } from '../support/server.js';
-import { launchBrowser, screenshot } from '../support/browser.js';
-
-const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../support/server.js';
+import { screenshot, useBrowserSuite } from '../support/browser.js';
 const TIME_ZONE = 'Asia/Shanghai';
 
 /** Today where the browser is (the dashboard's default asOf). */
@@ -25,9 +21,8 @@ async function settled(page: Page): Promise<void> {
 }
 
 describe('credit dashboard, customer 360 and admin screens (real API, real Chromium)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = useBrowserSuite({ server: { demoCustomers: 60 }, context: { timezoneId: TIME_ZONE } });
+  let server: TestServer;
   let page: Page;
   let token = '';
 
@@ -41,23 +36,13 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
   };
 
   beforeAll(async () => {
-    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
-    server = await startTestServer({ demoCustomers: 60 });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: TIME_ZONE });
-    page = await context.newPage();
+    ({ server, page } = suite);
     const res = await fetch(`${server.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'admin@demo.local', password: 'demo1234' }),
     });
     token = ((await res.json()) as { accessToken: string }).accessToken;
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
   });
 
   it('dashboard: the AR total is the aging report’s total; charts, top overdue and alerts are drawn', async () => {

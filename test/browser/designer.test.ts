@@ -1,24 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startTestServer } from '../support/server.js';
-import { launchBrowser, screenshot } from '../support/browser.js';
-
-const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => undefined);
-  await page.evaluate(() => document.fonts.ready);
-}
-
-async function login(page: Page, baseUrl: string, email: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill('demo1234');
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/forms$/);
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import type { TestServer } from '../support/server.js';
+import { screenshot, settled, signIn, useBrowserSuite } from '../support/browser.js';
 
 function fieldError(page: Page, field: string): Locator {
   return page.locator(`.record-form .el-form-item[data-field="${field}"] .el-form-item__error`);
@@ -36,24 +19,13 @@ async function dropField(page: Page, type: string, label: string, key: string): 
 }
 
 describe('designers: a 供应商 form from nothing, published and filled; a rule changed with its impact previewed (real API, real Chromium)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = useBrowserSuite({ server: { demoCustomers: 60 } });
+  let server: TestServer;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
-    server = await startTestServer({ demoCustomers: 60 });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    page = await context.newPage();
-    await login(page, server.baseUrl, 'admin@demo.local');
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+    ({ server, page } = suite);
+    await signIn(page, server.baseUrl, 'admin@demo.local');
   });
 
   it('designs a 供应商 form by drag and drop (text, money, integer and a formula), previews it live and publishes it', async () => {

@@ -1,38 +1,24 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer } from '../support/server.js';
-import { launchBrowser, screenshot } from '../support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../support/server.js';
+import { screenshot, settled, useBrowserSuite } from '../support/browser.js';
 
 type LocalizedText = string | { 'zh-CN': string; en?: string };
 const text = (t: LocalizedText | undefined, locale: 'zh-CN' | 'en') => (typeof t === 'string' ? t : (t?.[locale] ?? t?.['zh-CN'] ?? ''));
 
-const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
-
 /** Rows of the records table body (the fixed columns are rendered as separate tables). */
 const rows = (page: Page) => page.locator('[data-testid="records-table"] .el-table__body-wrapper tbody tr.el-table__row');
 
-async function settled(page: Page): Promise<void> {
-  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => undefined);
-  await page.evaluate(() => document.fonts.ready);
-}
-
 describe('web foundation: log in, form list, customer records (real API, real Chromium)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = useBrowserSuite();
+  let server: TestServer;
   let page: Page;
   /** The customer form as the API describes it, to check the UI against. */
   let nameLabel: LocalizedText = '';
   let formTitle: LocalizedText = '';
 
   beforeAll(async () => {
-    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
-    server = await startTestServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    page = await context.newPage();
+    ({ server, page } = suite);
 
     const login = await fetch(`${server.baseUrl}/api/auth/login`, {
       method: 'POST',
@@ -46,12 +32,6 @@ describe('web foundation: log in, form list, customer records (real API, real Ch
     };
     formTitle = form.title;
     nameLabel = form.version.definition.fields.find((f) => f.key === 'name')?.label ?? '';
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
   });
 
   it('sends an anonymous visitor to the login page and shows the server’s message for a wrong password', async () => {

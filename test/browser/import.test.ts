@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { readXlsx } from '../../apps/api/src/modules/imports/xlsx-read.js';
 import { api, login } from '../support/http.js';
-import { ownerQuery, startTestServer } from '../support/server.js';
-import { launchBrowser, screenshot } from '../support/browser.js';
-
-const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
+import { ownerQuery, type TestServer } from '../support/server.js';
+import { screenshot, useBrowserSuite } from '../support/browser.js';
 
 /** Picks an option of an Element Plus select by its visible text. */
 async function choose(page: Page, select: Locator, text: string | RegExp): Promise<void> {
@@ -20,23 +16,12 @@ async function choose(page: Page, select: Locator, text: string | RegExp): Promi
 
 /** The import wizard: upload → mapping with suggestions → dry run → job with progress → errors workbook. */
 describe('import wizard (real API, real Chromium)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = useBrowserSuite({ server: { demoCustomers: 5 }, context: { acceptDownloads: true } });
+  let server: TestServer;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
-    server = await startTestServer({ demoCustomers: 5 });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-    page = await context.newPage();
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+    ({ server, page } = suite);
   });
 
   it('imports a CSV from the records list: suggested columns, dry run names the bad row, the job skips it, the errors download', async () => {

@@ -5,25 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { usccCheckChar } from '@credo/form-engine';
 import { startTestServer } from '../support/server.js';
-import { launchBrowser, screenshot } from '../support/browser.js';
+import { launchBrowser, screenshot, settled, signIn } from '../support/browser.js';
 
 const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
 
 const rows = (page: Page) => page.locator('[data-testid="records-table"] .el-table__body-wrapper tbody tr.el-table__row');
 const headers = (page: Page) => page.locator('[data-testid="records-table"] .el-table__header-wrapper th');
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => undefined);
-  await page.evaluate(() => document.fonts.ready);
-}
-
-async function login(page: Page, baseUrl: string, email: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill('demo1234');
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/forms$/);
-}
 
 /** Picks an option of the el-select inside the form item of `field`. */
 async function choose(page: Page, field: string, option: string): Promise<void> {
@@ -94,7 +81,7 @@ describe('records: create with live validation, edit conflict, history and rever
     const serverMessage = problem.errors.find((e) => e.path === '/uscc')!.message;
     expect(serverMessage).toBeTruthy();
 
-    await login(page, server.baseUrl, 'admin@demo.local');
+    await signIn(page, server.baseUrl, 'admin@demo.local');
     await page.goto(`${server.baseUrl}/forms/customer/records`);
     await rows(page).first().waitFor();
     await page.getByTestId('record-create').click();
@@ -153,7 +140,7 @@ describe('records: create with live validation, edit conflict, history and rever
   it('edits the record in two tabs: the second save gets the conflict dialog with both values', async () => {
     const pageB = await contextB.newPage();
     // The second tab is the credit manager: credit limits are read-only for plain staff (demo policy).
-    await login(pageB, server.baseUrl, 'credit@demo.local');
+    await signIn(pageB, server.baseUrl, 'credit@demo.local');
 
     await page.goto(`${recordUrl}/edit`);
     await pageB.goto(`${recordUrl}/edit`);

@@ -1,32 +1,15 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startTestServer } from '../support/server.js';
-import { launchBrowser, screenshot } from '../support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import type { TestServer } from '../support/server.js';
+import { screenshot, settled, signIn, useBrowserSuite } from '../support/browser.js';
 
 /**
  * The issue's "done when", in the browser only: a newly created admin designs a 供应商 form from
  * nothing, adds rules to it with an impact preview, publishes, enters records (errors inline and
  * word for word the server's), attaches a file, sees the rule outcome; then saves a list view and
  * edits the provision rates.
- */
-const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
-
-async function settled(page: Page): Promise<void> {
-  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => undefined);
-  await page.evaluate(() => document.fonts.ready);
-}
-
-async function login(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/forms$/);
-}
+ */const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
 function fieldError(page: Page, field: string): Locator {
   return page.locator(`.record-form .el-form-item[data-field="${field}"] .el-form-item__error`);
@@ -66,27 +49,16 @@ async function serverErrors(page: Page, data: Record<string, unknown>): Promise<
 }
 
 describe('supplier: a new admin designs, rules, publishes and fills a 供应商 form in the browser', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = useBrowserSuite({ server: { demoCustomers: 10 }, context: { acceptDownloads: true } });
+  let server: TestServer;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
-    server = await startTestServer({ demoCustomers: 10 });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-    page = await context.newPage();
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+    ({ server, page } = suite);
   });
 
   it('the demo admin creates a new admin, who signs in', async () => {
-    await login(page, server.baseUrl, 'admin@demo.local', 'demo1234');
+    await signIn(page, server.baseUrl, 'admin@demo.local', 'demo1234');
     await page.getByTestId('nav-admin-users').click();
     await page.getByTestId('users-table').getByText('admin@demo.local').waitFor({ timeout: 15_000 });
     await page.getByTestId('user-create').click();
@@ -101,7 +73,7 @@ describe('supplier: a new admin designs, rules, publishes and fills a 供应商 
     await page.getByTestId('user-menu').click();
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login/);
-    await login(page, server.baseUrl, 'buyer.admin@demo.local', 'buyer-pass-1');
+    await signIn(page, server.baseUrl, 'buyer.admin@demo.local', 'buyer-pass-1');
     await expect(page.getByTestId('user-menu').innerText()).resolves.toContain('采购管理员');
   });
 
@@ -314,7 +286,7 @@ describe('supplier: a new admin designs, rules, publishes and fills a 供应商 
     await page.getByTestId('user-menu').click();
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login/);
-    await login(page, server.baseUrl, 'credit@demo.local', 'demo1234');
+    await signIn(page, server.baseUrl, 'credit@demo.local', 'demo1234');
     await page.getByTestId('nav-provision-settings').click();
     await page.getByTestId('provision-form').waitFor();
     await expect(page.locator('#rate-2').inputValue()).resolves.toBe('35');

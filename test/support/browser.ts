@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from './server.js';
 
 /** Where screenshots land for reviewers (test/output is git-ignored). */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../output/screenshots/', import.meta.url));
@@ -46,4 +49,35 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel('密码', { exact: true }).fill(password);
   await page.getByTestId('login-submit').click();
   await page.waitForURL(/\/(forms|dashboard)$/);
+}
+
+const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist/index.html', import.meta.url));
+
+export interface BrowserSuite {
+  server: TestServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * The usual browser suite: the built web app served by a real API on a fresh database, real
+ * Chromium, one zh-CN context (1440×900, Asia/Shanghai) and a page — started in beforeAll,
+ * closed in afterAll. The returned object is filled in when beforeAll has run.
+ */
+export function useBrowserSuite(options: { server?: Parameters<typeof startTestServer>[0]; context?: BrowserContextOptions } = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    if (!existsSync(WEB_DIST)) throw new Error('apps/web/dist is missing: run `npm run build -w @credo/web` first');
+    suite.server = await startTestServer(options.server);
+    suite.browser = await launchBrowser();
+    suite.context = await suite.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options.context });
+    suite.page = await suite.context.newPage();
+  });
+  afterAll(async () => {
+    await suite.context?.close();
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
