@@ -385,6 +385,21 @@ export async function productAgingSql(repoRoot, asOf, basis, group, source = und
 }
 
 /**
+ * The settings the product's reports run with (REPORT_SETTINGS: sent with BEGIN, e.g. jit off,
+ * work_mem), as `-c name=value` options for a `pg` client, so the DB-level sides run the
+ * product's statement as the API does, and the hand-written baseline gets the same settings.
+ * @param {string} repoRoot
+ */
+export async function productReportOptions(repoRoot) {
+  await import('reflect-metadata');
+  const file = path.join(repoRoot, 'apps/api/dist/modules/reports/reports.repository.js');
+  const { REPORT_SETTINGS } = await import(pathToFileURL(file).href);
+  return Object.entries(REPORT_SETTINGS ?? {})
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
+}
+
+/**
  * Closed-loop load of one SQL statement through `pg`: `connections` clients each run it back to
  * back for `durationSec`. Latencies are client-side (send to last row), like autocannon's.
  * @param {() => Promise<pg.Client>} connect   opens one connected client

@@ -10,6 +10,8 @@
 // Also: the product's exact SQL (built by its compiled repository) through `pg` as credo_app with
 // the tenant set, at the same `c`, to separate DB time from app time: on the projection (what the
 // API sends) and on the pure-JSONB fallback (forms without a projection). All four interleaved.
+// Every `pg` side runs with the settings the product's reports set (REPORT_SETTINGS: jit off,
+// work_mem), the typed baseline too; one EXPLAIN ANALYZE with the server defaults shows what JIT costs.
 // Checked before timing: the API, both SQL paths and the typed query return the same figures.
 // Warm-up: two reports per side, one at a time; measured runs last ≥ the mode's duration and long
 // enough for ~10 reports of the slowest side (capped: quick 12 s, full 60 s); c = 4 (full 2).
@@ -21,7 +23,7 @@ import pg from 'pg';
 import { runLoad } from '../lib/http-load.mjs';
 import { cpuSnapshot, foreignCpuShare } from '../lib/noise.mjs';
 import { planSummary } from '../lib/record-list.mjs';
-import { AS_OF, productAgingSql, receivableFixture, runSqlLoad, typedAgingSql } from '../lib/receivables.mjs';
+import { AS_OF, productAgingSql, productReportOptions, receivableFixture, runSqlLoad, typedAgingSql } from '../lib/receivables.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 /**
@@ -164,14 +166,16 @@ export default {
     // At ~1 M receivables a per-customer report takes seconds: 2 clients whatever the mode (as full).
     const connections = fx.live >= 500_000 ? 2 : (CONNECTIONS[ctx.mode.name] ?? 4);
     const repeats = EXPLAIN_REPEATS[ctx.mode.name] ?? 1;
+    // Both sides with the settings the product's reports run with (jit off, work_mem: REPORT_SETTINGS).
+    const settings = await productReportOptions(ctx.repoRoot);
     const connectTyped = async () => {
-      const c = new pg.Client({ connectionString: list.ownerUrl });
+      const c = new pg.Client({ connectionString: list.ownerUrl, options: settings });
       await c.connect();
       return c;
     };
     // As the API: credo_app under RLS with the tenant set (for the session: one statement per request).
     const connectApp = async () => {
-      const c = new pg.Client({ connectionString: list.appUrl, options: `-c app.tenant_id=${list.tenantId}` });
+      const c = new pg.Client({ connectionString: list.appUrl, options: `-c app.tenant_id=${list.tenantId} ${settings}` });
       await c.connect();
       return c;
     };
@@ -203,6 +207,14 @@ export default {
       const explainProduct = await explainAnalyze(connectApp, productSql, repeats);
       const explainTyped = await explainAnalyze(connectTyped, typedSql, repeats);
       const explainProj = await explainAnalyze(connectApp, projSql, repeats);
+      // Diagnosis: the same statement under the server's default settings (JIT on): what JIT costs.
+      const connectAppDefaults = async () => {
+        const cl = new pg.Client({ connectionString: list.appUrl, options: `-c app.tenant_id=${list.tenantId}` });
+        await cl.connect();
+        return cl;
+      };
+      const explainProjDefaults = await explainAnalyze(connectAppDefaults, projSql, 1);
+      const jit = explainProjDefaults.root.JIT ? round(explainProjDefaults.root.JIT.Timing?.Total ?? 0, 1) : 0;
       const variant = extractOnceVariant(productSql);
       let explainVariant = null;
       if (variant) {
@@ -213,6 +225,7 @@ export default {
       ctx.log(
         `T11 ${c.basis}/${c.group}: EXPLAIN ANALYZE product SQL ${explainProduct.ms} ms (${explainProduct.plan}); projection ${explainProj.ms} ms (${explainProj.plan}); typed ${explainTyped.ms} ms (${explainTyped.plan}); ` +
           `extract-once + label per group ${explainVariant?.ms ?? explainVariant?.error ?? 'n/a'} ms; ` +
+          `projection with the server's default settings ${explainProjDefaults.ms} ms (JIT ${jit} ms); ` +
           `${api.rows.length} groups, ${apiItems.toLocaleString('en')} open items`,
       );
 
@@ -286,6 +299,7 @@ export default {
           product: { ms: explainProduct.ms, plan: explainProduct.plan, scan: scanNode(explainProduct.root.Plan) },
           typed: { ms: explainTyped.ms, plan: explainTyped.plan, scan: scanNode(explainTyped.root.Plan) },
           projection: { ms: explainProj.ms, plan: explainProj.plan, scan: scanNode(explainProj.root.Plan) },
+          projectionServerDefaults: { ms: explainProjDefaults.ms, jitMs: jit },
           extractOnceLabelPerGroup: explainVariant && 'ms' in explainVariant ? { ms: explainVariant.ms, plan: explainVariant.plan } : explainVariant,
         },
       };

@@ -144,7 +144,11 @@ export interface AgingRow {
  * of typed columns takes; measured in bench T11) and work_mem for a per-customer hash aggregate —
  * and the receivable form's projection, as `arSource` would look it up.
  */
-export const REPORT_PRELUDE = `SELECT set_config('jit', 'off', true) AS jit, set_config('work_mem', '64MB', true) AS work_mem, p.table_name, p.columns
+export const REPORT_SETTINGS: Readonly<Record<string, string>> = { jit: 'off', work_mem: '64MB' };
+
+export const REPORT_PRELUDE = `SELECT ${Object.entries(REPORT_SETTINGS)
+  .map(([name, value]) => `set_config('${name}', '${value}', true) AS ${name}`)
+  .join(', ')}, p.table_name, p.columns
   FROM (SELECT 1) one LEFT JOIN (form_projections p JOIN forms f ON f.tenant_id = p.tenant_id AND f.id = p.form_id AND f.key = 'receivable')
     ON p.tenant_id = credo_current_tenant()`;
 
