@@ -192,6 +192,27 @@ describe('credit control on imported receivables', () => {
   });
 });
 
+describe('imported credit-limit requests', () => {
+  it('only a credit manager decides, as the approver; an approval sets the customer\'s limit in the import, audited once', async () => {
+    const id = await customer({ credit_limit: '10000.00' });
+    const header = ['customer', 'requested_limit', 'reason', 'status', 'approver', 'approved_limit', 'decided_on'];
+    const file = csv([header, [id, '50000.00', '业务扩大', '已批准', 'credit@demo.local', '40000.00', today]]);
+    const staffTry = await importCsv('credit_limit_request', file, 'dryRun=false', 'staff');
+    expect(staffTry.status).toBe(400);
+    expect(staffTry.body.report.errors[0]).toMatchObject({ row: 2, field: 'status', message: '只有信用主管可以审批或驳回信用额度申请' });
+    const notSelf = await importCsv('credit_limit_request', csv([header, [id, '50000.00', '业务扩大', '已批准', 'admin@demo.local', '40000.00', today]]), 'dryRun=true', 'credit');
+    expect(notSelf.body.errors[0]).toMatchObject({ row: 2, field: 'approver' });
+    expect((await admin.get(`/api/forms/customer/records/${id}`)).body.data.credit_limit).toBe('10000.00');
+
+    const ok = await importCsv('credit_limit_request', file, 'dryRun=false', 'credit');
+    expect(ok.status, ok.text).toBe(201);
+    const read = (await admin.get(`/api/forms/customer/records/${id}`)).body;
+    expect(read).toMatchObject({ rev: 2, data: { credit_limit: '40000.00' } });
+    const audit = await admin.get('/api/audit?action=credit.limit_approved');
+    expect(audit.body.items[0]).toMatchObject({ actor: { email: 'credit@demo.local' }, details: { import: true, count: 1, rows: [{ row: 2, customerId: id, to: '40000.00' }] } });
+  });
+});
+
 describe('imported payments', () => {
   const PAYMENT_HEADER = ['customer', 'received_on', 'amount', 'allocations'];
   const alloc = (items: Array<[string, string]>) => JSON.stringify(items.map(([receivable, amount]) => ({ receivable, amount })));

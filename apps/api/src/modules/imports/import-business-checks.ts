@@ -6,6 +6,7 @@ import { advisoryKey, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import {
   DEFAULT_CREDIT_CONTROL,
+  LIMIT_REQUEST,
   creditBlocked,
   creditControlConfig,
   creditLimitOf,
@@ -55,9 +56,17 @@ interface OpenReceivable {
   stored: Record<string, unknown>;
 }
 
-/** Receivable updates a chunk's payments settle, to be written with the chunk. */
+/** Receivable updates a chunk's payments settle, and limits its approved limit requests set, to be written with the chunk. */
 export interface Settlements {
   updates: Array<{ id: string; rev: number; data: Record<string, unknown>; changes: RecordChanges }>;
+  limits: Map<string, LimitPatch>;
+}
+
+/** What an approved 信用额度申请 sets on its customer (the last approval of the file wins). */
+interface LimitPatch {
+  limit: string;
+  termDays?: number;
+  decidedOn: string;
 }
 
 const NO_ID = '00000000-0000-7000-8000-000000000000';
@@ -90,7 +99,14 @@ export class ImportBusinessChecks {
   private readonly receivables = new Map<string, OpenReceivable>();
   private readonly dirty = new Set<string>();
   private roleKeys: Array<{ key: string; name: { 'zh-CN'?: string; en?: string } }> | null = null;
-  private readonly letThrough = { credit: [] as Array<Record<string, unknown>>, approval: [] as Array<Record<string, unknown>>, writeOff: [] as Array<Record<string, unknown>> };
+  private readonly letThrough = {
+    credit: [] as Array<Record<string, unknown>>,
+    approval: [] as Array<Record<string, unknown>>,
+    writeOff: [] as Array<Record<string, unknown>>,
+    approved: [] as Array<Record<string, unknown>>,
+    rejected: [] as Array<Record<string, unknown>>,
+  };
+  private limits = new Map<string, LimitPatch>();
   private readonly alertCodes = new Set<string>();
   private writtenOff = new Decimal(0);
 
@@ -106,6 +122,7 @@ export class ImportBusinessChecks {
     private readonly writeOffs: boolean,
     private readonly approvals: boolean,
     private readonly receivableForm: PublishedForm | null,
+    private readonly limitRequests: boolean,
   ) {}
 
   /**
@@ -125,8 +142,9 @@ export class ImportBusinessChecks {
     const writeOffs = form.key === DEFAULT_CREDIT_CONTROL.form;
     const approvals = writeOffs && !!form.rules && (await hasApprovals(deps.ruleSets, sql, form.rules.id));
     const receivableForm = form.key === 'payment' ? await deps.forms.publishedOrThrow(sql, DEFAULT_CREDIT_CONTROL.form).catch(() => null) : null;
-    if (!credit && !writeOffs && !approvals && !receivableForm) return null;
-    return new ImportBusinessChecks(deps, auth, form, opts.write, opts.asOf, opts.locale, opts.overrideReason, credit, writeOffs, approvals, receivableForm);
+    const limitRequests = form.key === LIMIT_REQUEST.form;
+    if (!credit && !writeOffs && !approvals && !receivableForm && !limitRequests) return null;
+    return new ImportBusinessChecks(deps, auth, form, opts.write, opts.asOf, opts.locale, opts.overrideReason, credit, writeOffs, approvals, receivableForm, limitRequests);
   }
 
   /** Checks the rows in file order; the ones it refuses are reported through `fail`, the others counted in. */
@@ -171,6 +189,7 @@ export class ImportBusinessChecks {
         }
       }
       if (this.receivableForm && !r.target && !this.paymentOk(r.row, after, fail)) return;
+      if (this.limitRequests && !this.limitRequestOk(r.row, before, after, fail)) return;
       // Accepted: what it changes counts for the rows after it.
       if (overridden) this.letThrough.credit.push(overridden);
       if (needed?.length) {
@@ -190,7 +209,9 @@ export class ImportBusinessChecks {
 
   /** The receivable updates of the rows checked since the last call (write them with the chunk: `settle`). */
   take(): Settlements | null {
-    if (!this.dirty.size) return null;
+    if (!this.dirty.size && !this.limits.size) return null;
+    const limits = this.limits;
+    this.limits = new Map();
     const updates: Settlements['updates'] = [];
     for (const id of this.dirty) {
       const r = this.receivables.get(id)!;
@@ -202,7 +223,7 @@ export class ImportBusinessChecks {
       }
     }
     this.dirty.clear();
-    return updates.length ? { updates } : null;
+    return updates.length || limits.size ? { updates, limits } : null;
   }
 
   /**
@@ -210,10 +231,42 @@ export class ImportBusinessChecks {
    * does, many per statement) and closes the collection tasks of those now paid.
    */
   async settle(sql: Sql, settlements: Settlements | null): Promise<void> {
-    if (!settlements || !this.receivableForm) return;
-    const form = this.receivableForm;
-    for (let i = 0; i < settlements.updates.length; i += WRITE_ROWS) {
-      const batch = settlements.updates.slice(i, i + WRITE_ROWS);
+    if (!settlements) return;
+    if (settlements.limits.size) await this.applyLimits(sql, settlements.limits);
+    if (!this.receivableForm || !settlements.updates.length) return;
+    await this.updateMany(sql, this.receivableForm, settlements.updates);
+    const settled = settlements.updates.filter((u) => new Decimal(String(u.data.outstanding ?? '0')).lte(0)).map((u) => u.id);
+    if (settled.length) await closeSettledTasks(sql, this.deps.forms, this.deps.records, this.auth.userId, this.asOf, settled);
+  }
+
+  /**
+   * Approved limit requests: their customers get the approved limit (and the requested term, if
+   * any) as a revision by the approver, in the import's transaction, as a single approval does.
+   */
+  private async applyLimits(sql: Sql, limits: Map<string, LimitPatch>): Promise<void> {
+    const customerForm = await this.deps.forms.publishedOrThrow(sql, DEFAULT_CREDIT_CONTROL.customerForm);
+    const ids = [...limits.keys()];
+    await this.lock(sql, ids.map((id) => `credit:${id}`));
+    const customers = await sql.rows<{ id: string; rev: number; data: Record<string, unknown> }>(
+      'SELECT r.id, r.rev, r.data FROM records r WHERE r.form_id = $1 AND r.id = ANY($2::uuid[]) AND r.deleted_at IS NULL',
+      [customerForm.id, ids],
+    );
+    const updates: Settlements['updates'] = [];
+    for (const customer of customers) {
+      const patch = limits.get(customer.id)!;
+      const input: Record<string, unknown> = { ...customerForm.compiled.withoutComputed(customer.data), [DEFAULT_CREDIT_CONTROL.limitField]: patch.limit };
+      if (patch.termDays !== undefined) input.payment_term_days = patch.termDays;
+      const data = customerForm.compiled.complete({ ...input, ...autoNumbers(customerForm, customer.data) }, { asOf: patch.decidedOn });
+      const changes = diffRecordData(customer.data, data);
+      if (Object.keys(changes).length) updates.push({ id: customer.id, rev: customer.rev, data, changes });
+    }
+    await this.updateMany(sql, customerForm, updates);
+  }
+
+  /** Records changed in bulk: rev + 1 and an 'update' revision each, many per statement; 409 when one changed meanwhile. */
+  private async updateMany(sql: Sql, form: PublishedForm, updates: Settlements['updates']): Promise<void> {
+    for (let i = 0; i < updates.length; i += WRITE_ROWS) {
+      const batch = updates.slice(i, i + WRITE_ROWS);
       const written = await sql.rows<{ id: string }>(
         `WITH v AS (SELECT * FROM unnest($3::uuid[], $4::int[], $5::jsonb[], $6::jsonb[]) AS v(id, rev, data, changes)),
          r AS (
@@ -236,15 +289,19 @@ export class ImportBusinessChecks {
       );
       if (written.length !== batch.length) throw new AppException(409, 'imports.concurrent_change');
     }
-    const settled = settlements.updates.filter((u) => new Decimal(String(u.data.outstanding ?? '0')).lte(0)).map((u) => u.id);
-    if (settled.length) await closeSettledTasks(sql, this.deps.forms, this.deps.records, this.auth.userId, this.asOf, settled);
   }
 
   /** A committed import: one audit entry per kind of decision it carried (override, approval, write-off), with its rows. */
   async finish(sql: Sql): Promise<void> {
     const entity = `form:${this.form.key}`;
     const base = { actorId: this.auth.userId, entity, requestId: this.auth.requestId };
-    const { credit, approval, writeOff } = this.letThrough;
+    const { credit, approval, writeOff, approved, rejected } = this.letThrough;
+    if (approved.length) {
+      await this.deps.audit.append(sql, { ...base, action: 'credit.limit_approved', details: { import: true, count: approved.length, rows: approved.slice(0, AUDIT_ROWS) } });
+    }
+    if (rejected.length) {
+      await this.deps.audit.append(sql, { ...base, action: 'credit.limit_rejected', details: { import: true, count: rejected.length, rows: rejected.slice(0, AUDIT_ROWS) } });
+    }
     if (credit.length) {
       await this.deps.audit.append(sql, { ...base, action: 'credit.override', details: { import: true, reason: this.reason, count: credit.length, rows: credit.slice(0, AUDIT_ROWS) } });
     }
@@ -362,6 +419,40 @@ export class ImportBusinessChecks {
       r.data = settledData(form, r.data, amount, this.asOf);
       this.dirty.add(id);
     }
+    return true;
+  }
+
+  /**
+   * 信用额度申请 rows as a single write judges them: a decided request is final; only a credit
+   * manager decides, as the approver. An approval sets the customer's limit when the chunk is written.
+   */
+  private limitRequestOk(row: number, before: Record<string, unknown> | null, after: Record<string, unknown>, fail: BusinessFail): boolean {
+    const decided = (status: unknown) => status === LIMIT_REQUEST.approved || status === LIMIT_REQUEST.rejected;
+    if (before && decided(before.status)) {
+      fail(row, 'status', msg('credit.limit_request_decided', { status: String(before.status) }));
+      return false;
+    }
+    if (!decided(after.status)) return true;
+    if (!LIMIT_REQUEST.deciders.some((role) => this.auth.roles.includes(role))) {
+      fail(row, 'status', msg('credit.limit_approval_forbidden'));
+      return false;
+    }
+    if (after.approver !== this.auth.userId) {
+      fail(row, 'approver', msg('credit.limit_approver_self'));
+      return false;
+    }
+    const customerId = typeof after.customer === 'string' ? after.customer : '';
+    if (after.status !== LIMIT_REQUEST.approved) {
+      this.letThrough.rejected.push({ row, customerId });
+      return true;
+    }
+    const limit = decimal(after.approved_limit).toFixed(2);
+    this.limits.set(customerId, {
+      limit,
+      ...(typeof after.requested_term_days === 'number' ? { termDays: after.requested_term_days } : {}),
+      decidedOn: String(after.decided_on),
+    });
+    this.letThrough.approved.push({ row, customerId, to: limit });
     return true;
   }
 
