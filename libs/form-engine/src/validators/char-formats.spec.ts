@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDigits, mobileChars, postalCodeChars } from './char-formats.js';
-import { CN_MOBILE, CN_POSTAL_CODE, CNAPS_CODE, FAPIAO_CODE, FAPIAO_NUMBER, isCnapsCode, isCnMobile, isCnPostalCode, isFapiaoCode, isFapiaoNumber } from './cn-formats.js';
+import { emailChars, isDigits, landlineChars, mobileChars, postalCodeChars } from './char-formats.js';
+import { CN_HOTLINE, CN_LANDLINE, CN_MOBILE, CN_POSTAL_CODE, CNAPS_CODE, EMAIL, FAPIAO_CODE, FAPIAO_NUMBER, isCnapsCode, isCnMobile, isCnPhone, isCnPostalCode, isEmail, isFapiaoCode, isFapiaoNumber } from './cn-formats.js';
 
 /*
  * Differential tests: each character-code predicate against the regex it replaces, on the values of
@@ -85,6 +85,24 @@ describe('character-code formats accept exactly what their regexes accept', { ti
     agree('postalCodeChars', postalCodeChars, CN_POSTAL_CODE, mutations(bases, '0123456789 a-\u0660', 30_000, 8));
     agree('postalCodeChars', postalCodeChars, CN_POSTAL_CODE, singleEdits('430479'));
     expect(isCnPostalCode('900000')).toBe(false);
+  });
+
+  it('cn-phone (landline by character codes, 400/800 hotline regex)', () => {
+    const bases = ['027-45062519', '02745062519', '0591-87654321', '059187654321', '0591-8765432', '010-1234567-123456', '0755-12345678-1', '01012345678', '0591-87654321-123', '400-123-4567', '4001234567', '800-1234567'];
+    agree('landlineChars', landlineChars, CN_LANDLINE, mutations(bases, '0123456789-- x\uff10', 80_000, 11));
+    for (const base of ['027-45062519', '0591-87654321-123', '05918765432']) agree('landlineChars', landlineChars, CN_LANDLINE, singleEdits(base));
+    const phone = { test: (v: string) => CN_LANDLINE.test(v) || CN_HOTLINE.test(v) } as RegExp;
+    agree('isCnPhone', isCnPhone, phone, mutations(bases, '0123456789-48 ', 40_000, 12));
+    agree('isCnPhone', isCnPhone, phone, singleEdits('400-123-4567'));
+  });
+
+  it('email', () => {
+    const bases = ['a@b.cn', 'finance@example.com', 'wv658@c70873.com.cn', 'x.y@a.b.c', '.a@.b.c.', 'a@b..c', '名字@例子.中国'];
+    const alphabet = 'a.@ \t\u3000\u00a0\u2028\ufeff\u200b\u0085x.';
+    agree('emailChars', emailChars, EMAIL, mutations(bases, alphabet, 80_000, 13));
+    for (const base of ['a@b.cn', 'fi.n@ex.co']) agree('emailChars', emailChars, EMAIL, singleEdits(base));
+    expect(isEmail(`${'a'.repeat(250)}@b.cn`)).toBe(false);
+    expect(isEmail('finance@example.com')).toBe(true);
   });
 
   it('cnaps, fapiao code and number (runs of digits)', () => {

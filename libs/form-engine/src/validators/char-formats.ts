@@ -46,3 +46,63 @@ export function postalCodeChars(value: string): boolean {
   const c = value.charCodeAt(0);
   return c >= 48 && c <= 56 && digitsAt(value, 1, 5);
 }
+
+/** CN_LANDLINE: /^0\d{2,3}-?[1-9]\d{6,7}(?:-\d{1,6})?$/ — every way the regex can match, tried in turn. */
+export function landlineChars(value: string): boolean {
+  const n = value.length;
+  if (n < 10 || n > 20 || value.charCodeAt(0) !== 48) return false;
+  for (let area = 2; area <= 3; area++) {
+    if (!digitsAt(value, 1, area)) return false; // 3 area digits need the first 2
+    let i = 1 + area;
+    if (value.charCodeAt(i) === 45) i++;
+    const first = value.charCodeAt(i);
+    if (first < 49 || first > 57) continue;
+    for (let sub = 7; sub <= 8; sub++) {
+      const end = i + sub;
+      if (end > n || !digitsAt(value, i + 1, sub - 1)) continue;
+      if (end === n) return true;
+      const ext = n - end - 1;
+      if (value.charCodeAt(end) === 45 && ext >= 1 && ext <= 6 && digitsAt(value, end + 1, ext)) return true;
+    }
+  }
+  return false;
+}
+
+/** A code unit RegExp `\s` matches (without the u flag). */
+function isRegExpSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * EMAIL: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ — no `\s` anywhere, exactly one '@' (not first), and after it
+ * a '.' with at least one character on each side. One pass.
+ */
+export function emailChars(value: string): boolean {
+  const n = value.length;
+  let at = -1;
+  let dot = false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 64) {
+      if (at >= 0) return false;
+      at = i;
+    } else if (c === 46) {
+      if (at >= 0 && i >= at + 2 && i <= n - 2) dot = true;
+    } else if ((c <= 32 || c >= 0xa0) && isRegExpSpace(c)) {
+      return false;
+    }
+  }
+  return at >= 1 && dot;
+}

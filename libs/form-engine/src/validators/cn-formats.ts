@@ -2,9 +2,10 @@
  * Chinese business-data formats of DOMAIN.md §4.2, as plain predicates. The regexes are the
  * definitions; the short all-digit ones run character-code equivalents (char-formats.ts), which
  * were measured faster than RegExp#test for them (mobile ~25 vs ~50 ns, postal code ~17 vs ~28 ns,
- * CNAPS ~26 vs ~35 ns per value) but slower for the landline, email and uuid patterns (kept as regexes).
+ * CNAPS ~26 vs ~35 ns per value); the landline and email ones likewise now (one pass, no regex call),
+ * and the 400/800 hotline regex runs only for values starting with 4 or 8.
  */
-import { isDigits, mobileChars, postalCodeChars } from './char-formats.js';
+import { emailChars, isDigits, landlineChars, mobileChars, postalCodeChars } from './char-formats.js';
 
 export const CN_MOBILE = /^(?:\+?86[- ]?)?1[3-9]\d{9}$/;
 export const CN_LANDLINE = /^0\d{2,3}-?[1-9]\d{6,7}(?:-\d{1,6})?$/;
@@ -22,7 +23,10 @@ export function isCnMobile(value: string): boolean {
 
 /** A landline (with area code, optional extension) or a 400/800 hotline. */
 export function isCnPhone(value: string): boolean {
-  return CN_LANDLINE.test(value) || CN_HOTLINE.test(value);
+  // CN_LANDLINE.test(value) || CN_HOTLINE.test(value): a landline starts with 0, a hotline with 4 or 8.
+  const first = value.charCodeAt(0);
+  if (first === 48) return landlineChars(value);
+  return (first === 52 || first === 56) && CN_HOTLINE.test(value);
 }
 
 export function isCnPostalCode(value: string): boolean {
@@ -70,7 +74,7 @@ export function isFapiaoNumber(value: string): boolean {
 }
 
 export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
+  return value.length <= 254 && emailChars(value);
 }
 
 /** A personal bank card: 16–19 digits (spaces allowed) passing Luhn (DOMAIN §4.2: cards only). */

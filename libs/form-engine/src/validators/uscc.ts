@@ -118,37 +118,59 @@ function canonicalOrgCodeValid(value: string): boolean | null {
   return value.charCodeAt(16) === expected;
 }
 
+/** Per code unit: its USCC alphabet index (0-30); 31 for the other letters A-Z; 64 for anything else. */
+const SCAN_INDEX = new Uint8Array(0x10000).fill(64);
+for (let c = 65; c <= 90; c++) SCAN_INDEX[c] = 31;
+for (let i = 0; i < USCC_ALPHABET.length; i++) SCAN_INDEX[USCC_ALPHABET.charCodeAt(i)] = i;
+/** Per code unit of 0-9 / A-Z: its GB 11714 value (digits 0-9, letters 10-35). */
+const ORG_VALUE = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ORG_VALUE[c] = c - 48;
+for (let c = 65; c <= 90; c++) ORG_VALUE[c] = c - 55;
+/** The check character's code for each weighted sum mod 31 (GB 32100) and mod 11 (GB 11714). */
+const USCC_CHECK = new Uint16Array(31);
+for (let r = 0; r < 31; r++) USCC_CHECK[r] = USCC_ALPHABET.charCodeAt((31 - r) % 31);
+const ORG_CHECK = new Uint16Array(11);
+for (let r = 0; r < 11; r++) ORG_CHECK[r] = r === 1 ? 88 /* X */ : r === 0 ? 48 /* 0 */ : 48 + 11 - r;
+
 /**
  * One pass over an 18-character value of 0-9 and A-Z: 0 = not a valid USCC, 1 = valid with a valid
  * GB 11714 organisation-code part, 2 = valid but the organisation-code part fails (a warning);
- * -1 = some other character or length (ask isValidUscc / usccOrgCodeValid).
+ * -1 = some other character or length (ask isValidUscc / usccOrgCodeValid). Table lookups instead
+ * of per-character branches (the fast validator calls it for every USCC value).
  */
 export function usccScan(value: string): -1 | 0 | 1 | 2 {
   if (value.length !== 18) return -1;
-  let sum = 0;
-  let orgSum = 0;
-  let ok = true;
-  for (let i = 0; i < 17; i++) {
-    const c = value.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90))) return -1;
-    const v = USCC_INDEX[c]!;
-    if (i === 0) {
-      if (c === 48 || (c > 57 && c !== 65 && c !== 78 && c !== 89)) ok = false;
-    } else if (i === 1) {
-      if (c < 49 || c > 57) ok = false;
-    } else if (i < 8) {
-      if (c > 57) ok = false;
-    } else {
-      if (v < 0) ok = false;
-      if (i < 16) orgSum += (c <= 57 ? c - 48 : c - 55) * ORG_WEIGHTS[i - 8]!;
-    }
-    if (v >= 0) sum += v * USCC_WEIGHTS[i]!;
+  const c0 = value.charCodeAt(0);
+  const x0 = SCAN_INDEX[c0]!;
+  const x1 = SCAN_INDEX[value.charCodeAt(1)]!;
+  let any = x0 | x1; // bit 64: a character outside 0-9 / A-Z
+  // [1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RT-UW-Y]{9}, then the check character.
+  let ok = ((x0 >= 1 && x0 <= 9) || c0 === 65 || c0 === 78 || c0 === 89) && x1 >= 1 && x1 <= 9;
+  let sum = x0 + x1 * 3;
+  for (let i = 2; i < 8; i++) {
+    const x = SCAN_INDEX[value.charCodeAt(i)]!;
+    any |= x;
+    if (x > 9) ok = false;
+    sum += x * USCC_WEIGHTS[i]!;
   }
+  let orgSum = 0;
+  for (let i = 8; i < 16; i++) {
+    const c = value.charCodeAt(i);
+    const x = SCAN_INDEX[c]!;
+    any |= x;
+    if (x > 30) ok = false;
+    sum += x * USCC_WEIGHTS[i]!;
+    orgSum += ORG_VALUE[c & 127]! * ORG_WEIGHTS[i - 8]!;
+  }
+  const c16 = value.charCodeAt(16);
+  const x16 = SCAN_INDEX[c16]!;
   const last = value.charCodeAt(17);
-  if (!((last >= 48 && last <= 57) || (last >= 65 && last <= 90))) return -1;
-  if (!ok || last !== USCC_ALPHABET.charCodeAt((31 - (sum % 31)) % 31)) return 0;
-  const check = 11 - (orgSum % 11);
-  return value.charCodeAt(16) === (check === 10 ? 88 : check === 11 ? 48 : 48 + check) ? 1 : 2;
+  any |= x16 | SCAN_INDEX[last]!;
+  if (any & 64) return -1;
+  if (x16 > 30) ok = false;
+  sum += x16 * USCC_WEIGHTS[16]!;
+  if (!ok || last !== USCC_CHECK[sum % 31]) return 0;
+  return c16 === ORG_CHECK[orgSum % 11] ? 1 : 2;
 }
 
 /**
