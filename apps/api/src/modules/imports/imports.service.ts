@@ -302,6 +302,7 @@ export class ImportsService {
           const messages = { [locale]: error.message, [OTHER[locale]]: other ?? error.message } as Record<Locale, string>;
           addError({ ...rowError(row, column?.column ?? null, column?.header ?? null, fieldKey, () => '', locale), message: error.message, messages });
         };
+        const judged: Array<{ row: number; id: string | null; data: Record<string, unknown> }> = [];
         for (const r of chunk) {
           if (invalidRows.has(r.row)) continue;
           let input = r.data;
@@ -321,15 +322,11 @@ export class ImportsService {
           }
           // The form's published rule set judges the row as a single write would (validation rules
           // block it; classifications and alerts do not: they are stored once the chunk is written).
-          if (!blocking) continue;
-          try {
-            const complete = form.compiled.complete(r.target ? { ...input, ...autoNumbers(form, r.target.data) } : input, { asOf });
-            await this.rules.evaluateForWrite(sql, form, complete, r.target?.id ?? null, locale);
-          } catch (error) {
-            if (!(error instanceof AppException) || error.status !== 400) throw error;
-            for (const e of error.errors ?? [{ path: '', message: translate(error.code, locale, error.params) }]) fieldError(r.row, e);
-          }
+          if (blocking) judged.push({ row: r.row, id: r.target?.id ?? null, data: form.compiled.complete(r.target ? { ...input, ...autoNumbers(form, r.target.data) } : input, { asOf }) });
         }
+        // All the chunk's rows at once: their facts (customers, rollups) in one query.
+        const verdicts = await this.rules.validationErrorsMany(sql, form, judged, locale);
+        verdicts.forEach((errors, i) => errors?.forEach((e) => fieldError(judged[i]!.row, e)));
         lap('validate');
         await this.checkAgainstDatabase(sql, form, chunk.filter((r) => !invalidRows.has(r.row)), columnOf, keyField, seen, locale, addError);
         await business?.check(sql, chunk.filter((r) => !invalidRows.has(r.row)), (row, field, message) => {

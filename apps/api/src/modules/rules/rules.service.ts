@@ -11,6 +11,7 @@ import {
   validateRuleSet,
   type CompactExplanation,
   type CompiledRuleSet,
+  type FieldError,
   type FormDefinition,
   type RuleSet,
   type RuleSetResult,
@@ -285,6 +286,32 @@ export class RulesService {
     // elsewhere (e.g. GRADE_C on an assessment) the alert records what a later sale will need.
     if (approval && form.key === DEFAULT_CREDIT_CONTROL.form) await this.approvalOrThrow(sql, form, result, approval.auth, approval.reason);
     return { versionId: current.id, result, explanation: compactExplanation(compiled.ruleSet, facts!, data, locale) };
+  }
+
+  /**
+   * The validation rules of many rows at once (imports): the rows' facts in one query, then the
+   * compiled rule set per row — the same judgement as evaluateForWrite, without its per-row query.
+   * Returns, per row, its field errors or null when the rules let it through.
+   */
+  async validationErrorsMany(sql: Sql, form: PublishedForm, rows: Array<{ id: string | null; data: Record<string, unknown> }>, locale: Locale): Promise<Array<FieldError[] | null>> {
+    const current = form.rules;
+    if (!current || !rows.length) return rows.map(() => null);
+    const compiled = await this.compiledOf(sql, current.id);
+    let facts: Array<Record<string, unknown>>;
+    if (this.rollups.appliesTo(form.key)) {
+      // New records have no related records yet (zero rollups); existing ones are read in one go.
+      const existing = rows.filter((r) => r.id !== null) as Array<{ id: string; data: Record<string, unknown> }>;
+      const read = existing.length ? await this.factsFor(sql, form, existing) : [];
+      const byId = new Map(existing.map((r, i) => [r.id, read[i]!]));
+      facts = rows.map((r) => (r.id === null ? { ...r.data, ...zeroRollups(r.data) } : byId.get(r.id)!));
+    } else {
+      facts = await this.factsFor(sql, form, rows.map((r) => ({ id: r.id ?? NO_ID, data: r.data })));
+    }
+    const asOf = this.asOf();
+    return facts.map((f) => {
+      const result = compiled.evaluate(f, { asOf, locale, explain: false });
+      return result.valid ? null : result.errors;
+    });
   }
 
   /**
