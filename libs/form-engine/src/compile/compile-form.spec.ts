@@ -204,6 +204,18 @@ describe('CompiledFormCache', () => {
     expect(cache.has('v1')).toBe(false);
     expect(a.validateInput(valid).valid).toBe(true); // an evicted form still works
   });
+
+  it('keeps a form compiled elsewhere (at publish) without compiling it again', () => {
+    const cache = new CompiledFormCache(2);
+    const published = compileFormOrThrow(customer);
+    cache.set('v1', published);
+    expect(cache.get('v1')).toBe(published);
+    expect(cache.getOrCompile('v1', customer)).toBe(published);
+    cache.set('v2', compileFormOrThrow(customer));
+    cache.set('v3', compileFormOrThrow(customer));
+    expect(cache.size).toBe(2);
+    expect(cache.has('v1')).toBe(false);
+  });
 });
 
 describe('validation-date bounds and advisory warnings', () => {

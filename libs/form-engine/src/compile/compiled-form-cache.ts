@@ -20,13 +20,30 @@ export class CompiledFormCache {
     }
     const compiled = compileFormOrThrow(def);
     this.entries.set(versionId, compiled);
+    this.evict();
+    return compiled;
+  }
+
+  /**
+   * Stores a form already compiled (e.g. by the publish that checked it) under its version id,
+   * so the version's first request finds it and nothing compiles it a second time. A different
+   * form cached under the same id is released.
+   */
+  set(versionId: string, compiled: CompiledForm): void {
+    const old = this.entries.get(versionId);
+    if (old && old !== compiled) releaseCompiledForm(old);
+    this.entries.delete(versionId);
+    this.entries.set(versionId, compiled);
+    this.evict();
+  }
+
+  private evict(): void {
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       const evicted = this.entries.get(oldest)!;
       this.entries.delete(oldest);
       releaseCompiledForm(evicted);
     }
-    return compiled;
   }
 
   get(versionId: string): CompiledForm | undefined {

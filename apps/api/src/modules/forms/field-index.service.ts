@@ -22,6 +22,11 @@ export function fieldIndexName(formId: string, field: string, unique: boolean): 
   return `${unique ? 'ux' : 'rx'}_${formId.replace(/-/g, '')}_${hash}`;
 }
 
+/** The name in a plan's CREATE STATISTICS statement. */
+function statisticsName(statement: string): string {
+  return /CREATE STATISTICS IF NOT EXISTS (\w+)/.exec(statement)![1]!;
+}
+
 /**
  * Expression indexes for fields marked `indexed` (btree on (value, id): filter, sort and keyset
  * pages) and `unique` (one live record per value), one partial index per form.
@@ -64,20 +69,36 @@ export class FieldIndexService implements OnModuleDestroy {
 
   constructor(@Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig) {}
 
+  /**
+   * Builds the missing indexes and statistics of the plan (those already there are left alone).
+   * ANALYZE runs only when something was built and the form has live records to measure: it
+   * rewrites the statistics of every index on `records`, which makes every connection reload
+   * them (a few ms per connection with a couple of hundred field indexes), and a form without
+   * records has nothing to tell the planner yet.
+   */
   async ensure(formId: string, definition: FormDefinition): Promise<FieldIndexPlan[]> {
     const plans = planFieldIndexes(formId, definition);
     if (!plans.length) return plans;
     this.pool ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
+    const names = plans.flatMap((plan) => [plan.name, ...(plan.statistics ? [statisticsName(plan.statistics)] : [])]);
+    const existing = await this.pool.query<{ name: string; valid: boolean }>(
+      `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = ANY($1::text[])
+       UNION ALL SELECT stxname, true FROM pg_statistic_ext WHERE stxname = ANY($1::text[])`,
+      [names],
+    );
+    const found = new Map(existing.rows.map((row) => [row.name, row.valid]));
+    let built = 0;
     for (const plan of plans) {
-      // An interrupted concurrent build leaves an INVALID index behind: drop it and build again.
-      const invalid = await this.pool.query(
-        `SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 AND NOT i.indisvalid`,
-        [plan.name],
-      );
-      if (invalid.rowCount) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`);
+      const stats = plan.statistics && !found.has(statisticsName(plan.statistics)) ? plan.statistics : null;
+      if (found.get(plan.name) === true && !stats) continue;
       try {
-        await this.pool.query(plan.sql);
-        if (plan.statistics) await this.pool.query(plan.statistics);
+        if (found.get(plan.name) !== true) {
+          // An interrupted concurrent build leaves an INVALID index behind: drop it and build again.
+          if (found.has(plan.name)) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`);
+          await this.pool.query(plan.sql);
+        }
+        if (stats) await this.pool.query(stats);
+        built += 1;
       } catch (error) {
         // An index is an optimisation (a unique one also a guard): a failed build is logged and
         // left out, never allowed to take the publish or the start down with it.
@@ -85,7 +106,10 @@ export class FieldIndexService implements OnModuleDestroy {
         await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`).catch(() => undefined);
       }
     }
-    await this.pool.query('ANALYZE records');
+    if (built) {
+      const live = await this.pool.query('SELECT 1 FROM records WHERE form_id = $1 AND deleted_at IS NULL LIMIT 1', [formId]);
+      if (live.rowCount) await this.pool.query('ANALYZE records');
+    }
     return plans;
   }
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CompiledFormCache,
   FormDefinitionError,
@@ -6,12 +7,15 @@ import {
   compileFormOrThrow,
   diffDefinitions,
   migrateRecord,
+  releaseCompiledForm,
   validateFormDefinition,
   type CompiledForm,
   type FieldError,
   type FormDefinition,
   type MigrationStep,
 } from '@credo/form-engine';
+import type pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
 import { Clock } from '../../common/clock.js';
@@ -21,6 +25,7 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
 import { FieldIndexService } from './field-index.service.js';
+import { PublishWarmUp } from './publish-warm-up.js';
 import { ensureTypedProjection } from './typed-projection.js';
 import { TenantDatabase, advisoryKey, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -38,10 +43,15 @@ export interface PublishedForm {
   rules: { id: string; number: number } | null;
 }
 
+/** Versions this instance warmed itself; its own publish notification is then skipped. */
+const WARMED_HERE_MAX = 100;
+
 @Injectable()
-export class FormsService {
+export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
   /** One compiled validator per published version, shared by every request (no compile on the hot path). */
   private readonly cache = new CompiledFormCache();
+  private readonly warmUp: PublishWarmUp;
+  private readonly warmedHere = new Set<string>();
 
   constructor(
     private readonly db: TenantDatabase,
@@ -51,7 +61,34 @@ export class FormsService {
     private readonly fieldIndexes: FieldIndexService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    // The pg pool TypeORM manages (the one TenantDatabase uses): its idle connections get warmed.
+    this.warmUp = new PublishWarmUp(() => (dataSource.driver as unknown as { master: pg.Pool }).master, config.resolvedAppDatabaseUrl);
+  }
+
+  /** Other instances' publishes: compile the version and warm the connections before its first request. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.warmUp.listen((tenantId, versionId) => this.warmPublished(tenantId, versionId));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.warmUp.stop();
+  }
+
+  /** Whether this instance holds the version compiled (a publish's first request then compiles nothing). */
+  isCompiled(versionId: string): boolean {
+    return this.cache.has(versionId);
+  }
+
+  private async warmPublished(tenantId: string, versionId: string): Promise<void> {
+    if (this.warmedHere.delete(versionId)) return;
+    if (!this.cache.has(versionId)) {
+      const definition = await this.db.run(tenantId, (sql) => this.forms.versionDefinition(sql, versionId));
+      if (definition && !this.cache.has(versionId)) this.cache.getOrCompile(versionId, definition as FormDefinition);
+    }
+    await this.warmUp.warmConnections();
+  }
 
   /** A new form starts as a draft; publishing makes version 1. */
   async createOrThrow(auth: AuthContext, definition: unknown, locale: Locale) {
@@ -98,6 +135,9 @@ export class FormsService {
    */
   async publishOrThrow(auth: AuthContext, key: string, options: { dryRun?: boolean; backfill?: Record<string, unknown> }, locale: Locale) {
     const asOf = this.clock.today(this.config.timezone);
+    // Compiled once, in the transaction (it checks the definition and migrates the records); on
+    // success the cache keeps this very object for the new version's requests.
+    let checked: CompiledForm | undefined;
     const result = await this.db.run(auth.tenantId, async (sql) => {
       await this.forms.lockForPublish(sql, advisoryKey(auth.tenantId, `form:${key}`));
       const row = await this.forms.findByKey(sql, key);
@@ -107,7 +147,7 @@ export class FormsService {
       const target = current ? archiveRemovedFields(current, row.draft as FormDefinition) : (row.draft as FormDefinition);
       let compiled: CompiledForm;
       try {
-        compiled = compileFormOrThrow(target);
+        compiled = checked = compileFormOrThrow(target);
       } catch (error) {
         if (error instanceof FormDefinitionError) throw new AppException(400, 'forms.definition_invalid', {}, prefixed(error.errors));
         throw error;
@@ -175,13 +215,24 @@ export class FormsService {
           details: { version: report.version, changes: report.changes.length, records: report.records }, requestId: auth.requestId,
         });
       }
-      return { report, formId: row.id, target, versionId };
+      return { report, formId: row.id, target, versionId, compiled };
+    }).catch((error: unknown) => {
+      if (checked) releaseCompiledForm(checked);
+      throw error;
     });
-    if (!options.dryRun) {
-      // Compile the new version now, not on its first request (T16: a cold form costs a compile).
-      this.cache.getOrCompile(result.versionId, result.target);
-      await this.fieldIndexes.ensure(result.formId, result.target);
+    if (options.dryRun) {
+      releaseCompiledForm(result.compiled);
+      return result.report;
     }
+    // Nothing of the new version is left for its first request (T16): the form compiled above,
+    // its field indexes built, this instance's connections reloaded after the build; the other
+    // instances are told, and do the same in the background.
+    this.cache.set(result.versionId, result.compiled);
+    await this.fieldIndexes.ensure(result.formId, result.target);
+    await this.warmUp.warmConnections();
+    this.warmedHere.add(result.versionId);
+    if (this.warmedHere.size > WARMED_HERE_MAX) this.warmedHere.delete(this.warmedHere.values().next().value as string);
+    await this.warmUp.notify(auth.tenantId, result.versionId);
     return result.report;
   }
 
@@ -322,10 +373,11 @@ export class FormsService {
   async installOrThrow(sql: Sql, tenantId: string, definition: FormDefinition, userId: string | null): Promise<string> {
     const compiled = compileFormOrThrow(definition);
     const formId = uuidv7();
+    const versionId = uuidv7();
     await this.forms.insertPublished(sql, {
       tenantId,
       formId,
-      versionId: uuidv7(),
+      versionId,
       key: definition.key,
       title: definition.title,
       definition,
@@ -334,6 +386,8 @@ export class FormsService {
       userId,
     });
     await ensureTypedProjection(sql, formId, definition);
+    // Its first request finds it compiled (an id whose transaction rolls back is never asked for).
+    this.cache.set(versionId, compiled);
     return formId;
   }
 }
@@ -350,7 +404,8 @@ function definitionOrThrow(definition: unknown, locale: Locale): FormDefinition 
   const result = validateFormDefinition(definition, locale);
   if (!result.valid) throw new AppException(400, 'forms.definition_invalid', {}, prefixed(result.errors));
   try {
-    compileFormOrThrow(definition as FormDefinition);
+    // Compiled to catch what only compiling finds (formula cycles…), then dropped from Ajv.
+    releaseCompiledForm(compileFormOrThrow(definition as FormDefinition));
   } catch (error) {
     if (error instanceof FormDefinitionError) throw new AppException(400, 'forms.definition_invalid', {}, prefixed(error.errors));
     throw error;

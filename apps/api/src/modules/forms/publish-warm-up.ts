@@ -1,0 +1,102 @@
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
+
+/** NOTIFY channel: `<tenant id>/<form version id>` once a publish (and its index build) is done. */
+export const FORM_PUBLISHED_CHANNEL = 'credo_form_published';
+
+/**
+ * Planning a statement on `records` makes a connection load what PostgreSQL knows of the table:
+ * its indexes (every form's field indexes), their expressions and predicates, the row-security
+ * policies. Nothing is read or written.
+ */
+const WARM_SQL = 'EXPLAIN (COSTS OFF) SELECT 1 FROM records';
+const RELISTEN_MS = 5000;
+const PAYLOAD = /^([0-9a-f-]{36})\/([0-9a-f-]{36})$/i;
+
+/**
+ * What a publish leaves cold besides the compiled form (T16). Building a field index (and the
+ * ANALYZE after it) invalidates every connection's cached description of `records`, so the next
+ * insert on each connection rebuilds it first: 3–18 ms with a couple of hundred field indexes.
+ * `warmConnections` has the API's idle connections rebuild it before the publish returns;
+ * `notify` / `listen` tell the other API instances that a version was published, so they compile
+ * it and warm their connections in the background instead of on the form's first request.
+ */
+export class PublishWarmUp {
+  private readonly logger = new Logger(PublishWarmUp.name);
+  private listener?: pg.Client;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly pool: () => pg.Pool,
+    private readonly listenUrl: string,
+  ) {}
+
+  /** Plans a statement on `records` on every idle connection of the pool, at the same time. */
+  async warmConnections(): Promise<void> {
+    const pool = this.pool();
+    const idle = pool.idleCount;
+    if (!idle) return;
+    const clients = await Promise.all(Array.from({ length: idle }, () => pool.connect()));
+    await Promise.all(
+      clients.map(async (client) => {
+        try {
+          await client.query(WARM_SQL);
+          client.release();
+        } catch (error) {
+          client.release(error instanceof Error ? error : true);
+        }
+      }),
+    );
+  }
+
+  /** Tells every instance (this one too) that the version is published; a failure is only logged. */
+  async notify(tenantId: string, versionId: string): Promise<void> {
+    await this.pool()
+      .query('SELECT pg_notify($1, $2)', [FORM_PUBLISHED_CHANNEL, `${tenantId}/${versionId}`])
+      .catch((error: unknown) => this.logger.warn(`publish notification not sent: ${(error as Error).message}`));
+  }
+
+  /** Calls `onPublished` for each publish notification; reconnects after a lost connection. */
+  async listen(onPublished: (tenantId: string, versionId: string) => Promise<void>): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.listenUrl, application_name: 'credo-forms-listen' });
+    client.on('notification', (message) => {
+      const match = PAYLOAD.exec(message.payload ?? '');
+      if (!match) return;
+      onPublished(match[1]!, match[2]!).catch((error: unknown) => this.logger.warn(`warm-up of published version ${match[2]} failed: ${(error as Error).message}`));
+    });
+    client.on('error', (error) => {
+      this.logger.warn(`publish listener: ${error.message}; listening again in ${RELISTEN_MS / 1000} s`);
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+      this.relisten(onPublished);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${FORM_PUBLISHED_CHANNEL}`);
+      if (this.stopped) await client.end();
+      else this.listener = client;
+    } catch (error) {
+      this.logger.warn(`publish listener: ${(error as Error).message}; listening again in ${RELISTEN_MS / 1000} s`);
+      await client.end().catch(() => undefined);
+      this.relisten(onPublished);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  private relisten(onPublished: (tenantId: string, versionId: string) => Promise<void>): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.listen(onPublished);
+    }, RELISTEN_MS);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,107 @@
+import type { FormDefinition } from '@credo/form-engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createLogger } from '../../apps/api/src/common/logger.js';
+import { loadConfig } from '../../apps/api/src/config/app-config.js';
+import { fieldIndexName } from '../../apps/api/src/modules/forms/field-index.service.js';
+import { FormsService } from '../../apps/api/src/modules/forms/forms.service.js';
+import { startServer, type RunningServer } from '../../apps/api/src/server.js';
+import { api, login } from '../support/http.js';
+import { ownerQuery, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
+
+// T16: a publish leaves nothing for the new version's first request — on this instance (compiled
+// form, field indexes, connections) nor on another instance of the API on the same database.
+let server: TestServer;
+let other: RunningServer | undefined;
+let designer: ReturnType<typeof api>;
+let staffOnOther: ReturnType<typeof api>;
+
+const v1: FormDefinition = {
+  key: 'probe',
+  title: { 'zh-CN': '探针', en: 'Probe' },
+  fields: [
+    { key: 'code', type: 'text', label: { 'zh-CN': '编号', en: 'Code' }, required: true, maxLength: 20, indexed: true },
+    { key: 'note', type: 'text', label: { 'zh-CN': '备注', en: 'Note' }, maxLength: 100 },
+  ],
+};
+const v2: FormDefinition = {
+  ...v1,
+  fields: [...v1.fields, { key: 'region', type: 'text', label: { 'zh-CN': '区域', en: 'Region' }, maxLength: 20, indexed: true }],
+};
+
+async function analyzeCount(): Promise<number> {
+  const [row] = await ownerQuery<{ n: string }>(server.databaseUrl, `SELECT analyze_count AS n FROM pg_stat_user_tables WHERE relname = 'records'`);
+  return Number(row!.n);
+}
+
+async function indexExists(name: string): Promise<boolean> {
+  return (await ownerQuery(server.databaseUrl, `SELECT 1 FROM pg_indexes WHERE indexname = $1`, [name])).length === 1;
+}
+
+async function currentVersionId(): Promise<string> {
+  return (await designer.get('/api/forms/probe')).body.version.id as string;
+}
+
+async function until(check: () => boolean, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+  return check();
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ demoCustomers: 0 });
+  designer = api(server.baseUrl, await login(server.baseUrl, 'designer@demo.local'));
+  // A second API instance on the same database, as behind a load balancer.
+  const config = { ...loadConfig({}), port: 0, host: '127.0.0.1', dataDir: inject('testDataDir'), databaseUrl: server.databaseUrl, demoCustomers: 0, jwtSecret: TEST_JWT_SECRET, jobs: false, logLevel: 'silent' };
+  other = await startServer(config, createLogger(config.logLevel));
+  staffOnOther = api(other.url, await login(other.url, 'staff@demo.local'));
+});
+afterAll(async () => {
+  await other?.close();
+  await server?.close();
+});
+
+describe('publish warms the new version', () => {
+  it('builds the field indexes; no ANALYZE for a form without records, nor when nothing new was built', async () => {
+    expect((await designer.post('/api/forms', { definition: v1 })).status).toBe(201);
+    const before = await analyzeCount();
+    const first = await designer.post('/api/forms/probe/publish', {});
+    expect(first.status, first.text).toBe(200);
+    const [{ id: formId }] = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM forms WHERE key = 'probe'`);
+    expect(await indexExists(fieldIndexName(formId!, 'code', false))).toBe(true);
+    expect(await analyzeCount()).toBe(before);
+
+    for (const code of ['A1', 'A2', 'A3']) expect((await staffOnOther.post('/api/forms/probe/records', { data: { code } })).status).toBe(201);
+    // Same definition again: every index is there already.
+    const again = await designer.post('/api/forms/probe/publish', {});
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.version).toBe(2);
+    expect(await analyzeCount()).toBe(before);
+
+    // A new indexed field on a form with records: built, then the planner's statistics refreshed.
+    expect((await designer.call('PUT', '/api/forms/probe/draft', { body: { definition: v2 } })).status).toBe(200);
+    const third = await designer.post('/api/forms/probe/publish', {});
+    expect(third.status, third.text).toBe(200);
+    expect(await indexExists(fieldIndexName(formId!, 'region', false))).toBe(true);
+    expect(await analyzeCount()).toBe(before + 1);
+  });
+
+  it('the publishing instance holds the version compiled; another instance compiles it on the publish notification', async () => {
+    const versionId = await currentVersionId();
+    const here = server.server.app.get(FormsService);
+    const there = other!.app.get(FormsService);
+    expect(here.isCompiled(versionId)).toBe(true);
+    expect(await until(() => there.isCompiled(versionId))).toBe(true);
+    // …and that instance serves the new version (its new field) at once.
+    const created = await staffOnOther.post('/api/forms/probe/records', { data: { code: 'B1', region: '华东' } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.formVersion).toBe(3);
+  });
+
+  it('a dry run reports the next version and publishes nothing', async () => {
+    const dry = await designer.post('/api/forms/probe/publish', { dryRun: true });
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body).toMatchObject({ dryRun: true, version: 4 });
+    expect((await designer.get('/api/forms/probe')).body.version.number).toBe(3);
+  });
+});
