@@ -1,4 +1,5 @@
-import { FAST_FIELDS, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
+import { FAST_DATE, FAST_FIELDS, FAST_NONBLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
+import type { FastDateSchema } from '../ajv/ajv-instance.js';
 import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
 export interface FastExtras {
@@ -13,6 +14,25 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Root keywords buildFastInputSchema knows how to carry over; any other one means no fast path. */
 const KNOWN_ROOT_KEYWORDS = new Set(['$schema', 'title', 'type', 'properties', 'required', 'additionalProperties', 'allOf', 'compareFields']);
+
+/** Blank as CompiledForm.isClean counts it: '', or whitespace-led and empty once trimmed. */
+function isBlankString(v: unknown): boolean {
+  return typeof v === 'string' && (v.length === 0 || (v.charCodeAt(0) <= 32 && v.trim() === ''));
+}
+
+/**
+ * The field's subschema plus "no blank value" in its cheapest form: nothing when the type (boolean,
+ * integer, number) or a non-blank enum / const already refuses every blank value; FAST_NONBLANK
+ * inside the type check for a string or array; FAST_PRESENT otherwise.
+ */
+function notBlank(p: Record<string, unknown>): Record<string, unknown> {
+  const type = p.type;
+  if (type === 'boolean' || type === 'integer' || type === 'number') return { ...p };
+  if (type === 'string' && Array.isArray(p.enum) && p.enum.every((v) => typeof v === 'string' && !isBlankString(v))) return { ...p };
+  if (type === 'string' && typeof p.const === 'string' && !isBlankString(p.const)) return { ...p };
+  if (type === 'string' || type === 'array') return { ...p, [FAST_NONBLANK]: true };
+  return { ...p, [FAST_PRESENT]: true };
+}
 
 /**
  * The schema of CompiledForm's fast path: the record schema (every keyword kept, so whatever it
@@ -40,7 +60,7 @@ export function buildFastInputSchema(
   const fields: Record<string, unknown> = {};
   for (const key of Object.keys(properties)) {
     const p = properties[key];
-    fields[key] = refused.has(key) || FORBIDDEN.has(key) || typeof p !== 'object' || p === null ? false : { ...p, [FAST_PRESENT]: true };
+    fields[key] = refused.has(key) || FORBIDDEN.has(key) || typeof p !== 'object' || p === null ? false : notBlank(p as Record<string, unknown>);
   }
   // The checks CompiledForm otherwise runs after validation (extraChecks), as keywords: relative date
   // bounds against the call's asOf, and a flag for USCC values that may need a warning.
@@ -50,6 +70,16 @@ export function buildFastInputSchema(
     const bounds = (f[FAST_RELATIVE_DATE] as unknown[] | undefined) ?? [];
     fields[r.key] = { ...f, [FAST_RELATIVE_DATE]: [...bounds, { index, kind: r.kind }] };
   });
+  // A date field's format, absolute and relative bounds as one check (one day number per value).
+  for (const [key, f] of Object.entries(fields)) {
+    if (!f || typeof f !== 'object') continue;
+    const field = f as Record<string, unknown>;
+    if (field.type !== 'string' || field.format !== 'date') continue;
+    const { format: _format, dateRange, [FAST_RELATIVE_DATE]: relative, ...rest } = field;
+    const date: FastDateSchema = { ...((dateRange as FastDateSchema | undefined) ?? {}) };
+    if (relative) date.relative = relative as FastDateSchema['relative'];
+    fields[key] = { ...rest, [FAST_DATE]: date };
+  }
   for (const key of extras.usccFields) {
     const f = fields[key];
     const format = f && typeof f === 'object' ? (f as Record<string, unknown>).format : undefined;
