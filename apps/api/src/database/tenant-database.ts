@@ -64,6 +64,85 @@ class QueryThenCommit extends pg.Query {
   }
 }
 
+/** One statement of a `Pipeline`: `name` prepares it once per connection (fixed texts only). */
+interface PipelineStep {
+  text: string;
+  values?: unknown[];
+  name?: string;
+  /** Statements without result rows (BEGIN, COMMIT) skip the Describe. */
+  noRows?: boolean;
+}
+
+interface ParsedStatements {
+  parsedStatements: Record<string, string>;
+}
+
+/**
+ * Several statements in one round trip (extended protocol, one Sync). PostgreSQL runs them in
+ * order; after an error it skips the rest up to the Sync. Named steps are parsed on a connection
+ * once (registered with pg's own bookkeeping, so pg's prepared queries and these share them);
+ * `closing` names are closed first (no error when they do not exist). Results: one per step.
+ */
+class Pipeline extends pg.Query {
+  steps: readonly PipelineStep[] = [];
+  closing: readonly string[] = [];
+  /** Names parsed by this pipeline: registered once it succeeded. */
+  parsed: Array<[string, string]> = [];
+
+  prepare(connection: WireConnection & ParsedStatements & { close(opts: { type: 'S'; name: string }): void }): void {
+    for (const name of this.closing) connection.close({ type: 'S', name });
+    for (const step of this.steps) {
+      const name = step.name ?? '';
+      if (!name || connection.parsedStatements[name] !== step.text) {
+        connection.parse({ text: step.text, name });
+        if (name) this.parsed.push([name, step.text]);
+      }
+      connection.bind({ portal: '', statement: name, values: step.values ?? [], valueMapper: pgUtils.prepareValue });
+      if (!step.noRows) connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '' });
+    }
+    connection.sync();
+  }
+}
+
+function sendPipeline(client: pg.PoolClient, steps: readonly PipelineStep[], closing: readonly string[] = []): Promise<pg.QueryResult[]> {
+  return new Promise<pg.QueryResult[]>((resolve, reject) => {
+    let settled = false;
+    const config = { text: steps[steps.length - 1]!.text, queryMode: 'extended' as const };
+    const query = new Pipeline(config, undefined, (error: Error | undefined, result: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (error) return reject(error);
+      const connection = (client as unknown as { connection: ParsedStatements }).connection;
+      for (const [name, text] of query.parsed) connection.parsedStatements[name] = text;
+      resolve(Array.isArray(result) ? (result as pg.QueryResult[]) : [result as pg.QueryResult]);
+    });
+    query.steps = steps;
+    query.closing = closing;
+    void client.query(query);
+  });
+}
+
+/** Thrown inside `runOneTrip` work that needs the database before its final statement. */
+export class NeedsTransaction extends Error {
+  constructor(sql: string) {
+    super(`one-trip transaction: a statement before the final one (${sql.slice(0, 60)})`);
+  }
+}
+
+/**
+ * `runOneTrip` could not do the work in one round trip (a statement was needed first, the work
+ * refused the input against the cached facts, or the guard found them stale): nothing was
+ * committed; run the work the ordinary way.
+ */
+export class OneTripMissed extends Error {
+  constructor(readonly reason: unknown) {
+    super('one-trip transaction missed');
+  }
+}
+
+const TENANT_AND_LOCK_SQL = 'SELECT set_config(\'app.tenant_id\', $1::text, true), CASE WHEN $2::bigint IS NULL THEN NULL ELSE pg_advisory_xact_lock_shared($2::bigint) END';
+
 export interface TailStatements {
   statements: ReadonlyArray<{ text: string; values: unknown[] }>;
   onRows(rows: unknown[][]): void;
@@ -81,11 +160,16 @@ export class Sql {
   private readonly prefetched: Map<string, unknown[]>;
 
   constructor(
-    private readonly connection: pg.PoolClient,
+    protected connection: pg.PoolClient,
     prefetched?: Map<string, unknown[]>,
-    private readonly tenantId: string | null = null,
+    protected readonly tenantId: string | null = null,
   ) {
     this.prefetched = prefetched ?? new Map();
+  }
+
+  /** Rows sent ahead for `sql` (see `prefetch`), without taking them. */
+  peekPrefetched(sql: string): unknown[] | undefined {
+    return this.prefetched.get(sql);
   }
 
   private takePrefetched<T>(sql: string, params: unknown[]): T[] | undefined {
@@ -95,7 +179,7 @@ export class Sql {
     return rows as T[] | undefined;
   }
 
-  private done = false;
+  protected done = false;
 
   /** True once `preparedThenCommit` committed the transaction: nothing more may run in it. */
   get committed(): boolean {
@@ -120,7 +204,7 @@ export class Sql {
     return !this.wrote;
   }
 
-  private client(sql: string): pg.PoolClient {
+  protected client(sql: string): pg.PoolClient {
     if (this.done) throw new Error('the transaction is already committed: no statement may follow preparedThenCommit');
     if (!this.wrote && !PLAIN_READ.test(sql)) this.wrote = true;
     if (!this.wrote && SIDE_EFFECTS.test(sql)) this.wrote = true;
@@ -160,7 +244,7 @@ export class Sql {
     return this.thenCommit<T>(sql, params, false, tail);
   }
 
-  private async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements): Promise<T[]> {
+  protected async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements): Promise<T[]> {
     for (const statement of tail?.statements ?? []) this.client(statement.text);
     const client = this.client(sql);
     // A submittable query answers through its callback (client.query returns the query itself).
@@ -180,6 +264,99 @@ export class Sql {
 
   async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
     return (await this.rows<T>(sql, params))[0];
+  }
+}
+
+/**
+ * The Sql of `TenantDatabase.runOneTrip`: until its final statement (`…ThenCommit`) it answers
+ * only from rows it was given (`prefetched`); any other statement throws NeedsTransaction. The
+ * final statement goes to PostgreSQL in one round trip with BEGIN, the tenant, the shared lock,
+ * the guard and COMMIT. Afterwards it is an ordinary committed Sql on that connection.
+ */
+class OneTripSql extends Sql {
+  /**
+   * idle: nothing sent; missed: PostgreSQL refused the pipeline (nothing committed); sent: on
+   * its way, or the connection broke meanwhile (outcome unknown); committed.
+   */
+  state: 'idle' | 'missed' | 'sent' | 'committed' = 'idle';
+
+  private get sent(): boolean {
+    return this.state !== 'idle';
+  }
+
+  constructor(
+    private readonly pool: pg.Pool,
+    tenantId: string,
+    prefetched: Map<string, unknown[]>,
+    private readonly head: { lockKey: bigint | null; guard?: { text: string; values: unknown[] } },
+  ) {
+    super(null as unknown as pg.PoolClient, prefetched, tenantId);
+  }
+
+  /** The connection, once committed. */
+  get acquired(): pg.PoolClient | null {
+    return this.state === 'committed' ? this.connection : null;
+  }
+
+  /** A statement was asked for before the final one (even if the caller swallowed the error). */
+  private needed = false;
+
+  protected override client(sql: string): pg.PoolClient {
+    if (!this.sent) {
+      this.needed = true;
+      throw new NeedsTransaction(sql);
+    }
+    return super.client(sql);
+  }
+
+  override async reopen(): Promise<void> {
+    if (!this.sent) {
+      this.needed = true;
+      throw new NeedsTransaction('reopen');
+    }
+    return super.reopen();
+  }
+
+  protected override async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements): Promise<T[]> {
+    if (this.sent) return super.thenCommit(sql, params, prepare, tail);
+    // Work that swallowed a NeedsTransaction may have gone on without facts it needed.
+    if (this.needed) throw new NeedsTransaction(sql);
+    this.state = 'sent';
+    const client = await this.pool.connect();
+    const steps: PipelineStep[] = [
+      { text: 'BEGIN', noRows: true },
+      { text: TENANT_AND_LOCK_SQL, name: statementName(TENANT_AND_LOCK_SQL), values: [this.tenantId, this.head.lockKey?.toString() ?? null] },
+      ...(this.head.guard ? [{ text: this.head.guard.text, name: statementName(this.head.guard.text), values: this.head.guard.values }] : []),
+      { text: sql, values: params, ...(prepare ? { name: statementName(sql) } : {}) },
+      ...(tail?.statements ?? []).map((s) => ({ text: s.text, values: s.values })),
+      { text: 'COMMIT', noRows: true },
+    ];
+    let results: pg.QueryResult[];
+    try {
+      results = await sendPipeline(client, steps);
+    } catch (error) {
+      const reported = typeof (error as { code?: unknown }).code === 'string' && (error as { severity?: unknown }).severity !== undefined;
+      if (!reported) {
+        // The connection broke: whether COMMIT happened is unknown, so no retry either.
+        client.release(true);
+        throw error;
+      }
+      this.state = 'missed';
+      // The transaction is aborted (the rest was skipped): roll it back, and forget the
+      // statements this pipeline may have prepared before the error.
+      const names = steps.filter((s) => s.name && (client as unknown as { connection: ParsedStatements }).connection.parsedStatements[s.name] !== s.text).map((s) => s.name!);
+      await sendPipeline(client, [{ text: 'ROLLBACK', noRows: true }], names).then(
+        () => client.release(),
+        () => client.release(true),
+      );
+      throw new OneTripMissed(error);
+    }
+    this.connection = client;
+    this.done = true;
+    this.state = 'committed';
+    const main = 2 + (this.head.guard ? 1 : 0);
+    if (tail) tail.onRows(tail.statements.map((_, i) => results[main + 1 + i]!.rows));
+    return results[main]!.rows as T[];
   }
 }
 
@@ -256,6 +433,57 @@ export class TenantDatabase {
       // A connection that could not roll back is not returned to the pool.
       if (!released) client.release(broken);
     }
+  }
+
+  /**
+   * The whole transaction in one round trip, on facts the caller cached (a form's published
+   * version, its permissions, the tenant's settings…): `work` runs first with a Sql that answers
+   * only from `prefetched` and throws NeedsTransaction for anything else; its final statement
+   * (`preparedThenCommit` / `rowsThenCommit`) is sent with BEGIN, the tenant setting, the shared
+   * advisory lock, `guard` and COMMIT in one pipeline. `guard` runs after the lock (so a publish
+   * cannot slip in between) and must fail (e.g. divide by zero) when the cached facts are stale;
+   * then PostgreSQL skips the rest and nothing is written. Whenever nothing was committed — the
+   * work needed a statement first, it threw before its final statement, or PostgreSQL reported an
+   * error — this throws OneTripMissed: run the work the ordinary way (`run`). Errors after the
+   * commit are thrown as they are. Statements after the commit (a `reopen`) run in a new
+   * transaction on the same connection, committed here.
+   */
+  async runOneTrip<T>(
+    tenantId: string,
+    work: (sql: Sql) => Promise<T>,
+    opts: { sharedLock?: string; prefetched?: Map<string, unknown[]>; guard?: { text: string; values: unknown[] } },
+  ): Promise<T> {
+    if (!UUID.test(tenantId)) throw new Error('tenant id must be a uuid');
+    const lockKey = opts.sharedLock ? advisoryKey(tenantId, opts.sharedLock) : null;
+    const sql = new OneTripSql(this.pool, tenantId, new Map(opts.prefetched ?? []), { lockKey, guard: opts.guard });
+    let result: T;
+    try {
+      result = await work(sql);
+    } catch (error) {
+      // Sent, but whether it committed is unknown (the connection broke): no second attempt.
+      if (sql.state === 'sent') throw error;
+      const client = sql.acquired;
+      if (client) {
+        // After the commit: like `run`, end a reopened transaction and hand the connection back.
+        const reopened = !sql.committed;
+        await (reopened ? client.query('ROLLBACK') : Promise.resolve()).then(
+          () => client.release(),
+          () => client.release(true),
+        );
+        throw error;
+      }
+      throw error instanceof OneTripMissed ? error : new OneTripMissed(error);
+    }
+    const client = sql.acquired;
+    if (!client) throw new OneTripMissed(new Error('the work sent no statement'));
+    try {
+      if (!sql.committed) await client.query('COMMIT');
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    client.release();
+    return result;
   }
 
   async ping(): Promise<void> {

@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock.js';
 import { translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
-import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
+import { NeedsTransaction, OneTripMissed, TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -61,6 +61,30 @@ export interface ListQuery {
 /** Read by every create and update (credit control's settings): sent ahead with BEGIN. */
 const WRITE_PREFETCH = [TENANT_SETTINGS_SQL] as const;
 
+/** How long a one-round-trip create or list trusts its cached facts before reading them afresh. */
+const FACTS_TTL_MS = 60_000;
+
+/**
+ * Fails (division by zero) unless the form is still published at `versionId` with these
+ * permissions and rule set, and the tenant's settings are `settings`: run by a one-trip write
+ * after the form's shared lock, so nothing is written on stale facts.
+ */
+const FORM_GUARD_SQL = `SELECT 1 / count(*)::int AS current FROM forms f JOIN tenants t ON t.id = f.tenant_id
+  WHERE f.id = $1::uuid AND f.current_version_id = $2::uuid AND f.archived_at IS NULL AND f.permissions IS NOT DISTINCT FROM $3::jsonb
+    AND f.rules_version_id IS NOT DISTINCT FROM $4::uuid AND ($5::boolean OR t.settings IS NOT DISTINCT FROM $6::jsonb)`;
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function formGuard(form: PublishedForm, settings: unknown[] | null): { text: string; values: unknown[] } {
+  const row = settings?.[0] as { settings?: unknown } | undefined;
+  return {
+    text: FORM_GUARD_SQL,
+    values: [form.id, form.versionId, jsonOrNull(form.permissions), form.rules?.id ?? null, settings === null, settings === null ? null : jsonOrNull(row?.settings)],
+  };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INSERT_CHUNK = 1000;
 
@@ -89,8 +113,54 @@ export class RecordsService {
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
+  /**
+   * Per tenant and form: the published form and the tenant's settings a create last ran on, so
+   * the next create can run in one round trip (TenantDatabase.runOneTrip) with a guard that they
+   * are still current. `oneTrip: false` once a create of the form needed a statement before its
+   * insert (references, payments…): those go the ordinary way until the entry expires.
+   */
+  private readonly writeFacts = new Map<string, { form: PublishedForm; settings: unknown[]; at: number; oneTrip: boolean }>();
+
+  private rememberWriteFacts(tenantId: string, key: string, form: PublishedForm, settings: unknown[] | undefined): void {
+    if (!settings) return;
+    const id = `${tenantId}/${key}`;
+    const known = this.writeFacts.get(id);
+    if (known && known.form.versionId === form.versionId && known.form.compiled === form.compiled && Date.now() - known.at < FACTS_TTL_MS) return;
+    if (this.writeFacts.size >= 1000) this.writeFacts.delete(this.writeFacts.keys().next().value as string);
+    this.writeFacts.set(id, { form, settings, at: Date.now(), oneTrip: true });
+  }
+
   async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale, override?: CreditOverride): Promise<RecordDto> {
+    const facts = this.writeFacts.get(`${auth.tenantId}/${key}`);
+    if (facts && facts.oneTrip && Date.now() - facts.at < FACTS_TTL_MS) {
+      try {
+        const [row] = await this.db.runOneTrip(auth.tenantId, (sql) => this.createIn(sql, facts.form, auth, key, data, locale, override), {
+          sharedLock: `form:${key}`,
+          prefetched: new Map([[TENANT_SETTINGS_SQL, facts.settings]]),
+          guard: formGuard(facts.form, facts.settings),
+        });
+        return row!;
+      } catch (error) {
+        if (!(error instanceof OneTripMissed)) throw error;
+        // The guard passed (the facts are current): a unique index's refusal is the answer.
+        if ((error.reason as { code?: unknown }).code === '23505') rethrowDuplicate(error.reason, facts.form, locale);
+        // Refused input is answered the ordinary way (against the current form, not the cached one).
+        if (error.reason instanceof NeedsTransaction) facts.oneTrip = false;
+        else if (!(error.reason instanceof AppException)) this.writeFacts.delete(`${auth.tenantId}/${key}`);
+      }
+    }
     const [row] = await this.forms.withPublished(auth, key, true, async (sql, form) => {
+      const settings = sql.peekPrefetched(TENANT_SETTINGS_SQL);
+      const rows = await this.createIn(sql, form, auth, key, data, locale, override);
+      this.rememberWriteFacts(auth.tenantId, key, form, settings);
+      return rows;
+    }, { prefetch: WRITE_PREFETCH });
+    return row!;
+  }
+
+  /** A create inside a transaction on the form's published version. */
+  private async createIn(sql: Sql, form: PublishedForm, auth: AuthContext, key: string, data: unknown, locale: Locale, override?: CreditOverride): Promise<RecordDto[]> {
+    {
       const access = accessOrThrow(form, auth, 'create');
       const result = form.compiled.validateInput(data, locale, { asOf: this.asOf() });
       if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
@@ -118,8 +188,7 @@ export class RecordsService {
       await this.ruleSets.refreshRelated(sql, form, rows[0]!.data, null, locale);
       if (receivableForm && settlements.length) await this.payments.apply(sql, auth, receivableForm, settlements);
       return this.withLabels(sql, auth.tenantId, form, rows.map((r) => view(access, r)), names);
-    }, { prefetch: WRITE_PREFETCH });
-    return row!;
+    }
   }
 
   /** PATCH: merges `patch` (null clears a field) into the record at revision `ifMatch`. */
@@ -465,9 +534,35 @@ export class RecordsService {
     });
   }
 
+  /** Per tenant and form: the published form the last list ran on (see runOneTrip; guarded like writeFacts). */
+  private readonly readFacts = new Map<string, { form: PublishedForm; at: number }>();
+
   async list(auth: AuthContext, key: string, query: ListQuery, locale: Locale = 'zh-CN') {
     const cursor = query.cursor === null ? null : decodeCursorOrThrow(query.cursor);
+    const id = `${auth.tenantId}/${key}`;
+    const facts = this.readFacts.get(id);
+    // Extras read after the page (rules, rollups, sensitive-read audit) need the transaction: the ordinary way.
+    if (facts && Date.now() - facts.at < FACTS_TTL_MS && !query.include?.length && !facts.form.permissions.sensitive?.length) {
+      try {
+        return await this.db.runOneTrip(auth.tenantId, (sql) => this.listIn(sql, facts.form, auth, query, cursor, locale), { guard: formGuard(facts.form, null) });
+      } catch (error) {
+        if (!(error instanceof OneTripMissed)) throw error;
+        if (!(error.reason instanceof AppException) && !(error.reason instanceof NeedsTransaction)) this.readFacts.delete(id);
+      }
+    }
     return this.forms.withPublished(auth, key, false, async (sql, form) => {
+      const page = await this.listIn(sql, form, auth, query, cursor, locale);
+      if (this.readFacts.get(id)?.form.compiled !== form.compiled || Date.now() - (this.readFacts.get(id)?.at ?? 0) >= FACTS_TTL_MS) {
+        if (this.readFacts.size >= 1000) this.readFacts.delete(this.readFacts.keys().next().value as string);
+        this.readFacts.set(id, { form, at: Date.now() });
+      }
+      return page;
+    }, { readCommitLater: true });
+  }
+
+  /** A list page inside a transaction on the form's published version. */
+  private async listIn(sql: Sql, form: PublishedForm, auth: AuthContext, query: ListQuery, cursor: PageCursor | null, locale: Locale) {
+    {
       const access = accessOrThrow(form, auth, 'read');
       const owner = ownerFilter(access, auth);
       // Hidden fields can be neither filtered nor sorted on: that would leak their values.
@@ -537,7 +632,7 @@ export class RecordsService {
         }
       }
       return page;
-    }, { readCommitLater: true });
+    }
   }
 
   private async insertValidated(
