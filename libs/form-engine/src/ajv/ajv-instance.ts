@@ -57,6 +57,28 @@ export const CUSTOM_FORMATS: Readonly<Record<string, (value: string) => boolean>
   uuid: isUuid,
 };
 
+/**
+ * Formats that refuse every blank string ('' and whitespace-only): on a field with one of these, the
+ * fast schema needs no separate "not blank" check (ajv-instance.spec.ts checks each on blank strings).
+ */
+export const FORMATS_REFUSING_BLANK: ReadonlySet<string> = new Set([
+  'uscc',
+  'uscc-or-legacy',
+  'bank-card',
+  'cn-mobile',
+  'cn-phone',
+  'cn-postal-code',
+  'bank-account',
+  'cnaps',
+  'fapiao-code',
+  'fapiao-number',
+  'email',
+  'date',
+  'date-time',
+  'http-url',
+  'uuid',
+]);
+
 /** Annotation keywords carried in generated schemas for consumers (ignored by validation). */
 export const ANNOTATION_KEYWORDS = ['x-field-type', 'x-label', 'x-reference', 'x-formula', 'x-auto-number', 'x-archived'];
 
