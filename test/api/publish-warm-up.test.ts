@@ -21,6 +21,7 @@ const v1: FormDefinition = {
   title: { 'zh-CN': '探针', en: 'Probe' },
   fields: [
     { key: 'code', type: 'text', label: { 'zh-CN': '编号', en: 'Code' }, required: true, maxLength: 20, indexed: true },
+    { key: 'no', type: 'autonumber', label: { 'zh-CN': '流水号', en: 'No.' }, autoNumber: { pattern: 'P{YYYY}{####}' } },
     { key: 'note', type: 'text', label: { 'zh-CN': '备注', en: 'Note' }, maxLength: 100 },
   ],
 };
@@ -62,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('publish warms the new version', () => {
-  it('builds the field indexes; no ANALYZE for a form without records, nor when nothing new was built', async () => {
+  it('builds the field indexes and the auto-number counter; no ANALYZE for a form without records, nor when nothing new was built', async () => {
     expect((await designer.post('/api/forms', { definition: v1 })).status).toBe(201);
     const before = await analyzeCount();
     const first = await designer.post('/api/forms/probe/publish', {});
@@ -70,8 +71,20 @@ describe('publish warms the new version', () => {
     const [{ id: formId }] = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM forms WHERE key = 'probe'`);
     expect(await indexExists(fieldIndexName(formId!, 'code', false))).toBe(true);
     expect(await analyzeCount()).toBe(before);
+    // The auto-number's counter for this year exists before the first create (which would create it otherwise)…
+    const [{ tenant_id: tenantId }] = await ownerQuery<{ tenant_id: string }>(server.databaseUrl, `SELECT tenant_id FROM forms WHERE key = 'probe'`);
+    const year = new Intl.DateTimeFormat('en-CA', { timeZone: server.server.config.timezone, year: 'numeric' }).format(new Date());
+    const sequence = await ownerQuery(server.databaseUrl, `SELECT to_regclass('credo_seq.n_' || md5($1 || '/' || $2 || '/no/' || $3)) AS seq`, [tenantId, formId, year]);
+    expect(sequence[0]).toMatchObject({ seq: expect.stringMatching(/^credo_seq\.n_[0-9a-f]{32}$/) });
 
-    for (const code of ['A1', 'A2', 'A3']) expect((await staffOnOther.post('/api/forms/probe/records', { data: { code } })).status).toBe(201);
+    const numbers: string[] = [];
+    for (const code of ['A1', 'A2', 'A3']) {
+      const res = await staffOnOther.post('/api/forms/probe/records', { data: { code } });
+      expect(res.status, res.text).toBe(201);
+      numbers.push(res.body.data.no);
+    }
+    // …and taking none: numbering starts at 1.
+    expect(numbers).toEqual([`P${year}0001`, `P${year}0002`, `P${year}0003`]);
     // Same definition again: every index is there already.
     const again = await designer.post('/api/forms/probe/publish', {});
     expect(again.status, again.text).toBe(200);

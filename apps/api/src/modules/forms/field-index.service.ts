@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { FieldDefinition, FormDefinition } from '@credo/form-engine';
+import { autoNumberPeriod, type FieldDefinition, type FormDefinition } from '@credo/form-engine';
 import pg from 'pg';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { fieldExpression } from '../records/record-query.js';
@@ -111,6 +111,28 @@ export class FieldIndexService implements OnModuleDestroy {
       if (live.rowCount) await this.pool.query('ANALYZE records');
     }
     return plans;
+  }
+
+  /**
+   * Creates the counter sequences the form's auto-number fields draw from in `asOf`'s period, as
+   * credo_next_numbers names them (credo_seq.n_<md5(tenant/form/field/period)>). That function
+   * would otherwise create one in the first create's transaction: DDL (a new relation file, catalog
+   * rows) that a publish can do instead. No number is taken.
+   */
+  async ensureNumberSequences(tenantId: string, formId: string, definition: FormDefinition, asOf: string): Promise<number> {
+    const fields = (definition.fields as FieldDefinition[]).filter((f) => f.type === 'autonumber' && f.autoNumber && !f.archived);
+    if (!fields.length) return 0;
+    if (!UUID.test(tenantId) || !UUID.test(formId)) throw new Error('tenant and form ids must be uuids');
+    this.pool ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
+    for (const field of fields) {
+      const period = autoNumberPeriod(field.autoNumber!.pattern, asOf);
+      const name = `credo_seq.n_${createHash('md5').update(`${tenantId.toLowerCase()}/${formId.toLowerCase()}/${field.key}/${period}`).digest('hex')}`;
+      await this.pool.query(`CREATE SEQUENCE IF NOT EXISTS ${name}`).catch((error: unknown) => {
+        // Two publishes at once may race to create it (the function copes with that too).
+        if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error;
+      });
+    }
+    return fields.length;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -225,10 +225,11 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
       return result.report;
     }
     // Nothing of the new version is left for its first request (T16): the form compiled above,
-    // its field indexes built, this instance's connections reloaded after the build; the other
-    // instances are told, and do the same in the background.
+    // its field indexes built, its auto-number sequences created, this instance's connections
+    // reloaded after that DDL; the other instances are told, and do the same in the background.
     this.cache.set(result.versionId, result.compiled);
     await this.fieldIndexes.ensure(result.formId, result.target);
+    await this.fieldIndexes.ensureNumberSequences(auth.tenantId, result.formId, result.target, asOf);
     await this.warmUp.warmConnections();
     this.warmedHere.add(result.versionId);
     if (this.warmedHere.size > WARMED_HERE_MAX) this.warmedHere.delete(this.warmedHere.values().next().value as string);
