@@ -2,7 +2,7 @@
  * The `uuid` format of ajv-formats, registered by the engine itself (CUSTOM_FORMATS) so both Ajv
  * instances share one definition. UUID_RE is the definition; isUuid answers the same on character
  * codes (uuid.spec.ts compares them on mutated ids and on every code unit at every position): a
- * branch-free table lookup per character, measured ~2× faster than the regex on distinct ids.
+ * table lookup per character in one loop, measured faster than the regex (and than five loops, one per group) inside the validator.
  */
 export const UUID_RE = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
@@ -12,14 +12,17 @@ for (const c of '0123456789abcdefABCDEF') NOT_HEX[c.charCodeAt(0)] = 0;
 
 const URN_PREFIX = /^urn:uuid:/i;
 
-/** 8-4-4-4-12 hex digits with hyphens, starting at `o` (the caller checked the length). */
+/** 1 at the positions of the four hyphens of 8-4-4-4-12. */
+const HYPHEN_AT = new Uint8Array(36);
+HYPHEN_AT[8] = HYPHEN_AT[13] = HYPHEN_AT[18] = HYPHEN_AT[23] = 1;
+
+/** 8-4-4-4-12 hex digits with hyphens, starting at `o` (the caller checked the length). One loop, no branch per character. */
 function uuidAt(v: string, o: number): boolean {
-  let bad = (v.charCodeAt(o + 8) ^ 45) | (v.charCodeAt(o + 13) ^ 45) | (v.charCodeAt(o + 18) ^ 45) | (v.charCodeAt(o + 23) ^ 45);
-  for (let i = 0; i < 8; i++) bad |= NOT_HEX[v.charCodeAt(o + i)]!;
-  for (let i = 9; i < 13; i++) bad |= NOT_HEX[v.charCodeAt(o + i)]!;
-  for (let i = 14; i < 18; i++) bad |= NOT_HEX[v.charCodeAt(o + i)]!;
-  for (let i = 19; i < 23; i++) bad |= NOT_HEX[v.charCodeAt(o + i)]!;
-  for (let i = 24; i < 36; i++) bad |= NOT_HEX[v.charCodeAt(o + i)]!;
+  let bad = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(o + i);
+    bad |= HYPHEN_AT[i] === 1 ? c ^ 45 : NOT_HEX[c]!;
+  }
   return bad === 0;
 }
 
