@@ -1,6 +1,8 @@
 import { crc32, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FieldDefinition, FormDefinition } from '@credo/form-engine';
 import { parseCsv as records } from '../../apps/api/src/modules/imports/csv-parse.js';
+import { exportColumns, type HeaderMode } from '../../apps/api/src/modules/exports/export-columns.js';
 import { api, login } from '../support/http.js';
 import { uniqueName } from '../support/factories.js';
 import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
@@ -13,8 +15,8 @@ let staffId: string;
 const TRICKY = `${uniqueName('引号"逗号,')}`;
 const FORMULA = `=HYPERLINK("http://evil")${uniqueName('')}`;
 
-async function exportCsv(token: string, query: Record<string, string> = {}, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.baseUrl}/api/forms/customer/export.csv?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+async function exportCsv(token: string, query: Record<string, string> = {}, headers: Record<string, string> = {}, form = 'customer') {
+  const res = await fetch(`${server.baseUrl}/api/forms/${form}/export.csv?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   const bytes = Buffer.from(await res.arrayBuffer());
   const text = bytes.toString('utf8');
   return { status: res.status, headers: res.headers, bytes, text, rows: [...records(text.replace(/^\uFEFF/, ''))].map((r) => r.cells) };
@@ -135,6 +137,87 @@ describe('successful: CSV export', () => {
     const res = await fetch(`${server.baseUrl}/api/forms/customer/export.csv?fields=name&headers=keys`, { headers: { authorization: `Bearer ${made.body.token}` } });
     expect(res.status).toBe(200);
     expect((await res.text()).split('\r\n').length).toBeGreaterThan(2000);
+  });
+});
+
+describe('successful: PostgreSQL formats the CSV exactly as the row formatter does', () => {
+  // Stored values the validator would refuse too (straight into the table): data imported or kept
+  // from older form versions still has to export exactly as the XLSX / row path writes it.
+  const MIX: FormDefinition = {
+    key: 'export_mix',
+    title: { 'zh-CN': '导出格式', en: 'Export formats' },
+    fields: [
+      { key: 't', type: 'text', label: { 'zh-CN': '文本', en: 'Text' } },
+      { key: 's', type: 'select', label: { 'zh-CN': '单选', en: 'Select' }, options: [{ value: 'a', label: { 'zh-CN': '甲', en: 'A' } }, { value: 'f', label: { 'zh-CN': '=公式', en: '=formula' } }, { value: 'q"\\', label: { 'zh-CN': '引"号\\', en: 'Quote"\\' } }, { value: 'n' }] },
+      { key: 'm', type: 'multiselect', label: { 'zh-CN': '多选', en: 'Multi' }, options: [{ value: 'x', label: { 'zh-CN': '叉', en: 'X' } }, { value: 'y', label: { 'zh-CN': '-负', en: '-minus' } }, { value: 'z' }] },
+      { key: 'b', type: 'boolean', label: { 'zh-CN': '是否', en: 'Flag' } },
+      { key: 'amount', type: 'money', label: { 'zh-CN': '金额', en: 'Amount' } },
+      { key: 'day', type: 'date', label: { 'zh-CN': '日期', en: 'Day' } },
+    ] as FieldDefinition[],
+  };
+  const DATA: Array<Record<string, unknown>> = [
+    { t: '普通', s: 'a', m: ['x', 'z'], b: true, amount: '1234567.89', day: '2026-01-31' },
+    { t: '=SUM(A1)', s: 'f', m: ['y'], b: false, amount: '-0.01', day: '2026-02-28' },
+    { t: '+86 10', s: 'q"\\', m: [], amount: '0' },
+    { t: '-5', s: 'gone', m: ['x', 'gone', 'y'], b: 'maybe' },
+    { t: '@who', s: '=bad', m: ['=x'] },
+    { t: '\tTab', s: 'n', m: 'not-an-array' },
+    { t: '\r\nCRLF start', m: ['z', null] },
+    { t: '' },
+    { t: '引号"逗号,换行\n反斜杠\\ $1 \\N' },
+    { t: '\\.' },
+    { t: null, s: null, m: null, b: null },
+    {},
+  ];
+
+  beforeAll(async () => {
+    const designer = api(server.baseUrl, await login(server.baseUrl, 'designer@demo.local'));
+    expect((await designer.post('/api/forms', { definition: MIX })).status).toBe(201);
+    expect((await designer.post('/api/forms/export_mix/publish', {})).status).toBe(200);
+    await ownerQuery(
+      server.databaseUrl,
+      `INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
+       SELECT f.tenant_id, uuidv7(), f.id, v.id, d.data, $2::uuid, $2::uuid
+       FROM forms f JOIN form_versions v ON v.id = f.current_version_id, unnest($1::jsonb[]) WITH ORDINALITY AS d(data, n)
+       WHERE f.key = 'export_mix' ORDER BY d.n`,
+      [DATA.map((d) => JSON.stringify(d)), adminId],
+    );
+  });
+
+  it.each([
+    ['keys', 'zh-CN'],
+    ['labels', 'zh-CN'],
+    ['labels', 'en'],
+  ] as Array<[HeaderMode, 'zh-CN' | 'en']>)('%s headers, %s: every cell as exportColumns().cell gives it', async (mode, locale) => {
+    const stored = await ownerQuery<{ cells: Array<string | null> }>(
+      server.databaseUrl,
+      `SELECT ARRAY[${MIX.fields.map((f) => `r.data->>'${f.key}'`).join(', ')}] AS cells FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'export_mix' ORDER BY r.id DESC`,
+    );
+    const columns = exportColumns(MIX.fields, mode, locale);
+    const expected = [columns.map((c) => c.header), ...stored.map((r) => columns.map((c, i) => c.cell(r.cells[i] ?? null)))];
+    const res = await exportCsv(adminToken, { headers: mode }, { 'accept-language': locale }, 'export_mix');
+    expect(res.status).toBe(200);
+    expect(res.rows).toEqual(expected);
+    // Spot checks of what the comparison covers.
+    const flat = res.rows.flat();
+    expect(flat).toContain("'=SUM(A1)");
+    expect(flat).toContain("'\tTab");
+    expect(flat).toContain(mode === 'keys' ? 'x;z' : locale === 'en' ? 'X;z' : '叉;z');
+    if (mode === 'labels') expect(flat).toContain(locale === 'en' ? "'=formula" : "'=公式");
+    // Row ends are CRLF; the line breaks inside cells are kept as stored.
+    expect(res.text).toContain('"引号""逗号,换行\n反斜杠\\ $1 \\N",,,,,\r\n');
+    expect(res.text.endsWith('\r\n')).toBe(true);
+  });
+
+  it('the XLSX export (formatted row by row) shows the same text in every cell', async () => {
+    const csv = await exportCsv(adminToken, { headers: 'labels' }, { 'accept-language': 'en' }, 'export_mix');
+    const res = await fetch(`${server.baseUrl}/api/forms/export_mix/export.xlsx?headers=labels`, { headers: { authorization: `Bearer ${adminToken}`, 'accept-language': 'en' } });
+    const sheet = unzip(Buffer.from(await res.arrayBuffer())).get('xl/worksheets/sheet1.xml')!;
+    const texts = [...sheet.matchAll(/<t xml:space="preserve">([^<]*)<\/t>|<v>([^<]*)<\/v>/g)].map((m) => (m[1] ?? m[2]!).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+    // XLSX cells are never formulas, so they carry no defusing apostrophe; XML 1.0 drops control characters.
+    // eslint-disable-next-line no-control-regex
+    const csvTexts = csv.rows.flat().filter((t) => t !== '').map((t) => (/^'[=+\-@\t\r]/.test(t) ? t.slice(1) : t).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ''));
+    expect(texts).toEqual(csvTexts);
   });
 });
 

@@ -1,6 +1,9 @@
 // T12 — Export (PERFORMANCE.md §6.1).
 // Fixture: N extra customer records (full 1,000,000, quick 100,000, smoke 2,000) inserted with SQL
-// (copies of a demo customer with unique names), deleted afterwards.
+// (copies of a demo customer with unique names), deleted afterwards. Ids are `uuidv7()`, as the
+// product gives records (create and import): time-ordered, so the list order (id DESC) follows the
+// heap as it does for real data. (Random v4 ids made the list's index scan visit the heap in
+// random order, a state no product-written table is in.)
 // Candidate: GET /api/forms/customer/export.csv?headers=keys, streamed, every live customer of the
 // form (the fixture plus whatever the form held), consumed by this process.
 // Baseline: `COPY (SELECT <the same fields as text> FROM records WHERE <the form's live rows> ORDER BY
@@ -31,7 +34,7 @@ export default {
       const [{ id }] = (await client.query(`SELECT id FROM forms WHERE key = 'customer' LIMIT 1`)).rows;
       await client.query(
         `INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
-         SELECT r.tenant_id, gen_random_uuid(), r.form_id, r.form_version_id, jsonb_set(r.data - 'customer_code' - 'uscc', '{name}', to_jsonb($2 || g)), r.created_by, r.updated_by
+         SELECT r.tenant_id, uuidv7(), r.form_id, r.form_version_id, jsonb_set(r.data - 'customer_code' - 'uscc', '{name}', to_jsonb($2 || g)), r.created_by, r.updated_by
          FROM (SELECT * FROM records WHERE form_id = $1 AND deleted_at IS NULL LIMIT 1) r, generate_series(1, $3::int) g`,
         [id, prefix, n],
       );

@@ -34,6 +34,58 @@ export function exportColumns(fields: readonly FieldDefinition[], mode: HeaderMo
   }));
 }
 
+const FIELD_KEY = /^[a-z][a-z0-9_]{0,62}$/;
+/** Character codes of FORMULA_START, for `ascii(text)` (0 for an empty text). */
+const FORMULA_CODES = '9, 13, 43, 45, 61, 64';
+
+/**
+ * A SQL string literal of any text: standard quoting, or E'' with doubled backslashes when it has
+ * one (so the result does not depend on standard_conforming_strings).
+ */
+export function sqlLiteral(text: string): string {
+  const quoted = `'${text.replace(/'/g, "''")}'`;
+  return text.includes('\\') ? ` E${quoted.replace(/\\/g, '\\\\')}` : quoted;
+}
+
+/** `safeText` in SQL over an expression (evaluated once per branch taken); '' becomes NULL. */
+function safeSql(expr: string): string {
+  return `CASE WHEN ascii(${expr}) IN (${FORMULA_CODES}) THEN '''' || ${expr} ELSE NULLIF(${expr}, '') END`;
+}
+
+/**
+ * A column's `cell` in SQL: the same cell text computed by PostgreSQL from `r.data` (NULL for an
+ * empty cell), for the CSV export that lets COPY format the rows.
+ */
+export function cellSql(field: FieldDefinition, mode: HeaderMode, locale: Locale): string {
+  if (!FIELD_KEY.test(field.key)) throw new Error(`bad field key ${field.key}`);
+  const text = `(r.data->>'${field.key}')`;
+  const storage = storageOf(field);
+  if (storage === 'boolean') {
+    const [yes, no] = mode === 'labels' ? BOOLEAN_LABELS[locale] : ['true', 'false'];
+    return `CASE WHEN ${text} IS NULL THEN NULL WHEN ${text} = 'true' THEN ${sqlLiteral(yes)} ELSE ${sqlLiteral(no)} END`;
+  }
+  if (storage === 'numeric' || storage === 'integer' || storage === 'double' || storage === 'date' || storage === 'timestamptz' || storage === 'uuid') {
+    return `NULLIF(${text}, '')`;
+  }
+  const options = mode === 'labels' && field.options?.length ? field.options : null;
+  // Option labels as one jsonb object looked up by value (a binary search per cell).
+  const labelsOf = (defuse: boolean) =>
+    `${sqlLiteral(JSON.stringify(Object.fromEntries(options!.map((o) => [o.value, defuse ? safeText(localize(o.label, locale) || o.value) : localize(o.label, locale) || o.value]))))}::jsonb`;
+  if (field.type === 'multiselect') {
+    // Labels are joined first, and the joined text is defused as a whole (as `cell` does).
+    const element = options ? `COALESCE(${labelsOf(false)} ->> e, e, 'null')` : `COALESCE(e, 'null')`;
+    return (
+      `CASE WHEN jsonb_typeof(r.data->'${field.key}') = 'array' THEN ` +
+      `(SELECT ${safeSql('j')} FROM (SELECT string_agg(${element}, '${MULTI_SEPARATOR}' ORDER BY o) AS j FROM jsonb_array_elements_text(r.data->'${field.key}') WITH ORDINALITY AS m(e, o)) s) ` +
+      `ELSE NULLIF(${text}, '') END`
+    );
+  }
+  if (storage === 'jsonb') return `NULLIF(${text}, '')`;
+  // Single options: labels defused one by one; a value outside the options is defused as text.
+  if (options) return `COALESCE(${labelsOf(true)} ->> ${text}, ${safeSql(text)})`;
+  return safeSql(text);
+}
+
 function cellFormatter(field: FieldDefinition, mode: HeaderMode, locale: Locale): (value: string | null) => string {
   const storage = storageOf(field);
   if (storage === 'boolean') {

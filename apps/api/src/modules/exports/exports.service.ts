@@ -3,12 +3,16 @@ import type { Response } from 'express';
 import { AppException } from '../../common/app.exception.js';
 import { translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
+import type { Sql } from '../../database/tenant-database.js';
 import { pgClientOf } from '../imports/pg-client.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { effectiveAccess } from '../forms/form-permissions.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { fieldExpression, parseRecordQuery } from '../records/record-query.js';
-import { csvCell, exportColumns, exportableFields, type ExportColumn, type HeaderMode } from './export-columns.js';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { CsvLineEnds } from './csv-line-ends.js';
+import { cellSql, csvCell, exportColumns, exportableFields, sqlLiteral, type ExportColumn, type HeaderMode } from './export-columns.js';
 
 export interface ExportQuery {
   headers: HeaderMode;
@@ -24,10 +28,14 @@ export interface ExportSink {
   begin(columns: ExportColumn[]): Promise<void> | void;
   /** Writes rows of cells; resolves when the client has taken them (backpressure). */
   rows(rows: string[][]): Promise<void>;
+  /**
+   * CSV sinks only: writes CSV text PostgreSQL formatted (COPY … FORMAT csv, rows already with
+   * CRLF ends) after the header; resolves when the client has taken it.
+   */
+  csvText?(chunk: Buffer): Promise<void>;
   end(): Promise<void>;
 }
 
-const FETCH = 2000;
 const UTF8_BOM = '\uFEFF';
 
 /**
@@ -51,37 +59,10 @@ export class ExportsService {
       res.setHeader('Content-Type', sink.contentType);
       res.setHeader('Content-Disposition', `attachment; filename="${form.key}-${stamp}.${sink.extension}"`);
       res.setHeader('Cache-Control', 'no-store');
-      let count = 0;
-      let aborted = false;
       try {
         await sink.begin(plan.columns);
-        await sql.rows(`DECLARE credo_export NO SCROLL CURSOR FOR ${plan.sql}`, plan.params);
-        // Rows as arrays (no object per row; the columns are c0…cN in order) when the client is at hand.
         const client = pgClientOf(sql);
-        const fetch = () => {
-          const rows: Promise<Array<Array<string | null>>> = client
-            ? client.query<Array<string | null>>({ text: `FETCH ${FETCH} FROM credo_export`, rowMode: 'array' }).then((r) => r.rows)
-            : sql.rows<Record<string, string | null>>(`FETCH ${FETCH} FROM credo_export`).then((batch) => batch.map((row) => plan.columns.map((_, i) => row[`c${i}`] ?? null)));
-          // Awaited in the next turn of the loop; a failure surfaces there.
-          rows.catch(() => undefined);
-          return rows;
-        };
-        let next = fetch();
-        for (;;) {
-          const batch = await next;
-          if (!batch.length) break;
-          // Pipelined: PostgreSQL reads the next batch while this one is formatted and sent.
-          if (batch.length === FETCH) next = fetch();
-          else next = Promise.resolve([]);
-          // The client left: stop reading; the audit entry says how far it got.
-          if (res.destroyed) {
-            aborted = true;
-            break;
-          }
-          count += batch.length;
-          await sink.rows(batch.map((row) => plan.columns.map((column, i) => column.cell(row[i] ?? null))));
-        }
-        await sql.rows('CLOSE credo_export');
+        const { count, aborted } = sink.csvText && client ? await copyCsv(client, plan, res, sink.csvText) : await fetchRows(sql, client, plan, res, sink);
         await this.audit.append(sql, {
           actorId: auth.userId,
           action: 'record.export',
@@ -101,8 +82,70 @@ export class ExportsService {
 
 interface ExportPlan {
   columns: ExportColumn[];
+  /** The list query with raw cells c0…cN (`sql` with `params`). */
   sql: string;
   params: unknown[];
+  /** The same query with formatted cells and the parameters inlined as literals (COPY takes no parameters). */
+  copySql: string;
+}
+
+/**
+ * CSV the fast way: PostgreSQL runs the list query and formats every cell (`ExportColumn.sql`)
+ * and the CSV quoting itself (COPY … TO STDOUT, FORMAT csv); the buffers it sends go to the
+ * client with only LF → CRLF at row ends, read no faster than the client takes them.
+ */
+async function copyCsv(client: pg.PoolClient, plan: ExportPlan, res: Response, send: (chunk: Buffer) => Promise<void>): Promise<{ count: number; aborted: boolean }> {
+  const lines = new CsvLineEnds();
+  let aborted = false;
+  let count = 0;
+  const stream = client.query(copyTo(plan.copySql));
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // The client left: the rest of the COPY is read and dropped (the connection must see it end);
+    // the audit entry says how far the client got.
+    if (aborted || res.destroyed) {
+      aborted = true;
+      continue;
+    }
+    const text = lines.convert(chunk);
+    await send(text);
+    count = lines.rows;
+  }
+  return { count, aborted };
+}
+
+const FETCH = 2000;
+
+/** Rows fetched from a server-side cursor in batches and formatted here (XLSX, or no pg client at hand). */
+async function fetchRows(sql: Sql, client: pg.PoolClient | null, plan: ExportPlan, res: Response, sink: ExportSink): Promise<{ count: number; aborted: boolean }> {
+  let count = 0;
+  let aborted = false;
+  await sql.rows(`DECLARE credo_export NO SCROLL CURSOR FOR ${plan.sql}`, plan.params);
+  // Rows as arrays (no object per row; the columns are c0…cN in order) when the client is at hand.
+  const fetch = () => {
+    const rows: Promise<Array<Array<string | null>>> = client
+      ? client.query<Array<string | null>>({ text: `FETCH ${FETCH} FROM credo_export`, rowMode: 'array' }).then((r) => r.rows)
+      : sql.rows<Record<string, string | null>>(`FETCH ${FETCH} FROM credo_export`).then((batch) => batch.map((row) => plan.columns.map((_, i) => row[`c${i}`] ?? null)));
+    // Awaited in the next turn of the loop; a failure surfaces there.
+    rows.catch(() => undefined);
+    return rows;
+  };
+  let next = fetch();
+  for (;;) {
+    const batch = await next;
+    if (!batch.length) break;
+    // Pipelined: PostgreSQL reads the next batch while this one is formatted and sent.
+    if (batch.length === FETCH) next = fetch();
+    else next = Promise.resolve([]);
+    // The client left: stop reading; the audit entry says how far it got.
+    if (res.destroyed) {
+      aborted = true;
+      break;
+    }
+    count += batch.length;
+    await sink.rows(batch.map((row) => plan.columns.map((column, i) => column.cell(row[i] ?? null))));
+  }
+  await sql.rows('CLOSE credo_export');
+  return { count, aborted };
 }
 
 function planOrThrow(form: PublishedForm, auth: AuthContext, query: ExportQuery, locale: Locale): ExportPlan {
@@ -129,11 +172,34 @@ function planOrThrow(form: PublishedForm, auth: AuthContext, query: ExportQuery,
   const sort = parsed.query.sort;
   const order = sort.field ? `${fieldExpression(sort.field)} ${sort.direction.toUpperCase()}, r.id ${sort.direction.toUpperCase()}` : 'r.id DESC';
   const where = ['r.form_id = $1', 'r.deleted_at IS NULL', '($2::text IS NULL OR r.data->>$2::text = $3::text)', ...parsed.query.where];
+  const from = `FROM records_t r WHERE ${where.join(' AND ')} ORDER BY ${order}`;
+  const params = [form.id, owner?.field ?? null, owner ? auth.userId : null, ...parsed.query.params];
+  // One NULL column when no field is left: an empty line per record, as the row path writes.
+  const cells = fields.length ? fields.map((f, i) => `${cellSql(f, query.headers, locale)} AS c${i}`).join(', ') : 'NULL AS c_';
   return {
     columns,
-    sql: `SELECT ${select} FROM records_t r WHERE ${where.join(' AND ')} ORDER BY ${order}`,
-    params: [form.id, owner?.field ?? null, owner ? auth.userId : null, ...parsed.query.params],
+    sql: `SELECT ${select} ${from}`,
+    params,
+    // Placeholders are replaced in the list part only (labels in the cells may hold a "$1").
+    copySql: `COPY (SELECT ${cells} ${inlineParams(from, params)}) TO STDOUT WITH (FORMAT csv)`,
   };
+}
+
+/** `$n` placeholders → SQL literals of `params[n-1]` (strings, booleans, numbers, arrays of those, null). */
+export function inlineParams(sql: string, params: readonly unknown[]): string {
+  const literal = (value: unknown): string => {
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    if (typeof value === 'number' || typeof value === 'bigint') return sqlLiteral(String(value));
+    if (typeof value === 'string') return sqlLiteral(value);
+    if (Array.isArray(value)) return value.length ? `ARRAY[${value.map(literal).join(', ')}]` : `'{}'`;
+    throw new Error(`cannot inline a ${typeof value} parameter`);
+  };
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const index = Number(n) - 1;
+    if (index < 0 || index >= params.length) throw new Error(`no parameter $${n}`);
+    return literal(params[index]);
+  });
 }
 
 function checkedKey(key: string): string {
@@ -148,6 +214,7 @@ export function csvSink(res: Response): ExportSink {
     extension: 'csv',
     begin: (columns) => write(res, `${UTF8_BOM}${columns.map((c) => csvCell(c.header)).join(',')}\r\n`),
     rows: (rows) => write(res, rows.map((cells) => `${cells.map(csvCell).join(',')}\r\n`).join('')),
+    csvText: (chunk) => write(res, chunk),
     end: () =>
       new Promise<void>((resolve) => {
         res.end(resolve);
