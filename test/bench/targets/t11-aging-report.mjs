@@ -249,7 +249,9 @@ export default {
       // Each run lasts long enough for ~10 reports of the slowest side at this concurrency
       // (2 cores shared by c clients), and at least the mode's duration; capped per mode.
       const slowestSec = Math.max(...Object.values(single)) / 1000;
-      const cap = MAX_RUN_SEC[ctx.mode.name] ?? ctx.mode.durationSec;
+      // At ~1 M receivables (--scale in quick mode too) a per-customer report takes seconds: the
+      // full mode's cap, or a 12 s run may end before any report completes.
+      const cap = (fx.live >= 500_000 ? MAX_RUN_SEC.full : MAX_RUN_SEC[ctx.mode.name]) ?? ctx.mode.durationSec;
       const durationSec = Math.max(ctx.mode.durationSec, Math.min(cap, Math.ceil((10 * slowestSec * connections) / Math.min(connections, 2))));
       const runShape = { durationSec, connections };
       const sides = {
