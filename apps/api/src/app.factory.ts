@@ -24,6 +24,9 @@ export async function createApp(config: RuntimeConfig, logger: Logger): Promise<
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // No ETag computed by hashing every JSON body: records carry their own (the revision), and
+  // lists and other answers are not conditional. (Conditional GETs on an explicit ETag still 304.)
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLogger(logger));
   // CSV imports arrive as raw bytes: the import decodes them itself (UTF-8 or GB18030).
@@ -49,7 +52,9 @@ export async function createApp(config: RuntimeConfig, logger: Logger): Promise<
 
   const index = path.join(config.webDist, 'index.html');
   if (existsSync(index)) {
-    app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
+    // The web app's files; /api requests skip it (no file-system look-up per API call).
+    const assets = express.static(config.webDist, { index: false, maxAge: '1h' });
+    app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/api/') ? next() : assets(req, res, next)));
     // History fallback: any other GET outside /api that wants HTML gets the SPA shell.
     app.use((req: Request, res: Response, next: NextFunction) => {
       if ((req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api') && req.accepts('html')) {

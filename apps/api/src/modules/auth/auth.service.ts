@@ -8,6 +8,7 @@ import { PasswordHasher } from './password-hasher.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USER_STATE_TTL_MS = 30_000;
+const VERIFIED_TTL_MS = 60_000;
 
 interface AuthRow {
   id: string;
@@ -59,14 +60,33 @@ export class AuthService {
     return { accessToken: await this.jwt.signAsync(claims), user: toCurrentUser(row) };
   }
 
-  async verifyTokenOrThrow(token: string): Promise<AuthContext> {
-    let claims: TokenClaims;
+  /**
+   * Tokens whose signature was checked, with their claims, until they expire (at most
+   * VERIFIED_TTL_MS): a token string always carries the same claims, so the HMAC and JSON work is
+   * done once per token and minute instead of per request. Expiry is still checked on every use.
+   */
+  private readonly verified = new Map<string, { claims: TokenClaims; until: number }>();
+
+  private async verifiedClaimsOrThrow(token: string): Promise<TokenClaims> {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit && now < hit.until) return hit.claims;
+    let claims: TokenClaims & { exp?: number };
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
+      claims = await this.jwt.verifyAsync<TokenClaims & { exp?: number }>(token, { algorithms: ['HS256'] });
     } catch (error) {
+      if (hit) this.verified.delete(token);
       const expired = (error as { name?: string }).name === 'TokenExpiredError';
       throw new AppException(401, expired ? 'auth.token_expired' : 'auth.token_invalid');
     }
+    if (this.verified.size >= 10_000) this.verified.clear();
+    const until = Math.min(now + VERIFIED_TTL_MS, typeof claims.exp === 'number' ? claims.exp * 1000 : now);
+    if (until > now) this.verified.set(token, { claims, until });
+    return claims;
+  }
+
+  async verifyTokenOrThrow(token: string): Promise<AuthContext> {
+    const claims = await this.verifiedClaimsOrThrow(token);
     if (typeof claims.sub !== 'string' || typeof claims.tid !== 'string' || !Array.isArray(claims.roles) || !UUID.test(claims.tid)) {
       throw new AppException(401, 'auth.token_invalid');
     }
