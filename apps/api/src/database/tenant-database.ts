@@ -108,7 +108,7 @@ class Pipeline extends pg.Query {
 function sendPipeline(client: pg.PoolClient, steps: readonly PipelineStep[], closing: readonly string[] = []): Promise<pg.QueryResult[]> {
   return new Promise<pg.QueryResult[]>((resolve, reject) => {
     let settled = false;
-    const config = { text: steps[steps.length - 1]!.text, queryMode: 'extended' as const };
+    const config = { text: steps[steps.length - 1]?.text ?? 'SELECT 1', queryMode: 'extended' as const };
     const query = new Pipeline(config, undefined, (error: Error | undefined, result: unknown) => {
       if (settled) return;
       settled = true;
@@ -270,8 +270,8 @@ export class Sql {
 /**
  * The Sql of `TenantDatabase.runOneTrip`: until its final statement (`…ThenCommit`) it answers
  * only from rows it was given (`prefetched`); any other statement throws NeedsTransaction. The
- * final statement goes to PostgreSQL in one round trip with BEGIN, the tenant, the shared lock,
- * the guard and COMMIT. Afterwards it is an ordinary committed Sql on that connection.
+ * final statement goes to PostgreSQL in one round trip (one implicit transaction) with the tenant,
+ * the shared lock and the guard. Afterwards it is an ordinary committed Sql on that connection.
  */
 class OneTripSql extends Sql {
   /**
@@ -323,13 +323,14 @@ class OneTripSql extends Sql {
     if (this.needed) throw new NeedsTransaction(sql);
     this.state = 'sent';
     const client = await this.pool.connect();
+    // No BEGIN / COMMIT: the statements of one pipeline (up to its Sync) run as one implicit
+    // transaction, committed at the Sync when all succeeded; the tenant setting and the shared
+    // lock last until then.
     const steps: PipelineStep[] = [
-      { text: 'BEGIN', noRows: true },
       { text: TENANT_AND_LOCK_SQL, name: statementName(TENANT_AND_LOCK_SQL), values: [this.tenantId, this.head.lockKey?.toString() ?? null] },
       ...(this.head.guard ? [{ text: this.head.guard.text, name: statementName(this.head.guard.text), values: this.head.guard.values }] : []),
       { text: sql, values: params, ...(prepare ? { name: statementName(sql) } : {}) },
       ...(tail?.statements ?? []).map((s) => ({ text: s.text, values: s.values })),
-      { text: 'COMMIT', noRows: true },
     ];
     let results: pg.QueryResult[];
     try {
@@ -342,10 +343,10 @@ class OneTripSql extends Sql {
         throw error;
       }
       this.state = 'missed';
-      // The transaction is aborted (the rest was skipped): roll it back, and forget the
+      // The implicit transaction ended with the Sync (rolled back, the rest skipped); forget the
       // statements this pipeline may have prepared before the error.
       const names = steps.filter((s) => s.name && (client as unknown as { connection: ParsedStatements }).connection.parsedStatements[s.name] !== s.text).map((s) => s.name!);
-      await sendPipeline(client, [{ text: 'ROLLBACK', noRows: true }], names).then(
+      await (names.length ? sendPipeline(client, [], names) : Promise.resolve()).then(
         () => client.release(),
         () => client.release(true),
       );
@@ -354,7 +355,7 @@ class OneTripSql extends Sql {
     this.connection = client;
     this.done = true;
     this.state = 'committed';
-    const main = 2 + (this.head.guard ? 1 : 0);
+    const main = 1 + (this.head.guard ? 1 : 0);
     if (tail) tail.onRows(tail.statements.map((_, i) => results[main + 1 + i]!.rows));
     return results[main]!.rows as T[];
   }
@@ -439,8 +440,9 @@ export class TenantDatabase {
    * The whole transaction in one round trip, on facts the caller cached (a form's published
    * version, its permissions, the tenant's settings…): `work` runs first with a Sql that answers
    * only from `prefetched` and throws NeedsTransaction for anything else; its final statement
-   * (`preparedThenCommit` / `rowsThenCommit`) is sent with BEGIN, the tenant setting, the shared
-   * advisory lock, `guard` and COMMIT in one pipeline. `guard` runs after the lock (so a publish
+   * (`preparedThenCommit` / `rowsThenCommit`) is sent after the tenant setting, the shared advisory
+   * lock and `guard` in one pipeline, one implicit transaction committed at its Sync (PostgreSQL
+   * runs the statements up to a Sync as one transaction). `guard` runs after the lock (so a publish
    * cannot slip in between) and must fail (e.g. divide by zero) when the cached facts are stale;
    * then PostgreSQL skips the rest and nothing is written. Whenever nothing was committed — the
    * work needed a statement first, it threw before its final statement, or PostgreSQL reported an
