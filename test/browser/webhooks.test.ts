@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { api, login } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
 
@@ -89,5 +90,58 @@ describe('admin webhooks screen (real API, real Chromium, real receiver)', () =>
     }, { timeout: 15_000 }).toContain('已送达');
     expect(await log.textContent()).toContain('ping');
     await screenshot(page, 'webhooks-delivery-log');
+  });
+
+  it('edits a webhook: URL, form, events and active flag are saved (same secret), a bad URL is refused in the dialog', async () => {
+    const admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+    const [before] = (await admin.get('/api/webhooks')).body.items;
+    expect(before).toMatchObject({ url: receiverUrl, form: null, active: true });
+
+    // A fresh screen (the delivery log drawer of the test above is open).
+    await page.goto(`${server.baseUrl}/admin/webhooks`);
+    await page.getByTestId('admin-webhooks').waitFor();
+    const table = page.getByTestId('webhooks-table');
+    await page.getByTestId(`webhook-edit-${before.id}`).click();
+    const form = page.getByTestId('webhook-create-form');
+    await form.waitFor();
+    // The dialog opens with the webhook's current values.
+    expect(await page.getByTestId('webhook-url').inputValue()).toBe(receiverUrl);
+    expect(await page.getByRole('dialog').textContent()).toContain('编辑 Webhook');
+
+    await page.getByTestId('webhook-url').fill('mailto:someone@example.com');
+    await page.getByTestId('webhook-create-submit').click();
+    await expect.poll(() => form.textContent()).toContain('须为 http:// 或 https:// 地址');
+
+    const edited = `${receiverUrl}/edited`;
+    await page.getByTestId('webhook-url').fill(edited);
+    await page.getByTestId('webhook-form').click();
+    await page.getByRole('option', { name: '客户档案', exact: true }).click();
+    // Event names show as words (not message keys).
+    expect(await form.textContent()).toContain('记录新建');
+    await form.getByText('记录删除').click();
+    await form.getByText('规则预警').click();
+    await page.getByTestId('webhook-description').fill('编辑后的说明');
+    await page.getByTestId('webhook-active').click();
+    await page.getByTestId('webhook-create-submit').click();
+    await expect.poll(() => table.textContent()).toContain(edited);
+    expect(await table.textContent()).toContain('编辑后的说明');
+    expect(await table.textContent()).toContain('规则预警');
+    expect(await table.textContent()).not.toContain('记录删除');
+    await screenshot(page, 'webhooks-edited');
+
+    const after = (await admin.get(`/api/webhooks/${before.id}`)).body;
+    expect(after).toMatchObject({ url: edited, form: { key: 'customer' }, active: false, description: '编辑后的说明', secretPrefix: before.secretPrefix });
+    expect([...after.events].sort()).toEqual(['alert.raised', 'record.created', 'record.updated']);
+    // No secret dialog after an edit: the secret did not change.
+    expect(await page.getByTestId('webhook-secret').isVisible()).toBe(false);
+    const audit = await admin.get('/api/audit?action=webhook.update');
+    expect(audit.body.items[0]).toMatchObject({ entityId: before.id, details: { changes: { url: { from: receiverUrl, to: edited }, active: { from: true, to: false } } } });
+
+    // Turned back on from the table's switch, the edit is what the dialog shows next time.
+    await page.getByTestId(`webhook-active-${before.id}`).click();
+    await expect.poll(async () => (await admin.get(`/api/webhooks/${before.id}`)).body.active).toBe(true);
+    await page.getByTestId(`webhook-edit-${before.id}`).click();
+    expect(await page.getByTestId('webhook-url').inputValue()).toBe(edited);
+    await page.getByRole('button', { name: '取消' }).click();
   });
 });
