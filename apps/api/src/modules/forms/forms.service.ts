@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CompiledFormCache,
@@ -52,6 +52,7 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly cache = new CompiledFormCache();
   private readonly warmUp: PublishWarmUp;
   private readonly warmedHere = new Set<string>();
+  private readonly logger = new Logger(FormsService.name);
 
   constructor(
     private readonly db: TenantDatabase,
@@ -229,8 +230,11 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
     // reloaded after that DDL; the other instances are told, and do the same in the background.
     this.cache.set(result.versionId, result.compiled);
     await this.fieldIndexes.ensure(result.formId, result.target);
-    await this.fieldIndexes.ensureNumberSequences(auth.tenantId, result.formId, result.target, asOf);
-    await this.warmUp.warmConnections();
+    // Warm-ups only: the publish has committed, so a failure here is logged, never the publish's.
+    await this.fieldIndexes
+      .ensureNumberSequences(auth.tenantId, result.formId, result.target, asOf)
+      .catch((error: unknown) => this.logger.warn(`auto-number sequences of ${key} not created ahead: ${(error as Error).message}`));
+    await this.warmUp.warmConnections().catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
     this.warmedHere.add(result.versionId);
     if (this.warmedHere.size > WARMED_HERE_MAX) this.warmedHere.delete(this.warmedHere.values().next().value as string);
     await this.warmUp.notify(auth.tenantId, result.versionId);

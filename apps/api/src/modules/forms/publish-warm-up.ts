@@ -37,9 +37,12 @@ export class PublishWarmUp {
     const pool = this.pool();
     const idle = pool.idleCount;
     if (!idle) return;
-    const clients = await Promise.all(Array.from({ length: idle }, () => pool.connect()));
+    // All at once, so each idle connection is taken (and warmed) once.
+    const taken = await Promise.allSettled(Array.from({ length: idle }, () => pool.connect()));
     await Promise.all(
-      clients.map(async (client) => {
+      taken.map(async (outcome) => {
+        if (outcome.status === 'rejected') return;
+        const client = outcome.value;
         try {
           await client.query(WARM_SQL);
           client.release();
