@@ -322,6 +322,25 @@ describe('successful: webhook events', () => {
     expect((await admin.get(`/api/webhooks/${other.id}/deliveries`)).body.items).toHaveLength(0);
   });
 
+  it('an edit (URL, form, events) changes where and which events go; the secret stays', async () => {
+    const hook = await subscribe({ url: `${receiverUrl}/before-edit`, events: ['record.deleted'], form: 'payment' });
+    const res = await admin.call('PATCH', `/api/webhooks/${hook.id}`, { body: { url: `${receiverUrl}/after-edit`, events: ['record.created', 'record.updated'], form: 'customer', description: '改为客户' } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ url: `${receiverUrl}/after-edit`, events: ['record.created', 'record.updated'], form: { key: 'customer' }, active: true, description: '改为客户', secretPrefix: hook.secretPrefix });
+    expect(res.body).not.toHaveProperty('secret');
+    const created = await admin.post('/api/forms/customer/records', { data: newCustomer() });
+    expect(created.status).toBe(201);
+    const got = await until('the created event at the new URL', () => at('/after-edit').find((r) => r.json.record?.id === created.body.id));
+    expect(got.headers['x-credo-event']).toBe('record.created');
+    expect(verify(hook.secret, got)).toBe(true);
+    expect(at('/before-edit')).toHaveLength(0);
+    // Every form again (form null).
+    const all = await admin.call('PATCH', `/api/webhooks/${hook.id}`, { body: { form: null } });
+    expect(all.status, all.text).toBe(200);
+    expect(all.body.form).toBeNull();
+    await admin.call('DELETE', `/api/webhooks/${hook.id}`);
+  });
+
   it('rotating the secret shows a new one once; later events are signed with it', async () => {
     const rotated = await admin.post(`/api/webhooks/${other.id}/rotate-secret`);
     expect(rotated.status, rotated.text).toBe(201);
@@ -353,6 +372,33 @@ describe('bad input and access', () => {
     expect(secret.status).toBe(400);
     expect((await admin.get('/api/webhooks/not-a-uuid')).status).toBe(404);
     expect((await admin.get('/api/webhooks/00000000-0000-7000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('a bad edit is a 400 problem+json naming the member, and changes nothing', async () => {
+    const hook = await subscribe({ url: 'https://example.com/keep', events: ['record.created'], description: '原样' });
+    const before = (await admin.get(`/api/webhooks/${hook.id}`)).body;
+    for (const [body, path] of [
+      [{ url: 'ftp://example.com/hook' }, '/url'],
+      [{ url: 'http://user:pw@example.com/x' }, '/url'],
+      [{ url: 'not a url' }, '/url'],
+      [{ events: [] }, '/events'],
+      [{ events: ['record.exploded'] }, '/events/0'],
+      [{ active: 'yes' }, '/active'],
+      [{ description: 'x'.repeat(201) }, '/description'],
+      [{ secret: 'mine' }, ''],
+      [{}, ''],
+    ] as Array<[Record<string, unknown>, string]>) {
+      const res = await admin.call('PATCH', `/api/webhooks/${hook.id}`, { body, headers: { 'accept-language': 'en' } });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      if (path) expect(res.body.errors.map((e: { path: string }) => e.path), JSON.stringify(body)).toContain(path);
+    }
+    const form = await admin.call('PATCH', `/api/webhooks/${hook.id}`, { body: { form: 'no_such_form', url: 'https://example.com/moved' }, headers: { 'accept-language': 'en' } });
+    expect(form.status).toBe(400);
+    expect(form.body).toMatchObject({ code: 'webhooks.form_unknown', detail: expect.stringContaining('no_such_form') });
+    expect((await admin.get(`/api/webhooks/${hook.id}`)).body).toEqual(before);
+    expect((await admin.call('PATCH', '/api/webhooks/00000000-0000-7000-8000-000000000000', { body: { active: false } })).status).toBe(404);
+    await admin.call('DELETE', `/api/webhooks/${hook.id}`);
   });
 
   it('non-admins get 403 on every route', async () => {
