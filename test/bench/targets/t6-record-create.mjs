@@ -69,7 +69,7 @@ export default {
         ctx.warn(`T6: candidate ${result.candidate.rps.toFixed(0)} creates/s is under the 2.4k/s sanity floor (2 vCPU)`);
       }
       if (result.maxForeignCpu !== null && result.maxForeignCpu > 0.25) {
-        ctx.warn(`T6: other processes used up to ${(result.maxForeignCpu * 100).toFixed(0)}% of the CPUs during a run; the ratios are less trustworthy (contention hurts the candidate, with several SQL round trips per request, more than the one-statement baseline)`);
+        ctx.warn(`T6: other processes used up to ${(result.maxForeignCpu * 100).toFixed(0)}% of the CPUs during a run; the ratios are less trustworthy (contention hurts the candidate, whose create writes four rows and runs four statements in its one round trip, more than the one-statement baseline)`);
       }
       return [
         ctx.ratioResult({

@@ -69,20 +69,21 @@ const FACTS_TTL_MS = 60_000;
  * permissions and rule set, and the tenant's settings are `settings`: run by a one-trip write
  * after the form's shared lock, so nothing is written on stale facts.
  */
-const FORM_GUARD_SQL = `SELECT 1 / count(*)::int AS current FROM forms f JOIN tenants t ON t.id = f.tenant_id
-  WHERE f.id = $1::uuid AND f.current_version_id = $2::uuid AND f.archived_at IS NULL AND f.permissions IS NOT DISTINCT FROM $3::jsonb
-    AND f.rules_version_id IS NOT DISTINCT FROM $4::uuid AND ($5::boolean OR t.settings IS NOT DISTINCT FROM $6::jsonb)`;
+const FORM_GUARD = `f.id = $1::uuid AND f.current_version_id = $2::uuid AND f.archived_at IS NULL
+    AND f.permissions IS NOT DISTINCT FROM $3::jsonb AND f.rules_version_id IS NOT DISTINCT FROM $4::uuid`;
+const WRITE_GUARD_SQL = `SELECT 1 / count(*)::int AS current FROM forms f JOIN tenants t ON t.id = f.tenant_id
+  WHERE ${FORM_GUARD} AND t.settings IS NOT DISTINCT FROM $5::jsonb`;
+/** Lists read no tenant settings. */
+const READ_GUARD_SQL = `SELECT 1 / count(*)::int AS current FROM forms f WHERE ${FORM_GUARD}`;
 
 function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
 function formGuard(form: PublishedForm, settings: unknown[] | null): { text: string; values: unknown[] } {
-  const row = settings?.[0] as { settings?: unknown } | undefined;
-  return {
-    text: FORM_GUARD_SQL,
-    values: [form.id, form.versionId, jsonOrNull(form.permissions), form.rules?.id ?? null, settings === null, settings === null ? null : jsonOrNull(row?.settings)],
-  };
+  const values = [form.id, form.versionId, jsonOrNull(form.permissions), form.rules?.id ?? null];
+  if (settings === null) return { text: READ_GUARD_SQL, values };
+  return { text: WRITE_GUARD_SQL, values: [...values, jsonOrNull((settings[0] as { settings?: unknown } | undefined)?.settings)] };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
