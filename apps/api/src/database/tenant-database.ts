@@ -321,8 +321,8 @@ class OneTripSql extends Sql {
     if (this.sent) return super.thenCommit(sql, params, prepare, tail);
     // Work that swallowed a NeedsTransaction may have gone on without facts it needed.
     if (this.needed) throw new NeedsTransaction(sql);
-    this.state = 'sent';
     const client = await this.pool.connect();
+    this.state = 'sent';
     // No BEGIN / COMMIT: the statements of one pipeline (up to its Sync) run as one implicit
     // transaction, committed at the Sync when all succeeded; the tenant setting and the shared
     // lock last until then.

@@ -543,7 +543,7 @@ export class RecordsService {
     const id = `${auth.tenantId}/${key}`;
     const facts = this.readFacts.get(id);
     // Extras read after the page (rules, rollups, sensitive-read audit) need the transaction: the ordinary way.
-    if (facts && Date.now() - facts.at < FACTS_TTL_MS && !query.include?.length && !facts.form.permissions.sensitive?.length) {
+    if (facts && Date.now() - facts.at < FACTS_TTL_MS && !query.include?.length && !facts.form.permissions?.sensitive?.length) {
       try {
         return await this.db.runOneTrip(auth.tenantId, (sql) => this.listIn(sql, facts.form, auth, query, cursor, locale), { guard: formGuard(facts.form, null) });
       } catch (error) {
