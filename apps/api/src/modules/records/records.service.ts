@@ -691,7 +691,18 @@ function autoNumbersIndependent(form: PublishedForm): boolean {
  * statement, or null when they must be taken first (another field reads them, or the pattern
  * does not split — checked against formatAutoNumber itself).
  */
+/** Per compiled form: the last `sqlAutoNumbers` answer and the date it was for. */
+const sqlNumbersByForm = new WeakMap<object, { asOf: string; numbers: SqlAutoNumber[] | null }>();
+
 function sqlAutoNumbers(form: PublishedForm, asOf: string): SqlAutoNumber[] | null {
+  const known = sqlNumbersByForm.get(form.compiled);
+  if (known?.asOf === asOf) return known.numbers;
+  const numbers = splitAutoNumbers(form, asOf);
+  sqlNumbersByForm.set(form.compiled, { asOf, numbers });
+  return numbers;
+}
+
+function splitAutoNumbers(form: PublishedForm, asOf: string): SqlAutoNumber[] | null {
   if (!autoNumbersIndependent(form)) return null;
   const out: SqlAutoNumber[] = [];
   for (const field of form.compiled.autoNumberFields) {
