@@ -108,6 +108,20 @@ describe('successful: CSV export', () => {
     expect(res.rows.slice(1).map((r) => r[0])).toEqual(names);
   });
 
+  it('filter values with quotes, backslashes and LIKE characters select exactly what the list selects', async () => {
+    const name = uniqueName("O'Brien \\ 100%_张$1");
+    const made = await admin.post('/api/forms/customer/records', { data: { name, customer_type: '个人', country: 'CN', contact_name: '联系人', sales_owner: adminId } });
+    expect(made.status, made.text).toBe(201);
+    for (const filter of [{ name: { eq: name } }, { name: { contains: "O'Brien \\ 100%_" } }, { name: { startsWith: name.slice(0, 12) } }, { name: { in: [name, "x'y"] } }]) {
+      const list = await admin.get(`/api/forms/customer/records?${new URLSearchParams({ filter: JSON.stringify(filter), fields: 'name', limit: '50' })}`);
+      expect(list.status).toBe(200);
+      const res = await exportCsv(adminToken, { filter: JSON.stringify(filter), fields: 'name', headers: 'keys' });
+      expect(res.status, JSON.stringify(filter)).toBe(200);
+      expect(res.rows.slice(1).map((r) => r[0]), JSON.stringify(filter)).toEqual(list.body.items.map((r: { data: { name: string } }) => r.data.name));
+      expect(res.rows.slice(1).map((r) => r[0])).toContain(name);
+    }
+  });
+
   it('hidden fields are never exported, and own-rows-only users export their own rows', async () => {
     const asViewer = await exportCsv(viewerToken, { headers: 'keys' });
     expect(asViewer.status).toBe(200);
