@@ -40,7 +40,8 @@ const UTF8_BOM = '\uFEFF';
 
 /**
  * Streams a record list (the same filter, sort and fields as GET …/records, the same permission
- * rules) through a server-side cursor: memory stays bounded whatever the number of rows. Every
+ * rules): CSV as PostgreSQL's own COPY output (cells formatted in SQL), XLSX through a server-side
+ * cursor with cells formatted here. Memory stays bounded whatever the number of rows. Every
  * export is audited (who, which fields, how many rows, which filter).
  */
 @Injectable()
