@@ -15,6 +15,9 @@ let server: TestServer;
 let other: RunningServer | undefined;
 let designer: ReturnType<typeof api>;
 let staffOnOther: ReturnType<typeof api>;
+/** Versions of the probe form the publish listeners were told of, per instance. */
+const toldHere: string[] = [];
+const toldThere: string[] = [];
 
 const v1: FormDefinition = {
   key: 'probe',
@@ -56,6 +59,8 @@ beforeAll(async () => {
   const config = { ...loadConfig({}), port: 0, host: '127.0.0.1', dataDir: inject('testDataDir'), databaseUrl: server.databaseUrl, demoCustomers: 0, jwtSecret: TEST_JWT_SECRET, jobs: false, logLevel: 'silent' };
   other = await startServer(config, createLogger(config.logLevel));
   staffOnOther = api(other.url, await login(other.url, 'staff@demo.local'));
+  server.server.app.get(FormsService).onPublished((_sql, _tenant, key, form) => void (key === 'probe' && toldHere.push(form.versionId)));
+  other.app.get(FormsService).onPublished((_sql, _tenant, key, form) => void (key === 'probe' && toldThere.push(form.versionId)));
 });
 afterAll(async () => {
   await other?.close();
@@ -105,6 +110,9 @@ describe('publish warms the new version', () => {
     const there = other!.app.get(FormsService);
     expect(here.isCompiled(versionId)).toBe(true);
     expect(await until(() => there.isCompiled(versionId))).toBe(true);
+    // Per-form caches elsewhere (the records' one-round-trip create) were primed with it on both.
+    expect(toldHere.at(-1)).toBe(versionId);
+    expect(await until(() => toldThere.at(-1) === versionId)).toBe(true);
     // …and that instance serves the new version (its new field) at once.
     const created = await staffOnOther.post('/api/forms/probe/records', { data: { code: 'B1', region: '华东' } });
     expect(created.status, created.text).toBe(201);

@@ -46,6 +46,9 @@ export interface PublishedForm {
 /** Versions this instance warmed itself; its own publish notification is then skipped. */
 const WARMED_HERE_MAX = 100;
 
+/** Told of each published version (in a tenant transaction it may read in), to prime a per-form cache. */
+export type PublishedListener = (sql: Sql, tenantId: string, key: string, form: PublishedForm) => Promise<void> | void;
+
 @Injectable()
 export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
   /** One compiled validator per published version, shared by every request (no compile on the hot path). */
@@ -53,6 +56,7 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly warmUp: PublishWarmUp;
   private readonly warmedHere = new Set<string>();
   private readonly logger = new Logger(FormsService.name);
+  private readonly publishedListeners: PublishedListener[] = [];
 
   constructor(
     private readonly db: TenantDatabase,
@@ -70,7 +74,7 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Other instances' publishes: compile the version and warm the connections before its first request. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.warmUp.listen((tenantId, versionId) => this.warmPublished(tenantId, versionId));
+    await this.warmUp.listen((tenantId, versionId, key) => this.warmPublished(tenantId, versionId, key));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -82,13 +86,31 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.cache.has(versionId);
   }
 
-  private async warmPublished(tenantId: string, versionId: string): Promise<void> {
+  /**
+   * Per-form caches outside this service (e.g. the records' one-round-trip create) register here
+   * to be primed with each version as it is published: on this instance before the publish
+   * returns, on the others when the notification arrives.
+   */
+  onPublished(listener: PublishedListener): void {
+    this.publishedListeners.push(listener);
+  }
+
+  private async tellPublished(tenantId: string, key: string): Promise<void> {
+    if (!this.publishedListeners.length) return;
+    await this.db.run(tenantId, async (sql) => {
+      const form = await this.publishedOrThrow(sql, key);
+      for (const listener of this.publishedListeners) await listener(sql, tenantId, key, form);
+    });
+  }
+
+  private async warmPublished(tenantId: string, versionId: string, key: string): Promise<void> {
     if (this.warmedHere.delete(versionId)) return;
     if (!this.cache.has(versionId)) {
       const definition = await this.db.run(tenantId, (sql) => this.forms.versionDefinition(sql, versionId));
       if (definition && !this.cache.has(versionId)) this.cache.getOrCompile(versionId, definition as FormDefinition);
     }
     await this.warmUp.warmConnections();
+    await this.tellPublished(tenantId, key);
   }
 
   /** A new form starts as a draft; publishing makes version 1. */
@@ -235,9 +257,10 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
       .ensureNumberSequences(auth.tenantId, result.formId, result.target, asOf)
       .catch((error: unknown) => this.logger.warn(`auto-number sequences of ${key} not created ahead: ${(error as Error).message}`));
     await this.warmUp.warmConnections().catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
+    await this.tellPublished(auth.tenantId, key).catch((error: unknown) => this.logger.warn(`caches not primed after publishing ${key}: ${(error as Error).message}`));
     this.warmedHere.add(result.versionId);
     if (this.warmedHere.size > WARMED_HERE_MAX) this.warmedHere.delete(this.warmedHere.values().next().value as string);
-    await this.warmUp.notify(auth.tenantId, result.versionId);
+    await this.warmUp.notify(auth.tenantId, result.versionId, key);
     return result.report;
   }
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 
-/** NOTIFY channel: `<tenant id>/<form version id>` once a publish (and its index build) is done. */
+/** NOTIFY channel: `<tenant id>/<form version id>/<form key>` once a publish (and its index build) is done. */
 export const FORM_PUBLISHED_CHANNEL = 'credo_form_published';
 
 /**
@@ -11,7 +11,7 @@ export const FORM_PUBLISHED_CHANNEL = 'credo_form_published';
  */
 const WARM_SQL = 'EXPLAIN (COSTS OFF) SELECT 1 FROM records';
 const RELISTEN_MS = 5000;
-const PAYLOAD = /^([0-9a-f-]{36})\/([0-9a-f-]{36})$/i;
+const PAYLOAD = /^([0-9a-f-]{36})\/([0-9a-f-]{36})\/([a-z][a-z0-9_]{0,62})$/;
 
 /**
  * What a publish leaves cold besides the compiled form (T16). Building a field index (and the
@@ -54,20 +54,20 @@ export class PublishWarmUp {
   }
 
   /** Tells every instance (this one too) that the version is published; a failure is only logged. */
-  async notify(tenantId: string, versionId: string): Promise<void> {
+  async notify(tenantId: string, versionId: string, key: string): Promise<void> {
     await this.pool()
-      .query('SELECT pg_notify($1, $2)', [FORM_PUBLISHED_CHANNEL, `${tenantId}/${versionId}`])
+      .query('SELECT pg_notify($1, $2)', [FORM_PUBLISHED_CHANNEL, `${tenantId}/${versionId}/${key}`])
       .catch((error: unknown) => this.logger.warn(`publish notification not sent: ${(error as Error).message}`));
   }
 
   /** Calls `onPublished` for each publish notification; reconnects after a lost connection. */
-  async listen(onPublished: (tenantId: string, versionId: string) => Promise<void>): Promise<void> {
+  async listen(onPublished: (tenantId: string, versionId: string, key: string) => Promise<void>): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.listenUrl, application_name: 'credo-forms-listen' });
     client.on('notification', (message) => {
       const match = PAYLOAD.exec(message.payload ?? '');
       if (!match) return;
-      onPublished(match[1]!, match[2]!).catch((error: unknown) => this.logger.warn(`warm-up of published version ${match[2]} failed: ${(error as Error).message}`));
+      onPublished(match[1]!, match[2]!, match[3]!).catch((error: unknown) => this.logger.warn(`warm-up of published version ${match[2]} failed: ${(error as Error).message}`));
     });
     client.on('error', (error) => {
       this.logger.warn(`publish listener: ${error.message}; listening again in ${RELISTEN_MS / 1000} s`);
@@ -94,7 +94,7 @@ export class PublishWarmUp {
     this.listener = undefined;
   }
 
-  private relisten(onPublished: (tenantId: string, versionId: string) => Promise<void>): void {
+  private relisten(onPublished: (tenantId: string, versionId: string, key: string) => Promise<void>): void {
     if (this.stopped || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -112,7 +112,9 @@ export class RecordsService {
     private readonly payments: PaymentAllocationService,
     private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
-  ) {}
+  ) {
+    forms.onPublished(async (sql, tenantId, key, form) => this.rememberWriteFacts(tenantId, key, form, await sql.rows(TENANT_SETTINGS_SQL)));
+  }
 
   /**
    * Per tenant and form: the published form and the tenant's settings a create last ran on, so
