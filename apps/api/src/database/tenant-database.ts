@@ -12,8 +12,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * hold it shared, a publish holds it exclusively: lock-manager locks, no row is written.
  */
 export function advisoryKey(tenantId: string, name: string): bigint {
-  return createHash('sha256').update(`${tenantId}/${name}`).digest().readBigInt64BE(0);
+  const id = `${tenantId}/${name}`;
+  let key = advisoryKeys.get(id);
+  if (key === undefined) {
+    key = createHash('sha256').update(id).digest().readBigInt64BE(0);
+    if (advisoryKeys.size >= 10_000) advisoryKeys.clear();
+    advisoryKeys.set(id, key);
+  }
+  return key;
 }
+
+/** Hashed once per tenant and name: every record write takes one. */
+const advisoryKeys = new Map<string, bigint>();
 
 /** pg's own parameter formatting (arrays, dates, buffers…), for statements this file sends itself. */
 const pgUtils = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(value: unknown): unknown };
