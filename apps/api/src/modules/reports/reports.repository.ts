@@ -139,10 +139,11 @@ export interface AgingRow {
 
 /**
  * Sent with BEGIN (TenantDatabase.run `prelude`, no round trip of its own) by reports that scan
- * the receivables: transaction-local settings — no JIT (at 1 M receivables the plan's cost passes
- * jit_above_cost and the compile, ~100–300 ms with inlining and optimisation, is more than a scan
- * of typed columns takes; measured in bench T11) and work_mem for a per-customer hash aggregate —
- * and the receivable form's projection, as `arSource` would look it up.
+ * the receivables: transaction-local settings — no JIT (at 1 M receivables the JSONB fallback's
+ * plan costs ~190k, past jit_above_cost, so it would pay a compile per request; the projection
+ * statement stays under it: bench T11 records JIT 0 ms for it under the server defaults) and
+ * work_mem for the per-customer hash aggregates (~70 MB of groups at 1 M receivables; 4 MB would
+ * spill them to disk) — and the receivable form's projection, as `arSource` would look it up.
  */
 export const REPORT_SETTINGS: Readonly<Record<string, string>> = { jit: 'off', work_mem: '64MB' };
 
