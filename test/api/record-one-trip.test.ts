@@ -121,4 +121,19 @@ describe('one-round-trip creates and lists', () => {
     expect((await admin.post('/api/forms/trip/records', { data: { name: '十一号', grade: 'A' } })).status).toBe(404);
     expect((await admin.get('/api/forms/trip/records?limit=1')).status).toBe(404);
   });
+
+  it('a form with an auto-number (taken by the insert) is guarded too: archived, the next create writes nothing', async () => {
+    const me = (await admin.get('/api/auth/me')).body;
+    const customer = (n: number) => ({ name: `单程客户${n}`, customer_type: '个人', country: 'CN', contact_name: '张三', sales_owner: me.id });
+    for (const n of [1, 2, 3]) {
+      const res = await admin.post('/api/forms/customer/records', { data: customer(n) });
+      expect(res.status, res.text).toBe(201);
+      expect(res.body.data.customer_code).toMatch(/^C\d+/);
+    }
+    const before = (await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer'`))[0]!.n;
+    await ownerQuery(server.databaseUrl, `UPDATE forms SET archived_at = now() WHERE key = 'customer'`);
+    expect((await admin.post('/api/forms/customer/records', { data: customer(4) })).status).toBe(404);
+    const after = (await ownerQuery<{ n: number }>(server.databaseUrl, `SELECT count(*)::int AS n FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer'`))[0]!.n;
+    expect(after).toBe(before);
+  });
 });

@@ -57,6 +57,17 @@ export interface SqlAutoNumber {
   suffix: string;
 }
 
+/**
+ * Facts a one-round-trip create relied on (besides ctx.formId / ctx.versionId): the insert first
+ * checks that the form is still published at that version with these permissions and rule set,
+ * and the tenant's settings are these; otherwise it fails (division by zero) and writes nothing.
+ */
+export interface InsertGuard {
+  permissions: string | null;
+  rulesVersionId: string | null;
+  settings: string | null;
+}
+
 /** Where a keyset page ends: the sort segment (values, then nulls, or the reverse), the sort value and id. */
 export interface PageCursor {
   segment: 0 | 1;
@@ -119,7 +130,7 @@ export class RecordsRepository {
   /** One multi-row INSERT (records and their 'create' revisions) per call; callers chunk large batches. */
   async insertMany(
     sql: Sql,
-    ctx: { tenantId: string; formId: string; versionId: string; userId: string | null },
+    ctx: { tenantId: string; formId: string; versionId: string; userId: string | null; guard?: InsertGuard },
     records: NewRecord[],
     audit?: { action: string; entity: string; requestId?: string },
     ruleResult?: RuleResultInsert,
@@ -150,6 +161,20 @@ export class RecordsRepository {
          INSERT INTO audit_log (tenant_id, actor_id, action, entity, entity_id, request_id)
          SELECT tenant_id, created_by, $${n - 2}, $${n - 1}, id::text, $${n} FROM r)`;
     }
+    // A guarded insert reads the form (and the tenant's settings) first, in its own snapshot.
+    // Its rows are taken only WHERE g.current = 1: an unused column would never be computed.
+    let guardSql = '';
+    if (ctx.guard) {
+      if (records.length !== 1) throw new Error('a guarded insert is a single-record insert');
+      params.push(ctx.guard.permissions, ctx.guard.rulesVersionId, ctx.guard.settings);
+      const n = params.length;
+      guardSql = `g AS (
+         SELECT 1 / count(*)::int AS current FROM forms f JOIN tenants t ON t.id = f.tenant_id
+         WHERE f.id = $2::uuid AND f.current_version_id = $3::uuid AND f.archived_at IS NULL
+           AND f.permissions IS NOT DISTINCT FROM $${n - 2}::jsonb AND f.rules_version_id IS NOT DISTINCT FROM $${n - 1}::uuid
+           AND t.settings IS NOT DISTINCT FROM $${n}::jsonb),
+       `;
+    }
     let insert: string;
     if (numbers.length) {
       // The counters are taken (once: a CTE) and formatted in the same statement as the insert.
@@ -163,10 +188,17 @@ export class RecordsRepository {
       });
       params.push(records[0]!.id, JSON.stringify(records[0]!.data));
       const k = params.length;
-      insert = `WITH n AS (SELECT ${taken.join(', ')}),
+      insert = `WITH ${guardSql}n AS (SELECT ${taken.join(', ')}${guardSql ? ' FROM g WHERE g.current = 1' : ''}),
        r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
          SELECT $1::uuid, $${k - 1}::uuid, $2::uuid, $3::uuid, $${k}::jsonb || jsonb_build_object(${sets.join(', ')}), $4::uuid, $4::uuid FROM n
+         RETURNING *),`;
+    } else if (guardSql) {
+      params.push(records[0]!.id, JSON.stringify(records[0]!.data));
+      const k = params.length;
+      insert = `WITH ${guardSql}r AS (
+         INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
+         SELECT $1::uuid, $${k - 1}::uuid, $2::uuid, $3::uuid, $${k}::jsonb, $4::uuid, $4::uuid FROM g WHERE g.current = 1
          RETURNING *),`;
     } else {
       const values = records.map((record) => {

@@ -19,7 +19,7 @@ import { CustomerRollupsService, type CustomerRollups } from '../credit/customer
 import { PaymentAllocationService } from '../credit/payment-allocation.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
-import { EXACT_TOTAL_LIMIT, RecordsRepository, parseCountAndEstimate, type PageCursor, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
+import { EXACT_TOTAL_LIMIT, RecordsRepository, parseCountAndEstimate, type PageCursor, type InsertGuard, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -66,24 +66,23 @@ const FACTS_TTL_MS = 60_000;
 
 /**
  * Fails (division by zero) unless the form is still published at `versionId` with these
- * permissions and rule set, and the tenant's settings are `settings`: run by a one-trip write
- * after the form's shared lock, so nothing is written on stale facts.
+ * permissions and rule set: a one-trip list runs it before its page (a one-trip create checks
+ * the same, and the tenant's settings, inside its insert: InsertGuard).
  */
-const FORM_GUARD = `f.id = $1::uuid AND f.current_version_id = $2::uuid AND f.archived_at IS NULL
+const READ_GUARD_SQL = `SELECT 1 / count(*)::int AS current FROM forms f
+  WHERE f.id = $1::uuid AND f.current_version_id = $2::uuid AND f.archived_at IS NULL
     AND f.permissions IS NOT DISTINCT FROM $3::jsonb AND f.rules_version_id IS NOT DISTINCT FROM $4::uuid`;
-const WRITE_GUARD_SQL = `SELECT 1 / count(*)::int AS current FROM forms f JOIN tenants t ON t.id = f.tenant_id
-  WHERE ${FORM_GUARD} AND t.settings IS NOT DISTINCT FROM $5::jsonb`;
-/** Lists read no tenant settings. */
-const READ_GUARD_SQL = `SELECT 1 / count(*)::int AS current FROM forms f WHERE ${FORM_GUARD}`;
 
 function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
-function formGuard(form: PublishedForm, settings: unknown[] | null): { text: string; values: unknown[] } {
-  const values = [form.id, form.versionId, jsonOrNull(form.permissions), form.rules?.id ?? null];
-  if (settings === null) return { text: READ_GUARD_SQL, values };
-  return { text: WRITE_GUARD_SQL, values: [...values, jsonOrNull((settings[0] as { settings?: unknown } | undefined)?.settings)] };
+function insertGuard(form: PublishedForm, settings: unknown[]): InsertGuard {
+  return { permissions: jsonOrNull(form.permissions), rulesVersionId: form.rules?.id ?? null, settings: jsonOrNull((settings[0] as { settings?: unknown } | undefined)?.settings) };
+}
+
+function readGuard(form: PublishedForm): { text: string; values: unknown[] } {
+  return { text: READ_GUARD_SQL, values: [form.id, form.versionId, jsonOrNull(form.permissions), form.rules?.id ?? null] };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -137,10 +136,11 @@ export class RecordsService {
     const facts = this.writeFacts.get(`${auth.tenantId}/${key}`);
     if (facts && facts.oneTrip && Date.now() - facts.at < FACTS_TTL_MS) {
       try {
-        const [row] = await this.db.runOneTrip(auth.tenantId, (sql) => this.createIn(sql, facts.form, auth, key, data, locale, override), {
+        // The insert itself checks that the facts are still current (InsertGuard): no extra statement.
+        const guard = insertGuard(facts.form, facts.settings);
+        const [row] = await this.db.runOneTrip(auth.tenantId, (sql) => this.createIn(sql, facts.form, auth, key, data, locale, override, guard), {
           sharedLock: `form:${key}`,
           prefetched: new Map([[TENANT_SETTINGS_SQL, facts.settings]]),
-          guard: formGuard(facts.form, facts.settings),
         });
         return row!;
       } catch (error) {
@@ -162,7 +162,16 @@ export class RecordsService {
   }
 
   /** A create inside a transaction on the form's published version. */
-  private async createIn(sql: Sql, form: PublishedForm, auth: AuthContext, key: string, data: unknown, locale: Locale, override?: CreditOverride): Promise<RecordDto[]> {
+  private async createIn(
+    sql: Sql,
+    form: PublishedForm,
+    auth: AuthContext,
+    key: string,
+    data: unknown,
+    locale: Locale,
+    override?: CreditOverride,
+    guard?: InsertGuard,
+  ): Promise<RecordDto[]> {
     {
       const access = accessOrThrow(form, auth, 'create');
       const result = form.compiled.validateInput(data, locale, { asOf: this.asOf() });
@@ -185,7 +194,7 @@ export class RecordsService {
       // of user links are looked up now): then the insert carries the COMMIT.
       const last = !receivableForm && !form.compiled.definition.fields.some((f) => f.type === 'reference');
       if (last) await this.knowUserNames(sql, auth.tenantId, form, completed, names);
-      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit, ruleResult, completed, last).catch((error: unknown) =>
+      const rows = await this.insertValidated(sql, auth.tenantId, auth.userId, form, [input], audit, ruleResult, completed, last, guard).catch((error: unknown) =>
         rethrowDuplicate(error, form, locale),
       );
       await this.ruleSets.refreshRelated(sql, form, rows[0]!.data, null, locale);
@@ -547,7 +556,7 @@ export class RecordsService {
     // Extras read after the page (rules, rollups, sensitive-read audit) need the transaction: the ordinary way.
     if (facts && Date.now() - facts.at < FACTS_TTL_MS && !query.include?.length && !facts.form.permissions?.sensitive?.length) {
       try {
-        return await this.db.runOneTrip(auth.tenantId, (sql) => this.listIn(sql, facts.form, auth, query, cursor, locale), { guard: formGuard(facts.form, null) });
+        return await this.db.runOneTrip(auth.tenantId, (sql) => this.listIn(sql, facts.form, auth, query, cursor, locale), { guard: readGuard(facts.form) });
       } catch (error) {
         if (!(error instanceof OneTripMissed)) throw error;
         if (!(error.reason instanceof AppException) && !(error.reason instanceof NeedsTransaction)) this.readFacts.delete(id);
@@ -648,9 +657,10 @@ export class RecordsService {
     ruleResult?: RuleResultInsert,
     completed?: Record<string, unknown>,
     commit = false,
+    guard?: InsertGuard,
   ): Promise<RecordRow[]> {
     const asOf = this.asOf();
-    const ctx = { tenantId, formId: form.id, versionId: form.versionId, userId };
+    const ctx = { tenantId, formId: form.id, versionId: form.versionId, userId, guard };
     // One record whose numbers no other field reads: the insert statement takes them itself.
     const inSql = inputs.length === 1 && form.compiled.autoNumberFields.length ? sqlAutoNumbers(form, asOf) : null;
     if (inSql) {
