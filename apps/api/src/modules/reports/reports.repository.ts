@@ -140,8 +140,9 @@ export interface AgingRow {
 /**
  * Sent with BEGIN (TenantDatabase.run `prelude`, no round trip of its own) by reports that scan
  * the receivables: transaction-local settings — no JIT (at 1 M receivables the JSONB fallback's
- * plan costs ~190k, past jit_above_cost, so it would pay a compile per request; the projection
- * statement stays under it: bench T11 records JIT 0 ms for it under the server defaults) and
+ * plan costs ~190–220k, past jit_above_cost, so a server built with LLVM would pay a compile per
+ * request; the projection statement stays under it; the embedded server has no JIT at all —
+ * pg_jit_available() is false — so there this changes nothing) and
  * work_mem for the per-customer hash aggregates (~70 MB of groups at 1 M receivables; 4 MB would
  * spill them to disk) — and the receivable form's projection, as `arSource` would look it up.
  */
