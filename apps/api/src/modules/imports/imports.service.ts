@@ -88,8 +88,8 @@ export interface ImportReport {
   skipped?: number;
   /** Dry runs: the field each header most likely is (by key, label, synonym or a partial match). */
   suggestedMapping?: SuggestedColumn[];
-  /** Milliseconds spent per stage: reading the file, lookups, validation, database checks, writing, evaluating the rule sets (rules) and storing their results (rulesWrite). */
-  timings?: { read: number; lookups: number; validate: number; check: number; write: number; rules: number; rulesWrite: number; queue: number };
+  /** Milliseconds spent per stage: reading the file, lookups, validation, database checks, preparing new rows (auto-numbers, COPY text), writing (rule results too when evaluated before the write), evaluating the rule sets (rules) and storing their results after the write (rulesWrite). */
+  timings?: { read: number; lookups: number; validate: number; check: number; prepare: number; write: number; rules: number; rulesWrite: number; queue: number };
 }
 
 /** What a running import tells its job after each chunk. */
@@ -258,8 +258,10 @@ export class ImportsService {
       };
       const counts = { created: 0, updated: 0, unchanged: 0 };
       // Where the time goes, per stage (ms): read (decode, parse, convert), lookups (references, keys),
-      // validate (ajv, rules), check (unique values and links against the database), write.
-      const timings = { read: 0, lookups: 0, validate: 0, check: 0, write: 0, rules: 0, rulesWrite: 0, queue: 0 };
+      // validate (ajv, validation rules), rules (rule results evaluated before the write), check (unique
+      // values and links against the database), prepare (numbers, COPY text), queue (waiting for the
+      // previous chunk's write), write (PostgreSQL taking the rows).
+      const timings = { read: 0, lookups: 0, validate: 0, check: 0, prepare: 0, write: 0, rules: 0, rulesWrite: 0, queue: 0 };
       // Customers whose class depends on the rows written (a receivable's or payment's customer).
       const customers = new Set<string>();
       let pendingWrite: Promise<void> = Promise.resolve();
@@ -290,6 +292,9 @@ export class ImportsService {
       const deps = { forms: this.forms, rules: this.rules, ruleSets: this.ruleSets, records: this.recordRows, audit: this.audit };
       const business = await ImportBusinessChecks.start(deps, sql, auth, form, { write, asOf, locale, overrideReason: options.creditOverrideReason });
       let processed = 0;
+      // Rule results may be evaluated before the write (see evaluateEarly) until the rule set asks the database.
+      let earlyRules = !!form.rules && !business && autoNumbersUnused(form);
+      let earlyMisses = 0;
 
       const runChunk = async (chunk: PendingRow[]) => {
         lap('read');
@@ -328,6 +333,13 @@ export class ImportsService {
         const verdicts = await this.rules.validationErrorsMany(sql, form, judged, locale);
         verdicts.forEach((errors, i) => errors?.forEach((e) => fieldError(judged[i]!.row, e)));
         lap('validate');
+        // New rows' rule results (class, scorecard, alerts) evaluated now, while PostgreSQL is still
+        // writing the previous chunk, when the rule set needs nothing from the database for them
+        // (a new customer's rollups are zero): written with the records by one statement.
+        const early = write && earlyRules && (options.skipInvalid || invalidRows.size === 0) ? await this.evaluateEarly(sql, form, chunk, invalidRows, asOf, locale) : null;
+        // The first chunk may miss only because the compiled rule set is not cached yet.
+        if (early === undefined && ++earlyMisses >= 2) earlyRules = false;
+        lap('rules');
         await this.checkAgainstDatabase(sql, form, chunk.filter((r) => !invalidRows.has(r.row)), columnOf, keyField, seen, locale, addError);
         await business?.check(sql, chunk.filter((r) => !invalidRows.has(r.row)), (row, field, message) => {
           const column = field ? columnOf.get(field) : undefined;
@@ -339,13 +351,22 @@ export class ImportsService {
         if (write && (options.skipInvalid || invalidRows.size === 0)) {
           // Pipelined: PostgreSQL writes this chunk while the next one is read and validated (its
           // queries queue behind the write on the same connection, so they see it).
-          await pendingWrite;
-          const inserts = good.filter((r) => !r.target).map((r) => r.data);
+          const fresh = good.filter((r) => !r.target);
+          const inserts = fresh.map((r) => r.data);
           const updates = good.filter((r) => r.target);
           const settlements = business?.take() ?? null;
+          // Evaluated early for every row written: the results go in with the records.
+          const pre = early && !updates.length && fresh.every((r) => early.byRow.has(r.row)) ? { ...early, rows: fresh.map((r) => early.byRow.get(r.row)!) } : null;
+          if (pre) for (const id of pre.customers) customers.add(id);
+          // Numbers drawn and COPY text rendered now, while the previous chunk is still being written.
+          const prepared = await this.prepareInserts(sql, form, inserts, asOf, pre);
+          lap('prepare');
+          await pendingWrite;
+          lap('queue');
           pendingWrite = (async () => {
             const started = performance.now();
-            const inserted = await this.insertRows(sql, auth, form, inserts, asOf, staged);
+            await this.writeInserts(sql, auth, form, prepared, staged);
+            const inserted = prepared.written;
             counts.created += inserts.length;
             await business?.settle(sql, settlements);
             const written = await this.updateRows(sql, auth, form, updates, asOf);
@@ -353,6 +374,7 @@ export class ImportsService {
             counts.unchanged += updates.length - written.length;
             const wrote = performance.now();
             timings.write += wrote - started;
+            if (pre) return;
             // Their rule results (class, scorecard, alerts) as the same rows written one by one
             // would store them, one statement per chunk; the customers they touch are noted.
             const evaluated = await this.rules.evaluateWritten(
@@ -483,13 +505,43 @@ export class ImportsService {
   }
 
   /**
-   * New records: auto-numbers drawn for the batch, completed, then sent with COPY into a
-   * temporary (unlogged, transaction-scoped) staging table and moved into `records` with their
-   * 'create' revisions by one INSERT … SELECT — the same rows and revisions the record API writes.
+   * Rule results of a chunk's new rows, evaluated before they are written, as evaluateWritten
+   * evaluates them after (same ids, same data without auto-numbers): only when every valid row
+   * is new and the rule set needs no query for them (evaluateWritten gets a Sql that refuses
+   * every statement; undefined when it asked). null: nothing to evaluate.
    */
-  private async insertRows(sql: Sql, auth: AuthContext, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, staged: { ready: boolean }): Promise<Array<{ id: string; data: Record<string, unknown> }>> {
-    if (!inputs.length) return [];
-    const datas = inputs.map((input) => ({ ...input }));
+  private async evaluateEarly(sql: Sql, form: PublishedForm, chunk: PendingRow[], invalid: Set<number>, asOf: string, locale: Locale): Promise<EarlyResults | null | undefined> {
+    const valid = chunk.filter((r) => !invalid.has(r.row));
+    if (!valid.length || valid.some((r) => r.target)) return null;
+    const ids = valid.map(() => uuidv7());
+    const completed: Array<Record<string, unknown>> = [];
+    let evaluated: Awaited<ReturnType<RulesService['evaluateWritten']>>;
+    try {
+      evaluated = await this.rules.evaluateWritten(
+        offline(sql),
+        form,
+        valid.map((r, i) => ({ id: ids[i]!, data: withoutAutoNumbers(form, (completed[i] = form.compiled.complete(r.data, { asOf }))), created: true })),
+        locale,
+      );
+    } catch (error) {
+      if (error instanceof NeedsQuery) return undefined;
+      throw error;
+    }
+    if (evaluated.versionId === null) return undefined;
+    const byRow = new Map(valid.map((r, i) => [r.row, { id: ids[i]!, data: completed[i]!, result: evaluated.results[i]! }]));
+    return { versionId: evaluated.versionId, asOf: evaluated.asOf, customers: evaluated.customers, byRow };
+  }
+
+  /**
+   * New records, before their write: auto-numbers drawn for the batch, completed (rows evaluated
+   * early are complete already), given ids and rendered as COPY text for the staging table:
+   * uuid, the record's jsonb and its revision's changes ({field: {to: value}}), and with `pre`
+   * its rule results (values, alerts, explanation, as RulesRepository.saveResults stores them).
+   * Run while PostgreSQL still writes the previous chunk; the write itself is writeInserts.
+   */
+  private async prepareInserts(sql: Sql, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, pre: PreparedInserts['pre']): Promise<PreparedInserts> {
+    if (!inputs.length) return { written: [], text: null, pre: null };
+    const datas = pre ? pre.rows.map((r) => ({ ...r.data })) : inputs.map((input) => ({ ...input }));
     for (const field of form.compiled.autoNumberFields) {
       const period = autoNumberPeriod(field.pattern, asOf);
       const numbers = await this.recordRows.nextNumbers(sql, form.id, field.key, period, datas.length);
@@ -497,49 +549,68 @@ export class ImportsService {
         data[field.key] = formatAutoNumber(field.pattern, numbers[i]!, asOf);
       });
     }
-    const client = pgClientOf(sql);
-    const written: Array<{ id: string; data: Record<string, unknown> }> = [];
-    if (!client) {
-      for (let i = 0; i < datas.length; i += INSERT_ROWS) {
-        const records = datas.slice(i, i + INSERT_ROWS).map((data) => ({ id: uuidv7(), data: form.compiled.complete(data, { asOf }) }));
-        await this.recordRows.insertMany(sql, { tenantId: auth.tenantId, formId: form.id, versionId: form.versionId, userId: auth.userId }, records);
-        written.push(...records);
-      }
-      return written;
-    }
-    // COPY text: uuid, the record's jsonb and its revision's changes ({field: {to: value}}); JSON
-    // has no raw tabs or line breaks, so only backslashes need doubling.
-    let text = '';
-    for (const input of datas) {
-      const data = form.compiled.complete(input, { asOf });
-      const id = uuidv7();
-      written.push({ id, data });
+    const written = datas.map((data, i) => ({ id: pre?.rows[i]!.id ?? uuidv7(), data: pre ? data : form.compiled.complete(data, { asOf }) }));
+    if (!pgClientOf(sql)) return { written, text: null, pre };
+    // JSON has no raw tabs or line breaks, so only backslashes need doubling.
+    const parts: string[] = [];
+    for (let i = 0; i < written.length; i++) {
+      const { id, data } = written[i]!;
       let changes = '';
       for (const key in data) changes += `${changes ? ',' : ''}${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}}`;
-      text += `${id}\t${JSON.stringify(data).replace(/\\/g, '\\\\')}\t{${changes.replace(/\\/g, '\\\\')}}\n`;
+      let line = `${id}\t${JSON.stringify(data)}\t{${changes}}`;
+      if (pre) {
+        const r = pre.rows[i]!.result;
+        line += `\t${JSON.stringify(r.values)}\t${JSON.stringify(r.alerts)}\t${JSON.stringify(r.explanation)}`;
+      }
+      parts.push(line);
+    }
+    return { written, text: `${parts.join('\n').replace(/\\/g, '\\\\')}\n`, pre };
+  }
+
+  /**
+   * Prepared new records sent with COPY into a temporary (transaction-scoped) staging table and
+   * moved into `records` with their 'create' revisions (and, evaluated early, their rule
+   * results) by one INSERT … SELECT — the same rows, revisions and results the record API writes.
+   */
+  private async writeInserts(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts, staged: { ready: boolean }): Promise<void> {
+    const { written, text, pre } = prepared;
+    if (!written.length) return;
+    const client = pgClientOf(sql);
+    if (!client || text === null) {
+      for (let i = 0; i < written.length; i += INSERT_ROWS) {
+        await this.recordRows.insertMany(sql, { tenantId: auth.tenantId, formId: form.id, versionId: form.versionId, userId: auth.userId }, written.slice(i, i + INSERT_ROWS));
+      }
+      if (pre) await this.rules.saveWritten(sql, pre.versionId, pre.asOf, pre.rows.map((r) => r.result));
+      return;
     }
     if (!staged.ready) {
-      await sql.rows('CREATE TEMP TABLE IF NOT EXISTS credo_import_stage (id uuid NOT NULL, data jsonb NOT NULL, changes jsonb NOT NULL) ON COMMIT DROP');
+      await sql.rows(
+        'CREATE TEMP TABLE IF NOT EXISTS credo_import_stage (id uuid NOT NULL, data jsonb NOT NULL, changes jsonb NOT NULL, vals jsonb, alerts jsonb, explanation jsonb) ON COMMIT DROP',
+      );
       staged.ready = true;
     }
     await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom('COPY pg_temp.credo_import_stage (id, data, changes) FROM STDIN'));
+      const stream = client.query(copyFrom(`COPY pg_temp.credo_import_stage (id, data, changes${pre ? ', vals, alerts, explanation' : ''}) FROM STDIN`));
       stream.on('error', reject);
       stream.on('finish', () => resolve());
       stream.end(text);
     });
-    await sql.rows(
-      `WITH r AS (
+    const records = `r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
          SELECT $1::uuid, s.id, $2::uuid, $3::uuid, s.data, $4::uuid, $4::uuid FROM pg_temp.credo_import_stage s
-         RETURNING tenant_id, id, form_version_id, data, created_by)
-       INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
+         RETURNING tenant_id, id, form_version_id, data, created_by)`;
+    const revisions = `INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
        SELECT r.tenant_id, r.id, 1, 'create', r.form_version_id, s.changes, r.data, r.created_by
-       FROM r JOIN pg_temp.credo_import_stage s ON s.id = r.id`,
-      [auth.tenantId, form.id, form.versionId, auth.userId],
-    );
+       FROM r JOIN pg_temp.credo_import_stage s ON s.id = r.id`;
+    if (pre) {
+      await sql.rows(
+        `WITH ${records}, rv AS (${revisions})
+         INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
+         SELECT r.tenant_id, r.id, $5::uuid, $6::date, s.vals, s.alerts, s.explanation FROM r JOIN pg_temp.credo_import_stage s ON s.id = r.id`,
+        [auth.tenantId, form.id, form.versionId, auth.userId, pre.versionId, pre.asOf],
+      );
+    } else await sql.rows(`WITH ${records} ${revisions}`, [auth.tenantId, form.id, form.versionId, auth.userId]);
     await sql.rows('TRUNCATE pg_temp.credo_import_stage');
-    return written;
   }
 
   /**
@@ -812,6 +883,49 @@ export interface ImportMappingDto {
   mode: ImportMode;
   key: string | null;
   createdAt: string;
+}
+
+/** A new row's id and rule result, evaluated before it is written. */
+interface EarlyRow {
+  id: string;
+  /** Completed, without auto-numbers (no field depends on them: autoNumbersUnused). */
+  data: Record<string, unknown>;
+  result: { recordId: string; values: unknown; alerts: unknown; explanation: unknown };
+}
+
+interface PreparedInserts {
+  written: Array<{ id: string; data: Record<string, unknown> }>;
+  /** COPY text for the staging table (null: no COPY on this connection, multi-row INSERTs). */
+  text: string | null;
+  pre: (Omit<EarlyResults, 'byRow'> & { rows: EarlyRow[] }) | null;
+}
+
+interface EarlyResults {
+  versionId: string;
+  asOf: string;
+  customers: string[];
+  byRow: Map<number, EarlyRow>;
+}
+
+/** Thrown by `offline`'s statements: the code asked the database. */
+class NeedsQuery extends Error {}
+
+/** A Sql that runs nothing: every method rejects with NeedsQuery (pure evaluation or nothing). */
+function offline(sql: Sql): Sql {
+  return new Proxy(sql, {
+    get: (target, prop) => (typeof Reflect.get(target, prop) === 'function' ? () => Promise.reject(new NeedsQuery()) : undefined),
+  });
+}
+
+/**
+ * No other field mentions an auto-numbered field (a formula or condition on it), so a new row's
+ * completed data without its numbers is what it is with them, less those fields.
+ */
+function autoNumbersUnused(form: PublishedForm): boolean {
+  const keys = form.compiled.autoNumberFields.map((f) => f.key);
+  if (!keys.length) return true;
+  const others = JSON.stringify(form.compiled.definition.fields.filter((f) => !keys.includes(f.key)));
+  return !keys.some((k) => new RegExp(`\\b${k}\\b`).test(others));
 }
 
 /** What earlier chunks of the file held: unique values and keys, by the row that had them first. */
