@@ -117,6 +117,9 @@ const LOOKUP_CHUNK = 5000;
 /** Rows converted, validated, checked and written together. */
 const CHUNK_ROWS = 5000;
 const INSERT_ROWS = 1000;
+/** CPU-bound loops let the event loop in after this many rows (a chunk's COPY is sent meanwhile). */
+const YIELD_ROWS = 500;
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Customers classified again per batch after an import of their receivables / payments. */
 const REFRESH_CUSTOMERS = 1000;
 const OTHER: Record<Locale, Locale> = { 'zh-CN': 'en', en: 'zh-CN' };
@@ -421,6 +424,7 @@ export class ImportsService {
             continue;
           }
           report.rows.total += 1;
+          if (report.rows.total % YIELD_ROWS === 0) await yieldToIo();
           if (options.maxRows && report.rows.total > options.maxRows) {
             throw fileProblem([rowError(record.row, null, null, null, msg('imports.too_many_rows', { max: options.maxRows }), locale)]);
           }
@@ -513,30 +517,50 @@ export class ImportsService {
   private async evaluateEarly(sql: Sql, form: PublishedForm, chunk: PendingRow[], invalid: Set<number>, asOf: string, locale: Locale): Promise<EarlyResults | null | undefined> {
     const valid = chunk.filter((r) => !invalid.has(r.row));
     if (!valid.length || valid.some((r) => r.target)) return null;
-    const ids = valid.map(() => uuidv7());
-    const completed: Array<Record<string, unknown>> = [];
-    let evaluated: Awaited<ReturnType<RulesService['evaluateWritten']>>;
-    try {
-      evaluated = await this.rules.evaluateWritten(
-        offline(sql),
-        form,
-        valid.map((r, i) => ({ id: ids[i]!, data: withoutAutoNumbers(form, (completed[i] = form.compiled.complete(r.data, { asOf }))), created: true })),
-        locale,
-      );
-    } catch (error) {
-      if (error instanceof NeedsQuery) return undefined;
-      throw error;
+    const byRow = new Map<number, EarlyRow>();
+    const early: EarlyResults = { versionId: '', asOf: '', customers: [], byRow };
+    // A slice at a time, the event loop let in between: the previous chunk's COPY keeps flowing.
+    for (let start = 0; start < valid.length; start += YIELD_ROWS) {
+      if (start) await yieldToIo();
+      const slice = valid.slice(start, start + YIELD_ROWS);
+      const ids = slice.map(() => uuidv7());
+      const completed = slice.map((r) => form.compiled.complete(r.data, { asOf }));
+      let evaluated: Awaited<ReturnType<RulesService['evaluateWritten']>>;
+      try {
+        evaluated = await this.rules.evaluateWritten(offline(sql), form, slice.map((_, i) => ({ id: ids[i]!, data: withoutAutoNumbers(form, completed[i]!), created: true })), locale);
+      } catch (error) {
+        if (error instanceof NeedsQuery) return undefined;
+        throw error;
+      }
+      if (evaluated.versionId === null) return undefined;
+      early.versionId = evaluated.versionId;
+      early.asOf = evaluated.asOf;
+      early.customers.push(...evaluated.customers);
+      // Each row's COPY text rendered now too (the CPU work overlaps the previous chunk's write),
+      // without its auto-numbers: prepareInserts puts them in front once they are drawn (jsonb keeps
+      // no key order, so the stored values are those of the whole object rendered at once).
+      slice.forEach((r, i) => {
+        const data = completed[i]!;
+        const result = evaluated.results[i]!;
+        let changes = '';
+        for (const key in data) changes += `,${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}}`;
+        const copy = {
+          data: JSON.stringify(data).slice(1).replace(/\\/g, '\\\\'),
+          changes: `${changes.slice(1)}}`.replace(/\\/g, '\\\\'),
+          results: `\t${JSON.stringify(result.values)}\t${JSON.stringify(result.alerts)}\t${JSON.stringify(result.explanation)}`.replace(/\\/g, '\\\\'),
+        };
+        byRow.set(r.row, { id: ids[i]!, data, result, copy });
+      });
     }
-    if (evaluated.versionId === null) return undefined;
-    const byRow = new Map(valid.map((r, i) => [r.row, { id: ids[i]!, data: completed[i]!, result: evaluated.results[i]! }]));
-    return { versionId: evaluated.versionId, asOf: evaluated.asOf, customers: evaluated.customers, byRow };
+    return early;
   }
 
+
   /**
-   * New records, before their write: auto-numbers drawn for the batch, completed (rows evaluated
-   * early are complete already), given ids and rendered as COPY text for the staging table:
-   * uuid, the record's jsonb and its revision's changes ({field: {to: value}}), and with `pre`
-   * its rule results (values, alerts, explanation, as RulesRepository.saveResults stores them).
+   * New records, before their write: auto-numbers drawn for the batch, completed, given ids and
+   * rendered as COPY text for the staging table: uuid, the record's jsonb and its revision's
+   * changes ({field: {to: value}}), and with `pre` (rows evaluated and rendered early) its rule
+   * results (values, alerts, explanation, as RulesRepository.saveResults stores them).
    * Run while PostgreSQL still writes the previous chunk; the write itself is writeInserts.
    */
   private async prepareInserts(sql: Sql, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, pre: PreparedInserts['pre']): Promise<PreparedInserts> {
@@ -551,20 +575,34 @@ export class ImportsService {
     }
     const written = datas.map((data, i) => ({ id: pre?.rows[i]!.id ?? uuidv7(), data: pre ? data : form.compiled.complete(data, { asOf }) }));
     if (!pgClientOf(sql)) return { written, text: null, pre };
+    if (pre) {
+      // Rendered early: only the auto-numbers are put in front of each row's data and changes.
+      const numbered = form.compiled.autoNumberFields.map((f) => f.key);
+      const parts: string[] = [];
+      for (let i = 0; i < written.length; i++) {
+        const { id, data } = written[i]!;
+        const copy = pre.rows[i]!.copy;
+        let numbers = '';
+        let changes = '';
+        for (const key of numbered) {
+          numbers += `${JSON.stringify(key)}:${JSON.stringify(data[key])},`;
+          changes += `${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}},`;
+        }
+        if (copy.data === '}') numbers = numbers.slice(0, -1);
+        if (copy.changes === '}') changes = changes.slice(0, -1);
+        parts.push(`${id}\t{${numbers}${copy.data}\t{${changes}${copy.changes}${copy.results}\n`);
+      }
+      return { written, text: parts.join(''), pre };
+    }
     // JSON has no raw tabs or line breaks, so only backslashes need doubling.
     const parts: string[] = [];
     for (let i = 0; i < written.length; i++) {
       const { id, data } = written[i]!;
       let changes = '';
       for (const key in data) changes += `${changes ? ',' : ''}${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}}`;
-      let line = `${id}\t${JSON.stringify(data)}\t{${changes}}`;
-      if (pre) {
-        const r = pre.rows[i]!.result;
-        line += `\t${JSON.stringify(r.values)}\t${JSON.stringify(r.alerts)}\t${JSON.stringify(r.explanation)}`;
-      }
-      parts.push(line);
+      parts.push(`${id}\t${JSON.stringify(data)}\t{${changes}}`);
     }
-    return { written, text: `${parts.join('\n').replace(/\\/g, '\\\\')}\n`, pre };
+    return { written, text: `${parts.join('\n').replace(/\\/g, '\\\\')}\n`, pre: null };
   }
 
   /**
@@ -890,6 +928,8 @@ interface EarlyRow {
   id: string;
   /** Completed, without auto-numbers (no field depends on them: autoNumbersUnused). */
   data: Record<string, unknown>;
+  /** COPY text of the data and the changes, each without its opening brace and auto-numbers, and of the results (escaped). */
+  copy: { data: string; changes: string; results: string };
   result: { recordId: string; values: unknown; alerts: unknown; explanation: unknown };
 }
 
