@@ -116,17 +116,26 @@ describe('admin webhooks screen (real API, real Chromium, real receiver)', () =>
     await page.getByTestId('webhook-url').fill(edited);
     await page.getByTestId('webhook-form').click();
     await page.getByRole('option', { name: '客户档案', exact: true }).click();
+    // The form picker's dropdown is gone before the events are clicked (it would take the click).
+    await expect.poll(() => page.locator('.el-select-dropdown:visible').count()).toBe(0);
     // Event names show as words (not message keys).
     expect(await form.textContent()).toContain('记录新建');
-    await form.getByText('记录删除').click();
-    await form.getByText('规则预警').click();
+    const toggle = async (name: string, checked: boolean) => {
+      const box = form.locator('.el-checkbox', { hasText: name });
+      const isChecked = () => box.evaluate((e) => e.classList.contains('is-checked'));
+      if ((await isChecked()) !== checked) await box.click();
+      await expect.poll(isChecked).toBe(checked);
+    };
+    await toggle('记录删除', false);
+    await toggle('规则预警', true);
     await page.getByTestId('webhook-description').fill('编辑后的说明');
     await page.getByTestId('webhook-active').click();
     await page.getByTestId('webhook-create-submit').click();
     await expect.poll(() => table.textContent()).toContain(edited);
     expect(await table.textContent()).toContain('编辑后的说明');
     expect(await table.textContent()).toContain('规则预警');
-    expect(await table.textContent()).not.toContain('记录删除');
+    // A removed event's tag leaves with a short animation: wait for it to go.
+    await expect.poll(() => table.textContent()).not.toContain('记录删除');
     await screenshot(page, 'webhooks-edited');
 
     const after = (await admin.get(`/api/webhooks/${before.id}`)).body;
