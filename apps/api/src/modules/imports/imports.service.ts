@@ -542,12 +542,9 @@ export class ImportsService {
       slice.forEach((r, i) => {
         const data = completed[i]!;
         const result = evaluated.results[i]!;
-        let changes = '';
-        for (const key in data) changes += `,${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}}`;
         const copy = {
-          data: JSON.stringify(data).slice(1).replace(/\\/g, '\\\\'),
-          changes: `${changes.slice(1)}}`.replace(/\\/g, '\\\\'),
-          results: `\t${JSON.stringify(result.values)}\t${JSON.stringify(result.alerts)}\t${JSON.stringify(result.explanation)}`.replace(/\\/g, '\\\\'),
+          data: escapeCopy(JSON.stringify(data).slice(1)),
+          results: escapeCopy(`\t${JSON.stringify(result.values)}\t${JSON.stringify(result.alerts)}\t${JSON.stringify(result.explanation)}`),
         };
         byRow.set(r.row, { id: ids[i]!, data, result, copy });
       });
@@ -576,21 +573,17 @@ export class ImportsService {
     const written = datas.map((data, i) => ({ id: pre?.rows[i]!.id ?? uuidv7(), data: pre ? data : form.compiled.complete(data, { asOf }) }));
     if (!pgClientOf(sql)) return { written, text: null, pre };
     if (pre) {
-      // Rendered early: only the auto-numbers are put in front of each row's data and changes.
+      // Rendered early: only the auto-numbers are put in front of each row's data (the revision's
+      // changes are made from the data by the INSERT: see writeInserts).
       const numbered = form.compiled.autoNumberFields.map((f) => f.key);
       const parts: string[] = [];
       for (let i = 0; i < written.length; i++) {
         const { id, data } = written[i]!;
         const copy = pre.rows[i]!.copy;
         let numbers = '';
-        let changes = '';
-        for (const key of numbered) {
-          numbers += `${JSON.stringify(key)}:${JSON.stringify(data[key])},`;
-          changes += `${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}},`;
-        }
+        for (const key of numbered) numbers += `${JSON.stringify(key)}:${JSON.stringify(data[key])},`;
         if (copy.data === '}') numbers = numbers.slice(0, -1);
-        if (copy.changes === '}') changes = changes.slice(0, -1);
-        parts.push(`${id}\t{${numbers}${copy.data}\t{${changes}${copy.changes}${copy.results}\n`);
+        parts.push(`${id}\t{${numbers}${copy.data}${copy.results}\n`);
       }
       return { written, text: parts.join(''), pre };
     }
@@ -623,12 +616,12 @@ export class ImportsService {
     }
     if (!staged.ready) {
       await sql.rows(
-        'CREATE TEMP TABLE IF NOT EXISTS credo_import_stage (id uuid NOT NULL, data jsonb NOT NULL, changes jsonb NOT NULL, vals jsonb, alerts jsonb, explanation jsonb) ON COMMIT DROP',
+        'CREATE TEMP TABLE IF NOT EXISTS credo_import_stage (id uuid NOT NULL, data jsonb NOT NULL, changes jsonb, vals jsonb, alerts jsonb, explanation jsonb) ON COMMIT DROP',
       );
       staged.ready = true;
     }
     await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom(`COPY pg_temp.credo_import_stage (id, data, changes${pre ? ', vals, alerts, explanation' : ''}) FROM STDIN`));
+      const stream = client.query(copyFrom(`COPY pg_temp.credo_import_stage (id, data, ${pre ? 'vals, alerts, explanation' : 'changes'}) FROM STDIN`));
       stream.on('error', reject);
       stream.on('finish', () => resolve());
       stream.end(text);
@@ -641,8 +634,10 @@ export class ImportsService {
        SELECT r.tenant_id, r.id, 1, 'create', r.form_version_id, s.changes, r.data, r.created_by
        FROM r JOIN pg_temp.credo_import_stage s ON s.id = r.id`;
     if (pre) {
+      // A create's changes are every field of its data: {field: {to: value}}, made here from the data.
+      const made = `(SELECT coalesce(jsonb_object_agg(e.key, jsonb_build_object('to', e.value)), '{}'::jsonb) FROM jsonb_each(r.data) e)`;
       await sql.rows(
-        `WITH ${records}, rv AS (${revisions})
+        `WITH ${records}, rv AS (${revisions.replace('s.changes', made)})
          INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
          SELECT r.tenant_id, r.id, $5::uuid, $6::date, s.vals, s.alerts, s.explanation FROM r JOIN pg_temp.credo_import_stage s ON s.id = r.id`,
         [auth.tenantId, form.id, form.versionId, auth.userId, pre.versionId, pre.asOf],
@@ -744,7 +739,7 @@ export class ImportsService {
         fail(r.row, 'imports.duplicate_key', { value: r.keyText, first });
         continue;
       }
-      seen.keys.set(r.keyText, r.row);
+      seen.keys.set(ownString(r.keyText), r.row);
       lookup.push(r);
     }
     const found = new Map<string, PendingRow['target'] & object>();
@@ -883,7 +878,7 @@ export class ImportsService {
           const earlier = first.get(text);
           if (earlier !== undefined) fail(r.row, field.key, 'imports.duplicate_value', { label, first: earlier });
           else {
-            first.set(text, r.row);
+            first.set(ownString(text), r.row);
             fresh.set(text, r);
           }
         }
@@ -923,13 +918,27 @@ export interface ImportMappingDto {
   createdAt: string;
 }
 
+/**
+ * A copy of `text` that holds nothing else: a cell's text is a slice of the piece of file it was
+ * parsed from, and a value kept for the whole import (the unique values seen) would otherwise
+ * keep that whole piece (megabytes) alive.
+ */
+function ownString(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/** JSON as a COPY text field: it has no raw tabs or line breaks, so only backslashes are doubled. */
+function escapeCopy(json: string): string {
+  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
+}
+
 /** A new row's id and rule result, evaluated before it is written. */
 interface EarlyRow {
   id: string;
   /** Completed, without auto-numbers (no field depends on them: autoNumbersUnused). */
   data: Record<string, unknown>;
-  /** COPY text of the data and the changes, each without its opening brace and auto-numbers, and of the results (escaped). */
-  copy: { data: string; changes: string; results: string };
+  /** COPY text of the data, without its opening brace and auto-numbers, and of the results (escaped). */
+  copy: { data: string; results: string };
   result: { recordId: string; values: unknown; alerts: unknown; explanation: unknown };
 }
 
