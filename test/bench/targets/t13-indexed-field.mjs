@@ -22,8 +22,12 @@ import { median, round } from '../lib/stats.mjs';
 /** Fields indexed in turn (skipped when the form does not have them, or already indexes them). */
 const FIELDS = { full: ['contact_name', 'registered_capital'], quick: ['contact_name'], smoke: ['contact_name'] };
 
-/** Customer numbers the creates use (clear of T6's and the fixture's). */
-const CREATE_OFFSET = 30_000_000;
+/**
+ * Customer numbers the creates use: clear of T6's (0 up) and the list fixture's (5,000,000 up to
+ * 6,000,000). usccFor(n) is unique only below 10,000,000 (it takes n mod 10^7), so an offset at or
+ * above that repeats T6's USCCs and a create is refused as a duplicate (409).
+ */
+const CREATE_OFFSET = 7_000_000;
 
 const CAST = { text: null, uuid: null, numeric: 'numeric', bigint: 'bigint', 'double precision': 'double precision', boolean: 'boolean', date: 'date', timestamptz: 'timestamptz' };
 
