@@ -21,6 +21,7 @@ import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
 import { RulesRepository } from '../rules/rules.repository.js';
 import { RulesService } from '../rules/rules.service.js';
+import { updateRecordsWithRevisions } from './bulk-update.js';
 
 /** A row of an import that passed every other check, as the business checks see it. */
 export interface BusinessRow {
@@ -71,7 +72,6 @@ interface LimitPatch {
 
 const NO_ID = '00000000-0000-7000-8000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const WRITE_ROWS = 1000;
 /** Rows listed in an import's override / approval / write-off audit entry. */
 const AUDIT_ROWS = 1000;
 /** Approval checks of one import, per rule-set version (versions never change). */
@@ -234,7 +234,7 @@ export class ImportBusinessChecks {
     if (!settlements) return;
     if (settlements.limits.size) await this.applyLimits(sql, settlements.limits);
     if (!this.receivableForm || !settlements.updates.length) return;
-    await this.updateMany(sql, this.receivableForm, settlements.updates);
+    await updateRecordsWithRevisions(sql, this.receivableForm, this.auth.userId, settlements.updates);
     const settled = settlements.updates.filter((u) => new Decimal(String(u.data.outstanding ?? '0')).lte(0)).map((u) => u.id);
     if (settled.length) await closeSettledTasks(sql, this.deps.forms, this.deps.records, this.auth.userId, this.asOf, settled);
   }
@@ -260,35 +260,7 @@ export class ImportBusinessChecks {
       const changes = diffRecordData(customer.data, data);
       if (Object.keys(changes).length) updates.push({ id: customer.id, rev: customer.rev, data, changes });
     }
-    await this.updateMany(sql, customerForm, updates);
-  }
-
-  /** Records changed in bulk: rev + 1 and an 'update' revision each, many per statement; 409 when one changed meanwhile. */
-  private async updateMany(sql: Sql, form: PublishedForm, updates: Settlements['updates']): Promise<void> {
-    for (let i = 0; i < updates.length; i += WRITE_ROWS) {
-      const batch = updates.slice(i, i + WRITE_ROWS);
-      const written = await sql.rows<{ id: string }>(
-        `WITH v AS (SELECT * FROM unnest($3::uuid[], $4::int[], $5::jsonb[], $6::jsonb[]) AS v(id, rev, data, changes)),
-         r AS (
-           UPDATE records r SET data = v.data, form_version_id = $2, rev = r.rev + 1, updated_at = now(), updated_by = $7
-           FROM v WHERE r.form_id = $1 AND r.id = v.id AND r.rev = v.rev AND r.deleted_at IS NULL
-           RETURNING r.tenant_id, r.id, r.rev, r.form_version_id, r.data, v.changes),
-         rv AS (
-           INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
-           SELECT tenant_id, id, rev, 'update', form_version_id, changes, data, $7 FROM r)
-         SELECT id FROM r`,
-        [
-          form.id,
-          form.versionId,
-          batch.map((u) => u.id),
-          batch.map((u) => u.rev),
-          batch.map((u) => JSON.stringify(u.data)),
-          batch.map((u) => JSON.stringify(u.changes)),
-          this.auth.userId,
-        ],
-      );
-      if (written.length !== batch.length) throw new AppException(409, 'imports.concurrent_change');
-    }
+    await updateRecordsWithRevisions(sql, customerForm, this.auth.userId, updates);
   }
 
   /** A committed import: one audit entry per kind of decision it carried (override, approval, write-off), with its rows. */

@@ -23,6 +23,7 @@ import { ImportBusinessChecks, creditOverrideAllowedOrThrow } from './import-bus
 import { CsvSyntaxError, parseCsvChunks } from './csv-parse.js';
 import { decodeCsvChunks, type SourceEncoding } from './decode-text.js';
 import { WorkbookError, streamXlsx, type SheetRecord } from './xlsx-read.js';
+import { updateRecordsWithRevisions } from './bulk-update.js';
 
 export type ImportMode = 'insert' | 'upsert' | 'update';
 
@@ -674,31 +675,8 @@ export class ImportsService {
       if (!Object.keys(changes).length && r.target!.form_version_id === form.versionId) continue;
       changed.push({ id: r.target!.id, rev: r.target!.rev, data, changes, before: r.target!.data });
     }
-    for (let i = 0; i < changed.length; i += INSERT_ROWS) {
-      const batch = changed.slice(i, i + INSERT_ROWS);
-      const written = await sql.rows<{ id: string }>(
-        `WITH v AS (SELECT * FROM unnest($3::uuid[], $4::int[], $5::jsonb[], $6::jsonb[]) AS v(id, rev, data, changes)),
-         r AS (
-           UPDATE records r SET data = v.data, form_version_id = $2, rev = r.rev + 1, updated_at = now(), updated_by = $7
-           FROM v WHERE r.form_id = $1 AND r.id = v.id AND r.rev = v.rev AND r.deleted_at IS NULL
-           RETURNING r.tenant_id, r.id, r.rev, r.form_version_id, r.data, v.changes),
-         rv AS (
-           INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
-           SELECT tenant_id, id, rev, 'update', form_version_id, changes, data, $7 FROM r)
-         SELECT id FROM r`,
-        [
-          form.id,
-          form.versionId,
-          batch.map((c) => c.id),
-          batch.map((c) => c.rev),
-          batch.map((c) => JSON.stringify(c.data)),
-          batch.map((c) => JSON.stringify(c.changes)),
-          auth.userId,
-        ],
-      );
-      // A record changed by someone else since it was read: the import is not applied over it.
-      if (written.length !== batch.length) throw new AppException(409, 'imports.concurrent_change');
-    }
+    // A record changed by someone else since it was read: the import is not applied over it (409).
+    await updateRecordsWithRevisions(sql, form, auth.userId, changed);
     return changed;
   }
 
