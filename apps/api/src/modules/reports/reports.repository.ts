@@ -162,6 +162,22 @@ export function arSourceOfPrelude(prelude: Record<string, unknown>[]): ArSource 
   return projectionCovers(projection, AR_FIELDS) ? { kind: 'typed', table: projection.table } : JSONB_SOURCE;
 }
 
+/**
+ * What both aging statements share: the group key and its label (looked up once per group `g`),
+ * the bucket indexes of the basis (5 overdue buckets, 6 账龄 brackets) and exact money text.
+ */
+function agingParts(basis: AgingBasis, group: AgingGroup) {
+  const key = { company: `NULL::uuid`, customer: `ar.customer_id`, sales_owner: `ar.sales_owner_id` }[group];
+  const label = {
+    company: `NULL::text`,
+    customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
+    sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
+  }[group];
+  const buckets = Array.from({ length: basis === 'due' ? 5 : 6 }, (_, i) => i);
+  const money = (expr: string) => `coalesce(${expr}, 0)::numeric(20, 2)::text`;
+  return { key, label, buckets, money };
+}
+
 @Injectable()
 export class ReportsRepository {
   /** The receivable projection when it covers the reports' fields, else the JSONB path. */
@@ -172,13 +188,8 @@ export class ReportsRepository {
 
   aging(sql: Sql, asOf: string, basis: AgingBasis, group: AgingGroup, source: ArSource = JSONB_SOURCE): Promise<AgingRow[]> {
     const bucket = basis === 'due' ? OVERDUE_BUCKET : AGE_BUCKET;
-    const key = { company: `NULL::uuid`, customer: `ar.customer_id`, sales_owner: `ar.sales_owner_id` }[group];
     // Grouped on the uuid; labels are looked up once per group, after grouping, not once per receivable.
-    const label = {
-      company: `NULL::text`,
-      customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
-      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
-    }[group];
+    const { key, label } = agingParts(basis, group);
     return sql.rows<AgingRow>(
       `SELECT g.group_key::text AS group_key, ${label} AS group_label, g.bucket, g.amount::text AS amount, g.items FROM (
          SELECT ${key} AS group_key, ${bucket} AS bucket, sum(ar.outstanding) AS amount, count(*)::int AS items
@@ -196,15 +207,7 @@ export class ReportsRepository {
    */
   agingTable(sql: Sql, asOf: string, basis: AgingBasis, group: AgingGroup, source: ArSource = JSONB_SOURCE): Promise<AgingTableRow[]> {
     const bucket = basis === 'due' ? OVERDUE_BUCKET : AGE_BUCKET;
-    const count = basis === 'due' ? 5 : 6;
-    const key = { company: `NULL::uuid`, customer: `ar.customer_id`, sales_owner: `ar.sales_owner_id` }[group];
-    const label = {
-      company: `NULL::text`,
-      customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
-      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
-    }[group];
-    const buckets = Array.from({ length: count }, (_, i) => i);
-    const money = (expr: string) => `coalesce(${expr}, 0)::numeric(20, 2)::text`;
+    const { key, label, buckets, money } = agingParts(basis, group);
     // Grouped once by (group, bucket) with one sum and one count per receivable — the plan of a
     // hand-written aging query — then pivoted over those few rows; the grand total sums the group
     // rows, not the receivables again. Numeric sums of sums are exact.
@@ -240,15 +243,7 @@ export class ReportsRepository {
     const jsonb = source.kind !== 'typed';
     const bucket = jsonb ? (basis === 'due' ? OVERDUE_BUCKET_TEXT : AGE_BUCKET_TEXT) : basis === 'due' ? OVERDUE_BUCKET : AGE_BUCKET;
     const from = jsonb ? `(${openArAgingJsonb()}) ar` : `(${openAr(source)}) ar WHERE ar.outstanding > 0`;
-    const count = basis === 'due' ? 5 : 6;
-    const key = { company: `NULL::uuid`, customer: `ar.customer_id`, sales_owner: `ar.sales_owner_id` }[group];
-    const label = {
-      company: `NULL::text`,
-      customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
-      sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
-    }[group];
-    const buckets = Array.from({ length: count }, (_, i) => i);
-    const money = (expr: string) => `coalesce(${expr}, 0)::numeric(20, 2)::text`;
+    const { key, label, buckets, money } = agingParts(basis, group);
     const [row] = await sql.rows<AgingJson>(
       `WITH gb AS MATERIALIZED (
          SELECT ${key} AS group_key, ${bucket} AS bucket, sum(ar.outstanding) AS amount, count(*) AS items
