@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRng, type Rng } from '../../test/seeded-rng.js';
 import { compileRuleSet, evaluateRuleSet, operatorRegistry } from '../index.js';
 import type { FactKind, Rule, RuleCondition, RuleSet, RuleSetResult } from '../index.js';
 
@@ -21,20 +22,6 @@ const env = (globalThis as { process?: { env: Record<string, string | undefined>
 const RECORDS_PER_SET = Number(env.RULES_DIFF_RECORDS ?? 1_000);
 const BATCH = 250;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof rng>;
 
 const FACTS: Array<{ key: string; kind: FactKind }> = [
   { key: 'amount', kind: 'decimal' },
@@ -169,7 +156,7 @@ function tree(r: Rng, depth: number, readOutput: boolean, root = false): RuleCon
 }
 
 function generateRuleSet(seed: number): RuleSet {
-  const r = rng(seed);
+  const r = seededRng(seed);
   const rules: Rule[] = [
     {
       id: 'cls',
@@ -251,7 +238,7 @@ describe('compiled rules vs json-rules-engine (differential)', () => {
     for (let s = 1; s <= RULE_SETS; s++) {
       const rs = generateRuleSet(s * 7919);
       const compiled = compileRuleSet(rs);
-      const r = rng(s);
+      const r = seededRng(s);
       for (let b = 0; b < RECORDS_PER_SET; b += BATCH) {
         const records = Array.from({ length: Math.min(BATCH, RECORDS_PER_SET - b) }, () => generateRecord(r));
         const asOf = r.pick(['2026-11-25', '2028-02-29', '2026-01-01']);

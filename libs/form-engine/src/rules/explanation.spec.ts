@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRng, type Rng } from '../../test/seeded-rng.js';
 import {
   compactExplanation,
   compileRuleSet,
@@ -22,20 +23,6 @@ import type { CompactExplanation, LeafCondition, Locale, RuleCondition, RuleSet 
 const seeds = import.meta.glob<RuleSet>('../../../../seeds/rules/*.rules.json', { eager: true, import: 'default' });
 const ruleSets = Object.entries(seeds).map(([path, rs]) => ({ name: path.split('/').pop()!.replace('.rules.json', ''), rs }));
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof rng>;
 
 function leaves(c: RuleCondition, out: LeafCondition[] = []): LeafCondition[] {
   if ('all' in c) c.all.forEach((x) => leaves(x, out));
@@ -115,7 +102,7 @@ describe('compact stored explanations (rebuilt on read)', () => {
   it.each(ruleSets)('$name: the rebuilt explanation equals the evaluation’s on generated records', async ({ rs }) => {
     const compiled = compileRuleSet(rs);
     const values = candidates(rs);
-    const r = rng(rs.key.length * 7919);
+    const r = seededRng(rs.key.length * 7919);
     let full = 0;
     let compact = 0;
     let alerts = 0;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRng } from '../../test/seeded-rng.js';
 import { isCnMobile, isCnPhone, isFapiaoCode, isFapiaoNumber } from './cn-formats.js';
 import { isValidUscc, usccCheckChar } from './uscc.js';
 
@@ -8,16 +9,8 @@ import { isValidUscc, usccCheckChar } from './uscc.js';
  * generated near-miss values.
  */
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator of numbers in [0, 1). */
+const rng = (seed: number): (() => number) => seededRng(seed).next;
 
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
