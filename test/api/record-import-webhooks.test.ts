@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  server = await startTestServer({ demoCustomers: 3, config: { jobs: true, webhookRetryBaseMs: 100 } });
+  server = await startTestServer({ demoCustomers: 3, config: { jobs: true, webhookRetryBaseMs: 100, webhookAllowPrivateNetworks: true } });
   adminToken = await login(server.baseUrl, 'admin@demo.local');
 }, 120_000);
 afterAll(async () => {

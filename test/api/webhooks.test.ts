@@ -50,7 +50,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
-  server = await startTestServer({ demoCustomers: 10, config: { jobs: true, webhookRetryBaseMs: 100 } });
+  server = await startTestServer({ demoCustomers: 10, config: { jobs: true, webhookRetryBaseMs: 100, webhookAllowPrivateNetworks: true } });
   admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
   staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
   adminId = (await admin.get('/api/auth/me')).body.id;

@@ -33,7 +33,7 @@ describe('admin webhooks screen (real API, real Chromium, real receiver)', () =>
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    server = await startTestServer({ demoCustomers: 5, config: { jobs: true } });
+    server = await startTestServer({ demoCustomers: 5, config: { jobs: true, webhookAllowPrivateNetworks: true } });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     page = await context.newPage();

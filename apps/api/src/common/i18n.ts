@@ -131,6 +131,10 @@ export const messages = {
   'webhooks.delivery_not_found': { 'zh-CN': '投递记录不存在', en: 'The delivery does not exist' },
   'webhooks.url_invalid': { 'zh-CN': '地址“{url}”无效：须为 http:// 或 https:// 地址，且不含用户名密码', en: 'The URL "{url}" is invalid: it must be an http:// or https:// address without user name or password' },
   'webhooks.form_unknown': { 'zh-CN': '表单“{form}”不存在', en: 'There is no form "{form}"' },
+  'webhooks.url_private': {
+    'zh-CN': '地址“{url}”指向内网、本机或保留地址（{address}），Webhook 只能发往公网地址（运维可设置 WEBHOOK_ALLOW_PRIVATE_NETWORKS=true 放开）',
+    en: 'The URL "{url}" points to a private, loopback or reserved address ({address}); webhooks may only target public addresses (an operator can set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow this)',
+  },
   'views.not_found': { 'zh-CN': '视图不存在', en: 'The saved view does not exist' },
   'views.name_taken': { 'zh-CN': '已有名为“{name}”的视图', en: 'There is already a view named "{name}"' },
   'views.shared_admin_only': { 'zh-CN': '只有管理员可以保存或删除共享视图', en: 'Only admins can save or delete shared views' },

@@ -36,6 +36,11 @@ export interface AppConfig {
   webhookTimeoutMs: number;
   /** Key that encrypts webhook signing secrets at rest; unset: derived from the JWT secret. */
   webhookSecretKey?: string;
+  /**
+   * Let webhooks target loopback, private (RFC 1918), link-local, unique-local, CGNAT and other
+   * non-public addresses. Off by default (SSRF guard); on for a receiver on this machine or LAN.
+   */
+  webhookAllowPrivateNetworks: boolean;
 }
 
 const envSchema = {
@@ -62,6 +67,7 @@ const envSchema = {
     WEBHOOK_RETRY_BASE_MS: { type: 'string', pattern: '^[0-9]{1,9}$' },
     WEBHOOK_TIMEOUT_MS: { type: 'string', pattern: '^[0-9]{1,7}$' },
     WEBHOOK_SECRET_KEY: { type: 'string', minLength: 32 },
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: { enum: ['true', 'false', '1', '0'] },
   },
 } as const;
 
@@ -106,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhookRetryBaseMs: Number(get('WEBHOOK_RETRY_BASE_MS') ?? 10_000),
     webhookTimeoutMs: Number(get('WEBHOOK_TIMEOUT_MS') ?? 10_000),
     webhookSecretKey: get('WEBHOOK_SECRET_KEY'),
+    webhookAllowPrivateNetworks: ['true', '1'].includes(get('WEBHOOK_ALLOW_PRIVATE_NETWORKS') ?? 'false'),
   };
 }
 

@@ -1,3 +1,6 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
@@ -5,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { TenantDatabase } from '../../database/tenant-database.js';
 import { MAX_ATTEMPTS, retryDelayMs, signWebhook } from './webhook-crypto.js';
+import { RefusedTarget } from './webhook-target.js';
 import { WebhooksRepository, type ClaimedDelivery } from './webhooks.repository.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -52,6 +56,9 @@ export class WebhookDispatcher implements OnApplicationShutdown {
   private stopped = false;
   private prunedAt = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Kept-alive connections to receivers (each one was opened to a checked address). */
+  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 16 });
 
   constructor(
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
@@ -79,6 +86,8 @@ export class WebhookDispatcher implements OnApplicationShutdown {
     await Promise.allSettled([...this.inFlight]);
     await this.listener?.end().catch(() => undefined);
     await this.owner?.end().catch(() => undefined);
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -229,43 +238,93 @@ export class WebhookDispatcher implements OnApplicationShutdown {
     }
     const outcome = await this.send({ ...claimed, url: claimed.url, secret_enc: claimed.secret_enc! });
     const attempt = claimed.attempts + 1;
-    const delay = outcome.delivered || attempt >= MAX_ATTEMPTS ? undefined : retryDelayMs(attempt, this.config.webhookRetryBaseMs);
+    // A refused target (SSRF guard) is final: retrying would only ask the same question again.
+    const delay = outcome.delivered || outcome.refused || attempt >= MAX_ATTEMPTS ? undefined : retryDelayMs(attempt, this.config.webhookRetryBaseMs);
     const retryAt = delay === undefined ? null : new Date(Date.now() + delay);
     await this.db.run(job.tenantId, (sql) => this.repo.finish(sql, claimed.id, { attempt, ...outcome, retryAt }));
     if (retryAt) this.arm(delay!);
   }
 
-  /** One POST: 2xx is delivered; anything else (status, timeout, refused connection) is an error. */
-  private async send(d: ClaimedDelivery & { url: string; secret_enc: Buffer }): Promise<{ delivered: boolean; statusCode: number | null; durationMs: number; error: string | null; response: string | null }> {
+  /**
+   * One POST: 2xx is delivered; anything else (status, timeout, refused connection) is an error.
+   * The target is checked first (SSRF guard) and the connection goes to the checked addresses
+   * only; redirects are not followed (a 3xx is an error like any other non-2xx). A refused
+   * target is `refused` (not retried).
+   */
+  private async send(
+    d: ClaimedDelivery & { url: string; secret_enc: Buffer },
+  ): Promise<{ delivered: boolean; refused: boolean; statusCode: number | null; durationMs: number; error: string | null; response: string | null }> {
     const body = JSON.stringify(d.payload);
     const timestamp = Math.floor(Date.now() / 1000);
     const started = performance.now();
     let statusCode: number | null = null;
     let response: string | null = null;
     let error: string | null = null;
+    let refused = false;
     try {
       const secret = this.webhooks.box.open(d.secret_enc);
-      const res = await fetch(d.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Credo-Webhooks/1',
-          'x-credo-event': d.event_type,
-          'x-credo-delivery': d.id,
-          'x-credo-timestamp': String(timestamp),
-          'x-credo-signature': signWebhook(secret, timestamp, body),
-        },
-        body,
+      const url = new URL(d.url);
+      const target = await this.webhooks.targets.targetOrRefuse(url);
+      const res = await this.post(url, target.lookup, body, {
+        'content-type': 'application/json',
+        'user-agent': 'Credo-Webhooks/1',
+        'x-credo-event': d.event_type,
+        'x-credo-delivery': d.id,
+        'x-credo-timestamp': String(timestamp),
+        'x-credo-signature': signWebhook(secret, timestamp, body),
       });
-      statusCode = res.status;
-      response = (await res.text().catch(() => '')).slice(0, RESPONSE_CHARS);
+      statusCode = res.statusCode;
+      response = res.text.slice(0, RESPONSE_CHARS);
       if (statusCode < 200 || statusCode > 299) error = `HTTP ${statusCode}`;
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      error = err.name === 'TimeoutError' ? `timeout after ${this.config.webhookTimeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
+      const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
+      refused = err instanceof RefusedTarget;
+      error = refused ? err.message : err.name === 'TimeoutError' ? `timeout after ${this.config.webhookTimeoutMs} ms` : (err.code ?? err.cause?.code ?? err.message);
     }
-    return { delivered: error === null, statusCode, durationMs: Math.round(performance.now() - started), error, response };
+    return { delivered: error === null, refused, statusCode, durationMs: Math.round(performance.now() - started), error, response };
+  }
+
+  /** POST with node:http(s): a `lookup` pinned to the checked addresses, no redirects, a total timeout. */
+  private post(url: URL, lookup: LookupFunction | undefined, body: string, headers: Record<string, string>): Promise<{ statusCode: number; text: string }> {
+    const https = url.protocol === 'https:';
+    return new Promise((resolve, reject) => {
+      const req = (https ? httpsRequest : httpRequest)(
+        {
+          method: 'POST',
+          protocol: url.protocol,
+          hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+          port: url.port || undefined,
+          path: url.pathname + url.search,
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          agent: https ? this.httpsAgent : this.httpAgent,
+          ...(lookup ? { lookup } : {}),
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            // Only the start of the answer is kept for the log; the rest is read and dropped.
+            if (size < RESPONSE_CHARS * 4) chunks.push(chunk);
+            size += chunk.length;
+          });
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          });
+          res.on('error', fail);
+        },
+      );
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      const timer = setTimeout(() => {
+        const error = new Error('timeout');
+        error.name = 'TimeoutError';
+        req.destroy(error);
+      }, this.config.webhookTimeoutMs);
+      req.on('error', fail);
+      req.end(body);
+    });
   }
 }

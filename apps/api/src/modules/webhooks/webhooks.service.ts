@@ -7,6 +7,7 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { WebhookSecretBox, newWebhookSecret } from './webhook-crypto.js';
+import { WebhookTargetGuard } from './webhook-target.js';
 import { WebhooksRepository, type AttemptRow, type DeliveryRow, type WebhookRow } from './webhooks.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,6 +56,8 @@ export interface WebhookDeliveryDto {
 @Injectable()
 export class WebhooksService {
   readonly box: WebhookSecretBox;
+  /** SSRF guard, shared with the dispatcher (tests swap its resolver to play a rebinding DNS). */
+  readonly targets: WebhookTargetGuard;
 
   constructor(
     private readonly db: TenantDatabase,
@@ -64,10 +67,11 @@ export class WebhooksService {
     @Inject(RUNTIME_CONFIG) config: RuntimeConfig,
   ) {
     this.box = new WebhookSecretBox(config.webhookSecretKey ?? config.resolvedJwtSecret);
+    this.targets = new WebhookTargetGuard(config.webhookAllowPrivateNetworks);
   }
 
   async createOrThrow(auth: AuthContext, body: WebhookCreateRequest): Promise<WebhookDto & { secret: string }> {
-    const url = checkedUrlOrThrow(body.url);
+    const url = await this.allowedUrlOrThrow(body.url);
     const secret = newWebhookSecret();
     const id = uuidv7();
     const row = await this.db.run(auth.tenantId, async (sql) => {
@@ -107,7 +111,7 @@ export class WebhooksService {
   }
 
   async updateOrThrow(auth: AuthContext, id: string, body: WebhookUpdateRequest): Promise<WebhookDto> {
-    const url = body.url === undefined ? undefined : checkedUrlOrThrow(body.url);
+    const url = body.url === undefined ? undefined : await this.allowedUrlOrThrow(body.url);
     const row = await this.db.run(auth.tenantId, async (sql) => {
       const before = await this.rowOrThrow(sql, id, true);
       const formId = body.form === undefined ? undefined : await this.formIdOrThrow(sql, body.form);
@@ -206,6 +210,18 @@ export class WebhooksService {
       return copy;
     });
     return deliveryDto(row, []);
+  }
+
+  /** A well-formed URL that does not point into a private network (unless WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
+  private async allowedUrlOrThrow(raw: string): Promise<string> {
+    const url = checkedUrlOrThrow(raw);
+    const refused = await this.targets.refusalAtCreate(new URL(url));
+    if (refused) {
+      throw new AppException(400, 'webhooks.url_private', { url: raw, address: refused.address }, [
+        { path: '/url', keyword: 'format', message: raw, params: { address: refused.address, range: refused.reason } },
+      ]);
+    }
+    return url;
   }
 
   private async rowOrThrow(sql: Sql, id: string, forUpdate = false): Promise<WebhookRow> {
