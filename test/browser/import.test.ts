@@ -96,7 +96,13 @@ describe('import wizard (real API, real Chromium)', () => {
     await page.goto(`${server.baseUrl}/forms/customer/import`);
     const lines = ['Firma,Art,Land,Kontakt,Betreuer,Notiz'];
     for (let i = 0; i < 2; i++) lines.push(`映射导入${i}有限公司,个人,中国大陆,李四,admin@demo.local,备注${i}`);
-    await page.getByTestId('import-file').setInputFiles({ name: 'kunden.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\r\n')}\r\n`) });
+    // Dropped onto the upload area this time (the first test picks the file through the input).
+    const dropped = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'kunden.csv', { type: 'text/csv' }));
+      return transfer;
+    }, `${lines.join('\r\n')}\r\n`);
+    await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer: dropped });
     const mapping = page.getByTestId('import-mapping');
     await mapping.waitFor();
     await expect.poll(() => mapping.locator('tbody tr').count()).toBe(6);

@@ -8,6 +8,7 @@ const importsEn: typeof importsZhCN = {
     stepMapping: 'Columns',
     stepDryRun: 'Dry run',
     stepImport: 'Import',
+    dropTitle: 'Drop a file here, or click to choose one',
     uploadHint: 'Choose a CSV (UTF-8 or GBK/GB18030) or .xlsx file with the header in its first row, at most 50 MB',
     tooLarge: 'The file is larger than 50 MB',
     column: 'Column',

@@ -6,6 +6,7 @@ const importsZhCN = {
     stepMapping: '列映射',
     stepDryRun: '试运行',
     stepImport: '导入',
+    dropTitle: '将文件拖到此处，或点击选择文件',
     uploadHint: '选择 CSV（UTF-8 或 GBK/GB18030）或 .xlsx 文件，第一行为表头，最大 50 MB',
     tooLarge: '文件超过 50 MB',
     column: '列',
