@@ -43,6 +43,10 @@ beforeAll(async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const path = req.url ?? '/';
       received.push({ path, headers: req.headers, body, json: JSON.parse(body), at: Date.now() });
+      if (path === '/redirect') {
+        res.writeHead(302, { location: `${receiverUrl}/redirected` }).end();
+        return;
+      }
       const status = scripted.get(path)?.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'receiver is down');
     });
@@ -338,6 +342,20 @@ describe('successful: webhook events', () => {
     const all = await admin.call('PATCH', `/api/webhooks/${hook.id}`, { body: { form: null } });
     expect(all.status, all.text).toBe(200);
     expect(all.body.form).toBeNull();
+    await admin.call('DELETE', `/api/webhooks/${hook.id}`);
+  });
+
+  it('a redirect is not followed: the 302 is a failed attempt and the Location is never called', async () => {
+    const hook = await subscribe({ url: `${receiverUrl}/redirect`, events: ['record.created'] });
+    const ping = await admin.post(`/api/webhooks/${hook.id}/test`);
+    const first = await until('the first attempt', async () => {
+      const log = await admin.get(`/api/webhooks/${hook.id}/deliveries`);
+      const d = log.body.items.find((x: { id: string }) => x.id === ping.body.id);
+      return d?.attempts >= 1 ? d : undefined;
+    });
+    expect(first).toMatchObject({ lastStatusCode: 302, lastError: 'HTTP 302' });
+    expect(at('/redirect').length).toBeGreaterThanOrEqual(1);
+    expect(at('/redirected')).toHaveLength(0);
     await admin.call('DELETE', `/api/webhooks/${hook.id}`);
   });
 
