@@ -15,6 +15,7 @@ import { ImportJobs1764200000000 } from './1764200000000-import-jobs.js';
 import { TypedProjections1764500000000 } from './1764500000000-typed-projections.js';
 import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and-files.js';
 import { ParallelSafeTenant1764700000000 } from './1764700000000-parallel-safe-tenant.js';
+import { WebhookOrdering1764940000000 } from './1764940000000-webhook-ordering.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   TypedProjections1764500000000,
   SavedViewsAndFiles1764600000000,
   ParallelSafeTenant1764700000000,
+  WebhookOrdering1764940000000,
 ];

@@ -36,7 +36,8 @@ interface DeliveryJob {
  *
  * The dispatcher wakes on NOTIFY credo_webhooks (sent at commit by the outbox triggers), on a
  * 1-second poll and at the moment of the next due retry. It claims due deliveries (status
- * pending → queued, oldest first, SKIP LOCKED so replicas share the work) and inserts their
+ * pending → queued, oldest first, SKIP LOCKED so replicas share the work; one webhook's events
+ * of one record strictly in order, see claimBatch) and inserts their
  * pg-boss jobs in the same transaction. A worker takes a queued delivery (queued → sending),
  * POSTs the signed payload, logs the attempt and marks it delivered (2xx), pending again with
  * the next backoff, or failed after the last attempt. Only one worker can move a delivery out of
@@ -165,7 +166,17 @@ export class WebhookDispatcher implements OnApplicationShutdown {
     }
   }
 
-  /** One transaction: claim due deliveries (and stale ones) and insert their pg-boss jobs. */
+  /**
+   * One transaction: claim due deliveries (and stale ones) and insert their pg-boss jobs.
+   *
+   * Order per webhook and record: a delivery waits while an earlier one (lower seq) of the same
+   * webhook for the same record is pending, queued or sending, including while it waits for a
+   * retry. Writes to one record are serialised by its row lock, so seq follows the record's
+   * revisions. The wait is bounded: the earlier delivery ends delivered or, after its last
+   * attempt (or a refused target, or a disabled webhook), failed, and the next one goes. A
+   * concurrent claimer skips the locked earlier row but still sees it open, so it cannot overtake.
+   * Deliveries without a record (ping) are not ordered.
+   */
   private async claimBatch(): Promise<number> {
     const client = await this.owner!.connect();
     let open = false;
@@ -174,8 +185,14 @@ export class WebhookDispatcher implements OnApplicationShutdown {
       open = true;
       const { rows } = await client.query<{ tenant_id: string; id: string; subscription_id: string; seq: string }>(
         `WITH fresh AS (
-           SELECT tenant_id, id FROM webhook_deliveries
-           WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, seq LIMIT $1 FOR UPDATE SKIP LOCKED),
+           SELECT d.tenant_id, d.id FROM webhook_deliveries d
+           WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+             AND NOT EXISTS (
+               SELECT 1 FROM webhook_deliveries e
+               WHERE e.tenant_id = d.tenant_id AND e.subscription_id = d.subscription_id
+                 AND (e.payload -> 'record' ->> 'id') = (d.payload -> 'record' ->> 'id')
+                 AND e.seq < d.seq AND e.status IN ('pending', 'queued', 'sending'))
+           ORDER BY d.next_attempt_at, d.seq LIMIT $1 FOR UPDATE OF d SKIP LOCKED),
          stale AS (
            SELECT tenant_id, id FROM webhook_deliveries
            WHERE status IN ('queued', 'sending') AND claimed_at < now() - make_interval(mins => $2) LIMIT $1 FOR UPDATE SKIP LOCKED),
@@ -234,6 +251,7 @@ export class WebhookDispatcher implements OnApplicationShutdown {
     }
     if (!claimed.active && claimed.event_type !== 'ping') {
       await this.db.run(job.tenantId, (sql) => this.repo.abandon(sql, claimed.id, 'webhook disabled'));
+      this.kick();
       return;
     }
     const outcome = await this.send({ ...claimed, url: claimed.url, secret_enc: claimed.secret_enc! });
@@ -243,6 +261,8 @@ export class WebhookDispatcher implements OnApplicationShutdown {
     const retryAt = delay === undefined ? null : new Date(Date.now() + delay);
     await this.db.run(job.tenantId, (sql) => this.repo.finish(sql, claimed.id, { attempt, ...outcome, retryAt }));
     if (retryAt) this.arm(delay!);
+    // A finished delivery may be what the next event of its record waits for: claim it now.
+    else this.kick();
   }
 
   /**
