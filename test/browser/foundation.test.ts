@@ -159,6 +159,16 @@ describe('web foundation: log in, form list, customer records (real API, real Ch
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('shows one exact count above a list with more than 1,000 records (the summary’s, not the planner estimate)', async () => {
+    await page.goto(`${server.baseUrl}/forms/receivable/records`);
+    await rows(page).first().waitFor();
+    const summaryCount = page.getByTestId('summary-count');
+    await summaryCount.waitFor();
+    const counted = Number((await summaryCount.innerText()).replace(/[^\d]/g, ''));
+    expect(counted).toBeGreaterThan(1000);
+    await expect.poll(() => page.getByTestId('records-total').innerText()).toBe(`共 ${counted.toLocaleString('en-US')} 条`);
+  });
+
   it('signs out from the user menu', async () => {
     await page.getByTestId('user-menu').click();
     await page.getByTestId('logout').click();
