@@ -28,12 +28,16 @@ const hits: Hit[] = [];
 /** Status codes to answer next, per path (then 200). */
 const scripted = new Map<string, number[]>();
 const RETRY_BASE_MS = 1000;
+const TIMEOUT_MS = 600;
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // A receiver that answers the headers and then stalls, and one that never answers.
+      if (req.url === '/stalls') return void res.writeHead(200, { 'content-type': 'text/plain' }).write('partial…');
+      if (req.url === '/silent') return;
       const json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const path = req.url ?? '/';
       const status = scripted.get(path)?.shift() ?? 200;
@@ -43,7 +47,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  server = await startTestServer({ demoCustomers: 5, config: { jobs: true, webhookRetryBaseMs: RETRY_BASE_MS, webhookAllowPrivateNetworks: true } });
+  server = await startTestServer({ demoCustomers: 5, config: { jobs: true, webhookRetryBaseMs: RETRY_BASE_MS, webhookTimeoutMs: TIMEOUT_MS, webhookAllowPrivateNetworks: true } });
   admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
   adminId = (await admin.get('/api/auth/me')).body.id;
 }, 120_000);
@@ -143,5 +147,24 @@ describe('deliveries of one webhook for one record go out in event order', () =>
       ['record.updated', 'delivered', 1],
       ['record.created', 'failed', 6],
     ]);
+  });
+});
+
+describe('a receiver that does not finish its answer in time', () => {
+  it('silent or stalling mid-body: the attempt is logged as a timeout and retried', async () => {
+    for (const path of ['/silent', '/stalls']) {
+      const hook = await subscribe(path);
+      const ping = await admin.post(`/api/webhooks/${hook}/test`);
+      expect(ping.status).toBe(202);
+      const d = await until(`the first attempt to ${path}`, async () => {
+        const log = await admin.get(`/api/webhooks/${hook}/deliveries`);
+        const x = log.body.items.find((i: { id: string }) => i.id === ping.body.id);
+        return x?.attempts >= 1 ? x : undefined;
+      });
+      expect(d, path).toMatchObject({ status: 'pending', lastError: `timeout after ${TIMEOUT_MS} ms` });
+      expect(d.lastDurationMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
+      expect(d.lastDurationMs).toBeLessThan(TIMEOUT_MS + 1000);
+      await admin.call('DELETE', `/api/webhooks/${hook}`);
+    }
   });
 });

@@ -334,14 +334,16 @@ export class WebhookDispatcher implements OnApplicationShutdown {
           res.on('error', fail);
         },
       );
+      let timedOut = false;
       const fail = (error: Error) => {
         clearTimeout(timer);
+        // Destroying a request mid-answer surfaces as "aborted" on the response: still a timeout.
+        if (timedOut) error.name = 'TimeoutError';
         reject(error);
       };
       const timer = setTimeout(() => {
-        const error = new Error('timeout');
-        error.name = 'TimeoutError';
-        req.destroy(error);
+        timedOut = true;
+        req.destroy(new Error('timeout'));
       }, this.config.webhookTimeoutMs);
       req.on('error', fail);
       req.end(body);
