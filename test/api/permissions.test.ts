@@ -92,6 +92,24 @@ describe('form permissions', () => {
     expect((await staff.call('DELETE', `/api/forms/customer/records/${own.body.id}`, { headers: { 'if-match': '"2"' } })).status).toBe(403);
   });
 
+  it('a user with only the credit-manager role reads every customer and sets credit limits, but does not delete', async () => {
+    const email = `credit-only-${Date.now()}@demo.local`;
+    const made = await admin.post('/api/users', { email, displayName: '只有信用主管角色', password: 'demo1234', roles: ['credit_manager'] });
+    expect(made.status, made.text).toBe(201);
+    const manager = api(server.baseUrl, await login(server.baseUrl, email));
+    // All rows (staff see only their own under these rules): the same count as the admin's.
+    const all = await admin.get('/api/forms/customer/records?limit=1&total=exact');
+    const seen = await manager.get('/api/forms/customer/records?limit=1&total=exact');
+    expect(seen.status, seen.text).toBe(200);
+    expect(seen.body.total).toBe(all.body.total);
+    const own = await staff.post('/api/forms/customer/records', { data: customer(staffId) });
+    expect(own.status).toBe(201);
+    const limited = await manager.call('PATCH', `/api/forms/customer/records/${own.body.id}`, { body: { data: { credit_limit: '120000.00' } }, headers: { 'if-match': '"1"' } });
+    expect(limited.status, limited.text).toBe(200);
+    expect(limited.body.data.credit_limit).toBe('120000.00');
+    expect((await manager.call('DELETE', `/api/forms/customer/records/${own.body.id}`, { headers: { 'if-match': '"2"' } })).status).toBe(403);
+  });
+
   it('viewers never receive a hidden field, in records or revisions', async () => {
     const created = await admin.post('/api/forms/customer/records', { data: customer(adminId, { credit_limit: '123.45' }) });
     const one = await viewer.get(`/api/forms/customer/records/${created.body.id}`);

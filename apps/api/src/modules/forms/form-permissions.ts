@@ -22,6 +22,8 @@ const DEFAULTS: Record<string, Record<FormAction, boolean>> = {
   admin: { read: true, create: true, update: true, delete: true },
   designer: { read: true, create: true, update: true, delete: true },
   staff: { read: true, create: true, update: true, delete: false },
+  // Credit managers review every customer and set limits (DOMAIN: credit_limit is theirs); deleting stays with admins and designers.
+  credit_manager: { read: true, create: true, update: true, delete: false },
   viewer: { read: true, create: false, update: false, delete: false },
 };
 const NONE: Record<FormAction, boolean> = { read: false, create: false, update: false, delete: false };
