@@ -89,6 +89,15 @@ const zh: Catalog = {
   computedDefault: '{label}：计算字段不能设置默认值',
   invalidDefault: '{label}：默认值无效（{detail}）',
   schemaCompile: '{label}：表单定义无法编译（{detail}）',
+  'definition.title': '请填写表单名称',
+  'definition.key': '表单标识须以小写字母开头，只含小写字母、数字、下划线或连字符',
+  'definition.fields': '请至少添加一个字段',
+  'label.key': '表单标识',
+  'label.title': '表单名称',
+  'label.description': '表单说明',
+  'label.fields': '字段列表',
+  'label.layout': '布局',
+  'label.settings': '表单设置',
   formula: '{label}计算失败（{detail}）',
 };
 
@@ -174,6 +183,15 @@ const en: Catalog = {
   computedDefault: '{label}: a computed field cannot have a default',
   invalidDefault: '{label}: invalid default value ({detail})',
   schemaCompile: '{label}: the form definition cannot be compiled ({detail})',
+  'definition.title': 'Enter the form name',
+  'definition.key': 'The form key must start with a lowercase letter and contain only lowercase letters, digits, underscores or hyphens',
+  'definition.fields': 'Add at least one field',
+  'label.key': 'Form key',
+  'label.title': 'Form name',
+  'label.description': 'Form description',
+  'label.fields': 'Field list',
+  'label.layout': 'Layout',
+  'label.settings': 'Form settings',
   formula: '{label} could not be computed ({detail})',
 };
 

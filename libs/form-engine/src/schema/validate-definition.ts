@@ -5,6 +5,7 @@ import { fieldTypeRegistry } from '../field-types/registry.js';
 import { buildFormulaPlan } from '../formulas/plan.js';
 import type { FormulaPlan } from '../formulas/plan.js';
 import { localize } from '../i18n/localize.js';
+import { hasMessage, renderMessage } from '../i18n/messages.js';
 import type { FieldDefinition, FieldError, FormDefinition, Locale, ValidationResult } from '../types.js';
 import { parsePointer } from '../validation/json-pointer.js';
 import { fieldError, normalizeAjvErrors } from '../validation/normalize-errors.js';
@@ -46,6 +47,7 @@ export function definitionLabelResolver(def: unknown): LabelResolver {
       fields = f.fields;
       i += 2;
     }
+    if (!name && tokens.length === 1 && hasMessage(`label.${tokens[0]}`)) return renderMessage(`label.${tokens[0]}`, locale, {});
     const rest = tokens.slice(i).join('.');
     if (!name) return rest || (locale === 'en' ? 'form definition' : '表单定义');
     const field = locale === 'en' ? `field "${name}"` : `字段“${name}”`;
@@ -120,6 +122,26 @@ export function checkDefinitionSemantics(def: FormDefinition): { problems: Defin
   return { problems: out, plan };
 }
 
+/**
+ * The form's own name, key and field list get messages a form author understands ("请填写表单名称")
+ * instead of the schema keyword's ("title无效"); one message per property.
+ */
+function withDefinitionMessages(errors: FieldError[], locale: Locale): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const top = (e.path === '/title' && e.keyword !== 'maxLength') || e.path === '/key' || (e.path === '/fields' && (e.keyword === 'minItems' || e.keyword === 'required'));
+    if (!top) {
+      out.push(e);
+      continue;
+    }
+    if (seen.has(e.path)) continue;
+    seen.add(e.path);
+    out.push({ ...e, message: renderMessage(`definition${e.path.replace('/', '.')}`, locale, {}) });
+  }
+  return out;
+}
+
 export function renderDefinitionProblems(def: unknown, problems: DefinitionProblem[], locale: Locale): FieldError[] {
   const labelFor = definitionLabelResolver(def);
   return problems.map((p) => fieldError(p.path, p.keyword, p.params, labelFor, locale));
@@ -133,7 +155,7 @@ export function validateFormDefinition(def: unknown, locale: Locale = 'zh-CN'): 
   try {
     const metaErrors = metaValidate(def);
     if (metaErrors) {
-      return { valid: false, errors: normalizeAjvErrors(metaErrors, def, definitionLabelResolver(def), locale) };
+      return { valid: false, errors: withDefinitionMessages(normalizeAjvErrors(metaErrors, def, definitionLabelResolver(def), locale), locale) };
     }
     const { problems } = checkDefinitionSemantics(def as FormDefinition);
     const errors = renderDefinitionProblems(def, problems, locale);
