@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,7 @@ import { translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { TenantDatabase } from '../../database/tenant-database.js';
+import { bufferSource, fileSource, type ByteSource } from './byte-source.js';
 import { ImportsService, openSourceOrThrow, readHeader, type ImportOptions, type ImportProgress, type ImportReport, type KeptError } from './imports.service.js';
 
 export const IMPORT_QUEUE = 'record-import';
@@ -127,16 +128,20 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
    * DATA_DIR/imports (a large upload: run by this process, then deleted).
    */
   async createOrThrow(auth: AuthContext, key: string, upload: Buffer | { path: string; size: number }, options: ImportOptions, locale: Locale, fileName: string | null): Promise<ImportJobDto> {
-    const bytes = Buffer.isBuffer(upload) ? upload : await readFile(upload.path);
     let header: string[];
+    // A large upload is read from its file a block at a time (never whole in memory).
+    let file: ByteSource | null = null;
     try {
-      header = await readHeader(openSourceOrThrow(bytes, locale).records, locale);
+      if (!Buffer.isBuffer(upload)) file = fileSource(upload.path);
+      header = await readHeader(openSourceOrThrow(file ?? (upload as Buffer), locale).records, locale);
       // The form must exist and the user be allowed to import into it (the run checks again).
       await this.imports.checkAccessOrThrow(auth, key, options.mode, options.creditOverrideReason);
     } catch (error) {
+      file?.close();
       if (!Buffer.isBuffer(upload)) await rm(upload.path, { force: true });
       throw error;
     }
+    file?.close();
     const id = uuidv7();
     const inTable = Buffer.isBuffer(upload);
     const stored = { ...options, header, auth: { userId: auth.userId, email: auth.email, roles: auth.roles } };
@@ -144,7 +149,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
       sql.rows(
         `INSERT INTO import_jobs (tenant_id, id, form_key, options, locale, file_name, file_size, file, file_path, created_by)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)`,
-        [auth.tenantId, id, key, JSON.stringify(stored), locale, fileName, bytes.length, inTable ? bytes : null, inTable ? null : upload.path, auth.userId],
+        [auth.tenantId, id, key, JSON.stringify(stored), locale, fileName, inTable ? upload.length : upload.size, inTable ? upload : null, inTable ? null : upload.path, auth.userId],
       ),
     );
     if (this.boss && inTable) await this.boss.send(IMPORT_QUEUE, { tenantId: auth.tenantId, jobId: id });
@@ -249,11 +254,12 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     );
     const job = claimed[0];
     if (!job) return;
-    let bytes: Buffer;
+    // A stored upload is read from its file as the import goes (never whole in memory).
+    let bytes: ByteSource;
     try {
-      bytes = job.file ?? (await readFile(job.file_path!));
+      bytes = job.file ? bufferSource(job.file) : fileSource(job.file_path!);
     } catch {
-      bytes = Buffer.alloc(0);
+      bytes = bufferSource(Buffer.alloc(0));
     }
     job.file = null;
     const { auth: who, header: _header, ...options } = job.options;
@@ -296,6 +302,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
         finish = { status: 'failed', report: null, problem: { status: 500, code: 'http.internal', title: translate('http.internal', job.locale) } };
       }
     }
+    bytes.close();
     const r = finish.report;
     await this.db
       .run(tenantId, async (sql) => {

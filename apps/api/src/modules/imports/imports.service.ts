@@ -24,6 +24,8 @@ import { CsvSyntaxError, parseCsvChunks } from './csv-parse.js';
 import { decodeCsvChunks, type SourceEncoding } from './decode-text.js';
 import { WorkbookError, streamXlsx, type SheetRecord } from './xlsx-read.js';
 import { updateRecordsWithRevisions } from './bulk-update.js';
+import { bufferSource, type ByteSource } from './byte-source.js';
+import { CompactStringMap } from './compact-string-map.js';
 
 export type ImportMode = 'insert' | 'upsert' | 'update';
 
@@ -228,7 +230,7 @@ export class ImportsService {
     });
   }
 
-  async runOrThrow(auth: AuthContext, key: string, bytes: Buffer, options: ImportOptions, locale: Locale, hooks: ImportHooks = {}): Promise<ImportReport> {
+  async runOrThrow(auth: AuthContext, key: string, bytes: Buffer | ByteSource, options: ImportOptions, locale: Locale, hooks: ImportHooks = {}): Promise<ImportReport> {
     const source = openSourceOrThrow(bytes, locale);
     return this.forms.withPublished(auth, key, !options.dryRun, async (sql, form) => {
       const access = accessForModeOrThrow(form, auth, options.mode);
@@ -289,7 +291,7 @@ export class ImportsService {
       const columnOf = new Map(mapping.filter((m) => m.field).map((m) => [m.field!.key, m]));
       const asOf = this.clock.today(this.config.timezone);
       const blocking = form.rules ? await this.hasValidationRules(sql, form.rules.id) : false;
-      const seen: FileSeen = { unique: new Map(), keys: new Map() };
+      const seen: FileSeen = { unique: new Map(), keys: new CompactStringMap() };
       const staged: { ready: boolean; rules?: boolean } = { ready: false };
       const write = !options.dryRun;
       // Credit limits, blocked customers, approvals, write-offs, payment allocations: as single writes check them.
@@ -712,12 +714,11 @@ export class ImportsService {
         else ownerRefused(r);
         continue;
       }
-      const first = seen.keys.get(r.keyText);
+      const first = seen.keys.claim(r.keyText, r.row);
       if (first !== undefined) {
         fail(r.row, 'imports.duplicate_key', { value: r.keyText, first });
         continue;
       }
-      seen.keys.set(ownString(r.keyText), r.row);
       lookup.push(r);
     }
     const found = new Map<string, PendingRow['target'] & object>();
@@ -847,18 +848,15 @@ export class ImportsService {
       if (field.unique && field.key !== keyField?.key) {
         const normalize = getFieldType(field.type).normalize ?? ((v: unknown) => v);
         let first = seen.unique.get(field.key);
-        if (!first) seen.unique.set(field.key, (first = new Map()));
+        if (!first) seen.unique.set(field.key, (first = new CompactStringMap()));
         const fresh = new Map<string, PendingRow>();
         for (const r of rows) {
           const value = r.data[field.key];
           if (value === undefined || value === null) continue;
           const text = String(normalize(value));
-          const earlier = first.get(text);
+          const earlier = first.claim(text, r.row);
           if (earlier !== undefined) fail(r.row, field.key, 'imports.duplicate_value', { label, first: earlier });
-          else {
-            first.set(ownString(text), r.row);
-            fresh.set(text, r);
-          }
+          else fresh.set(text, r);
         }
         const values = [...fresh.keys()];
         for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
@@ -894,15 +892,6 @@ export interface ImportMappingDto {
   mode: ImportMode;
   key: string | null;
   createdAt: string;
-}
-
-/**
- * A copy of `text` that holds nothing else: a cell's text is a slice of the piece of file it was
- * parsed from, and a value kept for the whole import (the unique values seen) would otherwise
- * keep that whole piece (megabytes) alive.
- */
-function ownString(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** JSON as a COPY text field: it has no raw tabs or line breaks, so only backslashes are doubled. */
@@ -957,8 +946,8 @@ function autoNumbersUnused(form: PublishedForm): boolean {
 
 /** What earlier chunks of the file held: unique values and keys, by the row that had them first. */
 interface FileSeen {
-  unique: Map<string, Map<string, number>>;
-  keys: Map<string, number>;
+  unique: Map<string, CompactStringMap>;
+  keys: CompactStringMap;
 }
 
 /** Auto-numbered values of a stored record (kept when a row updates it). */
@@ -1183,9 +1172,14 @@ export interface ImportSource {
   estimate: number | null;
 }
 
-/** The rows of the upload: an .xlsx workbook (by its ZIP signature) or CSV text in any encoding we read. */
-export function openSourceOrThrow(bytes: Buffer, locale: Locale): ImportSource {
-  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) {
+/**
+ * The rows of the upload (bytes in memory, or a file read a block at a time): an .xlsx workbook
+ * (by its ZIP signature) or CSV text in any encoding we read.
+ */
+export function openSourceOrThrow(input: Buffer | ByteSource, locale: Locale): ImportSource {
+  const bytes = Buffer.isBuffer(input) ? bufferSource(input) : input;
+  const head = bytes.read(0, 4);
+  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) {
     const source: ImportSource = { encoding: 'xlsx', records: streamXlsx(bytes, (lastRow) => (source.estimate = Math.max(0, lastRow - 1))), estimate: null };
     return source;
   }
@@ -1195,10 +1189,7 @@ export function openSourceOrThrow(bytes: Buffer, locale: Locale): ImportSource {
     throw fileProblem([rowError(decoded.row, null, null, null, msg(code, { row: decoded.row }), locale)]);
   }
   // Line feeds (one byte in UTF-8 and GB18030), less the header: the rows, roughly, for the ETA.
-  let lines = 0;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
-  if (bytes.length && bytes[bytes.length - 1] !== 10) lines++;
-  return { encoding: decoded.encoding, records: withoutProblems(parseCsvChunks(decoded.chunks)), estimate: Math.max(0, lines - 1) };
+  return { encoding: decoded.encoding, records: withoutProblems(parseCsvChunks(decoded.chunks)), estimate: Math.max(0, decoded.lines - 1) };
 }
 
 /** CSV records as sheet records, behind an async iterator (the pipeline reads both kinds alike). */

@@ -1,5 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
+import { Readable } from 'node:stream';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
+import { blocksOf, bufferSource, type ByteSource } from './byte-source.js';
 import type { MessageKey } from '../../common/i18n.js';
 
 /** A cell that cannot be imported as it is (a formula, an error value), by 1-based column. */
@@ -34,30 +36,40 @@ interface ZipEntry {
   offset: number;
 }
 
-/** The entries of a ZIP, by its central directory. */
-function zipEntries(zip: Buffer): Map<string, ZipEntry> {
-  const from = Math.max(0, zip.length - 65_557);
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < from) throw new WorkbookError('imports.bad_workbook');
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
+/** The entries of a ZIP, by its central directory (read from the end of the file). */
+function zipEntries(zip: ByteSource): Map<string, ZipEntry> {
+  const from = Math.max(0, zip.size - 65_557);
+  const tail = zip.read(from, zip.size - from);
+  const endAt = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (endAt < 0 || endAt + 22 > tail.length) throw new WorkbookError('imports.bad_workbook');
+  const count = tail.readUInt16LE(endAt + 10);
+  const dirSize = tail.readUInt32LE(endAt + 12);
+  const dirAt = tail.readUInt32LE(endAt + 16);
+  if (dirAt + dirSize > zip.size) throw new WorkbookError('imports.bad_workbook');
+  const dir = zip.read(dirAt, dirSize);
+  let at = 0;
   const entries = new Map<string, ZipEntry>();
   for (let i = 0; i < count; i++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw new WorkbookError('imports.bad_workbook');
-    const nameLength = zip.readUInt16LE(at + 28);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    entries.set(name, { method: zip.readUInt16LE(at + 10), compressed: zip.readUInt32LE(at + 20), offset: zip.readUInt32LE(at + 42) });
-    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    if (at + 46 > dir.length || dir.readUInt32LE(at) !== 0x02014b50) throw new WorkbookError('imports.bad_workbook');
+    const nameLength = dir.readUInt16LE(at + 28);
+    const name = dir.toString('utf8', at + 46, at + 46 + nameLength);
+    entries.set(name, { method: dir.readUInt16LE(at + 10), compressed: dir.readUInt32LE(at + 20), offset: dir.readUInt32LE(at + 42) });
+    at += 46 + nameLength + dir.readUInt16LE(at + 30) + dir.readUInt16LE(at + 32);
   }
   return entries;
 }
 
-function readPart(zip: Buffer, entries: Map<string, ZipEntry>, name: string): string | null {
+/** Where an entry's (compressed) data starts, after its local header. */
+function dataStart(zip: ByteSource, entry: ZipEntry): number {
+  const local = zip.read(entry.offset, 30);
+  if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw new WorkbookError('imports.bad_workbook');
+  return entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+}
+
+function readPart(zip: ByteSource, entries: Map<string, ZipEntry>, name: string): string | null {
   const entry = entries.get(name);
   if (!entry) return null;
-  if (entry.offset + 30 > zip.length || zip.readUInt32LE(entry.offset) !== 0x04034b50) throw new WorkbookError('imports.bad_workbook');
-  const start = entry.offset + 30 + zip.readUInt16LE(entry.offset + 26) + zip.readUInt16LE(entry.offset + 28);
-  const data = zip.subarray(start, start + entry.compressed);
+  const data = zip.read(dataStart(zip, entry), entry.compressed);
   try {
     if (entry.method === 0) return data.toString('utf8');
     if (entry.method === 8) return inflateRawSync(data, { maxOutputLength: MAX_PART_BYTES }).toString('utf8');
@@ -118,7 +130,8 @@ function numberText(v: string): string {
  * 1/0. Formulas and error values are reported per cell; merged cells in the header row make
  * the columns unknowable and are refused.
  */
-export function* readXlsx(zip: Buffer): Generator<SheetRecord> {
+export function* readXlsx(bytes: Buffer): Generator<SheetRecord> {
+  const zip = bufferSource(bytes);
   const { entries, sheetPath, shared } = openSheet(zip);
   const sheet = readPart(zip, entries, sheetPath);
   if (sheet === null) throw new WorkbookError('imports.bad_workbook');
@@ -172,7 +185,7 @@ function rowOf(rowMatch: RegExpMatchArray, shared: string[], previous: number): 
 }
 
 /** The first sheet's part: where it is and how it is stored, with the shared strings it uses. */
-function openSheet(zip: Buffer): { entries: Map<string, ZipEntry>; sheetPath: string; shared: string[] } {
+function openSheet(zip: ByteSource): { entries: Map<string, ZipEntry>; sheetPath: string; shared: string[] } {
   const entries = zipEntries(zip);
   const workbook = readPart(zip, entries, 'xl/workbook.xml');
   if (workbook === null) throw new WorkbookError('imports.bad_workbook');
@@ -195,18 +208,26 @@ function openSheet(zip: Buffer): { entries: Map<string, ZipEntry>; sheetPath: st
  * rows (gigabytes of XML) never sits in memory. Merged header cells are listed after the rows in
  * the sheet XML, so they are refused once the end is read (a commit by then rolls back).
  */
-export async function* streamXlsx(zip: Buffer, onDimension?: (lastRow: number) => void): AsyncGenerator<SheetRecord> {
-  const { entries, sheetPath, shared } = openSheet(zip);
-  const entry = entries.get(sheetPath)!;
-  if (entry.offset + 30 > zip.length || zip.readUInt32LE(entry.offset) !== 0x04034b50) throw new WorkbookError('imports.bad_workbook');
-  const start = entry.offset + 30 + zip.readUInt16LE(entry.offset + 26) + zip.readUInt16LE(entry.offset + 28);
-  const data = zip.subarray(start, start + entry.compressed);
+export async function* streamXlsx(input: Buffer | ByteSource, onDimension?: (lastRow: number) => void): AsyncGenerator<SheetRecord> {
+  const zip = Buffer.isBuffer(input) ? bufferSource(input) : input;
+  let sheetPart: { entry: ZipEntry; start: number; shared: string[] };
+  try {
+    const { entries, sheetPath, shared } = openSheet(zip);
+    const entry = entries.get(sheetPath)!;
+    sheetPart = { entry, start: dataStart(zip, entry), shared };
+  } catch (error) {
+    if (error instanceof WorkbookError) throw error;
+    throw new WorkbookError('imports.bad_workbook');
+  }
+  const { entry, start, shared } = sheetPart;
   if (entry.method !== 0 && entry.method !== 8) throw new WorkbookError('imports.bad_workbook');
+  // The sheet's bytes are read from the file a block at a time, as the inflater asks for them.
+  const compressed = blocksOf(zip, start, Math.min(zip.size, start + entry.compressed), 1 << 20);
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let rowNumber = 0;
   let headerRow: number | null = null;
-  const blocks: AsyncIterable<Buffer> = entry.method === 0 ? chunksOf(data) : inflated(data);
+  const blocks: AsyncIterable<Buffer> = entry.method === 0 ? Readable.from(compressed) : inflated(compressed);
   try {
     let first = true;
     for await (const block of blocks) {
@@ -247,12 +268,11 @@ export async function* streamXlsx(zip: Buffer, onDimension?: (lastRow: number) =
   }
 }
 
-async function* chunksOf(data: Buffer): AsyncGenerator<Buffer> {
-  for (let i = 0; i < data.length; i += 1 << 20) yield data.subarray(i, i + (1 << 20));
-}
-
-function inflated(data: Buffer): AsyncIterable<Buffer> {
+function inflated(blocks: Iterable<Buffer>): AsyncIterable<Buffer> {
   const inflater = createInflateRaw({ chunkSize: 1 << 20 });
-  inflater.end(data);
+  const source = Readable.from(blocks);
+  // A read error (the file gone) ends the inflater with it; the reader sees a bad workbook.
+  source.on('error', (error) => inflater.destroy(error));
+  source.pipe(inflater);
   return inflater;
 }

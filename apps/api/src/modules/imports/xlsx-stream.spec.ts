@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { workbookOf } from '../exports/xlsx-buffer.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileSource } from './byte-source.js';
 import { readXlsx, streamXlsx, WorkbookError } from './xlsx-read.js';
 
 async function all<T>(records: AsyncIterable<T>): Promise<T[]> {
@@ -19,6 +23,22 @@ describe('streamXlsx', () => {
     expect(lastRow).toBe(40_001);
     expect(streamed).toEqual([...readXlsx(zip)]);
     expect(streamed[40_000]).toEqual({ row: 40_001, cells: ['客户39999 & <公司>', '139996.5', '第39999行 "引号"'], problems: [] });
+  });
+
+  it('reads the same from the file on disk, a block at a time', async () => {
+    const rows = [['名称', '金额']];
+    for (let i = 0; i < 30_000; i++) rows.push([`客户${i}`, String(i)]);
+    const zip = await workbookOf(rows, new Set([1]));
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'xlsx-file-'));
+    try {
+      await writeFile(path.join(dir, 'a.xlsx'), zip);
+      const source = fileSource(path.join(dir, 'a.xlsx'));
+      const streamed = await all(streamXlsx(source));
+      source.close();
+      expect(streamed).toEqual([...readXlsx(zip)]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a file that is not a workbook is a WorkbookError', async () => {
