@@ -96,6 +96,28 @@ describe('credit control on imported receivables', () => {
     expect(await receivableCount(frozen)).toBe(0);
   });
 
+  it('a blacklisted customer\'s row gets the single create\'s credit message, not the receivable rule set\'s validation rule (credit is checked first)', async () => {
+    const ok = await customer({ credit_limit: '100000.00' });
+    const blacklisted = await customer({ credit_limit: '1000000.00', credit_status: '黑名单' });
+    const single = await admin.post('/api/forms/receivable/records', { data: { customer: blacklisted, amount: '100.00', biz_date: '2026-11-01', term_days: 30 } });
+    expect(single.status).toBe(422);
+    expect(single.body.code).toBe('credit.customer_blocked');
+    // The rule set refuses the row too ("黑名单客户不能新增应收"): the import must not show that instead.
+    const rules = await admin.get('/api/forms/receivable/rules');
+    expect(JSON.stringify(rules.body)).toContain('黑名单客户不能新增应收');
+
+    const file = csv([RECEIVABLE_HEADER, [ok, '100.00', '2026-11-01', '30'], [blacklisted, '100.00', '2026-11-01', '30']]);
+    for (const query of ['dryRun=true', 'dryRun=false&skipInvalid=true']) {
+      const res = await importCsv('receivable', file, query);
+      expect(res.status, res.text).toBe(query.startsWith('dryRun=true') ? 200 : 201);
+      const report = res.body;
+      expect(report.rows).toMatchObject({ total: 2, valid: 1, invalid: 1 });
+      expect(report.errors).toEqual([{ row: 3, column: 1, header: 'customer', field: 'customer', message: single.body.detail }]);
+    }
+    expect(await receivableCount(ok)).toBe(1);
+    expect(await receivableCount(blacklisted)).toBe(0);
+  });
+
   it('exposure adds up within the file: two rows each under the limit but together over it — the second is refused, naming limit, exposure and excess', async () => {
     const id = await customer({ credit_limit: '10000.00' });
     await receivable(id, '3000.00');

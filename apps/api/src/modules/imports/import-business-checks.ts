@@ -147,8 +147,13 @@ export class ImportBusinessChecks {
     return new ImportBusinessChecks(deps, auth, form, opts.write, opts.asOf, opts.locale, opts.overrideReason, credit, writeOffs, approvals, receivableForm, limitRequests);
   }
 
-  /** Checks the rows in file order; the ones it refuses are reported through `fail`, the others counted in. */
-  async check(sql: Sql, rows: BusinessRow[], fail: BusinessFail): Promise<void> {
+  /**
+   * Checks the rows in file order; the ones it refuses are reported through `fail`, the others
+   * counted in. `ruleRefused(row)` reports (and says) whether the form's validation rules refuse
+   * a row the credit check let through: a single create checks credit first, then its rule set,
+   * so a blocked customer's row gets the credit message, and a row the rules refuse counts for nothing.
+   */
+  async check(sql: Sql, rows: BusinessRow[], fail: BusinessFail, ruleRefused?: (row: number) => boolean): Promise<void> {
     if (!rows.length) return;
     const afters = rows.map((r) =>
       this.form.compiled.complete(r.target ? { ...r.merged!, ...autoNumbers(this.form, r.target.data) } : r.data, { asOf: this.asOf }),
@@ -180,6 +185,7 @@ export class ImportBusinessChecks {
           overridden = { row: r.row, customerId: after[this.credit.customerField], problem: problem.code, ...problem.params };
         }
       }
+      if (ruleRefused?.(r.row)) return;
       const needed = approvalsNeeded.get(i);
       if (needed?.length) {
         const missing = needed.filter((n) => !this.auth.roles.includes(this.roleKey(n.role)) && !this.auth.roles.includes('admin'));

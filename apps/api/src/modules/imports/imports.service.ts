@@ -337,7 +337,14 @@ export class ImportsService {
         }
         // All the chunk's rows at once: their facts (customers, rollups) in one query.
         const verdicts = await this.rules.validationErrorsMany(sql, form, judged, locale);
-        verdicts.forEach((errors, i) => errors?.forEach((e) => fieldError(judged[i]!.row, e)));
+        // With business checks (credit, approvals, payments) the rules' refusals wait for them, as a
+        // single create checks credit before its rule set: a refusal there is the message shown.
+        const ruleErrors = new Map<number, Array<{ path: string; message: string }>>();
+        verdicts.forEach((errors, i) => {
+          if (!errors?.length) return;
+          if (business) ruleErrors.set(judged[i]!.row, errors);
+          else errors.forEach((e) => fieldError(judged[i]!.row, e));
+        });
         lap('validate');
         // New rows' rule results (class, scorecard, alerts) evaluated now, while PostgreSQL is still
         // writing the previous chunk, when the rule set needs nothing from the database for them
@@ -347,10 +354,15 @@ export class ImportsService {
         if (early === undefined && ++earlyMisses >= 2) earlyRules = false;
         lap('rules');
         await this.checkAgainstDatabase(sql, form, chunk.filter((r) => !invalidRows.has(r.row)), columnOf, keyField, seen, locale, addError);
+        const ruleRefused = (row: number) => {
+          const errors = ruleErrors.get(row);
+          errors?.forEach((e) => fieldError(row, e));
+          return !!errors;
+        };
         await business?.check(sql, chunk.filter((r) => !invalidRows.has(r.row)), (row, field, message) => {
           const column = field ? columnOf.get(field) : undefined;
           addError(rowError(row, column?.column ?? null, column?.header ?? null, field, message, locale));
-        });
+        }, ruleRefused);
         lap('check');
         const good = chunk.filter((r) => !invalidRows.has(r.row));
         // All or nothing: once a row is bad nothing more is written (the transaction rolls back).
