@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { operatorRegistry, type FormDefinition, type RuleSet } from '@credo/form-engine';
-import { checkRuleSetDraft, defaultValueFor, emptyRuleSet, factChoices, groupDistribution, literalFor, newRule, operatorsFor } from './rule-designer';
+import { operatorRegistry, PARAM_FACTS, type FormDefinition, type RuleSet } from '@credo/form-engine';
+import { checkRuleSetDraft, defaultValueFor, describeParamFact, emptyRuleSet, factChoices, groupDistribution, literalFor, newRule, operatorsFor, PARAM_FACT_TEXT, paramCandidates, withFact } from './rule-designer';
 
 const form: FormDefinition = {
   key: 'supplier',
@@ -51,6 +51,30 @@ describe('rule designer adapter', () => {
     expect(literalFor('text', '90')).toBe('90');
     expect(defaultValueFor('between', { key: 'amount', kind: 'decimal', source: 'field' })).toEqual([0, 100]);
     expect(defaultValueFor('in', { key: 'grade', kind: 'text', source: 'field', options: ['A', 'B'] })).toEqual(['A']);
+  });
+
+  it('offers every computed fact with its parameters, names them, and switches a leaf to one with fitting params', () => {
+    expect(Object.keys(PARAM_FACT_TEXT).sort()).toEqual(Object.keys(PARAM_FACTS).sort());
+    const rs: RuleSet = { ...emptyRuleSet(form), rollups: [{ key: 'overdue', label: '逾期', type: 'decimal' }] };
+    const facts = factChoices(rs, form);
+    const percent = facts.find((f) => f.key === 'percentOf')!;
+    expect(percent).toMatchObject({ source: 'param', kind: 'decimal', label: { 'zh-CN': '占比(%)' } });
+    expect(percent.params!.map((p) => p.name)).toEqual(['part', 'whole']);
+    expect(paramCandidates(facts, ['date']).map((f) => f.key)).toEqual(['since']);
+    expect(paramCandidates(facts, ['number', 'decimal']).map((f) => f.key)).toEqual(['amount', 'overdue']);
+
+    const leaf = withFact({ fact: 'name', operator: 'equal', value: 'x' }, 'percentOf', facts);
+    expect(leaf).toEqual({ fact: 'percentOf', operator: 'equal', value: 0, params: { part: 'amount', whole: 'overdue' } });
+    expect(describeParamFact(leaf, facts, 'zh-CN')).toBe('占比(%)：金额 ÷ 逾期');
+    const since = withFact(leaf, 'daysSince', facts);
+    expect(since.params).toEqual({ fact: 'since' });
+    expect(describeParamFact(since, facts, 'en')).toBe('Days since: 开始');
+    expect(withFact(since, 'amount', facts)).not.toHaveProperty('params');
+
+    rs.rules.push({ id: 'old', kind: 'alert', code: 'OLD', severity: 'low', conditions: { all: [{ ...since, operator: 'greaterThan', value: 30 }] }, message: '久', actions: [] });
+    expect(checkRuleSetDraft(rs, form, 'zh-CN').errors).toEqual([]);
+    rs.rules[0]!.conditions = { all: [{ fact: 'daysSince', operator: 'greaterThan', value: 30, params: { fact: 'amount' } }] };
+    expect(Object.keys(checkRuleSetDraft(rs, form, 'zh-CN').byPath)).toContain('/rules/0/conditions/all/0/params/fact');
   });
 
   it('groups the impact distribution per target, largest first', () => {

@@ -1,6 +1,8 @@
 import {
+  AS_OF_FACT,
   factCatalog,
   operatorRegistry,
+  PARAM_FACTS,
   validateRuleSet,
   type FactInfo,
   type FactKind,
@@ -22,17 +24,76 @@ import {
 
 export type { FactInfo, Rule, RuleCondition, RuleSet, LeafCondition };
 
-export interface FactChoice extends FactInfo {
+export interface FactParam {
+  name: string;
   label: LocalizedText;
+  /** Kinds of fact the parameter may name. */
+  kinds: readonly FactKind[];
 }
 
-/** Facts a condition may read, with labels from the form and the rule-set declarations. */
+export interface FactChoice extends FactInfo {
+  label: LocalizedText;
+  /** Parameters of a computed (parameterised) fact, in order. */
+  params?: FactParam[];
+}
+
+/** Names of the engine's parameterised facts and of their parameters (every PARAM_FACTS entry; a spec checks it). */
+export const PARAM_FACT_TEXT: Readonly<Record<string, { label: LocalizedText; params: Record<string, LocalizedText> }>> = {
+  daysUntil: { label: { 'zh-CN': '距到期天数', en: 'Days until' }, params: { fact: { 'zh-CN': '日期', en: 'Date' } } },
+  daysSince: { label: { 'zh-CN': '已过天数', en: 'Days since' }, params: { fact: { 'zh-CN': '日期', en: 'Date' } } },
+  monthsSince: { label: { 'zh-CN': '已过月数', en: 'Months since' }, params: { fact: { 'zh-CN': '日期', en: 'Date' } } },
+  percentOf: { label: { 'zh-CN': '占比(%)', en: 'Share (%)' }, params: { part: { 'zh-CN': '部分', en: 'Part' }, whole: { 'zh-CN': '整体', en: 'Whole' } } },
+};
+
+/** Facts a condition may read, with labels from the form and the rule-set declarations, then the computed facts. */
 export function factChoices(ruleSet: RuleSet, form: FormDefinition): FactChoice[] {
   const labels = new Map<string, LocalizedText>();
   for (const f of form.fields) labels.set(f.key, f.label);
   for (const d of [...(ruleSet.rollups ?? []), ...(ruleSet.lookups ?? []), ...(ruleSet.outputs ?? [])]) if (!labels.has(d.key)) labels.set(d.key, d.label);
-  labels.set('asOf', { 'zh-CN': '评估日期（今天）', en: 'Evaluation date (today)' });
-  return [...factCatalog(ruleSet, form).values()].filter((f) => f.kind !== 'object').map((f) => ({ ...f, label: labels.get(f.key) ?? f.key }));
+  labels.set(AS_OF_FACT, { 'zh-CN': '评估日期（今天）', en: 'Evaluation date (today)' });
+  const plain: FactChoice[] = [...factCatalog(ruleSet, form).values()].filter((f) => f.kind !== 'object').map((f) => ({ ...f, label: labels.get(f.key) ?? f.key }));
+  const computed: FactChoice[] = Object.entries(PARAM_FACTS).map(([key, def]) => {
+    const text = PARAM_FACT_TEXT[key];
+    return {
+      key,
+      kind: def.kind,
+      source: 'param',
+      label: text?.label ?? key,
+      params: Object.entries(def.params).map(([name, kinds]) => ({ name, kinds, label: text?.params[name] ?? name })),
+    };
+  });
+  return [...plain, ...computed];
+}
+
+/** Facts a parameter of kind `kinds` may name: any plain fact of that kind except asOf (the engine's rule). */
+export function paramCandidates(facts: readonly FactChoice[], kinds: readonly FactKind[]): FactChoice[] {
+  return facts.filter((f) => f.source !== 'param' && f.key !== AS_OF_FACT && kinds.includes(f.kind));
+}
+
+/** Params for a computed fact just picked: the current ones where still fitting, else candidates in order (part and whole differ). */
+export function defaultParams(fact: FactChoice, facts: readonly FactChoice[], current?: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of fact.params ?? []) {
+    const candidates = paramCandidates(facts, p.kinds);
+    const keep = current?.[p.name];
+    const taken = new Set(Object.values(out));
+    const pick = candidates.find((c) => c.key === keep) ?? candidates.find((c) => !taken.has(c.key)) ?? candidates[0];
+    if (pick) out[p.name] = pick.key;
+  }
+  return out;
+}
+
+/** "占比(%)：应收金额 ÷ 信用额度", "已过天数：签约日期" — a computed fact with its params' labels. */
+export function describeParamFact(leaf: Pick<LeafCondition, 'fact' | 'params'>, facts: readonly FactChoice[], locale: Locale): string {
+  const text = (t: LocalizedText | undefined, fallback: string): string => (t === undefined ? fallback : typeof t === 'string' ? t : ((locale === 'en' ? t.en : undefined) ?? t['zh-CN'] ?? fallback));
+  const fact = facts.find((f) => f.key === leaf.fact);
+  const names = (fact?.params ?? []).map((p) => {
+    const ref = leaf.params?.[p.name];
+    const named = typeof ref === 'string' ? facts.find((f) => f.key === ref) : undefined;
+    return named ? text(named.label, named.key) : typeof ref === 'string' ? ref : '?';
+  });
+  const sep = locale === 'en' ? ': ' : '：';
+  return `${text(fact?.label, leaf.fact)}${sep}${names.join(leaf.fact === 'percentOf' ? ' ÷ ' : ', ')}`;
 }
 
 /** Operator names that accept a fact of `kind`. */
@@ -76,6 +137,20 @@ export function literalFor(kind: FactKind | undefined, text: string): unknown {
 
 export function isLeaf(c: RuleCondition): c is LeafCondition {
   return 'fact' in c;
+}
+
+/** The leaf with `key` as its fact: operator kept when the new fact's kind allows it, params for a computed fact (none otherwise). */
+export function withFact(leaf: LeafCondition, key: string, facts: readonly FactChoice[]): LeafCondition {
+  const prev = facts.find((f) => f.key === leaf.fact);
+  const next = facts.find((f) => f.key === key);
+  const ops = operatorsFor(next?.kind);
+  const operator = ops.includes(leaf.operator) ? leaf.operator : (ops[0] ?? 'equal');
+  const keepValue = ops.includes(leaf.operator) && next?.kind === prev?.kind;
+  const { params: _drop, ...rest } = leaf;
+  void _drop;
+  const out: LeafCondition = { ...rest, fact: key, operator, value: keepValue ? leaf.value : defaultValueFor(operator, next) };
+  if (next?.params) out.params = defaultParams(next, facts, leaf.params);
+  return out;
 }
 
 export function newLeaf(facts: readonly FactChoice[]): LeafCondition {

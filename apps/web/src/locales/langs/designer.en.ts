@@ -122,6 +122,8 @@ const en: typeof zhCN = {
     selectHint: 'Select a field on the canvas to edit its properties',
     fieldErrors: 'Definition errors',
     formErrors: 'Form definition errors',
+    createDraft: 'Create draft',
+    saveDraft: 'Save draft',
   },
   ruleDesigner: {
     title: 'Rules: {name}',
@@ -141,7 +143,9 @@ const en: typeof zhCN = {
     fact: 'Fact',
     operator: 'Operator',
     value: 'Value',
-    factSources: { field: 'Fields', rollup: 'Rollups', lookup: 'Lookups', output: 'Outputs', asOf: 'Date', param: 'Parameters' },
+    factSources: { field: 'Fields', rollup: 'Rollups', lookup: 'Lookups', output: 'Outputs', asOf: 'Date', param: 'Computed' },
+    paramProblem: '{fact}: pick a {expected} fact for "{param}"',
+    paramKinds: { date: 'date', number: 'numeric', decimal: 'numeric' },
     operators: {
       equal: 'equals',
       notEqual: 'not equal',

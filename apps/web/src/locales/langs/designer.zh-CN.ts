@@ -120,6 +120,8 @@ export default {
     selectHint: '在画布中选择一个字段以编辑属性',
     fieldErrors: '定义错误',
     formErrors: '表单定义错误',
+    createDraft: '创建草稿',
+    saveDraft: '保存草稿',
   },
   ruleDesigner: {
     title: '规则设计：{name}',
@@ -139,7 +141,9 @@ export default {
     fact: '事实',
     operator: '运算',
     value: '值',
-    factSources: { field: '字段', rollup: '汇总', lookup: '查表', output: '输出', asOf: '日期', param: '参数' },
+    factSources: { field: '字段', rollup: '汇总', lookup: '查表', output: '输出', asOf: '日期', param: '计算' },
+    paramProblem: '{fact}：请为“{param}”选择一个{expected}事实',
+    paramKinds: { date: '日期', number: '数值', decimal: '数值' },
     operators: {
       equal: '等于',
       notEqual: '不等于',
