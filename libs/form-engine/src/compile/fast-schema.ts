@@ -1,4 +1,4 @@
-import { FAST_DATE, FAST_FIELDS, FAST_NONBLANK, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
+import { FAST_DATE, FAST_FIELDS, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
 import type { FastDateSchema } from '../ajv/ajv-instance.js';
 import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
@@ -23,8 +23,8 @@ function isBlankString(v: unknown): boolean {
 /**
  * The field's subschema plus "no blank value" in its cheapest form: nothing when the type (boolean,
  * integer, number), a non-blank enum / const or the format (FORMATS_REFUSING_BLANK) already refuses
- * every blank value; FAST_NONBLANK
- * inside the type check for a string or array; FAST_PRESENT otherwise.
+ * every blank value; FAST_NONBLANK / FAST_NONEMPTY inside the type check for a string / an array;
+ * FAST_PRESENT otherwise.
  */
 function notBlank(p: Record<string, unknown>): Record<string, unknown> {
   const type = p.type;
@@ -32,7 +32,8 @@ function notBlank(p: Record<string, unknown>): Record<string, unknown> {
   if (type === 'string' && Array.isArray(p.enum) && p.enum.every((v) => typeof v === 'string' && !isBlankString(v))) return { ...p };
   if (type === 'string' && typeof p.const === 'string' && !isBlankString(p.const)) return { ...p };
   if (type === 'string' && typeof p.format === 'string' && FORMATS_REFUSING_BLANK.has(p.format)) return { ...p };
-  if (type === 'string' || type === 'array') return { ...p, [FAST_NONBLANK]: true };
+  if (type === 'string') return { ...p, [FAST_NONBLANK]: true };
+  if (type === 'array') return { ...p, [FAST_NONEMPTY]: true };
   return { ...p, [FAST_PRESENT]: true };
 }
 

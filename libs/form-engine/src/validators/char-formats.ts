@@ -6,13 +6,20 @@
  * the regexes stay the reference definitions.
  */
 
-/** `count` ASCII digits at value[from, from + count). */
-function digitsAt(value: string, from: number, count: number): boolean {
-  for (let i = from; i < from + count; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+/**
+ * 0 for the code units '0'-'9', 1 for every other one. The hot-path predicates OR table entries
+ * together instead of branching per character: inside the validator a record's dozen formats run
+ * one after another, and there every data-dependent branch in a character loop is a likely
+ * misprediction (measured: about a third of the per-record format cost).
+ */
+export const NOT_DIGIT = new Uint8Array(0x10000).fill(1);
+for (let c = 48; c <= 57; c++) NOT_DIGIT[c] = 0;
+
+/** `count` ASCII digits at value[from, from + count) (the caller keeps the range inside the string). */
+export function digitsAt(value: string, from: number, count: number): boolean {
+  let bad = 0;
+  for (let i = from; i < from + count; i++) bad |= NOT_DIGIT[value.charCodeAt(i)]!;
+  return bad === 0;
 }
 
 /** /^\d{n}$/ */
@@ -85,22 +92,29 @@ function isRegExpSpace(c: number): boolean {
   );
 }
 
+/** Per code unit, for emailChars: 1 '@', 2 '.', 4 a RegExp `\s` character, 0 anything else. */
+const EMAIL_CLASS = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) if (isRegExpSpace(c)) EMAIL_CLASS[c] = 4;
+EMAIL_CLASS[64] = 1;
+EMAIL_CLASS[46] = 2;
+
 /**
  * EMAIL: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ — no `\s` anywhere, exactly one '@' (not first), and after it
- * a '.' with at least one character on each side. One pass.
+ * a '.' with at least one character on each side. One pass, one table lookup per character.
  */
 export function emailChars(value: string): boolean {
   const n = value.length;
   let at = -1;
   let dot = false;
   for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 64) {
+    const k = EMAIL_CLASS[value.charCodeAt(i)]!;
+    if (k === 0) continue;
+    if (k === 1) {
       if (at >= 0) return false;
       at = i;
-    } else if (c === 46) {
+    } else if (k === 2) {
       if (at >= 0 && i >= at + 2 && i <= n - 2) dot = true;
-    } else if ((c <= 32 || c >= 0xa0) && isRegExpSpace(c)) {
+    } else {
       return false;
     }
   }

@@ -1,4 +1,5 @@
 /** Calendar dates as 'YYYY-MM-DD' strings, computed on day numbers (no Date, no time zones). */
+import { NOT_DIGIT } from './char-formats.js';
 
 export function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -48,7 +49,7 @@ let memoDay = NaN;
  */
 export function dayNumberOf(value: string): number {
   if (value === memoValue) return memoDay;
-  const day = computeDayNumber(value);
+  const day = dayNumberOrNaN(value);
   if (typeof value === 'string') {
     memoValue = value;
     memoDay = day;
@@ -56,20 +57,28 @@ export function dayNumberOf(value: string): number {
   return day;
 }
 
-function computeDayNumber(value: string): number {
-  if (typeof value !== 'string' || value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return NaN;
-  let y = 0;
-  let m = 0;
-  let d = 0;
-  for (let i = 0; i < 10; i++) {
-    if (i === 4 || i === 7) continue;
-    const c = value.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return NaN;
-    if (i < 4) y = y * 10 + c;
-    else if (i < 7) m = m * 10 + c;
-    else d = d * 10 + c;
-  }
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > (m === 2 ? (isLeapYear(y) ? 29 : 28) : DAYS_IN_MONTH[m - 1]!)) return NaN;
+/**
+ * dayNumberOf without the memo (for callers that ask once per value): 'YYYY-MM-DD' read as eight
+ * digit codes whose table entries are ORed with the two hyphens' differences, so a well-formed
+ * value takes no branch until the month and day range checks.
+ */
+export function dayNumberOrNaN(value: string): number {
+  if (typeof value !== 'string' || value.length !== 10) return NaN;
+  const D = NOT_DIGIT;
+  const y0 = value.charCodeAt(0);
+  const y1 = value.charCodeAt(1);
+  const y2 = value.charCodeAt(2);
+  const y3 = value.charCodeAt(3);
+  const m0 = value.charCodeAt(5);
+  const m1 = value.charCodeAt(6);
+  const d0 = value.charCodeAt(8);
+  const d1 = value.charCodeAt(9);
+  if ((D[y0]! | D[y1]! | D[y2]! | D[y3]! | D[m0]! | D[m1]! | D[d0]! | D[d1]! | (value.charCodeAt(4) ^ 45) | (value.charCodeAt(7) ^ 45)) !== 0) return NaN;
+  // Each code is 48 + its digit: 48 * 1111 = 53328, 48 * 11 = 528.
+  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3 - 53328;
+  const m = m0 * 10 + m1 - 528;
+  const d = d0 * 10 + d1 - 528;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || (d > DAYS_IN_MONTH[m - 1]! && !(m === 2 && d === 29 && isLeapYear(y)))) return NaN;
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
