@@ -110,6 +110,17 @@ describe('form permissions', () => {
     expect((await manager.call('DELETE', `/api/forms/customer/records/${own.body.id}`, { headers: { 'if-match': '"2"' } })).status).toBe(403);
   });
 
+  it('GET /api/forms/:key tells each caller what it may do on the records (defaults and per-form rules merged)', async () => {
+    expect((await admin.get('/api/forms/customer')).body.access).toEqual({ read: true, create: true, update: true, delete: true });
+    expect((await staff.get('/api/forms/customer')).body.access).toEqual({ read: true, create: true, update: true, delete: false });
+    expect((await viewer.get('/api/forms/customer')).body.access).toEqual({ read: true, create: false, update: false, delete: false });
+    // A per-form rule that lets staff delete receivables shows up for staff only on that form.
+    const put = await admin.call('PUT', '/api/forms/receivable/permissions', { body: { roles: { staff: { read: true, create: true, update: true, delete: true } } } });
+    expect(put.status, put.text).toBe(200);
+    expect((await staff.get('/api/forms/receivable')).body.access.delete).toBe(true);
+    expect((await staff.get('/api/forms/customer')).body.access.delete).toBe(false);
+  });
+
   it('viewers never receive a hidden field, in records or revisions', async () => {
     const created = await admin.post('/api/forms/customer/records', { data: customer(adminId, { credit_limit: '123.45' }) });
     const one = await viewer.get(`/api/forms/customer/records/${created.body.id}`);

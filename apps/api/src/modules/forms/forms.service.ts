@@ -29,7 +29,7 @@ import { PublishWarmUp } from './publish-warm-up.js';
 import { ensureTypedProjection } from './typed-projection.js';
 import { TenantDatabase, advisoryKey, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import type { FormPermissionsDocument } from './form-permissions.js';
+import { effectiveAccess, type FormPermissionsDocument } from './form-permissions.js';
 import { COUNT_CAP, FormsRepository, type FormMetaRow, type FormRow } from './forms.repository.js';
 
 export interface PublishedForm {
@@ -308,6 +308,8 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
     return {
       key: row.key,
       title: row.title,
+      // What the caller may do on this form's records, so the web app shows only buttons that work.
+      access: effectiveAccess((row.permissions ?? {}) as FormPermissionsDocument, auth.roles).actions,
       version: row.version_id
         ? {
             id: row.version_id,
