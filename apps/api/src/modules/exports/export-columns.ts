@@ -47,18 +47,35 @@ export function sqlLiteral(text: string): string {
   return text.includes('\\') ? ` E${quoted.replace(/\\/g, '\\\\')}` : quoted;
 }
 
-/** `safeText` in SQL over an expression (evaluated once per branch taken); '' becomes NULL. */
+/**
+ * `safeText` in SQL over an expression (a column reference: it is evaluated in several branches);
+ * '' becomes NULL. Text starting above '@' (letters, CJK…) takes the first branch alone.
+ */
 function safeSql(expr: string): string {
-  return `CASE WHEN ascii(${expr}) IN (${FORMULA_CODES}) THEN '''' || ${expr} ELSE NULLIF(${expr}, '') END`;
+  return `CASE WHEN ascii(${expr}) > 64 THEN ${expr} WHEN ascii(${expr}) IN (${FORMULA_CODES}) THEN '''' || ${expr} ELSE NULLIF(${expr}, '') END`;
+}
+
+/** How a cell expression reads its field: the stored value as text (`->>`) and as jsonb (`->`). */
+export interface CellRef {
+  text: string;
+  json: string;
+}
+
+/** The stored value read from `r.data` itself. */
+export function dataRef(key: string): CellRef {
+  if (!FIELD_KEY.test(key)) throw new Error(`bad field key ${key}`);
+  return { text: `(r.data->>'${key}')`, json: `(r.data->'${key}')` };
 }
 
 /**
- * A column's `cell` in SQL: the same cell text computed by PostgreSQL from `r.data` (NULL for an
- * empty cell), for the CSV export that lets COPY format the rows.
+ * A column's `cell` in SQL: the same cell text computed by PostgreSQL from the stored value (NULL
+ * for an empty cell), for the CSV export that lets COPY format the rows. `ref` says where the
+ * value is read: by default `r.data` itself; the export reads each field once in a subquery and
+ * passes its columns, so the branches below refer to a column instead of repeating the lookup.
  */
-export function cellSql(field: FieldDefinition, mode: HeaderMode, locale: Locale): string {
+export function cellSql(field: FieldDefinition, mode: HeaderMode, locale: Locale, ref: CellRef = dataRef(field.key)): string {
   if (!FIELD_KEY.test(field.key)) throw new Error(`bad field key ${field.key}`);
-  const text = `(r.data->>'${field.key}')`;
+  const text = ref.text;
   const storage = storageOf(field);
   if (storage === 'boolean') {
     const [yes, no] = mode === 'labels' ? BOOLEAN_LABELS[locale] : ['true', 'false'];
@@ -75,8 +92,8 @@ export function cellSql(field: FieldDefinition, mode: HeaderMode, locale: Locale
     // Labels are joined first, and the joined text is defused as a whole (as `cell` does).
     const element = options ? `COALESCE(${labelsOf(false)} ->> e, e, 'null')` : `COALESCE(e, 'null')`;
     return (
-      `CASE WHEN jsonb_typeof(r.data->'${field.key}') = 'array' THEN ` +
-      `(SELECT ${safeSql('j')} FROM (SELECT string_agg(${element}, '${MULTI_SEPARATOR}' ORDER BY o) AS j FROM jsonb_array_elements_text(r.data->'${field.key}') WITH ORDINALITY AS m(e, o)) s) ` +
+      `CASE WHEN jsonb_typeof(${ref.json}) = 'array' THEN ` +
+      `(SELECT ${safeSql('j')} FROM (SELECT string_agg(${element}, '${MULTI_SEPARATOR}' ORDER BY o) AS j FROM jsonb_array_elements_text(${ref.json}) WITH ORDINALITY AS m(e, o)) s) ` +
       `ELSE NULLIF(${text}, '') END`
     );
   }

@@ -10,8 +10,7 @@ import { effectiveAccess } from '../forms/form-permissions.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { fieldExpression, parseRecordQuery } from '../records/record-query.js';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
-import { CsvLineEnds } from './csv-line-ends.js';
+import { CsvCopyOut, cancelBackend, type CopyOutTarget } from './csv-copy-out.js';
 import { cellSql, csvCell, exportColumns, exportableFields, sqlLiteral, type ExportColumn, type HeaderMode } from './export-columns.js';
 
 export interface ExportQuery {
@@ -29,10 +28,10 @@ export interface ExportSink {
   /** Writes rows of cells; resolves when the client has taken them (backpressure). */
   rows(rows: string[][]): Promise<void>;
   /**
-   * CSV sinks only: writes CSV text PostgreSQL formatted (COPY … FORMAT csv, rows already with
-   * CRLF ends) after the header; resolves when the client has taken it.
+   * CSV sinks only: where the CSV text PostgreSQL formats (COPY … FORMAT csv, rows with CRLF
+   * ends) goes after the header.
    */
-  csvText?(chunk: Buffer): Promise<void>;
+  csvOut?: CopyOutTarget;
   end(): Promise<void>;
 }
 
@@ -63,7 +62,7 @@ export class ExportsService {
       try {
         await sink.begin(plan.columns);
         const client = pgClientOf(sql);
-        const { count, aborted } = sink.csvText && client ? await copyCsv(client, plan, res, sink.csvText) : await fetchRows(sql, client, plan, res, sink);
+        const { count, aborted } = sink.csvOut && client ? await copyCsv(client, plan, res, sink.csvOut) : await fetchRows(sql, client, plan, res, sink);
         await this.audit.append(sql, {
           actorId: auth.userId,
           action: 'record.export',
@@ -92,26 +91,35 @@ interface ExportPlan {
 
 /**
  * CSV the fast way: PostgreSQL runs the list query and formats every cell (`ExportColumn.sql`)
- * and the CSV quoting itself (COPY … TO STDOUT, FORMAT csv); the buffers it sends go to the
- * client with only LF → CRLF at row ends, read no faster than the client takes them.
+ * and the CSV quoting itself (COPY … TO STDOUT, FORMAT csv); its rows go to the client with CRLF
+ * ends (CsvCopyOut), read no faster than the client takes them. When the client leaves before
+ * the end, the COPY is cancelled (not read to its end) and rolled back to a savepoint, so the
+ * transaction can still write the audit entry and the connection goes back to the pool clean.
  */
-async function copyCsv(client: pg.PoolClient, plan: ExportPlan, res: Response, send: (chunk: Buffer) => Promise<void>): Promise<{ count: number; aborted: boolean }> {
-  const lines = new CsvLineEnds();
-  let aborted = false;
-  let count = 0;
-  const stream = client.query(copyTo(plan.copySql));
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    // The client left: the rest of the COPY is read and dropped (the connection must see it end);
-    // the audit entry says how far the client got.
-    if (aborted || res.destroyed) {
-      aborted = true;
-      continue;
-    }
-    const text = lines.convert(chunk);
-    await send(text);
-    count = lines.rows;
+async function copyCsv(client: pg.PoolClient, plan: ExportPlan, res: Response, target: CopyOutTarget): Promise<{ count: number; aborted: boolean }> {
+  if (res.destroyed) return { count: 0, aborted: true };
+  await client.query('SAVEPOINT credo_export');
+  const copy = new CsvCopyOut(plan.copySql, target);
+  let cancelled: Promise<void> | undefined;
+  const leave = () => {
+    if (!res.writableFinished) cancelled = copy.abandon(() => cancelBackend(client));
+  };
+  res.on('close', leave);
+  try {
+    void client.query(copy as unknown as pg.QueryConfig);
+    if (res.destroyed) leave();
+    await copy.done.catch((error: unknown) => {
+      // The cancelled statement ends with an error: expected once the client has left.
+      if (!copy.wasAbandoned) throw error;
+    });
+  } finally {
+    res.off('close', leave);
   }
-  return { count, aborted };
+  if (!copy.wasAbandoned) return { count: copy.rows, aborted: false };
+  // The backend has had the cancel signal before anything else runs on it.
+  await cancelled;
+  await client.query('ROLLBACK TO SAVEPOINT credo_export');
+  return { count: copy.rows, aborted: true };
 }
 
 const FETCH = 2000;
@@ -175,14 +183,20 @@ function planOrThrow(form: PublishedForm, auth: AuthContext, query: ExportQuery,
   const where = ['r.form_id = $1', 'r.deleted_at IS NULL', '($2::text IS NULL OR r.data->>$2::text = $3::text)', ...parsed.query.where];
   const from = `FROM records_t r WHERE ${where.join(' AND ')} ORDER BY ${order}`;
   const params = [form.id, owner?.field ?? null, owner ? auth.userId : null, ...parsed.query.params];
+  // Each stored value is read once (t<i>, and j<i> as jsonb for multi-selects) in a subquery kept
+  // apart by OFFSET 0 (not merged into the outer query, which would repeat the lookup in every
+  // branch of a cell); the outer query formats the cells from those columns, in the subquery's order.
+  const refs = fields.map((_, i) => ({ text: `ex.t${i}`, json: `ex.j${i}` }));
+  const values = fields.flatMap((f, i) => [`r.data->>'${checkedKey(f.key)}' AS t${i}`, ...(f.type === 'multiselect' ? [`r.data->'${f.key}' AS j${i}`] : [])]);
   // One NULL column when no field is left: an empty line per record, as the row path writes.
-  const cells = fields.length ? fields.map((f, i) => `${cellSql(f, query.headers, locale)} AS c${i}`).join(', ') : 'NULL AS c_';
+  const cells = fields.length ? fields.map((f, i) => `${cellSql(f, query.headers, locale, refs[i])} AS c${i}`).join(', ') : 'NULL AS c_';
+  const inner = `SELECT ${values.length ? values.join(', ') : '1 AS c_'} ${inlineParams(from, params)} OFFSET 0`;
   return {
     columns,
     sql: `SELECT ${select} ${from}`,
     params,
     // Placeholders are replaced in the list part only (labels in the cells may hold a "$1").
-    copySql: `COPY (SELECT ${cells} ${inlineParams(from, params)}) TO STDOUT WITH (FORMAT csv)`,
+    copySql: `COPY (SELECT ${cells} FROM (${inner}) ex) TO STDOUT WITH (FORMAT csv)`,
   };
 }
 
@@ -215,7 +229,18 @@ export function csvSink(res: Response): ExportSink {
     extension: 'csv',
     begin: (columns) => write(res, `${UTF8_BOM}${columns.map((c) => csvCell(c.header)).join(',')}\r\n`),
     rows: (rows) => write(res, rows.map((cells) => `${cells.map(csvCell).join(',')}\r\n`).join('')),
-    csvText: (chunk) => write(res, chunk),
+    csvOut: {
+      write: (chunk, done) => res.write(chunk, () => done()),
+      onDrain: (resume) => {
+        const go = () => {
+          res.off('drain', go);
+          res.off('close', go);
+          resume();
+        };
+        res.on('drain', go);
+        res.on('close', go);
+      },
+    },
     end: () =>
       new Promise<void>((resolve) => {
         res.end(resolve);
