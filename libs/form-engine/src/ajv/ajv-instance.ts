@@ -428,6 +428,22 @@ function noteUscc(data: string): boolean {
   return true;
 }
 
+/**
+ * `code.process` of the fail-fast instance. Its callers read only the boolean answer, yet ajv writes
+ * an error list before each `return false` (`[{}]` in subschemas built without errors, a full error
+ * object for the root keywords): allocation code at every failure site, about a third of the
+ * generated source, all of it interleaved with the hot path. This drops the two forms that carry no
+ * nested braces or quotes (any other form is left as ajv wrote it); a fast validator's `errors`
+ * therefore says nothing about why it refused. Only record schemas (a FAST_FIELDS root) are
+ * processed: meta-schemas keep their errors for ajv's "schema is invalid" messages.
+ */
+const FAST_ERROR_SITE = /\b(validate\d+)\.errors = \[\{(?:instancePath,schemaPath:"[^"\\]*",keyword:"[^"\\]*",params:\{[^{}"\\]*\})?\}\];return false;/g;
+export function stripFastErrorLists(code: string, env?: { schema: unknown }): string {
+  const schema = env?.schema;
+  if (typeof schema !== 'object' || schema === null || !(FAST_FIELDS in schema)) return code;
+  return code.replace(FAST_ERROR_SITE, 'return false;');
+}
+
 export type AjvMode = 'full' | 'fast';
 
 /**
@@ -454,7 +470,7 @@ function createAjv(mode: AjvMode): AnyAjv {
     logger: false,
     // Errors are data for the caller; message rendering happens in validation/normalize-errors.
     messages: false,
-    code: { esm: true },
+    code: fast ? { esm: true, process: stripFastErrorLists } : { esm: true },
   };
   // The fast instance runs the same keywords without 2020's bookkeeping of evaluated properties
   // (nothing uses unevaluatedProperties) and without $dynamicRef; `next` adds dependentRequired.

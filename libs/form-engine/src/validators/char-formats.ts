@@ -54,25 +54,38 @@ export function postalCodeChars(value: string): boolean {
   return c >= 48 && c <= 56 && digitsAt(value, 1, 5);
 }
 
-/** CN_LANDLINE: /^0\d{2,3}-?[1-9]\d{6,7}(?:-\d{1,6})?$/ — every way the regex can match, tried in turn. */
+/** [from, to) is 0 + a 2–3 digit area + a 7–8 digit number starting 1-9 (the caller checked that all are digits). */
+function areaAndNumber(value: string, from: number, to: number): boolean {
+  const n = to - from;
+  if (n < 10 || n > 12 || value.charCodeAt(from) !== 48) return false;
+  // Area 2 leaves 7 or 8 digits (n 10, 11), area 3 leaves 7 or 8 (n 11, 12); the number's first digit is not 0.
+  return (n <= 11 && value.charCodeAt(from + 3) !== 48) || (n >= 11 && value.charCodeAt(from + 4) !== 48);
+}
+
+/**
+ * CN_LANDLINE: /^0\d{2,3}-?[1-9]\d{6,7}(?:-\d{1,6})?$/ — one pass: every character a digit or one of
+ * at most two hyphens, then the runs between the hyphens measured: 0+area+number, or 0+area - number,
+ * each optionally followed by - extension (1–6 digits).
+ */
 export function landlineChars(value: string): boolean {
   const n = value.length;
   if (n < 10 || n > 20 || value.charCodeAt(0) !== 48) return false;
-  for (let area = 2; area <= 3; area++) {
-    if (!digitsAt(value, 1, area)) return false; // 3 area digits need the first 2
-    let i = 1 + area;
-    if (value.charCodeAt(i) === 45) i++;
-    const first = value.charCodeAt(i);
-    if (first < 49 || first > 57) continue;
-    for (let sub = 7; sub <= 8; sub++) {
-      const end = i + sub;
-      if (end > n || !digitsAt(value, i + 1, sub - 1)) continue;
-      if (end === n) return true;
-      const ext = n - end - 1;
-      if (value.charCodeAt(end) === 45 && ext >= 1 && ext <= 6 && digitsAt(value, end + 1, ext)) return true;
-    }
+  let h1 = -1;
+  let h2 = -1;
+  for (let i = 1; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (NOT_DIGIT[c] === 0) continue;
+    if (c !== 45 || h2 >= 0) return false;
+    if (h1 < 0) h1 = i;
+    else h2 = i;
   }
-  return false;
+  if (h1 < 0) return areaAndNumber(value, 0, n);
+  // A hyphen after the area (0 + 2–3 digits): the number runs to the next hyphen or the end.
+  const numberEnd = h2 < 0 ? n : h2;
+  const afterArea = (h1 === 3 || h1 === 4) && numberEnd - h1 - 1 >= 7 && numberEnd - h1 - 1 <= 8 && value.charCodeAt(h1 + 1) !== 48;
+  if (h2 >= 0) return afterArea && n - h2 - 1 >= 1 && n - h2 - 1 <= 6;
+  // One hyphen: after the area, or before an extension.
+  return afterArea || (areaAndNumber(value, 0, h1) && n - h1 - 1 >= 1 && n - h1 - 1 <= 6);
 }
 
 /** A code unit RegExp `\s` matches (without the u flag). */
