@@ -559,6 +559,7 @@ export class ImportsService {
         const result = evaluated.results[i]!;
         const copy = {
           data: escapeCopy(JSON.stringify(data).slice(1)),
+          changes: escapeCopy(createChanges(data)),
           results: escapeCopy(`\t${JSON.stringify(result.values)}\t${JSON.stringify(result.alerts)}\t${JSON.stringify(result.explanation)}`),
         };
         byRow.set(r.row, { id: ids[i]!, data, result, copy });
@@ -588,17 +589,25 @@ export class ImportsService {
     const written = datas.map((data, i) => ({ id: pre?.rows[i]!.id ?? uuidv7(), data: pre ? data : form.compiled.complete(data, { asOf }) }));
     if (!pgClientOf(sql)) return { written, text: null, pre };
     if (pre) {
-      // Rendered early: only the auto-numbers are put in front of each row's data (the revision's
-      // changes are made from the data by the INSERT: see writeInserts).
+      // Rendered early: only the auto-numbers are put in front of each row's data and of its
+      // revision's changes.
       const numbered = form.compiled.autoNumberFields.map((f) => f.key);
       const parts: string[] = [];
       for (let i = 0; i < written.length; i++) {
         const { id, data } = written[i]!;
         const copy = pre.rows[i]!.copy;
         let numbers = '';
-        for (const key of numbered) numbers += `${JSON.stringify(key)}:${JSON.stringify(data[key])},`;
-        if (copy.data === '}') numbers = numbers.slice(0, -1);
-        parts.push(`${id}\t{${numbers}${copy.data}${copy.results}\n`);
+        let changed = '';
+        for (const key of numbered) {
+          const value = escapeCopy(JSON.stringify(data[key]));
+          numbers += `${JSON.stringify(key)}:${value},`;
+          changed += `${JSON.stringify(key)}:{"to":${value}},`;
+        }
+        if (copy.data === '}') {
+          numbers = numbers.slice(0, -1);
+          changed = changed.slice(0, -1);
+        }
+        parts.push(`${id}\t{${numbers}${copy.data}\t{${changed}${copy.changes}${copy.results}\n`);
       }
       return { written, text: parts.join(''), pre };
     }
@@ -636,25 +645,24 @@ export class ImportsService {
       staged.ready = true;
     }
     await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom(`COPY pg_temp.credo_import_stage (id, data, ${pre ? 'vals, alerts, explanation' : 'changes'}) FROM STDIN`));
+      const stream = client.query(copyFrom(`COPY pg_temp.credo_import_stage (id, data, changes${pre ? ', vals, alerts, explanation' : ''}) FROM STDIN`));
       stream.on('error', reject);
       stream.on('finish', () => resolve());
       stream.end(text);
     });
+    // Every table is filled from the staging table itself (nothing RETURNed and joined back): the
+    // revisions' and rule results' foreign keys to the records are checked at the end of the
+    // statement, when the records are in.
     const records = `r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
-         SELECT $1::uuid, s.id, $2::uuid, $3::uuid, s.data, $4::uuid, $4::uuid FROM pg_temp.credo_import_stage s
-         RETURNING tenant_id, id, form_version_id, data, created_by)`;
+         SELECT $1::uuid, s.id, $2::uuid, $3::uuid, s.data, $4::uuid, $4::uuid FROM pg_temp.credo_import_stage s)`;
     const revisions = `INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
-       SELECT r.tenant_id, r.id, 1, 'create', r.form_version_id, s.changes, r.data, r.created_by
-       FROM r JOIN pg_temp.credo_import_stage s ON s.id = r.id`;
+       SELECT $1::uuid, s.id, 1, 'create', $3::uuid, s.changes, s.data, $4::uuid FROM pg_temp.credo_import_stage s`;
     if (pre) {
-      // A create's changes are every field of its data: {field: {to: value}}, made here from the data.
-      const made = `(SELECT coalesce(jsonb_object_agg(e.key, jsonb_build_object('to', e.value)), '{}'::jsonb) FROM jsonb_each(r.data) e)`;
       await sql.rows(
-        `WITH ${records}, rv AS (${revisions.replace('s.changes', made)})
+        `WITH ${records}, rv AS (${revisions})
          INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
-         SELECT r.tenant_id, r.id, $5::uuid, $6::date, s.vals, s.alerts, s.explanation FROM r JOIN pg_temp.credo_import_stage s ON s.id = r.id`,
+         SELECT $1::uuid, s.id, $5::uuid, $6::date, s.vals, s.alerts, s.explanation FROM pg_temp.credo_import_stage s`,
         [auth.tenantId, form.id, form.versionId, auth.userId, pre.versionId, pre.asOf],
       );
     } else await sql.rows(`WITH ${records} ${revisions}`, [auth.tenantId, form.id, form.versionId, auth.userId]);
@@ -911,13 +919,23 @@ function escapeCopy(json: string): string {
   return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
 }
 
+/** A create revision's changes ({field: {"to": value}} for every field) as JSON, without its opening brace. */
+function createChanges(data: Record<string, unknown>): string {
+  let out = '';
+  for (const key in data) {
+    const value = data[key];
+    if (value !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:{"to":${JSON.stringify(value)}}`;
+  }
+  return `${out}}`;
+}
+
 /** A new row's id and rule result, evaluated before it is written. */
 interface EarlyRow {
   id: string;
   /** Completed, without auto-numbers (no field depends on them: autoNumbersUnused). */
   data: Record<string, unknown>;
-  /** COPY text of the data, without its opening brace and auto-numbers, and of the results (escaped). */
-  copy: { data: string; results: string };
+  /** COPY text of the data and of its create changes, each without its opening brace and auto-numbers, and of the results (escaped). */
+  copy: { data: string; changes: string; results: string };
   result: { recordId: string; values: unknown; alerts: unknown; explanation: unknown };
 }
 
