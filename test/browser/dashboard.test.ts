@@ -151,13 +151,15 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
     const table = page.getByTestId('audit-table');
     await table.locator('tbody tr.el-table__row').first().waitFor({ timeout: 15_000 });
     await page.getByTestId('audit-action').click();
-    await page.getByRole('option', { name: 'auth.login', exact: true }).click();
+    // Actions are named (登录), with the code beside it in the list and as the tag's tooltip.
+    await page.getByRole('option', { name: /^登录\s*auth\.login$/ }).click();
     await page.getByTestId('audit-search').click();
     await expect.poll(() => page.url()).toContain('action=auth.login');
     await settled(page);
     const rowsText = await table.locator('tbody tr.el-table__row').allInnerTexts();
     expect(rowsText.length).toBeGreaterThan(0);
-    expect(rowsText.every((r) => r.includes('auth.login'))).toBe(true);
+    expect(rowsText.every((r) => r.includes('登录') && !r.includes('auth.login'))).toBe(true);
+    await expect(page.getByTestId('audit-action-cell').first().getAttribute('title')).resolves.toBe('auth.login');
     expect(rowsText.some((r) => r.includes('admin@demo.local'))).toBe(true);
     await screenshot(page, 'admin-audit');
 
@@ -173,6 +175,87 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
     expect(second).not.toEqual(first);
     await page.getByTestId('audit-prev').click();
     await expect.poll(() => table.locator('tbody tr.el-table__row').allInnerTexts()).toEqual(first);
+  });
+});
+
+describe('what each role is shown, and English layout (real API, real Chromium)', () => {
+  const suite = useBrowserSuite({ server: { demoCustomers: 20 } });
+  let server: TestServer;
+  let page: Page;
+
+  const signInAs = async (email: string) => {
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByLabel('邮箱').fill(email);
+    await page.getByLabel('密码', { exact: true }).fill('demo1234');
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/(forms|dashboard)$/);
+  };
+  const firstReceivable = async (email: string): Promise<string> => {
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo1234' }) });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const list = await fetch(`${server.baseUrl}/api/forms/receivable/records?limit=1`, { headers: { authorization: `Bearer ${accessToken}` } });
+    return ((await list.json()) as { items: Array<{ id: string }> }).items[0]!.id;
+  };
+
+  beforeAll(async () => {
+    ({ server, page } = suite);
+    await page.goto(`${server.baseUrl}/login`);
+  });
+
+  it('a viewer sees no create, design, edit or delete buttons, and an admin page bounces with a message', async () => {
+    await signInAs('viewer@demo.local');
+    await page.goto(`${server.baseUrl}/forms`);
+    await page.getByTestId('record-count').first().waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId('form-create').count()).resolves.toBe(0);
+    await expect(page.locator('[data-testid^="form-design-"]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-testid^="form-rules-"]').count()).resolves.toBe(0);
+
+    const id = await firstReceivable('viewer@demo.local');
+    await page.goto(`${server.baseUrl}/forms/receivable/records/${id}`);
+    await page.getByText('修订历史').waitFor({ timeout: 15_000 });
+    await settled(page);
+    await expect(page.getByTestId('record-edit').count()).resolves.toBe(0);
+    await expect(page.getByTestId('record-delete').count()).resolves.toBe(0);
+
+    await page.goto(`${server.baseUrl}/admin/users`);
+    await page.locator('.el-message').getByText('没有权限查看此页面').waitFor({ timeout: 10_000 });
+    expect(page.url()).not.toContain('/admin/users');
+    await expect(page.getByTestId('user-create').count()).resolves.toBe(0);
+  });
+
+  it('staff may edit a receivable but not delete it (the form says so), and see neither 新建表单 nor 设计', async () => {
+    await signInAs('staff@demo.local');
+    await page.getByTestId('record-count').first().waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId('form-create').count()).resolves.toBe(0);
+    await expect(page.locator('[data-testid^="form-design-"]').count()).resolves.toBe(0);
+    const id = await firstReceivable('staff@demo.local');
+    await page.goto(`${server.baseUrl}/forms/receivable/records/${id}`);
+    await page.getByTestId('record-edit').waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId('record-delete').count()).resolves.toBe(0);
+  });
+
+  it('English at 1440×900: the BPDSO / ADD figures, the forms list footer and the field matrix are not cut or wrapped', async () => {
+    await signInAs('admin@demo.local');
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'en'));
+    await page.goto(`${server.baseUrl}/forms`);
+    await page.getByTestId('record-count').first().waitFor({ timeout: 15_000 });
+    // "View records" stays on one line next to Design / Rules.
+    const open = page.locator('.card-foot .open').first();
+    const box = await open.boundingBox();
+    expect(box!.height).toBeLessThan(24);
+
+    await page.goto(`${server.baseUrl}/dashboard`);
+    const pair = page.getByTestId('kpi-bpdso-add');
+    await expect.poll(() => pair.innerText(), { timeout: 15_000 }).toMatch(/days \/\s+[\d.]+ days$/);
+    expect(await pair.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+
+    await page.goto(`${server.baseUrl}/admin/permissions/customer`);
+    const group = page.locator('[data-testid="field-matrix"] tr[data-field="name"] .el-radio-group').first();
+    await group.waitFor({ timeout: 15_000 });
+    const buttons = await group.locator('.el-radio-button').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
+    expect(new Set(buttons.map((t) => Math.round(t))).size).toBe(1);
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'zh-CN'));
   });
 });
 

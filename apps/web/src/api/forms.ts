@@ -55,8 +55,24 @@ export interface FormVersion {
 export interface FormDetail {
   key: string;
   title: LocalizedText;
+  /** What the signed-in user may do on this form's records (from the API; older servers omit it). */
+  access?: FormAccess;
   /** null while the form has never been published. */
   version: FormVersion | null;
+}
+
+export interface FormAccess {
+  read: boolean;
+  create: boolean;
+  update: boolean;
+  delete: boolean;
+}
+
+/** The user's access, or a role-based guess (everyone but a pure viewer writes; deleting is the API's call) while unknown. */
+export function formAccess(form: FormDetail | null | undefined, roles: readonly string[] | undefined): FormAccess {
+  if (form?.access) return form.access;
+  const writes = !(roles ?? []).every((r) => r === 'viewer');
+  return { read: true, create: writes, update: writes, delete: writes };
 }
 
 export const formsApi = {

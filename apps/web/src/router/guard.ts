@@ -2,6 +2,7 @@ import type { RouteLocationNormalized, Router } from 'vue-router';
 import { isApiError } from '@/api';
 import { useAuthStore } from '@/stores/auth';
 import { i18n } from '@/locales';
+import { toastWarning } from '@/adapter/element-plus';
 
 export function safeRedirect(value: unknown): string {
   // Only same-app paths: a crafted ?redirect=https://… must not leave the app.
@@ -9,7 +10,7 @@ export function safeRedirect(value: unknown): string {
 }
 
 export function installGuards(router: Router): void {
-  router.beforeEach(async (to) => {
+  router.beforeEach(async (to, from) => {
     const auth = useAuthStore();
     if (to.meta.public) {
       if (to.name === 'login' && auth.isAuthenticated) return safeRedirect(to.query.redirect);
@@ -24,6 +25,12 @@ export function installGuards(router: Router): void {
         // should not lock the user out of a page that can show its own error.
         if (isApiError(error) && error.status === 401) return { name: 'login', query: { redirect: to.fullPath } };
       }
+    }
+    const roles = to.meta.roles;
+    if (roles && auth.user && !auth.user.roles.some((r) => roles.includes(r))) {
+      // A bookmarked admin page: say why instead of showing buttons that only produce 403s.
+      toastWarning(i18n.global.t('credit.common.forbidden'));
+      return from.matched.length ? false : { path: '/' };
     }
     return true;
   });

@@ -10,5 +10,7 @@ declare module 'vue-router' {
     titleKey?: string;
     /** Sidebar entry to highlight. */
     menu?: string;
+    /** Only users with one of these roles may open the page (the API refuses the others anyway). */
+    roles?: string[];
   }
 }
