@@ -73,6 +73,11 @@ describe('admin webhooks screen (real API, real Chromium, real receiver)', () =>
     const table = page.getByTestId('webhooks-table');
     await expect.poll(() => table.textContent()).toContain(receiverUrl);
     expect(await page.content()).not.toContain(secret);
+    // At 1440×900 the fixed 操作 column no longer covers 创建时间 (header and cell fully visible).
+    const created = table.locator('.el-table__header-wrapper th.created-col').first();
+    const actions = table.locator('.el-table__fixed-right, th.el-table-fixed-column--right').first();
+    const [c, a] = [await created.boundingBox(), await actions.boundingBox()];
+    expect(c!.x + c!.width).toBeLessThanOrEqual(a!.x + 1);
 
     await table.getByRole('button', { name: '发送测试' }).click();
     await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);

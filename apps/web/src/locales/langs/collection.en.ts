@@ -11,7 +11,7 @@ const collectionEn: typeof collectionZhCN = {
     offset: 'Trigger (days from due date)',
     offsetHint: 'D{sign}{days}',
     assignee: 'Assignee',
-    assignees: { system: 'System (automatic)', sales_owner: 'Sales owner', collector: 'Collector', credit_manager: 'Credit manager' },
+    assignees: { system: 'Automatic', sales_owner: 'Sales owner', collector: 'Collector', credit_manager: 'Credit manager' },
     instructionZh: 'Instruction (Chinese)',
     instructionEn: 'Instruction (English)',
     email: 'E-mail',
