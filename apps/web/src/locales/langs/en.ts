@@ -7,6 +7,8 @@ const en: typeof zhCN = {
     tagline: 'Configurable customer credit and receivables management',
   },
   common: {
+    labelled: '{label}: {value}',
+    colon: ': ',
     yes: 'Yes',
     no: 'No',
     retry: 'Retry',

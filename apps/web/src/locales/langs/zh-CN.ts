@@ -5,6 +5,9 @@ export default {
     tagline: '可配置的客户资信与应收账款管理平台',
   },
   common: {
+    /** "标签：值" — full-width colon in Chinese, "Label: value" in English. */
+    labelled: '{label}：{value}',
+    colon: '：',
     yes: '是',
     no: '否',
     retry: '重试',
