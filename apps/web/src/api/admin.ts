@@ -33,7 +33,7 @@ export interface UpdateUserInput {
 export interface AuditEntry {
   id: string;
   at: string;
-  actor: { id: string; email: string } | null;
+  actor: { id: string; email: string | null } | null;
   action: string;
   entity: string | null;
   entityId: string | null;
