@@ -36,10 +36,37 @@ describe('designers: a 供应商 form from nothing, published and filled; a rule
     await expect(page.locator('[data-testid^="palette-"]').count()).resolves.toBe(28);
     await expect(page.getByTestId('palette-uscc').innerText()).resolves.toBe('统一社会信用代码');
 
+    // A fresh form shows no errors until the author leaves a property or tries to save / publish.
+    const formProps = page.getByTestId('form-properties');
+    const propErrors = () => formProps.locator('.el-form-item__error').allInnerTexts();
+    const keyRule = '表单标识须以小写字母开头，只含小写字母、数字、下划线或连字符';
+    await expect(propErrors()).resolves.toEqual([]);
+    await expect(page.getByTestId('form-errors').count()).resolves.toBe(0);
+    await expect(page.getByTestId('designer-error-count').count()).resolves.toBe(0);
+    await expect(page.getByTestId('designer-status').innerText()).resolves.toBe('尚未创建');
+    // Leaving the key empty flags the key only.
+    await page.locator('#form-key').click();
+    await page.locator('#form-title-en').click();
+    await expect.poll(propErrors).toEqual([keyRule]);
+    // Publishing shows every problem, in words naming the property.
+    await page.getByTestId('designer-publish').click();
+    await page.locator('.el-message--error', { hasText: '有 3 个错误，请先修正' }).waitFor();
+    await expect.poll(propErrors).toEqual(['请填写表单名称', keyRule]);
+    await expect.poll(() => page.getByTestId('form-errors').innerText()).toContain('请至少添加一个字段');
+    await expect(page.getByTestId('form-errors').innerText()).resolves.not.toMatch(/fields|title|key/);
+    await expect.poll(() => page.getByTestId('designer-error-count').innerText()).toBe('3 个错误');
+    await settled(page);
+    await screenshot(page, 'designer-new-form-errors');
+    // Filling them clears them; saving without a field still says what is missing.
     await page.locator('#form-title-zh').fill('供应商');
+    await expect.poll(propErrors).toEqual([keyRule]);
     await page.locator('#form-key').fill('supplier');
+    await expect.poll(propErrors).toEqual([]);
+    await page.getByTestId('designer-save').click();
+    await page.locator('.el-message--error', { hasText: '请至少添加一个字段' }).waitFor();
 
     await dropField(page, 'text', '供应商名称', 'name');
+    await expect.poll(() => page.getByTestId('designer-error-count').count()).toBe(0);
     await page.getByTestId('field-properties').getByText('必填', { exact: true }).click();
     await page.locator('#prop-maxLength').fill('40');
 

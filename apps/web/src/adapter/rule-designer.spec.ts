@@ -73,7 +73,7 @@ describe('rule designer adapter', () => {
 
     rs.rules.push({ id: 'old', kind: 'alert', code: 'OLD', severity: 'low', conditions: { all: [{ ...since, operator: 'greaterThan', value: 30 }] }, message: '久', actions: [] });
     expect(checkRuleSetDraft(rs, form, 'zh-CN').errors).toEqual([]);
-    rs.rules[0]!.conditions = { all: [{ fact: 'daysSince', operator: 'greaterThan', value: 30, params: { fact: 'amount' } }] };
+    rs.rules[0] = { ...rs.rules[0]!, conditions: { all: [{ fact: 'daysSince', operator: 'greaterThan', value: 30, params: { fact: 'amount' } }] } } as (typeof rs.rules)[number];
     expect(Object.keys(checkRuleSetDraft(rs, form, 'zh-CN').byPath)).toContain('/rules/0/conditions/all/0/params/fact');
   });
 

@@ -123,6 +123,7 @@ const en: typeof zhCN = {
     fieldErrors: 'Definition errors',
     formErrors: 'Form definition errors',
     createDraft: 'Create draft',
+    fixFirst: 'Fix the {n} errors first',
     saveDraft: 'Save draft',
   },
   ruleDesigner: {

@@ -121,6 +121,7 @@ export default {
     fieldErrors: '定义错误',
     formErrors: '表单定义错误',
     createDraft: '创建草稿',
+    fixFirst: '有 {n} 个错误，请先修正',
     saveDraft: '保存草稿',
   },
   ruleDesigner: {

@@ -15,6 +15,13 @@ export interface DesignerContext {
   previewData: RecordData;
   engineLocale: ComputedRef<Locale>;
   isNew: ComputedRef<boolean>;
+  /**
+   * Messages about the form itself (key, title, fields…) the author should see now: on a new form
+   * only for properties they have left (touch) or once they tried to save or publish.
+   */
+  formErrors: ComputedRef<Record<string, string>>;
+  /** The author has left this form property (its error may show from now on). */
+  touch(property: string): void;
   /** Mutate the draft in place; one undo step per call (same tag within a moment = one step). */
   change(mutate: (def: FormDefinition) => void, tag?: string): void;
 }
