@@ -142,14 +142,14 @@ async function fetchRows(sql: Sql, client: pg.PoolClient | null, plan: ExportPla
   for (;;) {
     const batch = await next;
     if (!batch.length) break;
-    // Pipelined: PostgreSQL reads the next batch while this one is formatted and sent.
-    if (batch.length === FETCH) next = fetch();
-    else next = Promise.resolve([]);
-    // The client left: stop reading; the audit entry says how far it got.
+    // The client left: stop reading (the cursor is closed below); the audit entry says how far it got.
     if (res.destroyed) {
       aborted = true;
       break;
     }
+    // Pipelined: PostgreSQL reads the next batch while this one is formatted and sent.
+    if (batch.length === FETCH) next = fetch();
+    else next = Promise.resolve([]);
     count += batch.length;
     await sink.rows(batch.map((row) => plan.columns.map((column, i) => column.cell(row[i] ?? null))));
   }
@@ -248,9 +248,12 @@ export function csvSink(res: Response): ExportSink {
   };
 }
 
-/** Writes and waits for the socket to drain when its buffer is full (or the client to leave). */
+/**
+ * Writes and waits for the socket to drain when its buffer is full (or the client to leave).
+ * Once the client has left nothing is written and nothing waited for ('close' has been emitted).
+ */
 export function write(res: Response, chunk: string | Buffer): Promise<void> {
-  if (res.write(chunk)) return Promise.resolve();
+  if (res.destroyed || res.write(chunk) || res.destroyed) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = () => {
       res.off('drain', done);
