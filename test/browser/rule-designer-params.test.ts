@@ -74,6 +74,11 @@ describe('rule designer: computed facts with parameters (percentOf, daysSince) s
     await page.locator('.el-message--success', { hasText: '规则草稿已保存' }).waitFor();
     const premium = (await draftRules()).find((r) => r.id === 'customer_class')!.cases!.find((c) => c.id === 'premium')!;
     expect(leaves(premium.conditions).find((l) => l.fact === 'percentOf')).toEqual({ fact: 'percentOf', operator: 'lessThan', value: 10, params: { part: 'overdue_amount', whole: 'credit_limit' } });
+
+    // Tested on a record, the explanation names the computed fact the same way.
+    await page.getByTestId('rules-test-run').click();
+    await page.getByTestId('rules-test-result').waitFor();
+    await expect.poll(() => page.getByTestId('rules-test-result').innerText()).toContain('占比(%)：逾期金额 ÷ 信用额度');
   });
 
   it('adds a daysSince condition on a date field in a new alert rule, with number operators, and saves it', async () => {
