@@ -187,6 +187,10 @@ describe('records: create with live validation, edit conflict, history and rever
     await rules.waitFor();
     await rules.getByTestId('rule-why').click();
     await rules.locator('.outcomes li').first().waitFor();
+    // Facts and untitled alerts are named, never shown as keys (max_days_overdue, near_limit).
+    const why = await rules.locator('.outcomes').innerText();
+    expect(why).toContain('最长逾期天数');
+    expect(why).not.toMatch(/max_days_overdue|near_limit|overdue_90|utilisation/);
     await settled(page);
     await screenshot(page, 'record-history', { fullPage: true });
 

@@ -48,4 +48,13 @@ describe('ruleSetNames', () => {
       ['r1', '逾期预警'],
     ]);
   });
+
+  it('names rollup facts by their label and untitled alerts by their message, placeholders elided', () => {
+    const names = ruleSetNames({
+      rollups: [{ key: 'utilisation', label: { 'zh-CN': '额度使用率(%)', en: 'Credit utilisation %' } }],
+      rules: [{ id: 'near_limit', kind: 'alert', message: { 'zh-CN': '额度使用率{utilisation}%（80%–100%）', en: 'Credit utilisation {utilisation}% (80–100%)' } }],
+    });
+    expect(names.get('utilisation')).toEqual({ 'zh-CN': '额度使用率(%)', en: 'Credit utilisation %' });
+    expect(names.get('near_limit')).toEqual({ 'zh-CN': '额度使用率…%（80%–100%）', en: 'Credit utilisation …% (80–100%)' });
+  });
 });

@@ -121,8 +121,25 @@ export function ruleSetNames(document: unknown): Map<string, LocalizedText> {
     }
   };
   named(document.outputs, 'key', 'label');
+  named(document.rollups, 'key', 'label');
   named(document.rules, 'id', 'title');
+  // An alert without a title is named by its message, placeholders elided ("额度使用率…%（80%–100%）").
+  if (Array.isArray(document.rules)) {
+    for (const rule of document.rules.filter(isRecord)) {
+      if (typeof rule.id !== 'string' || out.has(rule.id)) continue;
+      const message = alertName(rule.message);
+      if (message) out.set(rule.id, message);
+    }
+  }
   return out;
+}
+
+function alertName(message: unknown): LocalizedText | undefined {
+  const elide = (text: string) => text.replace(/\{[^{}]*\}/g, '…');
+  if (typeof message === 'string') return elide(message);
+  if (!isRecord(message)) return undefined;
+  const entries = Object.entries(message).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return entries.length ? (Object.fromEntries(entries.map(([k, v]) => [k, elide(v)])) as LocalizedText) : undefined;
 }
 
 const OPERATOR_SYMBOLS: Record<string, string> = {

@@ -110,7 +110,7 @@ const en: typeof zhCN = {
     noMatch: 'No records match the filters',
   },
   recordForm: {
-    createTitle: 'New {form}',
+    createTitle: 'New record: {form}',
     editTitle: 'Edit: {name}',
     save: 'Save',
     saving: 'Saving…',
@@ -118,7 +118,7 @@ const en: typeof zhCN = {
     created: 'Record created',
     saved: 'Saved',
     noChanges: 'Nothing to save',
-    fixErrors: 'Please fix {n} error(s) first',
+    fixErrors: 'Please fix the error first | Please fix {n} errors first',
     autoAssigned: 'Assigned on save',
     autoNumber: 'Auto number',
     notEditable: 'Not editable here',
@@ -178,6 +178,7 @@ const en: typeof zhCN = {
     held: 'held',
     notHeld: 'did not hold',
     actual: 'actual',
+    actualValue: '(actual {v})',
     severity: { info: 'Info', low: 'Low', medium: 'Medium', high: 'High' },
   },
   filters: {

@@ -177,6 +177,7 @@ export default {
     held: '成立',
     notHeld: '不成立',
     actual: '实际值',
+    actualValue: '（实际值 {v}）',
     severity: { info: '提示', low: '低', medium: '中', high: '高' },
   },
   filters: {
