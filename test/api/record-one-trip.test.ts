@@ -98,6 +98,20 @@ describe('one-round-trip creates and lists', () => {
     expect((await staff.get('/api/forms/trip/records?limit=5&sort=amount')).status).toBe(400);
   });
 
+  it('the guard runs inside the page statement even for an empty page: a lost read permission is a 403, not an empty list', async () => {
+    const nothing = `/api/forms/trip/records?limit=5&filter=${encodeURIComponent(JSON.stringify({ name: { eq: '无此名称' } }))}`;
+    for (let i = 0; i < 2; i++) {
+      const empty = await staff.get(nothing);
+      expect(empty.status, empty.text).toBe(200);
+      expect(empty.body.items).toEqual([]);
+    }
+    const denied = await admin.call('PUT', '/api/forms/trip/permissions', {
+      body: { roles: { staff: { read: false, create: false, update: false, delete: false } }, fields: {} },
+    });
+    expect(denied.status, denied.text).toBe(200);
+    expect((await staff.get(nothing)).status).toBe(403);
+  });
+
   it('a duplicate refused inside the one-trip pipeline writes nothing; the connection and the next creates are fine', async () => {
     for (const name of ['八号', '九号']) expect((await admin.post('/api/forms/trip/records', { data: { name, grade: 'A' } })).status).toBe(201);
     const before = await counts();

@@ -315,13 +315,21 @@ export class RecordsRepository {
     commitLast = false,
     /** Sent with that statement (e.g. the count); not sent when the page ends before it. */
     tail?: TailStatements,
+    /**
+     * A scalar query ($1… its own parameters) that must give 1 and fails when cached facts are
+     * stale: run by the page statement itself, as a one-time filter (it has no column of `r`, so
+     * PostgreSQL evaluates it once, before reading any row, even for an empty page).
+     */
+    guard?: { text: string; values: unknown[] },
   ): Promise<PagedRow[]> {
     const base = ['r.form_id = $1', 'r.deleted_at IS NULL', '($2::text IS NULL OR r.data->>$2::text = $3::text)', ...query.where];
     const baseParams: unknown[] = [formId, owner?.field ?? null, owner?.userId ?? null, ...query.params];
     const run = async (conditions: string[], extra: unknown[], order: string, sortValue: string, segment: 0 | 1, take: number, last = true) => {
-      const params = [...baseParams, ...extra, take];
+      const params = [...baseParams, ...extra];
+      const checks = guard ? [`(${guard.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`)}) = 1`] : [];
+      params.push(...(guard?.values ?? []), take);
       const text = `SELECT ${COLUMNS}, ${sortValue} AS sort_value, ${segment} AS segment FROM records_t r
-         WHERE ${[...base, ...conditions].join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`;
+         WHERE ${[...base, ...conditions, ...checks].join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`;
       return commitLast && last ? sql.rowsThenCommit<PagedRow>(text, params, tail) : sql.rows<PagedRow>(text, params);
     };
     const next = baseParams.length + 1;

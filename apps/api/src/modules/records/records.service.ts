@@ -66,8 +66,8 @@ const FACTS_TTL_MS = 60_000;
 
 /**
  * Fails (division by zero) unless the form is still published at `versionId` with these
- * permissions and rule set: a one-trip list runs it before its page (a one-trip create checks
- * the same, and the tenant's settings, inside its insert: InsertGuard).
+ * permissions and rule set: a one-trip list runs it inside its page statement (a one-trip create
+ * checks the same, and the tenant's settings, inside its insert: InsertGuard).
  */
 const READ_GUARD_SQL = `SELECT 1 / count(*)::int AS current FROM forms f
   WHERE f.id = $1::uuid AND f.current_version_id = $2::uuid AND f.archived_at IS NULL
@@ -556,7 +556,8 @@ export class RecordsService {
     // Extras read after the page (rules, rollups, sensitive-read audit) need the transaction: the ordinary way.
     if (facts && Date.now() - facts.at < FACTS_TTL_MS && !query.include?.length && !facts.form.permissions?.sensitive?.length) {
       try {
-        return await this.db.runOneTrip(auth.tenantId, (sql) => this.listIn(sql, facts.form, auth, query, cursor, locale), { guard: readGuard(facts.form) });
+        // The guard rides in the page statement itself (one statement after the tenant setting).
+        return await this.db.runOneTrip(auth.tenantId, (sql) => this.listIn(sql, facts.form, auth, query, cursor, locale, readGuard(facts.form)), {});
       } catch (error) {
         if (!(error instanceof OneTripMissed)) throw error;
         if (!(error.reason instanceof AppException) && !(error.reason instanceof NeedsTransaction)) this.readFacts.delete(id);
@@ -573,7 +574,7 @@ export class RecordsService {
   }
 
   /** A list page inside a transaction on the form's published version. */
-  private async listIn(sql: Sql, form: PublishedForm, auth: AuthContext, query: ListQuery, cursor: PageCursor | null, locale: Locale) {
+  private async listIn(sql: Sql, form: PublishedForm, auth: AuthContext, query: ListQuery, cursor: PageCursor | null, locale: Locale, guard?: { text: string; values: unknown[] }) {
     {
       const access = accessOrThrow(form, auth, 'read');
       const owner = ownerFilter(access, auth);
@@ -610,7 +611,7 @@ export class RecordsService {
                 onRows: (rows: unknown[][]) => ({ count: counted, estimate: estimated } = parseCountAndEstimate(rows[0] ?? [])),
               }
             : undefined;
-      const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail);
+      const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail, guard);
       const hasMore = rows.length > query.limit;
       const pageRows = rows.slice(0, query.limit);
       const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, {
