@@ -81,6 +81,37 @@ describe('rule designer: computed facts with parameters (percentOf, daysSince) s
     await expect.poll(() => page.getByTestId('rules-test-result').innerText()).toContain('占比(%)：逾期金额 ÷ 信用额度');
   });
 
+  it('says on the line when a param names the wrong kind of fact (a draft from before the form changed), and clears it once fixed', async () => {
+    // The API refuses such a draft, so the GET is rewritten to stand for one saved before the form changed.
+    await page.route('**/api/forms/customer/rules', async (route) => {
+      if (route.request().method() !== 'GET') return route.fallback();
+      const res = await route.fetch();
+      const body = await res.json();
+      const premium = body.draft.rules.find((r: { id: string }) => r.id === 'customer_class').cases.find((c: { id: string }) => c.id === 'premium');
+      premium.conditions.all[2].any[0].params = { part: 'overdue_amount', whole: 'established_on' };
+      await route.fulfill({ response: res, json: body });
+    });
+    try {
+      await page.goto(`${server.baseUrl}/forms/customer/rules`);
+      await page.getByTestId('rules-list').waitFor();
+      await page.getByTestId('rule-item-customer_class').click();
+      const leaf = page.locator('[data-path="/rules/0/cases/1/conditions/all/2/any/0"]');
+      await expect.poll(() => leaf.getByTestId('cond-param-msg-whole').innerText()).toBe('占比(%)：请为“整体”选择一个数值事实');
+      await expect(leaf.locator('.param.bad').count()).resolves.toBe(1);
+      await expect(leaf.getByTestId('cond-params').getAttribute('title')).resolves.toBe('占比(%)：逾期金额 ÷ 成立日期');
+      await expect(leaf.getByTestId('cond-param-whole').innerText()).resolves.toContain('成立日期');
+      await expect(page.getByTestId('rules-save').isDisabled()).resolves.toBe(true);
+      await settled(page);
+      await screenshot(page, 'rule-designer-param-problem');
+      await pick(page, leaf.getByTestId('cond-param-whole'), '信用额度');
+      await expect.poll(() => leaf.getByTestId('cond-param-msg-whole').count()).toBe(0);
+      await expect(leaf.locator('.param.bad').count()).resolves.toBe(0);
+      await expect.poll(() => page.getByTestId('rules-save').isDisabled()).toBe(false);
+    } finally {
+      await page.unroute('**/api/forms/customer/rules');
+    }
+  });
+
   it('adds a daysSince condition on a date field in a new alert rule, with number operators, and saves it', async () => {
     await page.getByTestId('rules-add-alert').click();
     const leaf = page.locator('.main [data-testid="cond-leaf"]').first();
