@@ -249,6 +249,10 @@ describe('what each role is shown, and English layout (real API, real Chromium)'
     const pair = page.getByTestId('kpi-bpdso-add');
     await expect.poll(() => pair.innerText(), { timeout: 15_000 }).toMatch(/days \/\s+[\d.]+ days$/);
     expect(await pair.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // No Chinese left in the English panel titles ("Aging (账龄) and provision" was).
+    const titles = (await page.locator('h2.block-title').allInnerTexts()).join(' | ');
+    expect(titles).toContain('Aging and bad-debt provision');
+    expect(titles).not.toMatch(/[\u4e00-\u9fff]/);
 
     await page.goto(`${server.baseUrl}/admin/permissions/customer`);
     const group = page.locator('[data-testid="field-matrix"] tr[data-field="name"] .el-radio-group').first();

@@ -209,7 +209,8 @@ export function distributionOption(items: Array<{ key: string | null; count: num
         radius: ['42%', '68%'],
         center: ['50%', '44%'],
         avoidLabelOverlap: true,
-        label: { formatter: '{b}\n{c}' },
+        // ECharts truncates outside labels on the narrow side ("高…" for 高风险); names here are short.
+        label: { formatter: '{b}\n{c}', overflow: 'none' as const },
         data: items.map((i) => {
           const name = i.key ?? t.none ?? '—';
           const color = i.key ? colors?.[i.key] : '#cbd5e1';

@@ -37,7 +37,7 @@ const creditEn: typeof creditZhCN = {
     addHint: 'Average days delinquent = DSO − BPDSO',
     days: '{n} days',
     agingByBucket: 'AR by overdue bucket',
-    agingByAge: 'Aging (账龄) and provision',
+    agingByAge: 'Aging and bad-debt provision',
     balance: 'Balance',
     amount: 'Amount',
     rate: 'Rate',
