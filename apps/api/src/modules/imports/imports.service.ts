@@ -557,9 +557,10 @@ export class ImportsService {
       slice.forEach((r, i) => {
         const data = completed[i]!;
         const result = evaluated.results[i]!;
+        const [dataText, changesText] = dataAndChanges(data);
         const copy = {
-          data: escapeCopy(JSON.stringify(data).slice(1)),
-          changes: escapeCopy(createChanges(data)),
+          data: escapeCopy(dataText),
+          changes: escapeCopy(changesText),
           results: escapeCopy(`\t${JSON.stringify(result.values)}\t${JSON.stringify(result.alerts)}\t${JSON.stringify(result.explanation)}`),
         };
         byRow.set(r.row, { id: ids[i]!, data, result, copy });
@@ -919,14 +920,33 @@ function escapeCopy(json: string): string {
   return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
 }
 
-/** A create revision's changes ({field: {"to": value}} for every field) as JSON, without its opening brace. */
-function createChanges(data: Record<string, unknown>): string {
+const keyTexts = new Map<string, [string, string]>();
+
+/**
+ * A new record's data as JSON and its create revision's changes ({field: {"to": value}} for every
+ * field), each without its opening brace: one JSON.stringify per value serves both (the same text
+ * JSON.stringify(data) gives, in the same key order).
+ */
+function dataAndChanges(data: Record<string, unknown>): [string, string] {
   let out = '';
+  let changes = '';
   for (const key in data) {
     const value = data[key];
-    if (value !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:{"to":${JSON.stringify(value)}}`;
+    if (value === undefined) continue;
+    let texts = keyTexts.get(key);
+    if (!texts) {
+      if (keyTexts.size > 10_000) keyTexts.clear();
+      keyTexts.set(key, (texts = [`${JSON.stringify(key)}:`, `${JSON.stringify(key)}:{"to":`]));
+    }
+    const json = JSON.stringify(value);
+    if (out) {
+      out += ',';
+      changes += ',';
+    }
+    out += texts[0] + json;
+    changes += `${texts[1]}${json}}`;
   }
-  return `${out}}`;
+  return [`${out}}`, `${changes}}`];
 }
 
 /** A new row's id and rule result, evaluated before it is written. */
