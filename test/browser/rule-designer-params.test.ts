@@ -101,8 +101,10 @@ describe('rule designer: computed facts with parameters (percentOf, daysSince) s
       await expect(leaf.getByTestId('cond-params').getAttribute('title')).resolves.toBe('占比(%)：逾期金额 ÷ 成立日期');
       await expect(leaf.getByTestId('cond-param-whole').innerText()).resolves.toContain('成立日期');
       await expect(page.getByTestId('rules-save').isDisabled()).resolves.toBe(true);
+      // The summary under the editor names the rule and says the same thing.
+      await expect.poll(() => page.locator('.problems').innerText()).toContain('客户分类 占比(%)：请为“整体”选择一个数值事实');
       await settled(page);
-      await screenshot(page, 'rule-designer-param-problem');
+      await screenshot(page, 'rule-designer-param-problem', { fullPage: true });
       await pick(page, leaf.getByTestId('cond-param-whole'), '信用额度');
       await expect.poll(() => leaf.getByTestId('cond-param-msg-whole').count()).toBe(0);
       await expect(leaf.locator('.param.bad').count()).resolves.toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { operatorRegistry, PARAM_FACTS, type FormDefinition, type RuleSet } from '@credo/form-engine';
-import { checkRuleSetDraft, defaultValueFor, describeParamFact, emptyRuleSet, factChoices, groupDistribution, literalFor, newRule, operatorsFor, PARAM_FACT_TEXT, paramCandidates, withFact } from './rule-designer';
+import { checkRuleSetDraft, defaultValueFor, describeParamFact, emptyRuleSet, factChoices, groupDistribution, literalFor, newRule, operatorsFor, PARAM_FACT_TEXT, paramAt, paramCandidates, withFact } from './rule-designer';
 
 const form: FormDefinition = {
   key: 'supplier',
@@ -75,6 +75,8 @@ describe('rule designer adapter', () => {
     expect(checkRuleSetDraft(rs, form, 'zh-CN').errors).toEqual([]);
     rs.rules[0] = { ...rs.rules[0]!, conditions: { all: [{ fact: 'daysSince', operator: 'greaterThan', value: 30, params: { fact: 'amount' } }] } } as (typeof rs.rules)[number];
     expect(Object.keys(checkRuleSetDraft(rs, form, 'zh-CN').byPath)).toContain('/rules/0/conditions/all/0/params/fact');
+    expect(paramAt(rs, '/rules/0/conditions/all/0/params/fact', facts)).toMatchObject({ fact: { key: 'daysSince' }, param: { name: 'fact', kinds: ['date'] } });
+    expect(paramAt(rs, '/rules/0/conditions/all/0/value', facts)).toBeNull();
   });
 
   it('groups the impact distribution per target, largest first', () => {

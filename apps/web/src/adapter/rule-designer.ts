@@ -197,6 +197,18 @@ export function checkRuleSetDraft(ruleSet: RuleSet, form: FormDefinition, locale
   return { valid, errors, byPath };
 }
 
+/** For a problem at ".../params/<name>" of a computed-fact leaf: that fact and parameter (to say it with labels). */
+export function paramAt(ruleSet: RuleSet, path: string, facts: readonly FactChoice[]): { fact: FactChoice; param: FactParam } | null {
+  const m = /^(.*)\/params(?:\/([^/]+))?$/.exec(path);
+  if (!m) return null;
+  let node: unknown = ruleSet;
+  for (const token of m[1]!.split('/').slice(1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  const leafFact = node && typeof node === 'object' ? (node as { fact?: unknown }).fact : undefined;
+  const fact = facts.find((f) => f.key === leafFact && f.params);
+  const param = fact?.params?.find((p) => p.name === m[2]) ?? fact?.params?.[0];
+  return fact && param ? { fact, param } : null;
+}
+
 /** Messages at `path` or below it. */
 export function messagesUnder(byPath: Record<string, string>, path: string): string[] {
   return Object.entries(byPath)
