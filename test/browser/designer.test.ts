@@ -189,4 +189,22 @@ describe('designers: a 供应商 form from nothing, published and filled; a rule
     await page.getByTestId('rules-save').click();
     await page.locator('.el-message--success', { hasText: '规则草稿已保存' }).waitFor();
   });
+
+  it('says the new form’s problems in English too, only once Create draft is tried', async () => {
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'en'));
+    try {
+      await page.goto(`${server.baseUrl}/forms/new`);
+      await page.getByTestId('designer-palette').waitFor();
+      const formProps = page.getByTestId('form-properties');
+      await expect(formProps.locator('.el-form-item__error').count()).resolves.toBe(0);
+      await page.getByTestId('designer-save').click();
+      await expect
+        .poll(() => formProps.locator('.el-form-item__error').allInnerTexts())
+        .toEqual(['Enter the form name', 'The form key must start with a lowercase letter and contain only lowercase letters, digits, underscores or hyphens']);
+      await expect.poll(() => page.getByTestId('form-errors').innerText()).toContain('Add at least one field');
+      await page.locator('.el-message--error', { hasText: 'Fix the 3 errors first' }).waitFor();
+    } finally {
+      await page.evaluate(() => localStorage.setItem('credo.locale', 'zh-CN'));
+    }
+  });
 });
