@@ -133,7 +133,13 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     let file: ByteSource | null = null;
     try {
       if (!Buffer.isBuffer(upload)) file = fileSource(upload.path);
-      header = await readHeader(openSourceOrThrow(file ?? (upload as Buffer), locale).records, locale);
+      const { records } = openSourceOrThrow(file ?? (upload as Buffer), locale);
+      try {
+        header = await readHeader(records, locale);
+      } finally {
+        // Only the header was wanted: the sheet's reader stops (its inflater and reads of the file end).
+        await records.return?.();
+      }
       // The form must exist and the user be allowed to import into it (the run checks again).
       await this.imports.checkAccessOrThrow(auth, key, options.mode, options.creditOverrideReason);
     } catch (error) {
