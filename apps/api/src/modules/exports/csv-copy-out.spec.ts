@@ -66,6 +66,16 @@ describe('CsvCopyOut', () => {
     }
   });
 
+  it('a read larger than the pooled buffers gets a buffer of its own', () => {
+    const big = ROWS.concat(Array.from({ length: 3000 }, (_, i) => `"行${i}",${'x'.repeat(40)}\n`));
+    const wire = Buffer.concat([message('H', Buffer.from([0, 0, 2, 0, 0, 0, 0])), ...big.map((r) => message('d', r)), message('c'), TAIL]);
+    expect(wire.length).toBeGreaterThan(128 * 1024);
+    const { copy, out, toPg } = run([wire.subarray(0, 1000), wire.subarray(1000)]);
+    expect(out).toBe(big.map((r) => `${r.slice(0, -1)}\r\n`).join(''));
+    expect(copy.rows).toBe(big.length);
+    expect(toPg.equals(TAIL)).toBe(true);
+  });
+
   it('an error from the server goes to pg from its first byte, and the query fails with it', async () => {
     const error = message('E', 'SERROR\0C57014\0Mcanceling statement due to user request\0\0');
     const wire = Buffer.concat([message('H', Buffer.from([0, 0, 1, 0, 0])), message('d', 'a,b\n'), error, message('Z', 'I')]);

@@ -6,7 +6,7 @@ const COPY_DONE = 0x63; // 'c'
 const ERROR_RESPONSE = 0x45; // 'E'
 const LF = 0x0a;
 const CR = 0x0d;
-/** A socket read is at most 64 KiB; its rows never take more room than the read itself plus one byte. */
+/** Output buffer size: a socket read is usually at most 64 KiB. */
 const OUT_SIZE = 64 * 1024 + 64;
 
 /** Where the rows go: `write` takes a buffer and calls `done` once it may be reused; false asks for a pause until `drain`. */
@@ -96,8 +96,10 @@ export class CsvCopyOut {
   private parse(chunk: Buffer): void {
     if (this.finished) return;
     const n = chunk.length;
-    const out = this.abandoned ? null : (this.free.pop() ?? Buffer.allocUnsafeSlow(Math.max(OUT_SIZE, n + 64)));
-    if (out && out.length < n + 64) throw new Error('COPY out: chunk larger than the output buffer');
+    // A chunk's rows take at most one byte more than the chunk (a CR for the one message whose
+    // header came in the previous chunk): a pooled buffer fits unless the read was unusually large.
+    let out = this.abandoned ? null : (this.free.pop() ?? null);
+    if (!this.abandoned && (!out || out.length < n + 64)) out = Buffer.allocUnsafeSlow(Math.max(OUT_SIZE, n + 64));
     let used = 0;
     let i = 0;
     while (i < n) {
