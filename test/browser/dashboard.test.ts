@@ -233,6 +233,21 @@ describe('what each role is shown, and English layout (real API, real Chromium)'
     await page.goto(`${server.baseUrl}/forms/receivable/records/${id}`);
     await page.getByTestId('record-edit').waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('record-delete').count()).resolves.toBe(0);
+
+    // No dashboard for staff (the reports API refuses them): bounced with a message, and
+    // customer 360 leads back to the customer list instead.
+    await page.goto(`${server.baseUrl}/dashboard`);
+    await page.locator('.el-message').getByText('没有权限查看此页面').waitFor({ timeout: 10_000 });
+    expect(page.url()).not.toContain('/dashboard');
+    const customer = await page.evaluate(async (base) => {
+      const res = await fetch(`${base}/api/forms/customer/records?limit=1`, { headers: { authorization: `Bearer ${localStorage.getItem('credo.token') ?? ''}` } });
+      return ((await res.json()) as { items: Array<{ id: string }> }).items[0]!.id;
+    }, server.baseUrl);
+    await page.goto(`${server.baseUrl}/customers/${customer}`);
+    const back = page.getByTestId('c360-back');
+    await expect.poll(() => back.innerText(), { timeout: 15_000 }).toBe('客户档案');
+    await back.click();
+    await page.waitForURL(/\/forms\/customer\/records$/);
   });
 
   it('English at 1440×900: the BPDSO / ADD figures, the forms list footer and the field matrix are not cut or wrapped', async () => {

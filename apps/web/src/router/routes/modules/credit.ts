@@ -6,7 +6,8 @@ export const creditRoutes: RouteRecordRaw[] = [
     path: 'dashboard',
     name: 'dashboard',
     component: () => import('@/views/dashboard/overview/index.vue'),
-    meta: { titleKey: 'dashboard.title', menu: 'dashboard' },
+    // The roles the reports API answers (apps/api reports.controller READERS); staff only got 403s.
+    meta: { titleKey: 'dashboard.title', menu: 'dashboard', roles: ['admin', 'designer', 'viewer', 'credit_manager'] },
   },
   {
     path: 'customers/:customerId',
