@@ -2,7 +2,6 @@ import { _, Ajv2020 } from 'ajv/dist/2020.js';
 import type { Name } from 'ajv/dist/2020.js';
 import type { KeywordCxt, Options } from 'ajv/dist/2020.js';
 import { Ajv as AjvDraft7 } from 'ajv/dist/ajv.js';
-import { Type } from 'ajv/dist/compile/util.js';
 import type { DataValidationCxt, ErrorObject, SchemaValidateFunction } from 'ajv/dist/types/index.js';
 import addFormatsModule from 'ajv-formats';
 import { isUsccOrLegacy, isUsccWithValidOrgCode, isValidUscc, usccScan } from '../validators/uscc.js';
@@ -590,11 +589,15 @@ function createAjv(mode: AjvMode): AnyAjv {
               const cond = _`${key} === ${field}`;
               if (i === 0) gen.if(cond);
               else gen.elseIf(cond);
-              cxt.subschema({ keyword: FAST_FIELDS, schemaProp: field, dataProp: key, dataPropType: Type.Str, createErrors: false }, valid);
+              // The value read once (a second `data[key]` for a condition's local would be a second
+              // keyed load; in optimised code that met unusual payloads, a megamorphic one). Passed
+              // as `data`, not `dataProp`: the fail-fast validator reports no paths.
+              const value = gen.const('value', _`${data}[${key}]`);
+              cxt.subschema({ keyword: FAST_FIELDS, schemaProp: field, data: value, createErrors: false }, valid);
               gen.if(_`!${valid}`, () => cxt.error());
               if (required.has(field)) gen.code(_`${seen}++`);
               const local = locals.get(field);
-              if (local) gen.assign(local, _`${data}[${key}]`);
+              if (local) gen.assign(local, value);
             });
             gen.else();
             cxt.error(); // a key of this length the form does not have
