@@ -45,6 +45,9 @@ describe('rule designer: computed facts with parameters (percentOf, daysSince) s
   it('shows the 优质 case’s percentOf condition with its params’ labels; changing the whole is saved in the draft', async () => {
     await page.goto(`${server.baseUrl}/forms/customer/rules`);
     await page.getByTestId('rules-list').waitFor();
+    // The seeded alerts are listed by their titles, not their ids.
+    await expect(page.getByTestId('rule-item-overdue_90').innerText()).resolves.toContain('逾期超过90天');
+    await expect(page.getByTestId('rules-list').innerText()).resolves.not.toMatch(/overdue_90|near_limit|ptp_broken/);
     await page.getByTestId('rule-item-customer_class').click();
     const leaf = page.locator('[data-path="/rules/0/cases/1/conditions/all/2/any/0"]');
     await expect.poll(() => leaf.getByTestId('cond-fact').innerText()).toContain('占比(%)');
