@@ -160,6 +160,8 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
     expect(rowsText.length).toBeGreaterThan(0);
     expect(rowsText.every((r) => r.includes('登录') && !r.includes('auth.login'))).toBe(true);
     await expect(page.getByTestId('audit-action-cell').first().getAttribute('title')).resolves.toBe('auth.login');
+    // The entity is named too (用户, not "user").
+    await expect(table.locator('tbody tr.el-table__row').first().locator('td').nth(4).innerText()).resolves.toBe('用户');
     expect(rowsText.some((r) => r.includes('admin@demo.local'))).toBe(true);
     await screenshot(page, 'admin-audit');
 
@@ -220,7 +222,7 @@ describe('what each role is shown, and English layout (real API, real Chromium)'
 
     await page.goto(`${server.baseUrl}/admin/users`);
     await page.locator('.el-message').getByText('没有权限查看此页面').waitFor({ timeout: 10_000 });
-    expect(page.url()).not.toContain('/admin/users');
+    await expect.poll(() => page.url()).not.toContain('/admin/users');
     await expect(page.getByTestId('user-create').count()).resolves.toBe(0);
   });
 
@@ -238,7 +240,7 @@ describe('what each role is shown, and English layout (real API, real Chromium)'
     // customer 360 leads back to the customer list instead.
     await page.goto(`${server.baseUrl}/dashboard`);
     await page.locator('.el-message').getByText('没有权限查看此页面').waitFor({ timeout: 10_000 });
-    expect(page.url()).not.toContain('/dashboard');
+    await expect.poll(() => page.url()).not.toContain('/dashboard');
     const customer = await page.evaluate(async (base) => {
       const res = await fetch(`${base}/api/forms/customer/records?limit=1`, { headers: { authorization: `Bearer ${localStorage.getItem('credo.token') ?? ''}` } });
       return ((await res.json()) as { items: Array<{ id: string }> }).items[0]!.id;

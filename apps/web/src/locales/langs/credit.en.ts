@@ -166,6 +166,7 @@ const creditEn: typeof creditZhCN = {
       page: 'Page {n}',
       empty: 'No entries match',
       system: 'System',
+      entities: { user: 'User', tenant: 'Company', form: 'Form', webhook: 'Webhook', api_token: 'API token', record: 'Record' },
       actions: {
         auth: { login: 'Sign-in', login_failed: 'Failed sign-in' },
         record: {

@@ -165,6 +165,7 @@ export default {
       page: '第 {n} 页',
       empty: '没有符合条件的日志',
       system: '系统',
+      entities: { user: '用户', tenant: '公司', form: '表单', webhook: 'Webhook', api_token: 'API 令牌', record: '记录' },
       /** Names of audit actions (the code stays visible as a tooltip); unknown codes are shown as they are. */
       actions: {
         auth: { login: '登录', login_failed: '登录失败' },
