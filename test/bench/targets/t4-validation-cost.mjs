@@ -156,18 +156,27 @@ export default {
     const ajvValidate = getAjv().compile(form.schema);
     const validateAjvOnly = (o) => (ajvValidate(o) ? 1 : 0);
 
+    // Mixed traffic: the validation corpus (about a quarter valid; garbage, unknown and prototype keys).
+    const mixed = asSet(generateValidationCorpus({ seed: 4, count: size.records, asOf: AS_OF, salesOwnerIds: [OWNER] }).map((e) => e.json));
+    // The valid records are parsed after the mixed corpus, as a request's body is parsed right before
+    // it is validated. Parsed the other way round, the corpus's values (e.g. a fraction where the
+    // records hold small integers) make V8 generalise the field representations of the maps the
+    // records already have; their maps are deprecated, a for...in
+    // over such an object takes V8's slow path, and the validator's for...in feedback turns generic
+    // for good (every value then read by a megamorphic keyed load: measured ~0.34 -> ~0.28 of
+    // JSON.parse in CPU time). No product path holds parsed payloads across other parses like that.
     const customers = generateDemoCustomers({ seed: 4, count: size.records, salesOwnerIds: [OWNER], asOf: AS_OF });
     const valid = asSet(customers.map((c) => JSON.stringify(c)));
     const bad = valid.objects.filter((o) => !form.validateInput(o, 'zh-CN', options).valid);
     if (bad.length) throw new Error(`${bad.length} generated customers do not pass the customer form: ${JSON.stringify(form.validateInput(bad[0], 'en', options).errors)}`);
-    // Mixed traffic: the validation corpus (about a quarter valid; garbage, unknown and prototype keys).
-    const mixed = asSet(generateValidationCorpus({ seed: 4, count: size.records, asOf: AS_OF, salesOwnerIds: [OWNER] }).map((e) => e.json));
 
     const hotPath = countCompiles(() => {
       for (const o of valid.objects) form.validateInput(o, 'zh-CN', options);
-      for (const o of mixed.objects) {
-        form.validateInput(o, 'zh-CN', options);
-        form.validateInput(o, 'en', options);
+      // Each payload parsed right before it is judged, as a request's body is (see above: payloads
+      // parsed earlier, then validated after others were parsed, can carry deprecated maps).
+      for (const text of mixed.texts) {
+        form.validateInput(JSON.parse(text), 'zh-CN', options);
+        form.validateInput(JSON.parse(text), 'en', options);
       }
     });
     const validations = valid.objects.length + 2 * mixed.objects.length;
