@@ -56,6 +56,8 @@ describe('admin webhooks screen (real API, real Chromium, real receiver)', () =>
     await page.goto(`${server.baseUrl}/admin/webhooks`);
     await page.getByTestId('admin-webhooks').waitFor();
     await page.getByTestId('webhook-create').click();
+    // "No form" means every form, and the empty select says so (it said 请选择).
+    await expect.poll(() => page.getByTestId('webhook-form').innerText()).toContain('全部表单');
     // A bad address is refused next to the field.
     await page.getByTestId('webhook-url').fill('ftp://example.com/x');
     await page.getByTestId('webhook-create-submit').click();

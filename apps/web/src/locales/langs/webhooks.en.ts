@@ -65,7 +65,7 @@ const webhooksEn: typeof webhooksZhCN = {
       attempts: 'Attempts',
       attempt: 'Attempt',
       at: 'Time',
-      statusCode: 'Status',
+      statusCode: 'HTTP status',
       duration: 'Duration',
       error: 'Error',
       response: 'Response',
