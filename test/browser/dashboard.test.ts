@@ -162,6 +162,11 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
     await expect(page.getByTestId('audit-action-cell').first().getAttribute('title')).resolves.toBe('auth.login');
     // The entity is named too (用户, not "user").
     await expect(table.locator('tbody tr.el-table__row').first().locator('td').nth(4).innerText()).resolves.toBe('用户');
+    // Entities are picked by name too (the API matches them exactly).
+    await page.getByTestId('audit-entity').click();
+    await page.getByRole('option', { name: '用户', exact: true }).click();
+    await page.getByTestId('audit-search').click();
+    await expect.poll(() => page.url()).toContain('entity=user');
     expect(rowsText.some((r) => r.includes('admin@demo.local'))).toBe(true);
     await screenshot(page, 'admin-audit');
 
