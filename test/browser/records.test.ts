@@ -352,4 +352,17 @@ describe('records: create with live validation, edit conflict, history and rever
     await page.waitForTimeout(400); // the error messages zoom in
     await screenshot(page, 'record-create-subtable');
   });
+
+  it('explains a missing form or record without offering what cannot work', async () => {
+    await page.goto(`${server.baseUrl}/forms/no_such_form/records`);
+    await page.getByText('表单加载失败').or(page.locator('.el-result')).first().waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId('record-create').count()).resolves.toBe(0);
+    await expect(page.locator('.el-result').getByRole('button').count()).resolves.toBe(0);
+
+    await page.goto(`${server.baseUrl}/forms/customer/records/00000000-0000-4000-8000-000000000000`);
+    await page.locator('.el-result').waitFor({ timeout: 15_000 });
+    // The breadcrumb names the form (客户档案), not its key; a 404 has no 重试.
+    await expect.poll(() => page.locator('.el-breadcrumb').innerText()).toContain('客户档案');
+    await expect(page.locator('.el-result').getByRole('button').count()).resolves.toBe(0);
+  });
 });
