@@ -344,7 +344,8 @@ describe('records: create with live validation, edit conflict, history and rever
     await page.getByTestId('record-save').click();
     await expect.poll(() => table.locator('.cell-error').count()).toBeGreaterThanOrEqual(1);
     // Formulas are previewed from the values on screen.
-    await expect.poll(() => page.locator('.el-form-item[data-field="unallocated"] .readonly-value').innerText()).toBe('1,005');
+    // (money arithmetic: shown with its two places, like the money fields around it)
+    await expect.poll(() => page.locator('.el-form-item[data-field="unallocated"] .readonly-value').innerText()).toBe('1,005.00');
     expect(page.url()).toMatch(/\/records\/new$/);
     await expect.poll(() => fieldError(page, 'received_on').innerText()).not.toBe('');
     await table.evaluate((el) => el.scrollIntoView({ block: 'center' }));

@@ -27,6 +27,12 @@ export const numberWidget: WidgetDefinition = {
     if (!Number.isFinite(n)) return genericText(value);
     const kind = numericKind(field);
     const places = decimalPlaces(field, kind);
+    // A formula's decimal string keeps the places it was computed with: money arithmetic gives
+    // "7300.00" / "0.00", shown as such next to the money columns (not "7,300" / "0").
+    if (field.type === 'formula' && typeof field.scale !== 'number' && typeof value === 'string') {
+      const carried = /\.(\d+)$/.exec(value)?.[1]?.length ?? 0;
+      places.min = Math.min(carried, places.max);
+    }
     const text = new Intl.NumberFormat(ctx.locale, {
       minimumFractionDigits: places.min,
       maximumFractionDigits: places.max,
