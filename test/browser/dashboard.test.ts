@@ -225,6 +225,11 @@ describe('what each role is shown, and English layout (real API, real Chromium)'
     await expect(page.getByTestId('record-edit').count()).resolves.toBe(0);
     await expect(page.getByTestId('record-delete').count()).resolves.toBe(0);
 
+    // Following a link to the record form: told at once, 保存 disabled (no 403 after typing).
+    await page.goto(`${server.baseUrl}/forms/receivable/records/${id}/edit`);
+    await page.getByTestId('record-no-permission').waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId('record-save').isDisabled()).resolves.toBe(true);
+
     await page.goto(`${server.baseUrl}/admin/users`);
     await page.locator('.el-message').getByText('没有权限查看此页面').waitFor({ timeout: 10_000 });
     await expect.poll(() => page.url()).not.toContain('/admin/users');

@@ -110,6 +110,7 @@ const en: typeof zhCN = {
     noMatch: 'No records match the filters',
   },
   recordForm: {
+    noPermission: 'You may not save records of this form',
     createTitle: 'New record: {form}',
     editTitle: 'Edit: {name}',
     save: 'Save',

@@ -109,6 +109,7 @@ export default {
     noMatch: '没有符合筛选条件的记录',
   },
   recordForm: {
+    noPermission: '您没有权限保存这张表单的记录',
     createTitle: '新建{form}',
     editTitle: '编辑：{name}',
     save: '保存',
