@@ -7,6 +7,8 @@ export interface DisplayContext {
   no: string;
   /** Labels the server resolved for this record's links (user names, referenced titles), by field key. */
   labels?: Record<string, string | null>;
+  /** Table cells: date-times as 2026/11/26 09:16 like the other time columns of the app's tables. */
+  compact?: boolean;
 }
 
 /**

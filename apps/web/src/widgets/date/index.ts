@@ -1,5 +1,6 @@
 import { defineAsyncComponent } from 'vue';
 import { EMPTY_CELL, genericText, isBlank, type WidgetDefinition } from '../types';
+import { formatDateTimeShort } from '../../locales/format';
 
 export const dateWidget: WidgetDefinition = {
   id: 'date',
@@ -13,6 +14,7 @@ export const dateWidget: WidgetDefinition = {
     if (field.type !== 'datetime') return value;
     const d = new Date(value);
     if (Number.isNaN(d.getTime())) return value;
+    if (ctx.compact) return formatDateTimeShort(value, ctx.locale);
     return new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
   },
   editor: defineAsyncComponent(() => import('./editor.vue')),
