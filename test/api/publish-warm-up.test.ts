@@ -34,7 +34,7 @@ const v2: FormDefinition = {
 };
 
 async function analyzeCount(): Promise<number> {
-  const [row] = await ownerQuery<{ n: string }>(server.databaseUrl, `SELECT analyze_count AS n FROM pg_stat_user_tables WHERE relname = 'records'`);
+  const [row] = await ownerQuery<{ n: string }>(server.databaseUrl, `SELECT sum(analyze_count) AS n FROM pg_stat_user_tables WHERE relname ~ '^records(_[0-9a-f]{32})?$'`);
   return Number(row!.n);
 }
 

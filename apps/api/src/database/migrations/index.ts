@@ -16,6 +16,7 @@ import { TypedProjections1764500000000 } from './1764500000000-typed-projections
 import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and-files.js';
 import { ParallelSafeTenant1764700000000 } from './1764700000000-parallel-safe-tenant.js';
 import { WebhookOrdering1764940000000 } from './1764940000000-webhook-ordering.js';
+import { RecordsByForm1764910000000 } from './1764910000000-records-by-form.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   SavedViewsAndFiles1764600000000,
   ParallelSafeTenant1764700000000,
   WebhookOrdering1764940000000,
+  RecordsByForm1764910000000,
 ];

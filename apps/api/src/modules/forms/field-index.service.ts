@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { autoNumberPeriod, type FieldDefinition, type FormDefinition } from '@credo/form-engine';
 import pg from 'pg';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { recordsPartition } from '../../database/records-partition.js';
 import { fieldExpression } from '../records/record-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,8 +13,6 @@ export interface FieldIndexPlan {
   field: string;
   unique: boolean;
   sql: string;
-  /** Expression statistics: partial indexes give the planner none, so it would guess 0.5 %. */
-  statistics?: string;
 }
 
 /** Index names are derived, so a unique violation can be traced back to its field. */
@@ -22,36 +21,31 @@ export function fieldIndexName(formId: string, field: string, unique: boolean): 
   return `${unique ? 'ux' : 'rx'}_${formId.replace(/-/g, '')}_${hash}`;
 }
 
-/** The name in a plan's CREATE STATISTICS statement. */
-function statisticsName(statement: string): string {
-  return /CREATE STATISTICS IF NOT EXISTS (\w+)/.exec(statement)![1]!;
-}
-
 /**
  * Expression indexes for fields marked `indexed` (btree on (value, id): filter, sort and keyset
- * pages) and `unique` (one live record per value), one partial index per form.
+ * pages) and `unique` (one live record per value), on the form's own partition of `records`
+ * (a write touches only its form's indexes). The indexed ones have no predicate, so ANALYZE of
+ * the partition keeps statistics of the expression for the planner.
  */
 export function planFieldIndexes(formId: string, definition: FormDefinition): FieldIndexPlan[] {
   if (!UUID.test(formId)) throw new Error('form id must be a uuid');
-  const scope = `form_id = '${formId}' AND deleted_at IS NULL`;
+  const table = recordsPartition(formId);
   const plans: FieldIndexPlan[] = [];
   for (const field of definition.fields as FieldDefinition[]) {
     if (field.archived) continue;
     const expr = fieldExpression(field, 'records').replace(/records\./g, '');
     if (field.indexed) {
       const name = fieldIndexName(formId, field.key, false);
-      const stats = `sx_${createHash('md5').update(expr).digest('hex').slice(0, 16)}`;
-      plans.push({
-        name,
-        field: field.key,
-        unique: false,
-        sql: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON records (${expr}, id) WHERE ${scope}`,
-        statistics: `CREATE STATISTICS IF NOT EXISTS ${stats} ON (${expr}) FROM records`,
-      });
+      plans.push({ name, field: field.key, unique: false, sql: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${table} (${expr}, id)` });
     }
     if (field.unique) {
       const name = fieldIndexName(formId, field.key, true);
-      plans.push({ name, field: field.key, unique: true, sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON records (${expr}) WHERE ${scope} AND ${expr} IS NOT NULL` });
+      plans.push({
+        name,
+        field: field.key,
+        unique: true,
+        sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${table} (${expr}) WHERE deleted_at IS NULL AND ${expr} IS NOT NULL`,
+      });
     }
   }
   return plans;
@@ -70,34 +64,26 @@ export class FieldIndexService implements OnModuleDestroy {
   constructor(@Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig) {}
 
   /**
-   * Builds the missing indexes and statistics of the plan (those already there are left alone).
-   * ANALYZE runs only when something was built and the form has live records to measure: it
-   * rewrites the statistics of every index on `records`, which makes every connection reload
-   * them (a few ms per connection with a couple of hundred field indexes), and a form without
-   * records has nothing to tell the planner yet.
+   * Builds the missing indexes of the plan (those already there are left alone). ANALYZE (of the
+   * form's partition) runs only when something was built and the form has live records to
+   * measure: a form without records has nothing to tell the planner yet.
    */
   async ensure(formId: string, definition: FormDefinition): Promise<FieldIndexPlan[]> {
     const plans = planFieldIndexes(formId, definition);
     if (!plans.length) return plans;
     this.pool ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
-    const names = plans.flatMap((plan) => [plan.name, ...(plan.statistics ? [statisticsName(plan.statistics)] : [])]);
     const existing = await this.pool.query<{ name: string; valid: boolean }>(
-      `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = ANY($1::text[])
-       UNION ALL SELECT stxname, true FROM pg_statistic_ext WHERE stxname = ANY($1::text[])`,
-      [names],
+      'SELECT c.relname AS name, i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = ANY($1::text[])',
+      [plans.map((plan) => plan.name)],
     );
     const found = new Map(existing.rows.map((row) => [row.name, row.valid]));
     let built = 0;
     for (const plan of plans) {
-      const stats = plan.statistics && !found.has(statisticsName(plan.statistics)) ? plan.statistics : null;
-      if (found.get(plan.name) === true && !stats) continue;
+      if (found.get(plan.name) === true) continue;
       try {
-        if (found.get(plan.name) !== true) {
-          // An interrupted concurrent build leaves an INVALID index behind: drop it and build again.
-          if (found.has(plan.name)) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`);
-          await this.pool.query(plan.sql);
-        }
-        if (stats) await this.pool.query(stats);
+        // An interrupted concurrent build leaves an INVALID index behind: drop it and build again.
+        if (found.has(plan.name)) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`);
+        await this.pool.query(plan.sql);
         built += 1;
       } catch (error) {
         // An index is an optimisation (a unique one also a guard): a failed build is logged and
@@ -107,8 +93,9 @@ export class FieldIndexService implements OnModuleDestroy {
       }
     }
     if (built) {
-      const live = await this.pool.query('SELECT 1 FROM records WHERE form_id = $1 AND deleted_at IS NULL LIMIT 1', [formId]);
-      if (live.rowCount) await this.pool.query('ANALYZE records');
+      const table = recordsPartition(formId);
+      const live = await this.pool.query(`SELECT 1 FROM ${table} WHERE deleted_at IS NULL LIMIT 1`);
+      if (live.rowCount) await this.pool.query(`ANALYZE ${table}`);
     }
     return plans;
   }

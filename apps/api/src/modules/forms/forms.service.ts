@@ -109,7 +109,8 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
       const definition = await this.db.run(tenantId, (sql) => this.forms.versionDefinition(sql, versionId));
       if (definition && !this.cache.has(versionId)) this.cache.getOrCompile(versionId, definition as FormDefinition);
     }
-    await this.warmUp.warmConnections();
+    const formId = (await this.db.run(tenantId, (sql) => sql.one<{ form_id: string }>('SELECT form_id FROM form_versions WHERE id = $1', [versionId])))?.form_id;
+    if (formId) await this.warmUp.warmConnections(formId);
     await this.tellPublished(tenantId, key);
   }
 
@@ -223,7 +224,7 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
             if (report.examples.length < MAX_EXAMPLES) report.examples.push({ id: record.id, changes, steps: migrated.report.steps });
             updates.push({ id: record.id, data: migrated.data, changes });
           }
-          if (write && !report.records.failed) await this.records.applyMigration(sql, versionId, auth.userId, updates);
+          if (write && !report.records.failed) await this.records.applyMigration(sql, row.id, versionId, auth.userId, updates);
         }
         if (write && !report.records.failed) await this.records.repin(sql, row.id, versionId);
       }
@@ -256,7 +257,7 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.fieldIndexes
       .ensureNumberSequences(auth.tenantId, result.formId, result.target, asOf)
       .catch((error: unknown) => this.logger.warn(`auto-number sequences of ${key} not created ahead: ${(error as Error).message}`));
-    await this.warmUp.warmConnections().catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
+    await this.warmUp.warmConnections(result.formId).catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
     await this.tellPublished(auth.tenantId, key).catch((error: unknown) => this.logger.warn(`caches not primed after publishing ${key}: ${(error as Error).message}`));
     this.warmedHere.add(result.versionId);
     if (this.warmedHere.size > WARMED_HERE_MAX) this.warmedHere.delete(this.warmedHere.values().next().value as string);

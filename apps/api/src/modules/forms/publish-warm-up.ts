@@ -5,18 +5,19 @@ import pg from 'pg';
 export const FORM_PUBLISHED_CHANNEL = 'credo_form_published';
 
 /**
- * Planning a statement on `records` makes a connection load what PostgreSQL knows of the table:
- * its indexes (every form's field indexes), their expressions and predicates, the row-security
- * policies. Nothing is read or written.
+ * Planning a statement on a form's records makes a connection load what PostgreSQL knows of the
+ * form's partition of `records`: its indexes (the form's field indexes) and their expressions,
+ * the row-security policies. Nothing is read or written.
  */
-const WARM_SQL = 'EXPLAIN (COSTS OFF) SELECT 1 FROM records';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const warmSql = (formId: string) => `EXPLAIN (COSTS OFF) SELECT 1 FROM records WHERE form_id = '${formId}'::uuid`;
 const RELISTEN_MS = 5000;
 const PAYLOAD = /^([0-9a-f-]{36})\/([0-9a-f-]{36})\/([a-z][a-z0-9_]{0,62})$/;
 
 /**
  * What a publish leaves cold besides the compiled form (T16). Building a field index (and the
- * ANALYZE after it) invalidates every connection's cached description of `records`, so the next
- * insert on each connection rebuilds it first: 3–18 ms with a couple of hundred field indexes.
+ * ANALYZE after it) invalidates every connection's cached description of the form's partition, so the next
+ * insert on each connection rebuilds it first (a few ms).
  * `warmConnections` has the API's idle connections rebuild it before the publish returns;
  * `notify` / `listen` tell the other API instances that a version was published, so they compile
  * it and warm their connections in the background instead of on the form's first request.
@@ -32,8 +33,9 @@ export class PublishWarmUp {
     private readonly listenUrl: string,
   ) {}
 
-  /** Plans a statement on `records` on every idle connection of the pool, at the same time. */
-  async warmConnections(): Promise<void> {
+  /** Plans a statement on the form's records on every idle connection of the pool, at the same time. */
+  async warmConnections(formId: string): Promise<void> {
+    if (!UUID.test(formId)) throw new Error('form id must be a uuid');
     const pool = this.pool();
     const idle = pool.idleCount;
     if (!idle) return;
@@ -44,7 +46,7 @@ export class PublishWarmUp {
         if (outcome.status === 'rejected') return;
         const client = outcome.value;
         try {
-          await client.query(WARM_SQL);
+          await client.query(warmSql(formId));
           client.release();
         } catch (error) {
           client.release(error instanceof Error ? error : true);

@@ -858,7 +858,7 @@ export class ImportsService {
         for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
           const chunk = ids.slice(i, i + LOOKUP_CHUNK);
           if (field.type === 'user') for (const u of await this.recordRows.existingUsers(sql, chunk)) found.add(u.id);
-          else for (const r of await this.recordRows.existingReferences(sql, chunk)) if (r.form_key === field.reference?.form) found.add(r.id);
+          else if (field.reference?.form) for (const r of await this.recordRows.existingReferences(sql, chunk, [field.reference.form])) found.add(r.id);
         }
         for (const r of rows) {
           const value = r.data[field.key];

@@ -94,6 +94,7 @@ interface PlanNode {
   'Plan Rows'?: number;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
+  'Parent Relationship'?: string;
   Plans?: PlanNode[];
 }
 
@@ -107,7 +108,8 @@ export function parseCountAndEstimate(rows: unknown[]): { count: number; estimat
   const value = first ? Object.values(first)[0] : undefined;
   const plans = (typeof value === 'string' ? JSON.parse(value) : value) as Array<{ Plan?: PlanNode }> | undefined;
   const limit = findNode(plans?.[0]?.Plan, 'Limit');
-  const below = limit?.Plans?.[0];
+  // Not an InitPlan hanging off the LIMIT (the tenant policy's `(SELECT credo_current_tenant())`).
+  const below = limit?.Plans?.find((p) => p['Parent Relationship'] !== 'InitPlan' && p['Parent Relationship'] !== 'SubPlan');
   if (!limit || !below || typeof limit['Actual Rows'] !== 'number') throw new Error('count plan without a LIMIT node');
   const count = Math.round(limit['Actual Rows'] * Math.max(1, limit['Actual Loops'] ?? 1));
   const estimate = Number(below['Plan Rows']);
@@ -429,6 +431,7 @@ export class RecordsRepository {
    */
   async applyMigration(
     sql: Sql,
+    formId: string,
     versionId: string,
     userId: string | null,
     updates: Array<{ id: string; data: Record<string, unknown>; changes: RecordChanges; rev?: number }>,
@@ -439,11 +442,11 @@ export class RecordsRepository {
       `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, data jsonb, changes jsonb, rev integer)),
        r AS (
          UPDATE records r SET data = v.data, form_version_id = $2, rev = r.rev + 1, updated_at = now(), updated_by = $3
-         FROM v WHERE r.id = v.id AND (v.rev IS NULL OR r.rev = v.rev)
+         FROM v WHERE r.form_id = $5 AND r.id = v.id AND (v.rev IS NULL OR r.rev = v.rev)
          RETURNING r.tenant_id, r.id, r.rev, r.form_version_id, r.data, v.changes)
        INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
        SELECT tenant_id, id, rev, $4, form_version_id, changes, data, $3 FROM r RETURNING record_id`,
-      [JSON.stringify(updates), versionId, userId, action],
+      [JSON.stringify(updates), versionId, userId, action, formId],
     );
     return rows.length;
   }
@@ -453,12 +456,20 @@ export class RecordsRepository {
     await sql.rows('UPDATE records SET form_version_id = $2 WHERE form_id = $1 AND form_version_id <> $2', [formId, versionId]);
   }
 
-  /** Which of these ids are live records of the given forms (RLS keeps it to the tenant). */
-  existingReferences(sql: Sql, ids: string[]): Promise<Array<{ id: string; form_key: string }>> {
+  /**
+   * Which of these ids are live records of the forms with these keys (RLS keeps it to the
+   * tenant). One branch per form: its id is an InitPlan, so only that form's partition of
+   * `records` is searched.
+   */
+  existingReferences(sql: Sql, ids: string[], formKeys: string[]): Promise<Array<{ id: string; form_key: string }>> {
+    const keys = [...new Set(formKeys)];
+    if (!keys.length || !ids.length) return Promise.resolve([]);
     return sql.rows(
-      `SELECT r.id, f.key AS form_key FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-       WHERE r.id = ANY($1::uuid[]) AND r.deleted_at IS NULL`,
-      [ids],
+      keys
+        .map((_, i) => `SELECT r.id, $${i + 2}::text AS form_key FROM records r
+       WHERE r.form_id = (SELECT f.id FROM forms f WHERE f.key = $${i + 2}::text) AND r.id = ANY($1::uuid[]) AND r.deleted_at IS NULL`)
+        .join('\n       UNION ALL '),
+      [ids, ...keys],
     );
   }
 
@@ -466,14 +477,17 @@ export class RecordsRepository {
     return sql.prepared('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [ids]);
   }
 
-  /** Display labels of referenced records: the value of their form's title field. */
-  referenceLabels(sql: Sql, ids: string[]): Promise<Array<{ id: string; label: string | null }>> {
+  /** Display labels of referenced records of the forms with these keys: the value of their form's title field. */
+  referenceLabels(sql: Sql, ids: string[], formKeys: string[]): Promise<Array<{ id: string; label: string | null }>> {
+    const keys = [...new Set(formKeys)];
+    if (!keys.length || !ids.length) return Promise.resolve([]);
     return sql.rows(
-      `SELECT r.id, r.data->>(v.definition->'settings'->>'titleField') AS label
-       FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-       JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id
-       WHERE r.id = ANY($1::uuid[])`,
-      [ids],
+      keys
+        .map((_, i) => `SELECT r.id, r.data->>(SELECT v.definition->'settings'->>'titleField' FROM forms f
+           JOIN form_versions v ON v.tenant_id = f.tenant_id AND v.id = f.current_version_id WHERE f.key = $${i + 2}::text) AS label
+       FROM records r WHERE r.form_id = (SELECT f.id FROM forms f WHERE f.key = $${i + 2}::text) AND r.id = ANY($1::uuid[])`)
+        .join('\n       UNION ALL '),
+      [ids, ...keys],
     );
   }
 

@@ -328,7 +328,8 @@ export class RecordsService {
     const found = userIds.size ? await this.users.lookup(sql, tenantId, userIds) : new Map<string, string>();
     for (const [id, name] of found) names.set(id, name);
     const users = new Set(found.keys());
-    const refs = refIds.size ? new Map((await this.records.existingReferences(sql, [...refIds])).map((r) => [r.id, r.form_key])) : new Map<string, string>();
+    const refForms = links.flatMap((f) => (f.type === 'reference' && f.reference?.form ? [f.reference.form] : []));
+    const refs = refIds.size ? new Map((await this.records.existingReferences(sql, [...refIds], refForms)).map((r) => [r.id, r.form_key])) : new Map<string, string>();
     const errors: FieldError[] = [];
     rows.forEach((row, index) => {
       for (const field of links) {
@@ -388,7 +389,8 @@ export class RecordsService {
     if (userIds.size) for (const [id, name] of await this.users.lookup(sql, tenantId, userIds)) names.set(id, name);
     if (refIds.size) {
       await sql.reopen();
-      for (const r of await this.records.referenceLabels(sql, [...refIds])) names.set(r.id, r.label);
+      const refForms = links.flatMap((f) => (f.type === 'reference' && f.reference?.form ? [f.reference.form] : []));
+      for (const r of await this.records.referenceLabels(sql, [...refIds], refForms)) names.set(r.id, r.label);
     }
     return dtos.map((dto) => {
       const labels: Record<string, string | null> = {};
@@ -477,7 +479,7 @@ export class RecordsService {
           const changes = diffRecordData(record.data, data);
           if (Object.keys(changes).length) updates.push({ id: record.id, data, changes, rev: record.rev });
         }
-        changed += await this.records.applyMigration(sql, form.versionId, null, updates, 'recompute');
+        changed += await this.records.applyMigration(sql, form.id, form.versionId, null, updates, 'recompute');
       }
       return { checked, changed };
     });

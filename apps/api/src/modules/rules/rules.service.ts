@@ -410,7 +410,7 @@ export class RulesService {
         return { recordId: record.id, values: result.values, alerts: result.alerts, explanation: compactExplanation(compiled.ruleSet, facts[i]!, data, locale) };
       });
       await this.rules.saveResults(sql, versionId, asOf, results);
-      fieldsSet += await this.records.applyMigration(sql, form.versionId, null, updates, 'recompute');
+      fieldsSet += await this.records.applyMigration(sql, form.id, form.versionId, null, updates, 'recompute');
       evaluated += batch.length;
     }
     return { asOf, evaluated, alerts, fieldsSet };
