@@ -16,7 +16,7 @@ import { v7 as uuidv7 } from 'uuid';
 
 interface BaselineConfig {
   databaseUrl: string;
-  /** Schema-qualified table, created by the harness as `LIKE public.records INCLUDING ALL`. */
+  /** Schema-qualified table, created by the harness as `LIKE` the customer form's partition of records `INCLUDING ALL`. */
   table: string;
   tenantId: string;
   formId: string;

@@ -48,6 +48,11 @@ export async function listFixture(ctx) {
   return fixture;
 }
 
+/** A form's partition of `records` (apps/api/src/database/records-partition.ts). */
+export function recordsPartition(formId) {
+  return `records_${formId.toLowerCase().replace(/-/g, '')}`;
+}
+
 /** `--records N` (mode.listRecords) or the mode's default. */
 export function recordCount(mode) {
   return mode.listRecords ?? LIST_RECORDS[mode.name] ?? LIST_RECORDS.quick;
@@ -74,12 +79,15 @@ async function loadFixture(ctx, product) {
     const { rows: users } = await client.query(`SELECT id FROM users WHERE tenant_id = $1 ORDER BY id`, [tenantId]);
     if (!users.length) throw new Error('the demo tenant has no users');
 
-    // Bulk load without the per-row cost of 10 secondary indexes: drop the table's secondary
-    // indexes, insert, rebuild them with their exact definitions (same names), VACUUM ANALYZE.
+    // Bulk load without the per-row cost of 10 secondary indexes: drop the form's field indexes
+    // (those on its partition of records that are not part of a partitioned index of records),
+    // insert, rebuild them with their exact definitions (same names), VACUUM ANALYZE.
     const { rows: indexes } = await client.query(
       `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       WHERE i.indrelid = 'public.records'::regclass AND NOT i.indisprimary ORDER BY c.relname`,
+       WHERE i.indrelid = $1::regclass AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
+       ORDER BY c.relname`,
+      [`public.${recordsPartition(formId)}`],
     );
     const started = Date.now();
     ctx.log(`record list: loading ${n.toLocaleString('en')} customer records (indexes dropped and rebuilt: ${indexes.length})`);
@@ -107,8 +115,8 @@ async function loadFixture(ctx, product) {
     const indexByField = new Map();
     const { rows: rx } = await client.query(
       `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       WHERE i.indrelid = 'public.records'::regclass AND c.relname LIKE $1`,
-      [`rx\\_${formId.replace(/-/g, '')}\\_%`],
+       WHERE i.indrelid = $2::regclass AND c.relname LIKE $1`,
+      [`rx\\_${formId.replace(/-/g, '')}\\_%`, `public.${recordsPartition(formId)}`],
     );
     for (const field of fields) {
       if (!field.indexed) continue;

@@ -22,7 +22,7 @@ export default {
         candidate: writeMs ? (r.n / writeMs) * 1000 : null,
         target: 0.9,
         comparator: '>=',
-        details: { rows: r.n, writeMs, copyMs: Math.round(r.copyMs), note: 'the import also writes one create revision and one rule result per record (each with a foreign key check on records); COPY writes records only' },
+        details: { rows: r.n, writeMs, copyMs: Math.round(r.copyMs), note: 'the import also writes one create revision and one rule result per record; COPY writes records only' },
       }),
     ];
   },

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { customerFactory } from '../lib/customer-data.mjs';
 import { compareInterleaved } from '../lib/http-load.mjs';
+import { recordsPartition } from '../lib/record-list.mjs';
 import { round } from '../lib/stats.mjs';
 
 const BASELINE_TABLE = 'bench_baseline.records';
@@ -107,8 +108,9 @@ function roundRun(r) {
 }
 
 /**
- * A copy of `records` (columns, defaults, checks, indexes; no foreign keys or RLS), and the ids
- * the product's rows carry, so both sides write the same row shape to the same database.
+ * A copy of the customer form's partition of `records` (columns, defaults, checks, the key, the
+ * keyset and field indexes; no foreign keys or RLS), and the ids the product's rows carry, so both
+ * sides write the same row shape into the same indexes of the same database.
  */
 async function prepareBaselineTable(ownerUrl, tenantId) {
   const client = new pg.Client({ connectionString: ownerUrl });
@@ -116,12 +118,12 @@ async function prepareBaselineTable(ownerUrl, tenantId) {
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS bench_baseline`);
     await client.query(`DROP TABLE IF EXISTS ${BASELINE_TABLE}`);
-    await client.query(`CREATE TABLE ${BASELINE_TABLE} (LIKE public.records INCLUDING ALL)`);
     const { rows } = await client.query(
       `SELECT tenant_id, id, current_version_id FROM forms WHERE key = 'customer' AND ($1::uuid IS NULL OR tenant_id = $1::uuid) LIMIT 1`,
       [tenantId ?? null],
     );
     if (!rows[0]) throw new Error('the customer form was not found in the product database');
+    await client.query(`CREATE TABLE ${BASELINE_TABLE} (LIKE public.${recordsPartition(rows[0].id)} INCLUDING ALL)`);
     return { tenantId: rows[0].tenant_id, formId: rows[0].id, formVersionId: rows[0].current_version_id };
   } finally {
     await client.end();
