@@ -240,8 +240,8 @@ export class CreditControlService {
     // One credit decision per customer at a time: two receivables cannot both squeeze under the limit.
     await sql.rows('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(auth.tenantId, `credit:${customerId}`).toString()]);
     const customer = await sql.one<{ data: Record<string, unknown> }>(
-      `SELECT r.data FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-       WHERE f.key = $1 AND r.id = $2::uuid AND r.deleted_at IS NULL`,
+      `SELECT r.data FROM records r
+       WHERE r.form_id = (SELECT f.id FROM forms f WHERE f.key = $1) AND r.id = $2::uuid AND r.deleted_at IS NULL`,
       [config.customerForm, customerId],
     );
     if (!customer) return; // the reference check reports a missing customer
@@ -250,8 +250,8 @@ export class CreditControlService {
       if (creditLimitOf(config, customer.data) === null) return; // no limit set: no check
       const open = await sql.one<{ total: string }>(
         `SELECT coalesce(sum((r.data->>$3)::numeric), 0)::text AS total
-         FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-         WHERE f.key = $1 AND r.deleted_at IS NULL AND r.data->>$2 = $4 AND ($5::uuid IS NULL OR r.id <> $5::uuid)
+         FROM records r
+         WHERE r.form_id = (SELECT f.id FROM forms f WHERE f.key = $1) AND r.deleted_at IS NULL AND r.data->>$2 = $4 AND ($5::uuid IS NULL OR r.id <> $5::uuid)
            AND (r.data->>$3)::numeric > 0`,
         [config.form, config.customerField, config.amountField, customerId, recordId],
       );

@@ -44,8 +44,8 @@ export class CustomerRollupsService {
               coalesce(sum((r.data->>'${c.amountField}')::numeric) FILTER (WHERE (r.data->>'due_date')::date < $2::date), 0)::text AS overdue,
               coalesce(max($2::date - (r.data->>'due_date')::date) FILTER (WHERE (r.data->>'due_date')::date < $2::date), 0)::int AS max_days,
               count(*)::int AS items
-       FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-       WHERE f.key = $3 AND r.deleted_at IS NULL AND (r.data->>'${c.customerField}') = ANY($1::text[])
+       FROM records_t r
+       WHERE r.form_id = (SELECT f.id FROM forms f WHERE f.key = $3) AND r.deleted_at IS NULL AND (r.data->>'${c.customerField}') = ANY($1::text[])
          AND (r.data->>'${c.amountField}')::numeric > 0
        GROUP BY 1`,
       [customers.map((x) => x.id), asOf, c.form],
@@ -55,9 +55,9 @@ export class CustomerRollupsService {
     const assessments = await sql.rows<{ customer: string; rating: string | null; valid_until: string | null; debt_ratio: string | null; public_record: string | null }>(
       `SELECT DISTINCT ON (a.data->>'customer') a.data->>'customer' AS customer, x.vals->>'rating' AS rating, x.vals->>'valid_until' AS valid_until,
               a.data->>'debt_ratio' AS debt_ratio, a.data->>'public_record' AS public_record
-       FROM records_t a JOIN forms f ON f.tenant_id = a.tenant_id AND f.id = a.form_id
+       FROM records_t a
        LEFT JOIN record_rule_results x ON x.tenant_id = a.tenant_id AND x.record_id = a.id
-       WHERE f.key = 'credit_assessment' AND a.deleted_at IS NULL AND (a.data->>'customer') = ANY($1::text[])
+       WHERE a.form_id = (SELECT f.id FROM forms f WHERE f.key = 'credit_assessment') AND a.deleted_at IS NULL AND (a.data->>'customer') = ANY($1::text[])
        ORDER BY a.data->>'customer', credo_date(a.data->>'assessed_on') DESC, a.id DESC`,
       [customers.map((x) => x.id)],
     );
@@ -72,7 +72,7 @@ export class CustomerRollupsService {
                 (CASE WHEN b.data->>'receivable' IS NULL THEN EXISTS (
                         SELECT 1 FROM records_t o JOIN forms of ON of.tenant_id = o.tenant_id AND of.id = o.form_id AND of.key = $3
                         WHERE o.deleted_at IS NULL AND o.data->>'${c.customerField}' = b.data->>'customer' AND (o.data->>'${c.amountField}')::numeric > 0)
-                      ELSE EXISTS (SELECT 1 FROM records_t o WHERE o.id = (b.data->>'receivable')::uuid AND o.deleted_at IS NULL AND (o.data->>'${c.amountField}')::numeric > 0) END)
+                      ELSE EXISTS (SELECT 1 FROM records_t o WHERE o.form_id = (SELECT rf.id FROM forms rf WHERE rf.key = $3) AND o.id = (b.data->>'receivable')::uuid AND o.deleted_at IS NULL AND (o.data->>'${c.amountField}')::numeric > 0) END)
                 AND NOT EXISTS (
                   SELECT 1 FROM records_t n WHERE n.form_id = b.form_id AND n.deleted_at IS NULL AND n.data->>'customer' = b.data->>'customer'
                     AND n.data->>'result' = '承诺付款' AND n.data->>'promise_status' IS DISTINCT FROM '已违约'

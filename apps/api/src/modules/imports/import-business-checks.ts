@@ -336,14 +336,14 @@ export class ImportBusinessChecks {
     const list = [...ids];
     if (this.write) await this.lock(sql, list.map((id) => `credit:${id}`));
     const found = await sql.rows<{ id: string; data: Record<string, unknown> }>(
-      `SELECT r.id, r.data FROM records r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-       WHERE f.key = $1 AND r.id = ANY($2::uuid[]) AND r.deleted_at IS NULL`,
+      `SELECT r.id, r.data FROM records r
+       WHERE r.form_id = (SELECT f.id FROM forms f WHERE f.key = $1) AND r.id = ANY($2::uuid[]) AND r.deleted_at IS NULL`,
       [config.customerForm, list],
     );
     const totals = await sql.rows<{ customer: string; total: string }>(
       `SELECT r.data->>'${config.customerField}' AS customer, sum((r.data->>'${config.amountField}')::numeric)::text AS total
-       FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-       WHERE f.key = $1 AND r.deleted_at IS NULL AND (r.data->>'${config.customerField}') = ANY($2::text[])
+       FROM records_t r
+       WHERE r.form_id = (SELECT f.id FROM forms f WHERE f.key = $1) AND r.deleted_at IS NULL AND (r.data->>'${config.customerField}') = ANY($2::text[])
          AND (r.data->>'${config.amountField}')::numeric > 0
        GROUP BY 1`,
       [config.form, found.map((c) => c.id)],

@@ -35,7 +35,7 @@ export async function closeSettledTasks(sql: Sql, forms: FormsService, records: 
   if (!taskForm) return 0;
   const rows = await sql.rows<RecordRow & { settled: boolean }>(
     `SELECT t.id, t.rev, t.form_version_id, t.data, (rv.deleted_at IS NULL) AS settled
-     FROM records_t t JOIN records_t rv ON rv.id = (t.data->>'receivable')::uuid
+     FROM records_t t JOIN records_t rv ON rv.form_id = (SELECT rf.id FROM forms rf WHERE rf.key = 'receivable') AND rv.id = (t.data->>'receivable')::uuid
      WHERE t.form_id = $1 AND t.deleted_at IS NULL AND t.data->>'status' = 'open'
        AND ($2::text[] IS NULL OR t.data->>'receivable' = ANY($2::text[]))
        AND (rv.deleted_at IS NOT NULL OR coalesce((rv.data->>'outstanding')::numeric, 0) <= 0)`,

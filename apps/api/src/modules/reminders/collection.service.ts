@@ -152,7 +152,7 @@ export class CollectionService {
               coalesce(r.data->>'sales_owner', c.data->>'sales_owner') AS sales_owner,
               coalesce(r.data->>'collector', c.data->>'collector') AS collector
        FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = 'receivable'
-       JOIN records_t c ON c.id = (r.data->>'customer')::uuid
+       JOIN records_t c ON c.form_id = (SELECT cf.id FROM forms cf WHERE cf.key = 'customer') AND c.id = (r.data->>'customer')::uuid
        WHERE r.deleted_at IS NULL AND (r.data->>'outstanding')::numeric > 0
          AND coalesce((r.data->>'disputed')::boolean, false) = false
          AND $1::date - credo_date(r.data->>'due_date') >= $2::int
@@ -245,7 +245,7 @@ export class CollectionService {
                   AND credo_date(pay.data->>'received_on') >= credo_date(substr(p.data->>'collected_at', 1, 10))
                   AND credo_date(pay.data->>'received_on') <= least($2::date, credo_date(p.data->>'promised_date') + $3::int)
               ), 0)::text AS paid,
-              coalesce((SELECT (rv.deleted_at IS NULL AND (rv.data->>'outstanding')::numeric <= 0) FROM records_t rv WHERE rv.id = (p.data->>'receivable')::uuid), false) AS settled
+              coalesce((SELECT (rv.deleted_at IS NULL AND (rv.data->>'outstanding')::numeric <= 0) FROM records_t rv WHERE rv.form_id = (SELECT rf.id FROM forms rf WHERE rf.key = 'receivable') AND rv.id = (p.data->>'receivable')::uuid), false) AS settled
        FROM records_t p
        WHERE p.form_id = $1 AND p.deleted_at IS NULL AND p.data->>'result' = '承诺付款' AND p.data ? 'promised_date'
          AND coalesce(p.data->>'promise_status', '${PROMISE_OPEN}') = '${PROMISE_OPEN}'

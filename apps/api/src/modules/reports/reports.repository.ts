@@ -170,7 +170,7 @@ function agingParts(basis: AgingBasis, group: AgingGroup) {
   const key = { company: `NULL::uuid`, customer: `ar.customer_id`, sales_owner: `ar.sales_owner_id` }[group];
   const label = {
     company: `NULL::text`,
-    customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.id = g.group_key)`,
+    customer: `(SELECT c.data->>'name' FROM records_t c WHERE c.form_id = (SELECT cf.id FROM forms cf WHERE cf.key = 'customer') AND c.id = g.group_key)`,
     sales_owner: `(SELECT u.display_name FROM users u WHERE u.id = g.group_key)`,
   }[group];
   const buckets = Array.from({ length: basis === 'due' ? 5 : 6 }, (_, i) => i);
@@ -324,7 +324,7 @@ export class ReportsRepository {
   /** Share of AR held by the largest customers. */
   concentration(sql: Sql, asOf: string, top: number, source: ArSource = JSONB_SOURCE) {
     return sql.rows<{ customer_id: string; name: string | null; total: string }>(
-      `SELECT g.customer_id::text, (SELECT c.data->>'name' FROM records_t c WHERE c.id = g.customer_id) AS name, g.total::text FROM (
+      `SELECT g.customer_id::text, (SELECT c.data->>'name' FROM records_t c WHERE c.form_id = (SELECT cf.id FROM forms cf WHERE cf.key = 'customer') AND c.id = g.customer_id) AS name, g.total::text FROM (
          SELECT ar.customer_id, sum(ar.outstanding) AS total FROM (${openAr(source)}) ar WHERE ar.outstanding > 0 GROUP BY 1
          ORDER BY 2 DESC, 1 LIMIT $2) g ORDER BY g.total DESC, 1`,
       [asOf, top],
@@ -350,7 +350,7 @@ export class ReportsRepository {
              FROM records_t p JOIN forms f ON f.tenant_id = p.tenant_id AND f.id = p.form_id AND f.key = 'payment'
              CROSS JOIN LATERAL jsonb_array_elements(coalesce(p.data->'allocations', '[]'::jsonb)) x
              WHERE p.deleted_at IS NULL) a
-       JOIN records_t r ON r.id = a.receivable_id
+       JOIN records_t r ON r.form_id = (SELECT rf.id FROM forms rf WHERE rf.key = 'receivable') AND r.id = a.receivable_id
        WHERE a.on_date BETWEEN $1::date AND $2::date`,
       [from, asOf],
     );
@@ -360,7 +360,7 @@ export class ReportsRepository {
   /** Customers by overdue balance, with their total balance. */
   topOverdue(sql: Sql, asOf: string, limit: number, source: ArSource = JSONB_SOURCE) {
     return sql.rows<{ customer_id: string; name: string | null; overdue: string; total: string; max_days: number }>(
-      `SELECT ar.customer_id::text AS customer_id, (SELECT c.data->>'name' FROM records_t c WHERE c.id = ar.customer_id) AS name,
+      `SELECT ar.customer_id::text AS customer_id, (SELECT c.data->>'name' FROM records_t c WHERE c.form_id = (SELECT cf.id FROM forms cf WHERE cf.key = 'customer') AND c.id = ar.customer_id) AS name,
               coalesce(sum(ar.outstanding) FILTER (WHERE $1::date > ar.due_date), 0)::text AS overdue,
               sum(ar.outstanding)::text AS total,
               coalesce(max($1::date - ar.due_date) FILTER (WHERE $1::date > ar.due_date), 0)::int AS max_days

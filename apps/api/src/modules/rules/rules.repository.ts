@@ -132,7 +132,7 @@ export class RulesRepository {
   results(sql: Sql, recordIds: string[], withExplanation: boolean): Promise<RuleResultRow[]> {
     return sql.rows<RuleResultRow>(
       `SELECT x.record_id, x.rule_version_id, v.number, to_char(x.as_of, 'YYYY-MM-DD') AS as_of, x.vals, x.alerts,
-              ${withExplanation ? 'x.explanation, (SELECT r.data FROM records_t r WHERE r.tenant_id = x.tenant_id AND r.id = x.record_id) AS data' : 'NULL::jsonb AS explanation'}, x.computed_at
+              ${withExplanation ? 'x.explanation, (SELECT r.data FROM records_t r WHERE r.form_id = v.form_id AND r.tenant_id = x.tenant_id AND r.id = x.record_id) AS data' : 'NULL::jsonb AS explanation'}, x.computed_at
        FROM record_rule_results x JOIN rule_set_versions v ON v.tenant_id = x.tenant_id AND v.id = x.rule_version_id
        WHERE x.record_id = ANY($1::uuid[])`,
       [recordIds],

@@ -431,10 +431,17 @@ export class RulesService {
   private async factsFor(sql: Sql, form: PublishedForm, records: Array<{ id: string; data: Record<string, unknown> }>): Promise<Array<Record<string, unknown>>> {
     if (!this.rollups.appliesTo(form.key)) {
       // Records that point at a customer see the customer's credit facts.
-      if (!form.compiled.definition.fields.some((f) => f.key === 'customer' && f.type === 'reference')) return records.map((r) => ({ ...r.data }));
+      const link = form.compiled.definition.fields.find((f) => f.key === 'customer' && f.type === 'reference');
+      if (!link) return records.map((r) => ({ ...r.data }));
       const ids = [...new Set(records.map((r) => r.data.customer).filter((v): v is string => typeof v === 'string'))];
       const customers = new Map(
-        (ids.length ? await sql.rows<{ id: string; data: Record<string, unknown> }>('SELECT id, data FROM records_t WHERE id = ANY($1::uuid[])', [ids]) : []).map((c) => [c.id, c.data]),
+        (ids.length
+          ? await sql.rows<{ id: string; data: Record<string, unknown> }>(
+              'SELECT id, data FROM records_t WHERE form_id = (SELECT f.id FROM forms f WHERE f.key = $2) AND id = ANY($1::uuid[])',
+              [ids, link.reference?.form ?? 'customer'],
+            )
+          : []
+        ).map((c) => [c.id, c.data]),
       );
       return records.map((r) => {
         const c = customers.get(r.data.customer as string);
