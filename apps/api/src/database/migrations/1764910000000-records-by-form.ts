@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { APP_ROLE } from '../database.constants.js';
 import { recordsPartition as partitionName } from '../records-partition.js';
+import { enableTenantIsolation } from './tenant-isolation.js';
 
 /**
  * `records` becomes LIST-partitioned by form_id: one partition per form (records_<form id hex>).
@@ -28,9 +29,11 @@ import { recordsPartition as partitionName } from '../records-partition.js';
  * - Field indexes become plain indexes on the form's partition: rx_ (expression, id) without a
  *   predicate (so ANALYZE keeps statistics of the expression: the sx_ statistics objects are
  *   dropped), ux_ unique WHERE deleted_at IS NULL AND value IS NOT NULL. Same names as before.
- * - The keyset index (tenant_id, id DESC) and the key are partitioned indexes on the parent; the typed-projection
- *   statement triggers and `records_t` are recreated on the new table, the policy and the view in
- *   the `(SELECT credo_current_tenant())` form (evaluated once per statement, as an InitPlan).
+ * - The keyset index (tenant_id, id DESC) and the key are partitioned indexes on the parent; the
+ *   typed-projection statement triggers, the tenant policy and `records_t` are recreated on the new
+ *   table. Policy and view call credo_current_tenant() directly (see tenant-isolation.ts): the
+ *   planner then knows that another tenant's partition holds none of the tenant's rows, where an
+ *   InitPlan would make it guess every row (one tenant_id value per partition).
  */
 export class RecordsByForm1764910000000 implements MigrationInterface {
   name = 'RecordsByForm1764910000000';
@@ -82,6 +85,7 @@ export class RecordsByForm1764910000000 implements MigrationInterface {
       -- order. No form_id column: it is one value per partition.
       CREATE INDEX records_form_keyset ON records (tenant_id, id DESC) WHERE deleted_at IS NULL;
     `);
+    await enableTenantIsolation(q, 'records');
     for (const index of indexes) {
       const form = /form_id = '([0-9a-f-]{36})'::uuid/.exec(index.def)?.[1];
       if (!form || !forms.some((f) => f.id === form)) continue;
@@ -90,11 +94,9 @@ export class RecordsByForm1764910000000 implements MigrationInterface {
       await q.query(def);
     }
     await q.query(`
-      ALTER TABLE records ENABLE ROW LEVEL SECURITY;
-      CREATE POLICY tenant_isolation ON records USING (tenant_id = (SELECT credo_current_tenant())) WITH CHECK (tenant_id = (SELECT credo_current_tenant()));
       GRANT SELECT, INSERT, UPDATE ON records TO ${APP_ROLE};
 
-      CREATE VIEW records_t AS SELECT * FROM records WHERE tenant_id = (SELECT credo_current_tenant());
+      CREATE VIEW records_t AS SELECT * FROM records WHERE tenant_id = credo_current_tenant();
       REVOKE ALL ON records_t FROM PUBLIC;
       GRANT SELECT ON records_t TO ${APP_ROLE};
 
@@ -145,10 +147,11 @@ export class RecordsByForm1764910000000 implements MigrationInterface {
       CREATE INDEX records_form_keyset ON records (tenant_id, form_id, id DESC) WHERE deleted_at IS NULL;
       ALTER TABLE record_revisions ADD FOREIGN KEY (tenant_id, record_id) REFERENCES records (tenant_id, id);
       ALTER TABLE record_rule_results ADD FOREIGN KEY (tenant_id, record_id) REFERENCES records (tenant_id, id);
-      ALTER TABLE records ENABLE ROW LEVEL SECURITY;
-      CREATE POLICY tenant_isolation ON records USING (tenant_id = (SELECT credo_current_tenant())) WITH CHECK (tenant_id = (SELECT credo_current_tenant()));
+    `);
+    await enableTenantIsolation(q, 'records');
+    await q.query(`
       GRANT SELECT, INSERT, UPDATE ON records TO ${APP_ROLE};
-      CREATE VIEW records_t AS SELECT * FROM records WHERE tenant_id = (SELECT credo_current_tenant());
+      CREATE VIEW records_t AS SELECT * FROM records WHERE tenant_id = credo_current_tenant();
       REVOKE ALL ON records_t FROM PUBLIC;
       GRANT SELECT ON records_t TO ${APP_ROLE};
       CREATE TRIGGER records_projection_insert AFTER INSERT ON records
