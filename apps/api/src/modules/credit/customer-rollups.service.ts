@@ -63,7 +63,7 @@ export class CustomerRollupsService {
     );
     const latest = new Map(assessments.map((a) => [a.customer, a]));
     // Promises to pay (collection records) the daily collection job has marked broken. The form id
-    // goes in as a value so the form's partial indexes (promise_status, customer) apply.
+    // goes in as a value so only the form's partition of records (and its field indexes) is searched.
     const promiseForm = await sql.one<{ id: string }>(`SELECT id FROM forms WHERE tenant_id = credo_current_tenant() AND key = 'collection_record'`);
     const promises = !promiseForm ? [] : await sql.rows<{ customer: string; recent: number; open: number }>(
       `SELECT b.data->>'customer' AS customer,
