@@ -3,6 +3,20 @@ import { APP_ROLE } from '../database.constants.js';
 import { recordsPartition as partitionName } from '../records-partition.js';
 import { enableTenantIsolation } from './tenant-isolation.js';
 
+/** What hangs on `records` besides its data and indexes; dropped with the table, made again on the new one (up and down). */
+const RECORDS_GRANTS_VIEW_AND_TRIGGERS = `
+  GRANT SELECT, INSERT, UPDATE ON records TO ${APP_ROLE};
+  CREATE VIEW records_t AS SELECT * FROM records WHERE tenant_id = credo_current_tenant();
+  REVOKE ALL ON records_t FROM PUBLIC;
+  GRANT SELECT ON records_t TO ${APP_ROLE};
+  CREATE TRIGGER records_projection_insert AFTER INSERT ON records
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
+  CREATE TRIGGER records_projection_update AFTER UPDATE ON records
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
+  CREATE TRIGGER records_projection_delete AFTER DELETE ON records
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
+`;
+
 /**
  * `records` becomes LIST-partitioned by form_id: one partition per form (records_<form id hex>).
  *
@@ -94,18 +108,7 @@ export class RecordsByForm1764910000000 implements MigrationInterface {
       await q.query(def);
     }
     await q.query(`
-      GRANT SELECT, INSERT, UPDATE ON records TO ${APP_ROLE};
-
-      CREATE VIEW records_t AS SELECT * FROM records WHERE tenant_id = credo_current_tenant();
-      REVOKE ALL ON records_t FROM PUBLIC;
-      GRANT SELECT ON records_t TO ${APP_ROLE};
-
-      CREATE TRIGGER records_projection_insert AFTER INSERT ON records
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
-      CREATE TRIGGER records_projection_update AFTER UPDATE ON records
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
-      CREATE TRIGGER records_projection_delete AFTER DELETE ON records
-        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
+      ${RECORDS_GRANTS_VIEW_AND_TRIGGERS}
 
       -- A form's partition, made (owner-run) when the form row is inserted. LIKE + ATTACH: only
       -- SHARE UPDATE EXCLUSIVE on records; ATTACH adds the parent's key, keyset index and FKs.
@@ -149,18 +152,7 @@ export class RecordsByForm1764910000000 implements MigrationInterface {
       ALTER TABLE record_rule_results ADD FOREIGN KEY (tenant_id, record_id) REFERENCES records (tenant_id, id);
     `);
     await enableTenantIsolation(q, 'records');
-    await q.query(`
-      GRANT SELECT, INSERT, UPDATE ON records TO ${APP_ROLE};
-      CREATE VIEW records_t AS SELECT * FROM records WHERE tenant_id = credo_current_tenant();
-      REVOKE ALL ON records_t FROM PUBLIC;
-      GRANT SELECT ON records_t TO ${APP_ROLE};
-      CREATE TRIGGER records_projection_insert AFTER INSERT ON records
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
-      CREATE TRIGGER records_projection_update AFTER UPDATE ON records
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
-      CREATE TRIGGER records_projection_delete AFTER DELETE ON records
-        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION credo_projection_sync();
-    `);
+    await q.query(RECORDS_GRANTS_VIEW_AND_TRIGGERS);
     // Field indexes come back (as partial indexes) from FieldIndexService.ensure at the next publish.
   }
 }
