@@ -113,8 +113,10 @@ describe('successful: a client that leaves mid-export stops the work', () => {
     })();
     const left = Date.now();
     await abandon('csv', async () => {
-      // The COPY is running when the client leaves.
+      // The COPY is running when the client leaves, and has sent rows (the first bytes can be the
+      // header alone, written before PostgreSQL produces the first row).
       expect((await until(exportStatements, (s) => s.length > 0, 5000)).length).toBe(1);
+      expect(await until(async () => processed, (n) => n > 0, 5000)).toBeGreaterThan(0);
     });
     const running = await until(exportStatements, (s) => s.length === 0, 5000);
     watching = false;
