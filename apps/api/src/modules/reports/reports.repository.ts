@@ -46,6 +46,13 @@ function openAr(source: ArSource): string {
   return OPEN_AR_JSONB;
 }
 
+/**
+ * The receivable form's id as an initplan: evaluated once before the scan, so PostgreSQL prunes
+ * `records` to that form's partition when the statement starts (a join on `forms.key` cannot
+ * prune and appended every form's partition).
+ */
+const RECEIVABLE_FORM = `(SELECT rf.id FROM forms rf WHERE rf.key = 'receivable')`;
+
 /** Each jsonb field extracted once (a subquery fence). */
 const OPEN_AR_JSONB = `
   SELECT (r.data->>'customer')::uuid AS customer_id,
@@ -56,8 +63,8 @@ const OPEN_AR_JSONB = `
          (r.data->>'due_date')::date AS due_date,
          coalesce((r.data->>'invoice_date')::date, (r.data->>'biz_date')::date) AS basis_date,
          (r.data->>'biz_date')::date AS biz_date
-  FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-  WHERE f.key = 'receivable' AND r.deleted_at IS NULL AND (r.data->>'biz_date')::date <= $1::date
+  FROM records_t r
+  WHERE r.form_id = ${RECEIVABLE_FORM} AND r.deleted_at IS NULL AND (r.data->>'biz_date')::date <= $1::date
   OFFSET 0`;
 /* OFFSET 0 keeps the subquery a fence: each jsonb field is extracted and cast once per row,
    not again wherever the outer query uses it (PostgreSQL would otherwise flatten it). */
@@ -95,8 +102,8 @@ function openArAgingJsonb(): string {
   FROM (
     SELECT r.data, coalesce((r.data->>'outstanding')::numeric,
              (r.data->>'amount')::numeric - coalesce((r.data->>'received')::numeric, 0) - coalesce((r.data->>'written_off')::numeric, 0)) AS outstanding
-    FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id
-    WHERE f.key = 'receivable' AND r.deleted_at IS NULL
+    FROM records_t r
+    WHERE r.form_id = ${RECEIVABLE_FORM} AND r.deleted_at IS NULL
     OFFSET 0) o
   WHERE o.outstanding > 0 AND o.data->>'biz_date' <= (SELECT to_char($1::date, 'YYYY-MM-DD'))
   OFFSET 0`;
