@@ -124,7 +124,8 @@ describe('credit dashboard, customer 360 and admin screens (real API, real Chrom
     await expect
       .poll(async () => (await api<{ items: Array<{ email: string; active: boolean }> }>('/users')).items.find((u) => u.email === 'auditor@demo.local')?.active)
       .toBe(false);
-    await expect(page.getByTestId('user-active-auditor@demo.local').innerText()).resolves.toBe('启用');
+    // The row follows once the UI has the answer (the API may say inactive a moment before).
+    await expect.poll(() => page.getByTestId('user-active-auditor@demo.local').innerText()).toBe('启用');
   });
 
   it('field permissions: hides a field from a role and saves the document', async () => {
