@@ -105,7 +105,7 @@ describe('delete, restore, revisions and revert', () => {
     const history = await admin.get(`/api/forms/customer/records/${record.id}/revisions`);
     expect(history.status).toBe(200);
     const [third, second, first] = history.body.items;
-    expect(first).toMatchObject({ rev: 1, action: 'create', actor: { id: adminId, email: 'admin@demo.local' } });
+    expect(first).toMatchObject({ rev: 1, action: 'create', actor: { id: adminId, name: '系统管理员', email: 'admin@demo.local' } });
     expect(first.changes.name).toEqual({ to: '历史版本有限公司' });
     expect(second).toMatchObject({ rev: 2, action: 'update', changes: { contact_name: { from: '张三', to: '第二版' } } });
     expect(third.changes).toEqual({ contact_name: { from: '第二版', to: '第三版' }, mobile: { to: '13900139000' } });
@@ -115,7 +115,7 @@ describe('delete, restore, revisions and revert', () => {
     expect(reverted.body).toMatchObject({ rev: 4, data: { contact_name: '张三', customer_code: record.data.customer_code } });
     expect(reverted.body.data).not.toHaveProperty('mobile');
     const after = await admin.get(`/api/forms/customer/records/${record.id}/revisions`);
-    expect(after.body.items[0]).toMatchObject({ rev: 4, action: 'revert', revertedFrom: 1 });
+    expect(after.body.items[0]).toMatchObject({ rev: 4, action: 'revert', revertedFrom: 1, actor: { name: '系统管理员', email: 'admin@demo.local' } });
     expect((await admin.call('POST', `/api/forms/customer/records/${record.id}/revisions/99/revert`, { headers: { 'if-match': '"4"' } })).status).toBe(404);
   });
 });

@@ -158,6 +158,8 @@ describe('records: create with live validation, edit conflict, history and rever
     const row = dialog.locator('tr[data-field="credit_limit"]');
     await expect(row.locator('[data-side="theirs"]').innerText()).resolves.toBe('800,000.00');
     await expect(row.locator('[data-side="mine"]').innerText()).resolves.toBe('900,000.00');
+    // Who saved first is named by their display name, not their e-mail.
+    await expect(dialog.locator('.intro').innerText()).resolves.toContain('信用主管老李');
     await settled(page);
     await screenshot(page, 'record-conflict');
     // Nothing was overwritten behind the user's back.
@@ -181,7 +183,11 @@ describe('records: create with live validation, edit conflict, history and rever
     await expect(change.locator('.from').innerText()).resolves.toBe('800,000.00');
     await expect(change.locator('.to').innerText()).resolves.toBe('900,000.00');
     await expect(change.locator('.label').innerText()).resolves.toBe('信用额度');
-    await expect(newest.innerText()).resolves.toContain('admin@demo.local');
+    // The actor is the user's display name (the e-mail stays in the tooltip).
+    const actor = newest.getByTestId('history-actor');
+    await expect(actor.innerText()).resolves.toBe('系统管理员');
+    await expect(actor.getAttribute('title')).resolves.toBe('admin@demo.local');
+    await expect(history.getByTestId('history-actor').nth(1).innerText()).resolves.toBe('信用主管老李');
     // The rules' conclusions for this record, with the reasons on request.
     const rules = page.getByTestId('rule-results');
     await rules.waitFor();

@@ -54,7 +54,8 @@ export interface RecordRevision {
   formVersion?: number;
   changes: Record<string, { from?: unknown; to?: unknown }>;
   data?: RecordData;
-  actor: { id: string; email: string } | null;
+  /** `name` is the user's display name; `email` stays for tooltips and tools. */
+  actor: { id: string; name: string | null; email: string | null } | null;
   at: string;
   revertedFrom?: number | null;
 }

@@ -25,6 +25,7 @@ export interface RevisionRow {
   data: Record<string, unknown>;
   actor_id: string | null;
   actor_email: string | null;
+  actor_name: string | null;
   at: Date;
   reverted_from: number | null;
 }
@@ -285,7 +286,7 @@ export class RecordsRepository {
 
   revisions(sql: Sql, recordId: string): Promise<RevisionRow[]> {
     return sql.rows<RevisionRow>(
-      `SELECT rv.rev, rv.action, rv.changes, rv.data, rv.actor_id, u.email AS actor_email, rv.at, rv.reverted_from,
+      `SELECT rv.rev, rv.action, rv.changes, rv.data, rv.actor_id, u.email AS actor_email, u.display_name AS actor_name, rv.at, rv.reverted_from,
               (SELECT v.number FROM form_versions v WHERE v.tenant_id = rv.tenant_id AND v.id = rv.form_version_id) AS version_number
        FROM record_revisions rv LEFT JOIN users u ON u.tenant_id = rv.tenant_id AND u.id = rv.actor_id
        WHERE rv.record_id = $1 ORDER BY rv.rev DESC`,
@@ -295,7 +296,7 @@ export class RecordsRepository {
 
   revision(sql: Sql, recordId: string, rev: number): Promise<RevisionRow | undefined> {
     return sql.one<RevisionRow>(
-      `SELECT rv.rev, rv.action, rv.changes, rv.data, rv.actor_id, NULL AS actor_email, rv.at, rv.reverted_from, 0 AS version_number
+      `SELECT rv.rev, rv.action, rv.changes, rv.data, rv.actor_id, NULL AS actor_email, NULL AS actor_name, rv.at, rv.reverted_from, 0 AS version_number
        FROM record_revisions rv WHERE rv.record_id = $1 AND rv.rev = $2`,
       [recordId, rev],
     );

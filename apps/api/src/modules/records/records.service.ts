@@ -821,7 +821,7 @@ function toRevisionDto(row: RevisionRow, hidden: Set<string>) {
     formVersion: row.version_number,
     changes: hideFields<RecordChanges[string]>(row.changes, hidden),
     data: hideFields(row.data, hidden),
-    actor: row.actor_id ? { id: row.actor_id, email: row.actor_email } : null,
+    actor: row.actor_id ? { id: row.actor_id, name: row.actor_name, email: row.actor_email } : null,
     at: row.at.toISOString(),
     revertedFrom: row.reverted_from,
   };
