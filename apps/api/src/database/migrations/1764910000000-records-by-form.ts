@@ -135,6 +135,16 @@ export class RecordsByForm1764910000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // The field indexes of every partition, to be made again as partial indexes of the flat table
+    // (same names, scoped by form_id as before this migration) so unique fields stay enforced.
+    const indexes: Array<{ name: string; partition: string; def: string }> = await q.query(
+      `SELECT c.relname AS name, t.relname AS partition, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+       JOIN pg_inherits h ON h.inhrelid = t.oid AND h.inhparent = 'public.records'::regclass
+       WHERE c.relname ~ '^(rx|ux)_' ORDER BY c.relname`,
+    );
+    const forms: Array<{ id: string }> = await q.query('SELECT id FROM forms ORDER BY id');
+    const formOf = new Map(forms.map(({ id }) => [partitionName(id), id]));
     await q.query(`
       DROP TRIGGER IF EXISTS forms_records_partition ON forms;
       DROP FUNCTION IF EXISTS credo_forms_partition();
@@ -153,7 +163,18 @@ export class RecordsByForm1764910000000 implements MigrationInterface {
     `);
     await enableTenantIsolation(q, 'records');
     await q.query(RECORDS_GRANTS_VIEW_AND_TRIGGERS);
-    // Field indexes come back (as partial indexes) from FieldIndexService.ensure at the next publish.
+    for (const index of indexes) {
+      const form = formOf.get(index.partition);
+      if (!form) continue;
+      const [head, predicate] = index.def.split(' WHERE ') as [string, string | undefined];
+      // pg_get_indexdef wraps the whole predicate in one pair of parentheses: drop it, so the
+      // form condition joins a flat AND list (up() strips "(form_id = …) AND " from that form).
+      const conditions = [`form_id = '${form}'::uuid`];
+      if (predicate) conditions.push(predicate.replace(/^\((.*)\)$/s, '$1'));
+      else if (index.name.startsWith('rx_')) conditions.push('deleted_at IS NULL');
+      await q.query(`${head.replace(` ON public.${index.partition} `, ' ON public.records ')} WHERE ${conditions.join(' AND ')}`);
+    }
+    // The sx_ expression statistics (dropped by up) come back from FieldIndexService.ensure at the next publish.
+    await q.query('ANALYZE records');
   }
 }
-
