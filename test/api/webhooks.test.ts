@@ -296,6 +296,45 @@ describe('successful: webhook events', () => {
     await admin.call('DELETE', `/api/webhooks/${down.id}`);
   });
 
+  it('the delivery log says why an attempt failed in the reader\'s language (code + params), with the raw detail kept', async () => {
+    // Port 1 on the loopback: nothing listens, the connection is refused (ECONNREFUSED).
+    const dead = await subscribe({ url: 'http://127.0.0.1:1/hook', events: ['record.created'], form: 'customer' });
+    const created = await admin.post('/api/forms/customer/records', { data: newCustomer() });
+    const read = async (language: string) => {
+      const log = await admin.call('GET', `/api/webhooks/${dead.id}/deliveries`, { headers: { 'accept-language': language } });
+      return log.body.items.find((x: { payload: { record?: { id: string } } }) => x.payload.record?.id === created.body.id);
+    };
+    const zh = await until('a refused attempt', async () => {
+      const d = await read('zh-CN');
+      return d?.attempts >= 1 ? d : undefined;
+    });
+    expect(zh).toMatchObject({ lastError: 'ECONNREFUSED', lastErrorCode: 'connection_refused', lastErrorParams: { host: '127.0.0.1', port: '1' } });
+    expect(zh.lastErrorMessage).toBe('连接被拒绝：127.0.0.1 的端口 1 上没有服务在监听');
+    expect(zh.log[0]).toMatchObject({ error: 'ECONNREFUSED', errorCode: 'connection_refused', errorMessage: zh.lastErrorMessage });
+    const en = await read('en');
+    expect(en.log[0].errorMessage).toBe('Connection refused: nothing listens on port 1 of 127.0.0.1');
+    expect(en.log[0].error).toBe('ECONNREFUSED');
+    await admin.call('PATCH', `/api/webhooks/${dead.id}`, { body: { active: false } });
+
+    // A non-2xx answer and an attempt logged before codes were stored (raw text only) read the same way.
+    const flaky = await subscribe({ url: `${receiverUrl}/coded`, events: ['record.created'], form: 'customer' });
+    scripted.set('/coded', [502]);
+    const second = await admin.post('/api/forms/customer/records', { data: newCustomer() });
+    const delivered = await until('delivered after a 502', async () => {
+      const log = await admin.call('GET', `/api/webhooks/${flaky.id}/deliveries`, { headers: { 'accept-language': 'en' } });
+      const d = log.body.items.find((x: { payload: { record?: { id: string } } }) => x.payload.record?.id === second.body.id);
+      return d?.status === 'delivered' ? d : undefined;
+    });
+    expect(delivered.log[0]).toMatchObject({ error: 'HTTP 502', errorCode: 'http_status', errorParams: { status: 502 }, errorMessage: 'The receiver answered HTTP 502 (not 2xx)' });
+    expect(delivered.log[1]).toMatchObject({ error: null, errorCode: null, errorMessage: null });
+    expect(delivered).toMatchObject({ lastError: null, lastErrorCode: null, lastErrorMessage: null });
+    await ownerQuery(server.databaseUrl, `UPDATE webhook_attempts SET error = 'ETIMEDOUT', error_code = NULL, error_params = NULL WHERE delivery_id = $1 AND attempt = 1`, [delivered.id]);
+    const legacy = await admin.get(`/api/webhooks/${flaky.id}/deliveries`);
+    const old = legacy.body.items.find((x: { id: string }) => x.id === delivered.id);
+    expect(old.log[0]).toMatchObject({ error: 'ETIMEDOUT', errorCode: 'unreachable', errorMessage: `网络不可达：无法连接到 127.0.0.1` });
+    await admin.call('DELETE', `/api/webhooks/${flaky.id}`);
+  });
+
   it('test sends a signed ping; a disabled webhook receives no events; the other form got nothing', async () => {
     const ping = await admin.post(`/api/webhooks/${hook.id}/test`);
     expect(ping.status, ping.text).toBe(202);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { uniqueUscc } from '../support/factories.js';
 import { api, login } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
@@ -159,5 +160,42 @@ describe('admin webhooks screen (real API, real Chromium, real receiver)', () =>
     await page.getByTestId(`webhook-edit-${before.id}`).click();
     expect(await page.getByTestId('webhook-url').inputValue()).toBe(edited);
     await page.getByRole('button', { name: '取消' }).click();
+  });
+
+  it('the delivery log says why an attempt failed in words, in Chinese and in English, with the raw detail below', async () => {
+    const admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+    // Port 1 on the loopback: nothing listens there (ECONNREFUSED).
+    const dead = await admin.post('/api/webhooks', { url: 'http://127.0.0.1:1/dead', events: ['record.created'], form: 'customer' });
+    expect(dead.status, dead.text).toBe(201);
+    const me = (await admin.get('/api/auth/me')).body.id;
+    const customer = await admin.post('/api/forms/customer/records', {
+      data: { name: '投递失败测试有限公司', customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: me },
+    });
+    expect(customer.status, customer.text).toBe(201);
+    await expect
+      .poll(async () => (await admin.get(`/api/webhooks/${dead.body.id}/deliveries`)).body.items[0]?.attempts ?? 0, { timeout: 15_000 })
+      .toBeGreaterThan(0);
+
+    const openLog = async () => {
+      await page.goto(`${server.baseUrl}/admin/webhooks`);
+      await page.getByTestId('admin-webhooks').waitFor();
+      await page.getByTestId('webhooks-table').locator('tr', { hasText: '127.0.0.1:1/dead' }).getByRole('button', { name: /投递日志|Delivery log/ }).click();
+      const log = page.getByTestId('webhook-log');
+      await log.getByTestId('delivery-error').first().waitFor();
+      return log;
+    };
+    let log = await openLog();
+    await expect(log.getByTestId('delivery-error').first().innerText()).resolves.toBe('连接被拒绝：127.0.0.1 的端口 1 上没有服务在监听');
+    await expect(log.getByTestId('delivery-error').first().getAttribute('title')).resolves.toBe('ECONNREFUSED');
+    await log.locator('.el-table__expand-icon').first().click();
+    await expect(log.getByTestId('attempt-error').first().innerText()).resolves.toBe('连接被拒绝：127.0.0.1 的端口 1 上没有服务在监听');
+    await expect(log.getByTestId('attempt-error-raw').first().innerText()).resolves.toBe('原始信息：ECONNREFUSED');
+    await screenshot(page, 'webhooks-delivery-error');
+
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'en'));
+    log = await openLog();
+    await expect(log.getByTestId('delivery-error').first().innerText()).resolves.toBe('Connection refused: nothing listens on port 1 of 127.0.0.1');
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'zh-CN'));
+    await admin.call('PATCH', `/api/webhooks/${dead.body.id}`, { body: { active: false } });
   });
 });

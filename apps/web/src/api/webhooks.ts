@@ -36,7 +36,12 @@ export interface WebhookAttempt {
   at: string;
   statusCode: number | null;
   durationMs: number;
+  /** Raw detail (status line, Node error code or message). */
   error: string | null;
+  /** Why, as a code with params (rendered by the web in the UI language); errorMessage is the API's wording. */
+  errorCode?: string | null;
+  errorParams?: Record<string, string | number> | null;
+  errorMessage?: string | null;
   response: string | null;
 }
 
@@ -49,6 +54,9 @@ export interface WebhookDelivery {
   nextAttemptAt: string | null;
   lastStatusCode: number | null;
   lastError: string | null;
+  lastErrorCode?: string | null;
+  lastErrorParams?: Record<string, string | number> | null;
+  lastErrorMessage?: string | null;
   lastDurationMs: number | null;
   createdAt: string;
   deliveredAt: string | null;

@@ -18,6 +18,7 @@ import { ParallelSafeTenant1764700000000 } from './1764700000000-parallel-safe-t
 import { WebhookOrdering1764940000000 } from './1764940000000-webhook-ordering.js';
 import { RecordsByForm1764910000000 } from './1764910000000-records-by-form.js';
 import { WebhookAlertsByForm1764990000000 } from './1764990000000-webhook-alerts-by-form.js';
+import { WebhookErrorCodes1764990000100 } from './1764990000100-webhook-error-codes.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   WebhookOrdering1764940000000,
   RecordsByForm1764910000000,
   WebhookAlertsByForm1764990000000,
+  WebhookErrorCodes1764990000100,
 ];

@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { TenantDatabase } from '../../database/tenant-database.js';
 import { MAX_ATTEMPTS, retryDelayMs, signWebhook } from './webhook-crypto.js';
+import { disabledError, httpStatusError, networkError, refusedTargetError, timeoutError, type DeliveryError } from './webhook-errors.js';
 import { RefusedTarget } from './webhook-target.js';
 import { WebhooksRepository, type ClaimedDelivery } from './webhooks.repository.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -250,7 +251,7 @@ export class WebhookDispatcher implements OnApplicationShutdown {
       return;
     }
     if (!claimed.active && claimed.event_type !== 'ping') {
-      await this.db.run(job.tenantId, (sql) => this.repo.abandon(sql, claimed.id, 'webhook disabled'));
+      await this.db.run(job.tenantId, (sql) => this.repo.abandon(sql, claimed.id, disabledError()));
       this.kick();
       return;
     }
@@ -273,17 +274,18 @@ export class WebhookDispatcher implements OnApplicationShutdown {
    */
   private async send(
     d: ClaimedDelivery & { url: string; secret_enc: Buffer },
-  ): Promise<{ delivered: boolean; refused: boolean; statusCode: number | null; durationMs: number; error: string | null; response: string | null }> {
+  ): Promise<{ delivered: boolean; refused: boolean; statusCode: number | null; durationMs: number; error: DeliveryError | null; response: string | null }> {
     const body = JSON.stringify(d.payload);
     const timestamp = Math.floor(Date.now() / 1000);
     const started = performance.now();
     let statusCode: number | null = null;
     let response: string | null = null;
-    let error: string | null = null;
+    let error: DeliveryError | null = null;
     let refused = false;
+    let url: URL | undefined;
     try {
       const secret = this.webhooks.box.open(d.secret_enc);
-      const url = new URL(d.url);
+      url = new URL(d.url);
       const target = await this.webhooks.targets.targetOrRefuse(url);
       const res = await this.post(url, target.lookup, body, {
         'content-type': 'application/json',
@@ -295,11 +297,13 @@ export class WebhookDispatcher implements OnApplicationShutdown {
       });
       statusCode = res.statusCode;
       response = res.text.slice(0, RESPONSE_CHARS);
-      if (statusCode < 200 || statusCode > 299) error = `HTTP ${statusCode}`;
+      if (statusCode < 200 || statusCode > 299) error = httpStatusError(statusCode);
     } catch (e) {
       const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
       refused = err instanceof RefusedTarget;
-      error = refused ? err.message : err.name === 'TimeoutError' ? `timeout after ${this.config.webhookTimeoutMs} ms` : (err.code ?? err.cause?.code ?? err.message);
+      if (err instanceof RefusedTarget) error = refusedTargetError(err.address, err.reason, err.message);
+      else if (err.name === 'TimeoutError') error = timeoutError(this.config.webhookTimeoutMs);
+      else error = networkError(err, url ?? new URL('http://unknown.invalid/'));
     }
     return { delivered: error === null, refused, statusCode, durationMs: Math.round(performance.now() - started), error, response };
   }

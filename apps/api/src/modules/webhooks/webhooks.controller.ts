@@ -92,7 +92,7 @@ export class WebhooksController {
   @ApiResponse({ status: 200, schema: { type: 'object', properties: { items: { type: 'array', items: openApiRef('webhook-delivery') }, nextCursor: { type: ['string', 'null'] } } } })
   deliveries(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown, @RequestLocale() locale: Locale) {
     const q = validateQueryOrThrow<DeliveryQuery>('webhook-delivery-query', query, locale);
-    return this.webhooks.deliveriesOrThrow(auth, id, { limit: Number(q.limit ?? 50), before: q.before, status: q.status });
+    return this.webhooks.deliveriesOrThrow(auth, id, { limit: Number(q.limit ?? 50), before: q.before, status: q.status }, locale);
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')

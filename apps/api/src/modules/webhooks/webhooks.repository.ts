@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '../../database/tenant-database.js';
+import type { DeliveryError } from './webhook-errors.js';
 
 export interface WebhookRow {
   id: string;
@@ -30,6 +31,10 @@ export interface DeliveryRow {
   next_attempt_at: Date | null;
   last_status_code: number | null;
   last_error: string | null;
+  last_error_code: string | null;
+  last_error_params: Record<string, string | number> | null;
+  /** The webhook's URL (for reading a code back from errors logged before codes were stored). */
+  url: string | null;
   last_duration_ms: number | null;
   created_at: Date;
   delivered_at: Date | null;
@@ -43,6 +48,8 @@ export interface AttemptRow {
   status_code: number | null;
   duration_ms: number;
   error: string | null;
+  error_code: string | null;
+  error_params: Record<string, string | number> | null;
   response: string | null;
 }
 
@@ -68,7 +75,8 @@ const FROM = `webhook_subscriptions s LEFT JOIN forms f ON f.tenant_id = s.tenan
            count(*) FILTER (WHERE d.status = 'failed')::int AS failed
     FROM webhook_deliveries d WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) n`;
 const DELIVERY_COLUMNS = `d.id, d.seq::text AS seq, d.subscription_id, d.event_id, d.event_type, d.payload, d.status, d.attempts, d.next_attempt_at,
-  d.last_status_code, d.last_error, d.last_duration_ms, d.created_at, d.delivered_at, d.redelivery_of`;
+  d.last_status_code, d.last_error, d.last_error_code, d.last_error_params, d.last_duration_ms, d.created_at, d.delivered_at, d.redelivery_of,
+  (SELECT s.url FROM webhook_subscriptions s WHERE s.tenant_id = d.tenant_id AND s.id = d.subscription_id) AS url`;
 
 @Injectable()
 export class WebhooksRepository {
@@ -152,7 +160,7 @@ export class WebhooksRepository {
   attempts(sql: Sql, deliveryIds: string[]): Promise<AttemptRow[]> {
     if (!deliveryIds.length) return Promise.resolve([]);
     return sql.rows<AttemptRow>(
-      `SELECT delivery_id, attempt, at, status_code, duration_ms, error, response FROM webhook_attempts
+      `SELECT delivery_id, attempt, at, status_code, duration_ms, error, error_code, error_params, response FROM webhook_attempts
        WHERE delivery_id = ANY ($1::uuid[]) ORDER BY delivery_id, attempt`,
       [deliveryIds],
     );
@@ -181,27 +189,29 @@ export class WebhooksRepository {
   async finish(
     sql: Sql,
     id: string,
-    a: { attempt: number; statusCode: number | null; durationMs: number; error: string | null; response: string | null; delivered: boolean; retryAt: Date | null },
+    a: { attempt: number; statusCode: number | null; durationMs: number; error: DeliveryError | null; response: string | null; delivered: boolean; retryAt: Date | null },
   ): Promise<void> {
     await sql.rows(
       `WITH a AS (
-         INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, status_code, duration_ms, error, response)
-         VALUES (credo_current_tenant(), $1, $2, $3, $4, $5, $6))
+         INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, status_code, duration_ms, error, response, error_code, error_params)
+         VALUES (credo_current_tenant(), $1, $2, $3, $4, $5, $6, $9, $10::jsonb))
        UPDATE webhook_deliveries SET attempts = $2, last_status_code = $3, last_duration_ms = $4, last_error = $5,
+         last_error_code = $9, last_error_params = $10::jsonb,
          status = CASE WHEN $7 THEN 'delivered' WHEN $8::timestamptz IS NOT NULL THEN 'pending' ELSE 'failed' END,
          delivered_at = CASE WHEN $7 THEN now() END,
          next_attempt_at = CASE WHEN $7 THEN NULL ELSE $8::timestamptz END,
          claimed_at = NULL
        WHERE id = $1 AND status = 'sending'`,
-      [id, a.attempt, a.statusCode, a.durationMs, a.error, a.response, a.delivered, a.retryAt],
+      [id, a.attempt, a.statusCode, a.durationMs, a.error?.detail ?? null, a.response, a.delivered, a.retryAt, a.error?.code ?? null, a.error ? JSON.stringify(a.error.params) : null],
     );
   }
 
   /** A delivery whose webhook was switched off (or deleted) in the meantime is not sent. */
-  async abandon(sql: Sql, id: string, reason: string): Promise<void> {
+  async abandon(sql: Sql, id: string, reason: DeliveryError): Promise<void> {
     await sql.rows(
-      `UPDATE webhook_deliveries SET status = 'failed', last_error = $2, next_attempt_at = NULL, claimed_at = NULL WHERE id = $1 AND status = 'sending'`,
-      [id, reason],
+      `UPDATE webhook_deliveries SET status = 'failed', last_error = $2, last_error_code = $3, last_error_params = $4::jsonb,
+         next_attempt_at = NULL, claimed_at = NULL WHERE id = $1 AND status = 'sending'`,
+      [id, reason.detail, reason.code, JSON.stringify(reason.params)],
     );
   }
 }

@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { AppException, type ProblemFieldError } from '../../common/app.exception.js';
 import { Clock } from '../../common/clock.js';
+import { DEFAULT_LOCALE, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { WebhookSecretBox, newWebhookSecret } from './webhook-crypto.js';
+import { deliveryErrorMessage, legacyDeliveryError } from './webhook-errors.js';
 import { WebhookTargetGuard } from './webhook-target.js';
 import { WebhooksRepository, type AttemptRow, type DeliveryRow, type WebhookRow } from './webhooks.repository.js';
 
@@ -43,13 +45,28 @@ export interface WebhookDeliveryDto {
   attempts: number;
   nextAttemptAt: string | null;
   lastStatusCode: number | null;
+  /** The raw detail of the last failure (status line, Node error code or message). */
   lastError: string | null;
+  /** The last failure as a code with parameters, and in the reader's language. */
+  lastErrorCode: string | null;
+  lastErrorParams: Record<string, string | number> | null;
+  lastErrorMessage: string | null;
   lastDurationMs: number | null;
   createdAt: string;
   deliveredAt: string | null;
   redeliveryOf: string | null;
   payload: Record<string, unknown>;
-  log: Array<{ attempt: number; at: string; statusCode: number | null; durationMs: number; error: string | null; response: string | null }>;
+  log: Array<{
+    attempt: number;
+    at: string;
+    statusCode: number | null;
+    durationMs: number;
+    error: string | null;
+    errorCode: string | null;
+    errorParams: Record<string, string | number> | null;
+    errorMessage: string | null;
+    response: string | null;
+  }>;
 }
 
 /** Admin side of webhooks: subscriptions (secret shown once, kept encrypted), test pings, the delivery log, redelivery. */
@@ -174,12 +191,12 @@ export class WebhooksService {
     return deliveryDto(row, []);
   }
 
-  async deliveriesOrThrow(auth: AuthContext, id: string, q: { limit: number; before?: string; status?: string }): Promise<{ items: WebhookDeliveryDto[]; nextCursor: string | null }> {
+  async deliveriesOrThrow(auth: AuthContext, id: string, q: { limit: number; before?: string; status?: string }, locale: Locale = DEFAULT_LOCALE): Promise<{ items: WebhookDeliveryDto[]; nextCursor: string | null }> {
     return this.db.run(auth.tenantId, async (sql) => {
       await this.rowOrThrow(sql, id);
       const rows = await this.repo.deliveries(sql, id, q);
       const attempts = await this.repo.attempts(sql, rows.map((r) => r.id));
-      const items = rows.map((r) => deliveryDto(r, attempts.filter((a) => a.delivery_id === r.id)));
+      const items = rows.map((r) => deliveryDto(r, attempts.filter((a) => a.delivery_id === r.id), locale));
       return { items, nextCursor: rows.length === q.limit ? rows[rows.length - 1]!.seq : null };
     });
   }
@@ -270,7 +287,15 @@ function toDto(row: WebhookRow): WebhookDto {
   };
 }
 
-function deliveryDto(row: DeliveryRow, attempts: AttemptRow[]): WebhookDeliveryDto {
+/** A stored failure: its code and params (or ones read back from the raw text of older rows) and its message in `locale`. */
+function failure(raw: string | null, code: string | null, params: Record<string, string | number> | null, url: string | null, locale: Locale) {
+  if (raw === null && code === null) return { errorCode: null, errorParams: null, errorMessage: null };
+  const known = code ? { code, params: params ?? {} } : legacyDeliveryError(raw ?? '', url);
+  return { errorCode: known.code, errorParams: known.params, errorMessage: deliveryErrorMessage(known.code, known.params, locale) };
+}
+
+function deliveryDto(row: DeliveryRow, attempts: AttemptRow[], locale: Locale = DEFAULT_LOCALE): WebhookDeliveryDto {
+  const last = failure(row.last_error, row.last_error_code, row.last_error_params, row.url, locale);
   return {
     id: row.id,
     eventId: row.event_id,
@@ -280,11 +305,22 @@ function deliveryDto(row: DeliveryRow, attempts: AttemptRow[]): WebhookDeliveryD
     nextAttemptAt: row.status === 'pending' ? (row.next_attempt_at?.toISOString() ?? null) : null,
     lastStatusCode: row.last_status_code,
     lastError: row.last_error,
+    lastErrorCode: last.errorCode,
+    lastErrorParams: last.errorParams,
+    lastErrorMessage: last.errorMessage,
     lastDurationMs: row.last_duration_ms,
     createdAt: row.created_at.toISOString(),
     deliveredAt: row.delivered_at?.toISOString() ?? null,
     redeliveryOf: row.redelivery_of,
     payload: row.payload,
-    log: attempts.map((a) => ({ attempt: a.attempt, at: a.at.toISOString(), statusCode: a.status_code, durationMs: a.duration_ms, error: a.error, response: a.response })),
+    log: attempts.map((a) => ({
+      attempt: a.attempt,
+      at: a.at.toISOString(),
+      statusCode: a.status_code,
+      durationMs: a.duration_ms,
+      error: a.error,
+      ...failure(a.error, a.error_code, a.error_params, row.url, locale),
+      response: a.response,
+    })),
   };
 }
