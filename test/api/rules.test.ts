@@ -45,6 +45,42 @@ describe('rule sets', () => {
     expect((await admin.get('/api/forms/customer/rules')).body.draft).toMatchObject({ version: 1 });
   });
 
+  it('rule problems come back in words with labels, in zh-CN by default and in English on request', async () => {
+    const bad = structuredClone(published);
+    // The 优质 case: percentOf(overdue_amount ÷ <a text fact>), a text fact compared with greaterThan, an unknown option.
+    bad.rules[0].cases[1].conditions = {
+      all: [
+        { fact: 'percentOf', operator: 'lessThan', value: 10, params: { part: 'overdue_amount', whole: 'name' } },
+        { fact: 'name', operator: 'greaterThan', value: 1 },
+        { fact: 'public_record', operator: 'equal', value: '不存在的记录' },
+      ],
+    };
+    const put = (language?: string) => admin.call('PUT', '/api/forms/customer/rules', { body: { ruleSet: bad }, headers: language ? { 'accept-language': language } : {} });
+    const zh = await put();
+    expect(zh.status, zh.text).toBe(400);
+    const at = (res: typeof zh, path: string) => res.body.errors.find((e: { path: string }) => e.path === path);
+    const base = '/ruleSet/rules/0/cases/1/conditions/all';
+    expect(at(zh, `${base}/0/params/whole`)).toMatchObject({ keyword: 'paramsRequired', message: '占比(%)：请为“整体”选择一个数值事实', params: { fact: 'percentOf', param: 'whole' } });
+    expect(at(zh, `${base}/1/operator`).message).toBe('运算符“大于”不能用于文本类型的事实“客户名称”');
+    expect(at(zh, `${base}/2/value`).message).toBe('“不存在的记录”不是“公共记录（最新评估）”的可选值');
+    const en = await put('en');
+    expect(en.status).toBe(400);
+    expect(at(en, `${base}/0/params/whole`).message).toBe('Share (%): choose a number fact for "Whole"');
+    expect(at(en, `${base}/1/operator`).message).toBe('operator "greater than" cannot be used on the text fact "Customer name"');
+    expect(at(en, `${base}/2/value`).message).toBe('"不存在的记录" is not an option of "Public record (latest assessment)"');
+    for (const error of en.body.errors) expect(error.message).not.toMatch(/percentOf|greaterThan|public_record|decimal/);
+
+    // A rule set of another form, and a simulation with nothing to simulate, are said in words too.
+    const other = { ...structuredClone(published), form: 'receivable' };
+    const wrongForm = await admin.call('PUT', '/api/forms/customer/rules', { body: { ruleSet: other }, headers: { 'accept-language': 'en' } });
+    expect(wrongForm.status).toBe(400);
+    expect(at(wrongForm, '/ruleSet/form').message).toBe('the rule set belongs to form "receivable", not "customer"');
+    const empty = await admin.post('/api/forms/customer/rules/simulate', {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors[0]).toMatchObject({ path: '/recordId', message: '请提供 recordId（已保存的记录）或 data（记录内容）之一' });
+    expect((await admin.get('/api/forms/customer/rules')).body.draft).toMatchObject({ version: 1 });
+  });
+
   it('simulate explains a stored record without writing; impact previews a draft over all records', async () => {
     const customerId = (await admin.get('/api/forms/customer/records?limit=1')).body.items[0].id;
     const sim = await admin.post('/api/forms/customer/rules/simulate', { recordId: customerId });

@@ -83,7 +83,7 @@ export type {
   RuleSetProblem,
 } from './rules/types.js';
 export { ruleSetSchema, RULE_SET_SCHEMA_ID } from './rules/rule-set.schema.js';
-export { validateRuleSet, checkRuleSet, renderRuleSetProblems, RuleSetError, MAX_CONDITION_DEPTH, MAX_CONDITIONS } from './rules/validate-rule-set.js';
+export { validateRuleSet, checkRuleSet, renderRuleSetProblems, ruleSetNames, RuleSetError, MAX_CONDITION_DEPTH, MAX_CONDITIONS } from './rules/validate-rule-set.js';
 export { evaluateRuleSet, RuleEvaluationError } from './rules/evaluate-rule-set.js';
 export { compileRuleSet } from './rules/compile-rule-set.js';
 export type { CompiledRuleSet } from './rules/compile-rule-set.js';
@@ -100,4 +100,5 @@ export type { CompactExplanation, RuleExplanation } from './rules/explanation.js
 export { operatorRegistry, getOperator } from './rules/operators/registry.js';
 export type { OperatorDefinition, OperatorValueShape } from './rules/operators/operator.js';
 export { PARAM_FACTS, AS_OF_FACT, factCatalog } from './rules/facts.js';
+export { PARAM_FACT_TEXT, AS_OF_TEXT, type RuleSetNames } from './rules/messages.js';
 export type { FactInfo, FactSource } from './rules/facts.js';

@@ -104,6 +104,7 @@ export const messages = {
   'rules.invalid': { 'zh-CN': '规则集无效', en: 'The rule set is invalid' },
   'rules.no_draft': { 'zh-CN': '表单“{key}”没有规则草稿', en: 'Form "{key}" has no draft rule set' },
   'rules.not_published': { 'zh-CN': '表单“{key}”没有已发布的规则集', en: 'Form "{key}" has no published rule set' },
+  'rules.simulate_input': { 'zh-CN': '请提供 recordId（已保存的记录）或 data（记录内容）之一', en: 'Give either recordId (a stored record) or data (a record payload)' },
   'users.not_found': { 'zh-CN': '用户不存在', en: 'No such user' },
   'users.email_taken': { 'zh-CN': '邮箱 {email} 已被使用', en: 'The e-mail {email} is already in use' },
   'users.unknown_roles': { 'zh-CN': '没有这些角色：{roles}', en: 'No such roles: {roles}' },

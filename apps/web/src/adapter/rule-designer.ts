@@ -1,7 +1,9 @@
 import {
   AS_OF_FACT,
+  AS_OF_TEXT,
   factCatalog,
   operatorRegistry,
+  PARAM_FACT_TEXT,
   PARAM_FACTS,
   validateRuleSet,
   type FactInfo,
@@ -37,20 +39,15 @@ export interface FactChoice extends FactInfo {
   params?: FactParam[];
 }
 
-/** Names of the engine's parameterised facts and of their parameters (every PARAM_FACTS entry; a spec checks it). */
-export const PARAM_FACT_TEXT: Readonly<Record<string, { label: LocalizedText; params: Record<string, LocalizedText> }>> = {
-  daysUntil: { label: { 'zh-CN': '距到期天数', en: 'Days until' }, params: { fact: { 'zh-CN': '日期', en: 'Date' } } },
-  daysSince: { label: { 'zh-CN': '已过天数', en: 'Days since' }, params: { fact: { 'zh-CN': '日期', en: 'Date' } } },
-  monthsSince: { label: { 'zh-CN': '已过月数', en: 'Months since' }, params: { fact: { 'zh-CN': '日期', en: 'Date' } } },
-  percentOf: { label: { 'zh-CN': '占比(%)', en: 'Share (%)' }, params: { part: { 'zh-CN': '部分', en: 'Part' }, whole: { 'zh-CN': '整体', en: 'Whole' } } },
-};
+/** Names of the engine's parameterised facts and of their parameters: the engine's own (its problem messages use them too). */
+export { PARAM_FACT_TEXT };
 
 /** Facts a condition may read, with labels from the form and the rule-set declarations, then the computed facts. */
 export function factChoices(ruleSet: RuleSet, form: FormDefinition): FactChoice[] {
   const labels = new Map<string, LocalizedText>();
   for (const f of form.fields) labels.set(f.key, f.label);
   for (const d of [...(ruleSet.rollups ?? []), ...(ruleSet.lookups ?? []), ...(ruleSet.outputs ?? [])]) if (!labels.has(d.key)) labels.set(d.key, d.label);
-  labels.set(AS_OF_FACT, { 'zh-CN': '评估日期（今天）', en: 'Evaluation date (today)' });
+  labels.set(AS_OF_FACT, AS_OF_TEXT);
   const plain: FactChoice[] = [...factCatalog(ruleSet, form).values()].filter((f) => f.kind !== 'object').map((f) => ({ ...f, label: labels.get(f.key) ?? f.key }));
   const computed: FactChoice[] = Object.entries(PARAM_FACTS).map(([key, def]) => {
     const text = PARAM_FACT_TEXT[key];
@@ -195,18 +192,6 @@ export function checkRuleSetDraft(ruleSet: RuleSet, form: FormDefinition, locale
   const byPath: Record<string, string> = {};
   for (const e of errors) if (!(e.path in byPath)) byPath[e.path] = e.message;
   return { valid, errors, byPath };
-}
-
-/** For a problem at ".../params/<name>" of a computed-fact leaf: that fact and parameter (to say it with labels). */
-export function paramAt(ruleSet: RuleSet, path: string, facts: readonly FactChoice[]): { fact: FactChoice; param: FactParam } | null {
-  const m = /^(.*)\/params(?:\/([^/]+))?$/.exec(path);
-  if (!m) return null;
-  let node: unknown = ruleSet;
-  for (const token of m[1]!.split('/').slice(1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-  const leafFact = node && typeof node === 'object' ? (node as { fact?: unknown }).fact : undefined;
-  const fact = facts.find((f) => f.key === leafFact && f.params);
-  const param = fact?.params?.find((p) => p.name === m[2]) ?? fact?.params?.[0];
-  return fact && param ? { fact, param } : null;
 }
 
 /** Messages at `path` or below it. */

@@ -8,7 +8,7 @@ import { getOperator } from './operators/registry.js';
 import { isFactReference, prepareRuleSet } from './prepare.js';
 import type { PreparedRuleSet } from './prepare.js';
 import type { EvaluateRuleSetOptions, ExplainedCondition, LeafCondition, RuleCondition, RuleSet, RuleSetResult } from './types.js';
-import { checkRuleSet, RuleSetError } from './validate-rule-set.js';
+import { checkRuleSet, RuleSetError, ruleSetNames } from './validate-rule-set.js';
 
 type Test = (s: EvalState) => boolean;
 type Explain = (s: EvalState) => ExplainedCondition;
@@ -122,7 +122,7 @@ export function compileCondition(ruleSet: RuleSet, c: RuleCondition): CompiledUn
 /** Prepared rule set or the problems that make it unusable (no form: structure only). */
 export function prepareOrThrow(ruleSet: RuleSet, form?: FormDefinition): PreparedRuleSet {
   const problems = checkRuleSet(ruleSet, form);
-  if (problems.length) throw new RuleSetError(problems);
+  if (problems.length) throw new RuleSetError(problems, ruleSetNames(ruleSet, form));
   const prepared = prepareRuleSet(ruleSet);
   if ('cycle' in prepared) throw new RuleSetError([{ path: '/rules', code: 'ruleCycle', params: { cycle: prepared.cycle, cycleText: prepared.cycle.join(' → ') } }]);
   return prepared;

@@ -1,10 +1,10 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/types/index.js';
 import { getAjv } from '../ajv/ajv-instance.js';
-import type { FieldError, FormDefinition, Locale, ValidationResult } from '../types.js';
+import type { FieldError, FormDefinition, Locale, LocalizedText, ValidationResult } from '../types.js';
 import { isValidDate } from '../validators/date.js';
 import { AS_OF_FACT, factCatalog, isParamFact, PARAM_FACTS } from './facts.js';
 import type { FactInfo } from './facts.js';
-import { renderRuleSetMessage } from './messages.js';
+import { renderRuleSetMessage, type RuleSetNames } from './messages.js';
 import { getOperator } from './operators/registry.js';
 import { toNumeric } from './operators/operator.js';
 import { isFactReference, prepareRuleSet } from './prepare.js';
@@ -345,13 +345,36 @@ export function checkRuleSet(doc: unknown, form?: FormDefinition): RuleSetProble
   return ctx.out.slice(0, MAX_PROBLEMS);
 }
 
-export function renderRuleSetProblems(problems: readonly RuleSetProblem[], locale: Locale = 'zh-CN'): FieldError[] {
-  return problems.map((p) => ({ path: p.path, keyword: p.code, params: p.params, message: renderRuleSetMessage(p.code, locale, p.params) }));
+/**
+ * Labels of the facts a rule-set document can name: the form's fields, then the document's
+ * rollups, lookups and outputs (read defensively: the document may be invalid).
+ */
+export function ruleSetNames(doc: unknown, form?: FormDefinition): RuleSetNames {
+  const facts = new Map<string, LocalizedText>();
+  for (const f of form?.fields ?? []) if (f.label !== undefined) facts.set(f.key, f.label);
+  if (doc && typeof doc === 'object') {
+    for (const list of ['rollups', 'lookups', 'outputs'] as const) {
+      const items = (doc as Record<string, unknown>)[list];
+      if (!Array.isArray(items)) continue;
+      for (const d of items) {
+        if (!d || typeof d !== 'object') continue;
+        const { key, label } = d as { key?: unknown; label?: unknown };
+        const usable = typeof label === 'string' || (label !== null && typeof label === 'object' && typeof (label as Record<string, unknown>)['zh-CN'] === 'string');
+        if (typeof key === 'string' && usable && !facts.has(key)) facts.set(key, label as LocalizedText);
+      }
+    }
+  }
+  return { facts };
 }
 
-/** Validates a rule set against its schema and the form; errors carry JSON Pointer paths and zh-CN / en messages. */
+/** Problems as field errors with messages in `locale`; `names` lets them name facts by their labels. */
+export function renderRuleSetProblems(problems: readonly RuleSetProblem[], locale: Locale = 'zh-CN', names?: RuleSetNames): FieldError[] {
+  return problems.map((p) => ({ path: p.path, keyword: p.code, params: p.params, message: renderRuleSetMessage(p.code, locale, p.params, names) }));
+}
+
+/** Validates a rule set against its schema and the form; errors carry JSON Pointer paths and zh-CN / en messages naming facts by their labels. */
 export function validateRuleSet(doc: unknown, form?: FormDefinition, locale: Locale = 'zh-CN'): ValidationResult {
-  const errors = renderRuleSetProblems(checkRuleSet(doc, form), locale);
+  const errors = renderRuleSetProblems(checkRuleSet(doc, form), locale, ruleSetNames(doc, form));
   return { valid: errors.length === 0, errors };
 }
 
@@ -359,7 +382,9 @@ export function validateRuleSet(doc: unknown, form?: FormDefinition, locale: Loc
 export class RuleSetError extends Error {
   constructor(
     readonly problems: RuleSetProblem[],
-    readonly errors: FieldError[] = renderRuleSetProblems(problems, 'en'),
+    /** Labels of the document's facts, to render the problems in any locale (renderRuleSetProblems). */
+    readonly names?: RuleSetNames,
+    readonly errors: FieldError[] = renderRuleSetProblems(problems, 'en', names),
   ) {
     super(`Invalid rule set: ${errors.slice(0, 5).map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
     this.name = 'RuleSetError';

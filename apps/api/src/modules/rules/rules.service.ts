@@ -19,7 +19,7 @@ import {
 import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
 import { Clock } from '../../common/clock.js';
-import type { Locale } from '../../common/i18n.js';
+import { translate, type Locale } from '../../common/i18n.js';
 import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import type { Sql } from '../../database/tenant-database.js';
@@ -218,7 +218,7 @@ export class RulesService {
         data = record.data;
         id = record.id;
       }
-      if (!data) throw new AppException(400, 'http.validation_failed', {}, [{ path: '/recordId', keyword: 'required', message: 'recordId | data' }]);
+      if (!data) throw new AppException(400, 'http.validation_failed', {}, [{ path: '/recordId', keyword: 'required', message: translate('rules.simulate_input', locale), params: { missingProperty: 'recordId' } }]);
       const facts = await this.factsFor(sql, form, [{ id: id ?? '00000000-0000-7000-8000-000000000000', data }]);
       return evaluateRuleSet(document, facts[0]!, { asOf: this.asOf(), locale }, form.compiled.definition);
     });
@@ -489,13 +489,14 @@ export class RulesService {
     const result = validateRuleSet(document, definition, locale);
     if (!result.valid) throw new AppException(400, 'rules.invalid', {}, result.errors.map((e) => ({ ...e, path: `/ruleSet${e.path}` })));
     if ((document as { form?: unknown }).form !== form.key) {
-      throw new AppException(400, 'rules.invalid', {}, [{ path: '/ruleSet/form', keyword: 'const', message: form.key, params: { form: form.key } }]);
+      const problem = { path: '/form', code: 'formMismatch', params: { form: String((document as { form?: unknown }).form ?? ''), expected: form.key } };
+      throw new AppException(400, 'rules.invalid', {}, renderRuleSetProblems([problem], locale).map((e) => ({ ...e, path: `/ruleSet${e.path}` })));
     }
     try {
       compileRuleSet(document as RuleSet, definition);
     } catch (error) {
       if (error instanceof RuleSetError) {
-        throw new AppException(400, 'rules.invalid', {}, renderRuleSetProblems(error.problems, locale).map((e) => ({ ...e, path: `/ruleSet${e.path}` })));
+        throw new AppException(400, 'rules.invalid', {}, renderRuleSetProblems(error.problems, locale, error.names).map((e) => ({ ...e, path: `/ruleSet${e.path}` })));
       }
       throw error;
     }

@@ -145,8 +145,6 @@ const en: typeof zhCN = {
     operator: 'Operator',
     value: 'Value',
     factSources: { field: 'Fields', rollup: 'Rollups', lookup: 'Lookups', output: 'Outputs', asOf: 'Date', param: 'Computed' },
-    paramProblem: '{fact}: pick a {expected} fact for "{param}"',
-    paramKinds: { date: 'date', number: 'numeric', decimal: 'numeric' },
     operators: {
       equal: 'equals',
       notEqual: 'not equal',

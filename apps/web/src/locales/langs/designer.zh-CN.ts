@@ -143,8 +143,6 @@ export default {
     operator: '运算',
     value: '值',
     factSources: { field: '字段', rollup: '汇总', lookup: '查表', output: '输出', asOf: '日期', param: '计算' },
-    paramProblem: '{fact}：请为“{param}”选择一个{expected}事实',
-    paramKinds: { date: '日期', number: '数值', decimal: '数值' },
     operators: {
       equal: '等于',
       notEqual: '不等于',
