@@ -58,6 +58,7 @@ export type {
   RollupDeclaration,
   LookupDeclaration,
   OutputDeclaration,
+  OutputOption,
   ValidationRule,
   ClassificationRule,
   ClassificationCase,
@@ -99,6 +100,7 @@ export {
 export type { CompactExplanation, RuleExplanation } from './rules/explanation.js';
 export { operatorRegistry, getOperator } from './rules/operators/registry.js';
 export type { OperatorDefinition, OperatorValueShape } from './rules/operators/operator.js';
-export { PARAM_FACTS, AS_OF_FACT, factCatalog } from './rules/facts.js';
+export { PARAM_FACTS, AS_OF_FACT, factCatalog, outputOptionValues } from './rules/facts.js';
 export { PARAM_FACT_TEXT, AS_OF_TEXT, type RuleSetNames } from './rules/messages.js';
+export { ruleValueLabels, ruleValueText, type RuleValueLabels } from './rules/output-labels.js';
 export type { FactInfo, FactSource } from './rules/facts.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FormRecord } from '../api/records';
-import { agingBarOption, formatMoney, summariseCustomers, trendDates, usageGaugeOption } from './credit-charts';
+import { agingBarOption, distributionOption, formatMoney, summariseCustomers, trendDates, usageGaugeOption } from './credit-charts';
 
 const customer = (id: string, rating: string | null, cls: string | null, alerts: Array<{ code: string; severity: string; message: string }>): FormRecord => ({
   id,
@@ -59,6 +59,22 @@ describe('credit charts', () => {
   it('widens the usage gauge beyond 100 % when over the limit', () => {
     expect(usageGaugeOption(133.3, 'x').series[0]!.max).toBe(150);
     expect(usageGaugeOption(null, 'x').series[0]!.data[0]!.value).toBe(0);
+  });
+});
+
+describe('distribution pie', () => {
+  it('names slices through nameOf (a rule output label) while colours stay keyed by the stored value', () => {
+    const option = distributionOption(
+      [{ key: '高风险', count: 3 }, { key: '其他', count: 1 }, { key: null, count: 2 }],
+      { locale: 'en', amount: 'Amount', none: 'Unclassified' },
+      { 高风险: '#ef4444' },
+      (key) => (key === '高风险' ? 'High risk' : undefined),
+    );
+    expect(option.series[0]!.data).toEqual([
+      { name: 'High risk', value: 3, itemStyle: { color: '#ef4444' } },
+      { name: '其他', value: 1 },
+      { name: 'Unclassified', value: 2, itemStyle: { color: '#cbd5e1' } },
+    ]);
   });
 });
 

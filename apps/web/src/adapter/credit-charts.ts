@@ -199,7 +199,8 @@ export function dsoTrendOption(
   };
 }
 
-export function distributionOption(items: Array<{ key: string | null; count: number }>, t: ChartText, colors?: Record<string, string>) {
+/** A pie of counts per value; `nameOf` says a value in the UI language (e.g. a rule output's label), colours stay keyed by the value. */
+export function distributionOption(items: Array<{ key: string | null; count: number }>, t: ChartText, colors?: Record<string, string>, nameOf?: (key: string) => string | undefined) {
   return {
     tooltip: { trigger: 'item' as const, formatter: '{b}: {c} ({d}%)' },
     legend: { bottom: 0, type: 'scroll' as const },
@@ -212,7 +213,7 @@ export function distributionOption(items: Array<{ key: string | null; count: num
         // ECharts truncates outside labels on the narrow side ("高…" for 高风险); names here are short.
         label: { formatter: '{b}\n{c}', overflow: 'none' as const },
         data: items.map((i) => {
-          const name = i.key ?? t.none ?? '—';
+          const name = i.key === null ? (t.none ?? '—') : (nameOf?.(i.key) ?? i.key);
           const color = i.key ? colors?.[i.key] : '#cbd5e1';
           return { name, value: i.count, ...(color ? { itemStyle: { color } } : {}) };
         }),

@@ -3,6 +3,7 @@ import {
   AS_OF_TEXT,
   factCatalog,
   operatorRegistry,
+  outputOptionValues,
   PARAM_FACT_TEXT,
   PARAM_FACTS,
   validateRuleSet,
@@ -170,7 +171,7 @@ export function newRule(kind: 'validation' | 'classification' | 'alert', ruleSet
   }
   if (kind === 'classification') {
     const target = ruleSet.outputs?.[0]?.key ?? '';
-    return { id, kind, title: { 'zh-CN': '新分类规则', en: 'New classification' }, target, strategy: 'firstMatch', cases: [{ id: 'case_1', value: ruleSet.outputs?.[0]?.options?.[0] ?? 'A', conditions }] };
+    return { id, kind, title: { 'zh-CN': '新分类规则', en: 'New classification' }, target, strategy: 'firstMatch', cases: [{ id: 'case_1', value: (ruleSet.outputs?.[0] ? outputOptionValues(ruleSet.outputs[0])[0] : undefined) ?? 'A', conditions }] };
   }
   return { id, kind, title: { 'zh-CN': '新预警', en: 'New alert' }, code: `ALERT_${n}`, severity: 'medium', conditions, message: { 'zh-CN': '请关注', en: 'Attention' }, actions: [] };
 }

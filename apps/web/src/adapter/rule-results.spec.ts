@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRuleResult, ruleSetNames } from './rule-results';
+import { readRuleResult, ruleSetNames, ruleValueLabel, ruleValueLabels } from './rule-results';
 
 describe('readRuleResult', () => {
   it('reads alerts, values and the explanation’s outcomes with their leaf conditions', () => {
@@ -14,6 +14,7 @@ describe('readRuleResult', () => {
           {
             rule: 'class',
             kind: 'classification',
+            target: 'risk_class',
             value: 'B',
             matched: 'b',
             cases: [{ id: 'a', held: false }, { id: 'b', held: true, conditions: { not: { fact: 'frozen', operator: 'equal', value: true, factResult: false, result: false }, result: true } }],
@@ -32,6 +33,15 @@ describe('readRuleResult', () => {
       ['class', null, 'B', [['frozen', false, false]]],
       ['score', null, '72 / B', []],
     ]);
+    expect(view.outcomes.map((o) => o.target)).toEqual([null, 'risk_class', null]);
+  });
+
+  it('says output values with their labels from the rule set, in the UI language', () => {
+    const labels = ruleValueLabels({ outputs: [{ key: 'customer_class', options: [{ value: '高风险', label: { 'zh-CN': '高风险', en: 'High risk' } }, '普通'] }] });
+    expect(ruleValueLabel(labels, 'customer_class', '高风险', 'en')).toBe('High risk');
+    expect(ruleValueLabel(labels, 'customer_class', '高风险', 'zh-CN')).toBe('高风险');
+    expect(ruleValueLabel(labels, 'customer_class', '普通', 'en')).toBeUndefined();
+    expect(ruleValueLabel(labels, null, '高风险', 'en')).toBeUndefined();
   });
 
   it('is null for anything that is not a result', () => {

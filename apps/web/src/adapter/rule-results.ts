@@ -1,4 +1,12 @@
+import { ruleValueLabels, ruleValueText, type Locale, type RuleValueLabels } from '@credo/form-engine';
 import type { LocalizedText } from '../api/types';
+
+export { ruleValueLabels, type RuleValueLabels };
+
+/** A rule output's value in the UI language: its label from the rule set (like a select option's), else as stored. */
+export function ruleValueLabel(labels: RuleValueLabels | undefined, key: string | null | undefined, value: unknown, locale: string): string | undefined {
+  return key ? ruleValueText(labels, key, value, (locale === 'en' ? 'en' : 'zh-CN') as Locale) : undefined;
+}
 
 /*
  * The rule-set result the API stores per record (values, alerts, explanation), read
@@ -30,6 +38,8 @@ export interface OutcomeLine {
   held: boolean | null;
   /** Classification value, score/grade. */
   result: string | null;
+  /** The output a classification sets (to say its value with the output's labels). */
+  target: string | null;
   conditions: ConditionLine[];
 }
 
@@ -73,6 +83,7 @@ function outcomeLine(o: Record<string, unknown>): OutcomeLine {
   const kind = String(o.kind ?? '');
   let held: boolean | null = typeof o.held === 'boolean' ? o.held : null;
   let result: string | null = null;
+  const target = kind === 'classification' && typeof o.target === 'string' ? o.target : null;
   let conditions = flatten(o.conditions, 0, []);
   if (kind === 'classification') {
     result = o.value === null || o.value === undefined ? null : String(o.value);
@@ -84,7 +95,7 @@ function outcomeLine(o: Record<string, unknown>): OutcomeLine {
   } else if (kind === 'scoring') {
     result = [o.score, o.grade].filter((x) => x !== undefined && x !== null).join(' / ') || null;
   }
-  return { rule: String(o.rule ?? ''), kind, held, result, conditions };
+  return { rule: String(o.rule ?? ''), kind, held, result, target, conditions };
 }
 
 export function readRuleResult(raw: unknown): RuleResultView | null {

@@ -2,7 +2,7 @@ import { daysBetween, parseDate } from '../validators/date.js';
 import { Decimal } from '../validators/decimal.js';
 import type { FieldDefinition, FormDefinition } from '../types.js';
 import { isEmptyValue, toDate, toNumeric } from './operators/operator.js';
-import type { FactKind, LookupDeclaration, RollupDeclaration, RuleSet } from './types.js';
+import type { FactKind, LookupDeclaration, OutputDeclaration, RollupDeclaration, RuleSet } from './types.js';
 
 /** The evaluation date, always available. */
 export const AS_OF_FACT = 'asOf';
@@ -85,6 +85,11 @@ export const PARAM_FACTS: Readonly<Record<string, ParamFactDefinition>> = {
   },
 };
 
+/** An output's allowed values (its options as plain strings or { value, label }). */
+export function outputOptionValues(o: Pick<OutputDeclaration, 'options'>): string[] {
+  return (o.options ?? []).map((x) => (typeof x === 'string' ? x : x.value));
+}
+
 export function isParamFact(key: string): boolean {
   return Object.prototype.hasOwnProperty.call(PARAM_FACTS, key);
 }
@@ -148,7 +153,7 @@ export function factCatalog(ruleSet: RuleSet, form?: FormDefinition): Map<string
   for (const o of ruleSet.outputs ?? []) {
     const field = out.get(o.key);
     // an output may be a computed field of the form: the rule set supplies its value
-    if (!field || field.source === 'field') out.set(o.key, { key: o.key, kind: declaredKind(o.type), source: 'output', ...(o.options ? { options: o.options } : {}) });
+    if (!field || field.source === 'field') out.set(o.key, { key: o.key, kind: declaredKind(o.type), source: 'output', ...(o.options ? { options: outputOptionValues(o) } : {}) });
   }
   out.set(AS_OF_FACT, { key: AS_OF_FACT, kind: 'date', source: 'asOf' });
   return out;

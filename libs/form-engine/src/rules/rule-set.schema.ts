@@ -88,7 +88,23 @@ export const ruleSetSchema = {
         key: factKey,
         label: localizedText,
         type: { enum: ['decimal', 'integer', 'text', 'date'] },
-        options: { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', minLength: 1, maxLength: 200 } },
+        options: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 200,
+          items: {
+            anyOf: [
+              { type: 'string', minLength: 1, maxLength: 200 },
+              {
+                type: 'object',
+                description: 'A value with its zh-CN / en label, like a select option of a form; the value is what is stored.',
+                properties: { value: { type: 'string', minLength: 1, maxLength: 200 }, label: localizedText },
+                required: ['value'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
       },
       required: ['key', 'label', 'type'],
       additionalProperties: false,

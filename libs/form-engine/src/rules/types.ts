@@ -52,12 +52,19 @@ export interface LookupDeclaration {
   default?: string | number;
 }
 
+/** One value an output may take, with its zh-CN / en label like a select option's (the value is what is stored). */
+export interface OutputOption {
+  value: string;
+  label?: LocalizedText;
+}
+
 /** A value the rule set produces (classification target, score, grade, policy figures). */
 export interface OutputDeclaration {
   key: string;
   label: LocalizedText;
   type: 'decimal' | 'integer' | 'text' | 'date';
-  options?: string[];
+  /** Allowed values: plain strings, or { value, label } to say them in each language. */
+  options?: Array<string | OutputOption>;
 }
 
 interface RuleBase {

@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/types/index.js';
 import { getAjv } from '../ajv/ajv-instance.js';
 import type { FieldError, FormDefinition, Locale, LocalizedText, ValidationResult } from '../types.js';
 import { isValidDate } from '../validators/date.js';
-import { AS_OF_FACT, factCatalog, isParamFact, PARAM_FACTS } from './facts.js';
+import { AS_OF_FACT, factCatalog, isParamFact, outputOptionValues, PARAM_FACTS } from './facts.js';
 import type { FactInfo } from './facts.js';
 import { renderRuleSetMessage, type RuleSetNames } from './messages.js';
 import { getOperator } from './operators/registry.js';
@@ -248,7 +248,7 @@ function checkSemantics(rs: RuleSet, form: FormDefinition | undefined, ctx: Ctx)
         const target = needOutput(rule.target, `${rp}/target`);
         const caseIds = new Set<string>();
         const checkValue = (v: string | number, p: string) => {
-          if (target?.options && !target.options.includes(String(v))) out.push({ path: p, code: 'unknownOption', params: { fact: rule.target, value: v } });
+          if (target?.options && !outputOptionValues(target).includes(String(v))) out.push({ path: p, code: 'unknownOption', params: { fact: rule.target, value: v } });
         };
         rule.cases.forEach((c, ci) => {
           const cp = `${rp}/cases/${ci}`;
@@ -302,7 +302,8 @@ function checkSemantics(rs: RuleSet, form: FormDefinition | undefined, ctx: Ctx)
         for (const [role, key] of Object.entries(rule.outputs)) {
           const o = needOutput(key, `${rp}/outputs/${role}`, outTypes[role]);
           if (role === 'grade' && o?.options) {
-            grades.filter((g) => !o.options!.includes(g)).forEach((g) => out.push({ path: `${rp}/outputs/grade`, code: 'unknownOption', params: { fact: key, value: g } }));
+            const allowed = outputOptionValues(o);
+            grades.filter((g) => !allowed.includes(g)).forEach((g) => out.push({ path: `${rp}/outputs/grade`, code: 'unknownOption', params: { fact: key, value: g } }));
           }
         }
         const p = rule.policyInputs ?? {};
