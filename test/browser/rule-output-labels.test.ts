@@ -26,8 +26,14 @@ describe('rule output values in the UI language: record view, explanation, custo
       .map((r) => ({ id: r.id, cls: r.rules?.values?.customer_class ?? '' }))
       .filter((r) => ZH.includes(r.cls));
     expect(classified.length).toBeGreaterThan(0);
-    // The stored values stay the zh ones.
-    customer = classified.find((c) => c.cls !== '普通') ?? classified[0]!;
+    // The stored values stay the zh ones. Prefer a customer the rules changed (a 'recompute' revision in its history).
+    const recomputed: typeof classified = [];
+    for (const c of classified.filter((x) => x.cls !== '普通').slice(0, 15)) {
+      const revisions = await admin.get(`/api/forms/customer/records/${c.id}/revisions`);
+      if (revisions.body.items.some((r: { action: string }) => r.action === 'recompute')) recomputed.push(c);
+    }
+    expect(recomputed.length).toBeGreaterThan(0);
+    customer = recomputed[0]!;
     await signIn(page, server.baseUrl, 'admin@demo.local');
     await page.evaluate(() => localStorage.setItem('credo.locale', 'en'));
   });
@@ -41,6 +47,11 @@ describe('rule output values in the UI language: record view, explanation, custo
     const results = await rules.getByTestId('rule-outcome-result').allInnerTexts();
     expect(results).toContain(EN[customer.cls]);
     for (const zh of ZH) expect(results.join('|')).not.toContain(zh);
+    // The history names the rules' own change (no message key on show).
+    const history = page.getByTestId('history');
+    await history.getByTestId('history-entry').first().waitFor();
+    await expect(history.innerText()).resolves.toContain('Recomputed');
+    await expect(history.innerText()).resolves.not.toContain('history.actions');
     await screenshot(page, 'rule-output-labels-record-en', { fullPage: true });
   });
 

@@ -46,7 +46,7 @@ export interface ListRecordsQuery {
   include?: Array<'rollups' | 'rules'>;
 }
 
-export type RevisionAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'migrate';
+export type RevisionAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'migrate' | 'recompute';
 
 export interface RecordRevision {
   rev: number;

@@ -168,6 +168,7 @@ const en: typeof zhCN = {
       restore: 'Restored',
       revert: 'Reverted',
       migrate: 'Form upgraded',
+      recompute: 'Recomputed',
     },
   },
   rules: {

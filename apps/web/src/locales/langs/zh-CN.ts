@@ -167,6 +167,7 @@ export default {
       restore: '恢复',
       revert: '回滚',
       migrate: '表单升级',
+      recompute: '重新计算',
     },
   },
   rules: {
