@@ -19,6 +19,7 @@ import { WebhookOrdering1764940000000 } from './1764940000000-webhook-ordering.j
 import { RecordsByForm1764910000000 } from './1764910000000-records-by-form.js';
 import { WebhookAlertsByForm1764990000000 } from './1764990000000-webhook-alerts-by-form.js';
 import { WebhookErrorCodes1764990000100 } from './1764990000100-webhook-error-codes.js';
+import { CustomerClassLabels1764990000200 } from './1764990000200-customer-class-labels.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   RecordsByForm1764910000000,
   WebhookAlertsByForm1764990000000,
   WebhookErrorCodes1764990000100,
+  CustomerClassLabels1764990000200,
 ];
