@@ -41,7 +41,7 @@ describe('rule output labels', () => {
     expect(validateRuleSet(ruleSet, form, 'en')).toEqual({ valid: true, errors: [] });
     const result = compileRuleSet(ruleSet, form).evaluate({ overdue_days: 45 }, { asOf: '2026-11-25' });
     expect(result.values).toEqual({ risk_level: '中' });
-    const bad = structuredClone(ruleSet);
+    const bad = JSON.parse(JSON.stringify(ruleSet)) as RuleSet;
     (bad.rules[0] as { default?: string }).default = '无';
     expect(validateRuleSet(bad, form, 'zh-CN').errors.map((e) => e.keyword)).toEqual(['unknownOption']);
   });
