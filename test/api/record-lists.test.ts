@@ -271,4 +271,23 @@ describe('totals', () => {
     const marked = await staff.get(`/api/forms/customer/records?limit=1&total=exact&filter=${encodeURIComponent(JSON.stringify({ credit_limit: { eq: '7.77' } }))}`);
     expect(marked.body).toMatchObject({ total: MARKED / 100, totalIsEstimate: false, totalCapped: false });
   });
+
+  it('an unfiltered total=true comes from statistics only while they prove more than 1,000: after soft-deleting most records it is exact again, before any ANALYZE', async () => {
+    const before = await list({ total: 'true', limit: '1' });
+    expect(before.body).toMatchObject({ totalIsEstimate: true });
+    // Soft-delete all bulk customers but the first 700 (one statement, as a bulk delete would):
+    // fewer than 1,000 live records remain, while the partition's statistics still say ~live.
+    const gone = BULK - 700;
+    const stamp = `(substring(data->>'customer_code' from 6))::int > 700`;
+    await ownerQuery(server.databaseUrl, `UPDATE records SET deleted_at = now() WHERE data->>'customer_code' LIKE 'BULK-%' AND ${stamp}`);
+    try {
+      expect(live - gone).toBeLessThanOrEqual(1000);
+      // Row changes reach the statistics the total reads within about a second.
+      await expect
+        .poll(async () => (await list({ total: 'true', limit: '1' })).body, { timeout: 10_000, interval: 250 })
+        .toMatchObject({ total: live - gone, totalIsEstimate: false, totalCapped: false });
+    } finally {
+      await ownerQuery(server.databaseUrl, `UPDATE records SET deleted_at = NULL WHERE data->>'customer_code' LIKE 'BULK-%' AND ${stamp}`);
+    }
+  });
 });

@@ -70,8 +70,8 @@ export class CustomerRollupsService {
               count(*) FILTER (WHERE credo_date(b.data->>'promised_date') > $2::date - 90 AND credo_date(b.data->>'promised_date') <= $2::date)::int AS recent,
               count(*) FILTER (WHERE
                 (CASE WHEN b.data->>'receivable' IS NULL THEN EXISTS (
-                        SELECT 1 FROM records_t o JOIN forms of ON of.tenant_id = o.tenant_id AND of.id = o.form_id AND of.key = $3
-                        WHERE o.deleted_at IS NULL AND o.data->>'${c.customerField}' = b.data->>'customer' AND (o.data->>'${c.amountField}')::numeric > 0)
+                        SELECT 1 FROM records_t o
+                        WHERE o.form_id = (SELECT of.id FROM forms of WHERE of.key = $3) AND o.deleted_at IS NULL AND o.data->>'${c.customerField}' = b.data->>'customer' AND (o.data->>'${c.amountField}')::numeric > 0)
                       ELSE EXISTS (SELECT 1 FROM records_t o WHERE o.form_id = (SELECT rf.id FROM forms rf WHERE rf.key = $3) AND o.id = (b.data->>'receivable')::uuid AND o.deleted_at IS NULL AND (o.data->>'${c.amountField}')::numeric > 0) END)
                 AND NOT EXISTS (
                   SELECT 1 FROM records_t n WHERE n.form_id = b.form_id AND n.deleted_at IS NULL AND n.data->>'customer' = b.data->>'customer'

@@ -117,6 +117,13 @@ export function parseCountAndEstimate(rows: unknown[]): { count: number; estimat
   return { count, estimate: Number.isFinite(estimate) && estimate > 0 ? Math.round(estimate) : 0 };
 }
 
+/** From the row of `unfilteredTotalStatement`: `n` (null: not counted) and the estimate. */
+export function parseUnfilteredTotal(rows: unknown[]): { count: number | null; estimate: number } {
+  const row = rows[0] as { n: number | null; estimate: number | string | null } | undefined;
+  const estimate = Number(row?.estimate ?? 0);
+  return { count: row?.n ?? null, estimate: Number.isFinite(estimate) && estimate > 0 ? Math.round(estimate) : 0 };
+}
+
 function findNode(node: PlanNode | undefined, type: string): PlanNode | undefined {
   if (!node) return undefined;
   if (node['Node Type'] === type) return node;
@@ -382,11 +389,29 @@ export class RecordsRepository {
     return row?.n ?? 0;
   }
 
-  /** The statement behind `count` (reads at most `cap` + 1 matching rows), to send along with a page. */
+  /**
+   * The statement behind `count` (reads at most `cap` + 1 matching rows), to send along with a page.
+   * Newest first (id DESC): the planner then reads an index in id order and stops at cap + 1 —
+   * the keyset index, or a field's (value, id) index for an equality filter — instead of a seq
+   * scan from the partition's first page, which also walks every empty page that deleted rows or
+   * an aborted import left there.
+   */
   countStatement(formId: string, owner: OwnerFilter | null = null, query?: ParsedQuery, cap: number = COUNT_CAP): { text: string; values: unknown[] } {
     if (!Number.isSafeInteger(cap) || cap < 0) throw new Error('count cap must be a non-negative integer');
     const matching = this.matchingStatement(formId, owner, query);
-    return { text: `SELECT count(*)::int AS n FROM (${matching.text} LIMIT ${cap + 1}) c`, values: matching.values };
+    return { text: `SELECT count(*)::int AS n FROM (${matching.text} ORDER BY r.id DESC LIMIT ${cap + 1}) c`, values: matching.values };
+  }
+
+  /**
+   * total=true of a list with neither filter nor owner rule: `credo_records_total` answers from
+   * the form partition's statistics (no record read) when they prove more than `cap` live
+   * records — `n` NULL, `estimate` the planner's figure — and otherwise counts up to cap + 1
+   * (see migration 1764980000000). Null when the list has a filter or an owner rule.
+   */
+  unfilteredTotalStatement(formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined, cap: number): { text: string; values: unknown[] } | null {
+    if (owner || query?.where.length) return null;
+    if (!Number.isSafeInteger(cap) || cap < 0) throw new Error('count cap must be a non-negative integer');
+    return { text: 'SELECT t.n, t.estimate FROM credo_records_total($1::uuid, $2::int) t', values: [formId, cap] };
   }
 
   /**
@@ -400,9 +425,25 @@ export class RecordsRepository {
     return { text: `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF, FORMAT JSON) ${count.text}`, values: count.values };
   }
 
-  async countAndEstimate(sql: Sql, formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined, cap: number): Promise<{ count: number; estimate: number }> {
-    const statement = this.countAndEstimateStatement(formId, owner, query, cap);
-    return parseCountAndEstimate(await sql.rows(statement.text, statement.values));
+  async countAndEstimate(sql: Sql, formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined, cap: number): Promise<{ count: number | null; estimate: number }> {
+    const statement = this.totalStatement(formId, owner, query, cap);
+    return statement.parse(await sql.rows(statement.text, statement.values));
+  }
+
+  /**
+   * What total=true sends (one statement): the stats-first total of an unfiltered list, else the
+   * capped count under EXPLAIN ANALYZE. `parse` gives `count` (null: not counted, more than
+   * `cap` for certain) and the estimate of all matching records.
+   */
+  totalStatement(
+    formId: string,
+    owner: OwnerFilter | null,
+    query: ParsedQuery | undefined,
+    cap: number,
+  ): { text: string; values: unknown[]; parse: (rows: unknown[]) => { count: number | null; estimate: number } } {
+    const unfiltered = this.unfilteredTotalStatement(formId, owner, query, cap);
+    if (unfiltered) return { ...unfiltered, parse: parseUnfilteredTotal };
+    return { ...this.countAndEstimateStatement(formId, owner, query, cap), parse: parseCountAndEstimate };
   }
 
   /** The rows a list with this owner rule and filter can show (what its total counts). */

@@ -19,7 +19,7 @@ import { CustomerRollupsService, type CustomerRollups } from '../credit/customer
 import { PaymentAllocationService } from '../credit/payment-allocation.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
-import { EXACT_TOTAL_LIMIT, RecordsRepository, parseCountAndEstimate, type PageCursor, type InsertGuard, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
+import { EXACT_TOTAL_LIMIT, RecordsRepository, type PageCursor, type InsertGuard, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -598,19 +598,30 @@ export class RecordsService {
       const commitLast = !include.size && !form.permissions.sensitive?.length;
       // A total asked for is counted (and, for total=true, estimated: the same statement under
       // EXPLAIN ANALYZE) in the same round trip.
+      // An unfiltered list without an owner rule takes its total=true from the partition's
+      // statistics when they prove more than EXACT_TOTAL_LIMIT records (nothing counted).
       const cap = query.total === 'exact' ? COUNT_CAP : EXACT_TOTAL_LIMIT;
       let counted: number | null = null;
       let estimated: number | null = null;
+      /** The total statement ran (its count may still be null: more than cap, not counted). */
+      let totalled = false;
+      const auto = query.total === 'auto' ? this.records.totalStatement(form.id, owner, parsed.query, cap) : null;
       const tail =
         query.total === 'exact'
           ? {
               statements: [this.records.countStatement(form.id, owner, parsed.query, cap)],
-              onRows: (rows: unknown[][]) => (counted = (rows[0]?.[0] as { n: number } | undefined)?.n ?? 0),
+              onRows: (rows: unknown[][]) => {
+                counted = (rows[0]?.[0] as { n: number } | undefined)?.n ?? 0;
+                totalled = true;
+              },
             }
-          : query.total === 'auto'
+          : auto
             ? {
-                statements: [this.records.countAndEstimateStatement(form.id, owner, parsed.query, cap)],
-                onRows: (rows: unknown[][]) => ({ count: counted, estimate: estimated } = parseCountAndEstimate(rows[0] ?? [])),
+                statements: [{ text: auto.text, values: auto.values }],
+                onRows: (rows: unknown[][]) => {
+                  ({ count: counted, estimate: estimated } = auto.parse(rows[0] ?? []));
+                  totalled = true;
+                },
               }
             : undefined;
       const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail, guard);
@@ -633,10 +644,12 @@ export class RecordsService {
         next: hasMore && last ? encodeCursor({ segment: last.segment, value: last.sort_value, id: last.id }) : null,
       };
       if (query.total) {
-        if (counted === null && query.total === 'auto') {
+        if (!totalled && query.total === 'auto') {
           ({ count: counted, estimate: estimated } = await this.records.countAndEstimate(sql, form.id, owner, parsed.query, cap));
+          totalled = true;
         }
-        const total: number = counted ?? (await this.records.count(sql, form.id, owner, parsed.query, cap));
+        // Not counted (total=true, statistics prove more than cap): at least cap + 1.
+        const total: number = counted ?? (totalled ? cap + 1 : await this.records.count(sql, form.id, owner, parsed.query, cap));
         if (total <= cap) {
           Object.assign(page, { total, totalIsEstimate: false, totalCapped: false });
         } else if (query.total === 'exact') {

@@ -151,14 +151,14 @@ export class CollectionService {
               ($1::date - credo_date(r.data->>'due_date'))::int AS days,
               coalesce(r.data->>'sales_owner', c.data->>'sales_owner') AS sales_owner,
               coalesce(r.data->>'collector', c.data->>'collector') AS collector
-       FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = 'receivable'
+       FROM records_t r
        JOIN records_t c ON c.form_id = (SELECT cf.id FROM forms cf WHERE cf.key = 'customer') AND c.id = (r.data->>'customer')::uuid
-       WHERE r.deleted_at IS NULL AND (r.data->>'outstanding')::numeric > 0
+       WHERE r.form_id = (SELECT rf.id FROM forms rf WHERE rf.key = 'receivable') AND r.deleted_at IS NULL AND (r.data->>'outstanding')::numeric > 0
          AND coalesce((r.data->>'disputed')::boolean, false) = false
          AND $1::date - credo_date(r.data->>'due_date') >= $2::int
          AND NOT EXISTS (
-           SELECT 1 FROM records_t p JOIN forms pf ON pf.tenant_id = p.tenant_id AND pf.id = p.form_id AND pf.key = 'collection_record'
-           WHERE p.deleted_at IS NULL AND p.data->>'result' = '承诺付款'
+           SELECT 1 FROM records_t p
+           WHERE p.form_id = (SELECT pf.id FROM forms pf WHERE pf.key = 'collection_record') AND p.deleted_at IS NULL AND p.data->>'result' = '承诺付款'
              AND (p.data->>'receivable' = r.id::text OR (p.data->>'receivable' IS NULL AND p.data->>'customer' = c.id::text))
              AND coalesce(p.data->>'promise_status', '${PROMISE_OPEN}') = '${PROMISE_OPEN}'
              AND credo_date(p.data->>'promised_date') >= $1::date)
@@ -240,8 +240,8 @@ export class CollectionService {
                 SELECT sum(CASE WHEN p.data->>'receivable' IS NULL THEN (pay.data->>'amount')::numeric
                                 ELSE (SELECT coalesce(sum((a->>'amount')::numeric), 0) FROM jsonb_array_elements(coalesce(pay.data->'allocations', '[]'::jsonb)) a
                                       WHERE a->>'receivable' = p.data->>'receivable') END)
-                FROM records_t pay JOIN forms pf ON pf.tenant_id = pay.tenant_id AND pf.id = pay.form_id AND pf.key = 'payment'
-                WHERE pay.deleted_at IS NULL AND pay.data->>'customer' = p.data->>'customer'
+                FROM records_t pay
+                WHERE pay.form_id = (SELECT pf.id FROM forms pf WHERE pf.key = 'payment') AND pay.deleted_at IS NULL AND pay.data->>'customer' = p.data->>'customer'
                   AND credo_date(pay.data->>'received_on') >= credo_date(substr(p.data->>'collected_at', 1, 10))
                   AND credo_date(pay.data->>'received_on') <= least($2::date, credo_date(p.data->>'promised_date') + $3::int)
               ), 0)::text AS paid,

@@ -53,6 +53,9 @@ function openAr(source: ArSource): string {
  */
 const RECEIVABLE_FORM = `(SELECT rf.id FROM forms rf WHERE rf.key = 'receivable')`;
 
+/** The payment form's id, the same way (an initplan: `records` pruned to its partition). */
+const PAYMENT_FORM = `(SELECT pf.id FROM forms pf WHERE pf.key = 'payment')`;
+
 /** Each jsonb field extracted once (a subquery fence). */
 const OPEN_AR_JSONB = `
   SELECT (r.data->>'customer')::uuid AS customer_id,
@@ -309,14 +312,14 @@ export class ReportsRepository {
            FROM ${source.table} p WHERE p.biz_date <= $1::date`
         : `SELECT r.id, (r.data->>'amount')::numeric AS amount, coalesce((r.data->>'received')::numeric, 0) AS received,
                 coalesce((r.data->>'written_off')::numeric, 0) AS written_off
-           FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = 'receivable'
-           WHERE r.deleted_at IS NULL AND credo_date(r.data->>'biz_date') <= $1::date`;
+           FROM records_t r
+           WHERE r.form_id = ${RECEIVABLE_FORM} AND r.deleted_at IS NULL AND credo_date(r.data->>'biz_date') <= $1::date`;
     const [row] = await sql.rows<{ total: string }>(
       `WITH alloc AS (
          SELECT (a->>'receivable')::uuid AS receivable_id, (a->>'amount')::numeric AS amount, credo_date(p.data->>'received_on') AS on_date
-         FROM records_t p JOIN forms f ON f.tenant_id = p.tenant_id AND f.id = p.form_id AND f.key = 'payment'
+         FROM records_t p
          CROSS JOIN LATERAL jsonb_array_elements(coalesce(p.data->'allocations', '[]'::jsonb)) a
-         WHERE p.deleted_at IS NULL),
+         WHERE p.form_id = ${PAYMENT_FORM} AND p.deleted_at IS NULL),
        ar AS (${receivables}),
        paid AS (
          SELECT ar.id, ar.amount, ar.received, ar.written_off,
@@ -342,9 +345,9 @@ export class ReportsRepository {
   ruleDistribution(sql: Sql, formKey: string, output: string) {
     return sql.rows<{ value: string | null; count: number }>(
       `SELECT x.vals->>$2 AS value, count(*)::int AS count
-       FROM records_t r JOIN forms f ON f.tenant_id = r.tenant_id AND f.id = r.form_id AND f.key = $1
+       FROM records_t r
        LEFT JOIN record_rule_results x ON x.tenant_id = r.tenant_id AND x.record_id = r.id
-       WHERE r.deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
+       WHERE r.form_id = (SELECT f.id FROM forms f WHERE f.key = $1) AND r.deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
       [formKey, output],
     );
   }
@@ -354,9 +357,9 @@ export class ReportsRepository {
     const [row] = await sql.rows<{ amount: string; weighted_days: string }>(
       `SELECT coalesce(sum(a.amount), 0)::text AS amount, coalesce(sum(a.amount * (a.on_date - coalesce(credo_date(r.data->>'invoice_date'), credo_date(r.data->>'biz_date')))), 0)::text AS weighted_days
        FROM (SELECT (x->>'receivable')::uuid AS receivable_id, (x->>'amount')::numeric AS amount, credo_date(p.data->>'received_on') AS on_date
-             FROM records_t p JOIN forms f ON f.tenant_id = p.tenant_id AND f.id = p.form_id AND f.key = 'payment'
+             FROM records_t p
              CROSS JOIN LATERAL jsonb_array_elements(coalesce(p.data->'allocations', '[]'::jsonb)) x
-             WHERE p.deleted_at IS NULL) a
+             WHERE p.form_id = ${PAYMENT_FORM} AND p.deleted_at IS NULL) a
        JOIN records_t r ON r.form_id = (SELECT rf.id FROM forms rf WHERE rf.key = 'receivable') AND r.id = a.receivable_id
        WHERE a.on_date BETWEEN $1::date AND $2::date`,
       [from, asOf],
