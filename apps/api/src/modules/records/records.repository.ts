@@ -243,14 +243,14 @@ export class RecordsRepository {
     const params: unknown[] = [
       ctx.tenantId, ctx.formId, ctx.versionId, ctx.guard.permissions, ctx.guard.rulesVersionId, ctx.guard.settings,
       common.action, common.entity, common.rules?.versionId ?? null, common.rules?.asOf ?? null,
-      items.map((i) => i.id),
-      items.map((i) => JSON.stringify(i.data)),
-      items.map((i) => i.userId),
-      items.map((i) => i.requestId),
-      items.map((i) => (i.rule ? JSON.stringify(i.rule.values) : null)),
-      items.map((i) => (i.rule ? JSON.stringify(i.rule.alerts) : null)),
-      items.map((i) => (i.rule ? JSON.stringify(i.rule.explanation) : null)),
-      items.map((i) => i.rule !== null),
+      // One JSON document for all items (cheaper to send than an array parameter per column).
+      JSON.stringify(
+        items.map((i) =>
+          i.rule
+            ? { id: i.id, data: i.data, user: i.userId, request: i.requestId, vals: i.rule.values, alerts: i.rule.alerts, explanation: i.rule.explanation }
+            : { id: i.id, data: i.data, user: i.userId, request: i.requestId },
+        ),
+      ),
     ];
     const taken: string[] = [];
     const sets: string[] = [];
@@ -258,7 +258,7 @@ export class RecordsRepository {
       params.push(n.key, n.period, n.prefix, n.width, n.suffix);
       const k = params.length - 4;
       // As many numbers as items, rising in item order.
-      taken.push(`credo_next_numbers($2::uuid, $${k}::text, $${k + 1}::text, cardinality($11::uuid[])) AS n${i}`);
+      taken.push(`credo_next_numbers($2::uuid, $${k}::text, $${k + 1}::text, jsonb_array_length($11::jsonb)) AS n${i}`);
       sets.push(`$${k}::text, $${k + 2}::text || lpad(n.n${i}[x.i]::text, greatest($${k + 3}::int, length(n.n${i}[x.i]::text)), '0') || $${k + 4}::text`);
     });
     const data = sets.length ? `x.data || jsonb_build_object(${sets.join(', ')})` : 'x.data';
@@ -268,8 +268,9 @@ export class RecordsRepository {
            AND f.permissions IS NOT DISTINCT FROM $4::jsonb AND f.rules_version_id IS NOT DISTINCT FROM $5::uuid
            AND t.settings IS NOT DISTINCT FROM $6::jsonb),
        n AS (SELECT ${taken.length ? taken.join(', ') : '1 AS none'} FROM g WHERE g.current = 1),
-       x AS (SELECT * FROM unnest($11::uuid[], $12::jsonb[], $13::uuid[], $14::text[], $15::jsonb[], $16::jsonb[], $17::jsonb[], $18::boolean[])
-               WITH ORDINALITY AS x(id, data, user_id, request_id, vals, alerts, explanation, has_rule, i)),
+       x AS (SELECT (e->>'id')::uuid AS id, e->'data' AS data, (e->>'user')::uuid AS user_id, e->>'request' AS request_id,
+                    e ? 'vals' AS has_rule, e->'vals' AS vals, e->'alerts' AS alerts, e->'explanation' AS explanation, i
+             FROM jsonb_array_elements($11::jsonb) WITH ORDINALITY AS t(e, i)),
        r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
          SELECT $1::uuid, x.id, $2::uuid, $3::uuid, ${data}, x.user_id, x.user_id FROM x, n ORDER BY x.i
