@@ -93,8 +93,9 @@ const INSERT_CHUNK = 1000;
 const CREATE_BATCH_MAX = 64;
 /**
  * Coalesced create statements of one form on their way at once; more creates wait and go
- * together. T6 (c=32, 2 cores): 1 leaves a core idle while Node waits (456 req/s), 2 and 4 keep
- * both busy (4: fewer CPU ms per create, 1.2–1.4k req/s).
+ * together. T6 quick (c=32, 2 shared cores): 1 leaves a core idle while Node waits (456 req/s);
+ * 2 and 4 keep both busy (4: 1.0–1.4k req/s, PostgreSQL 0.3 ms per create); 8 and 16 make
+ * batches too small (PostgreSQL 0.54 / 0.85 ms per create, 670 / 500 req/s).
  */
 const CREATE_BATCHES_IN_FLIGHT = 4;
 
