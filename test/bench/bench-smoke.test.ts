@@ -64,6 +64,14 @@ describe('bench harness (smoke)', () => {
         expect(Number.isFinite(row[key] as number) && (row[key] as number) > 0, `${row.name}: ${key} = ${String(row[key])}`).toBe(true);
       }
       expect(typeof row.pass).toBe('boolean');
+      // Linux: each measured run carries the bench's CPU ms per response (all of it, and PostgreSQL's share).
+      if (process.platform === 'linux') {
+        const details = (row as unknown as { details: { candidateRuns: Array<{ cpuMsPerRequest: { total: number; postgres: number } | null }> } }).details;
+        for (const run of details.candidateRuns) {
+          expect(run.cpuMsPerRequest, row.name).toEqual({ total: expect.any(Number), postgres: expect.any(Number) });
+          expect(run.cpuMsPerRequest!.total).toBeGreaterThanOrEqual(run.cpuMsPerRequest!.postgres);
+        }
+      }
     }
     expect(t6.map((r) => r.unit)).toEqual(expect.arrayContaining(['req/s', 'ms']));
   });

@@ -1,7 +1,7 @@
 // HTTP load with autocannon, and the interleaved baseline/candidate comparison every HTTP target
 // uses (PERFORMANCE.md §6.2 steps 3-4).
 import autocannon from 'autocannon';
-import { cpuSnapshot, foreignCpuShare } from './noise.mjs';
+import { cpuPerRequest, cpuSnapshot, foreignCpuShare } from './noise.mjs';
 import { log } from './processes.mjs';
 import { median, percentileSorted } from './stats.mjs';
 
@@ -24,6 +24,7 @@ import { median, percentileSorted } from './stats.mjs';
  * @property {number} requests   successful responses
  * @property {number} durationSec
  * @property {number | null} [foreignCpu]  share of the machine used by other processes meanwhile (0..1)
+ * @property {{ total: number, postgres: number } | null} [cpuMs]  the bench's own CPU ms per response (see cpuPerRequest)
  */
 
 /**
@@ -97,9 +98,13 @@ export async function compareInterleaved(sides, mode, label) {
     for (const side of order) {
       const before = await cpuSnapshot();
       const r = await runLoad(sides[side], shape);
-      r.foreignCpu = foreignCpuShare(before, await cpuSnapshot());
+      const after = await cpuSnapshot();
+      r.foreignCpu = foreignCpuShare(before, after);
+      r.cpuMs = cpuPerRequest(before, after, r.requests);
       runs[side].push(r);
-      const busy = r.foreignCpu === null ? '' : `, other processes used ${(r.foreignCpu * 100).toFixed(0)}% of the CPUs`;
+      const busy =
+        (r.foreignCpu === null ? '' : `, other processes used ${(r.foreignCpu * 100).toFixed(0)}% of the CPUs`) +
+        (r.cpuMs ? `; CPU/request ${r.cpuMs.total.toFixed(2)} ms, PostgreSQL ${r.cpuMs.postgres.toFixed(2)} ms` : '');
       log(`${label}: run ${i + 1}/${mode.runs} ${side.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  (${r.requests} requests${busy})`);
     }
   }

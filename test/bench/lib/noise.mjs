@@ -10,13 +10,17 @@ async function readProcStat(pid) {
     const text = await readFile(`/proc/${pid}/stat`, 'utf8');
     // Fields after the ")" that closes the command name: state ppid ... utime(14) stime(15).
     const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
+    const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]), comm };
   } catch {
     return undefined;
   }
 }
 
-/** Busy CPU ticks of the whole machine and of this process and all its descendants. */
+/**
+ * Busy CPU ticks of the whole machine and of this process and all its descendants (`own`, and
+ * per process in `perProcess`).
+ */
 export async function cpuSnapshot() {
   try {
     const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
@@ -43,8 +47,14 @@ export async function cpuSnapshot() {
       }
     }
     let own = 0;
-    for (const pid of ours) own += stats.get(pid)?.ticks ?? 0;
-    return { at: Date.now(), machine, own };
+    /** Ticks per process of ours, with whether it is a PostgreSQL server process. */
+    const perProcess = new Map();
+    for (const pid of ours) {
+      const s = stats.get(pid);
+      own += s?.ticks ?? 0;
+      if (s) perProcess.set(pid, { ticks: s.ticks, postgres: s.comm === 'postgres' });
+    }
+    return { at: Date.now(), machine, own, perProcess };
   } catch {
     return undefined;
   }
@@ -59,4 +69,26 @@ export function foreignCpuShare(before, after) {
   const capacity = ((after.at - before.at) / 1000) * 100 * os.cpus().length;
   if (capacity <= 0) return null;
   return Math.min(1, Math.max(0, (after.machine - before.machine - (after.own - before.own)) / capacity));
+}
+
+/**
+ * CPU milliseconds the bench's own processes spent per request between two snapshots: `total`
+ * (the harness with its load generator, the apps, PostgreSQL) and `postgres` (the cluster's
+ * server processes), or null when unknown. Less sensitive to a busy machine than req/s: with
+ * 2 cores, what a side costs per request on both PostgreSQL and Node decides its throughput.
+ * Processes that exited between the snapshots (a closed connection's backend) are not counted.
+ */
+export function cpuPerRequest(before, after, requests) {
+  if (!before?.perProcess || !after?.perProcess || !requests) return null;
+  let total = 0;
+  let postgres = 0;
+  for (const [pid, now] of after.perProcess) {
+    const then = before.perProcess.get(pid);
+    // A new process (pid not seen before, or reused: fewer ticks than before) counts from zero.
+    const ticks = then && then.ticks <= now.ticks ? now.ticks - then.ticks : now.ticks;
+    total += ticks;
+    if (now.postgres) postgres += ticks;
+  }
+  // USER_HZ is 100: a tick is 10 ms.
+  return { total: (total * 10) / requests, postgres: (postgres * 10) / requests };
 }

@@ -104,7 +104,15 @@ export default {
 };
 
 function roundRun(r) {
-  return { rps: round(r.rps, 1), p50: round(r.p50), p95: round(r.p95), p99: round(r.p99), requests: r.requests, foreignCpu: r.foreignCpu == null ? null : round(r.foreignCpu) };
+  return {
+    rps: round(r.rps, 1),
+    p50: round(r.p50),
+    p95: round(r.p95),
+    p99: round(r.p99),
+    requests: r.requests,
+    foreignCpu: r.foreignCpu == null ? null : round(r.foreignCpu),
+    cpuMsPerRequest: r.cpuMs ? { total: round(r.cpuMs.total), postgres: round(r.cpuMs.postgres) } : null,
+  };
 }
 
 /**

@@ -275,6 +275,67 @@ export class Sql {
   async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
     return (await this.rows<T>(sql, params))[0];
   }
+
+  /**
+   * True while the transaction's final statement may be sent by someone else in one statement
+   * with others' (`commitElsewhere`): only a one-trip transaction that has sent nothing yet.
+   */
+  get batchable(): boolean {
+    return false;
+  }
+
+  /**
+   * The transaction's final statement is `send`: it runs elsewhere (e.g. coalesced with other
+   * requests' creates into one statement of its own pipeline) and commits there. Afterwards this
+   * Sql is committed; a `reopen` starts a new transaction on a pooled connection. `send` throws
+   * OneTripMissed when nothing was committed. Only where `batchable`.
+   */
+  commitElsewhere<T>(send: () => Promise<T>): Promise<T> {
+    void send;
+    return Promise.reject(new Error('commitElsewhere is for one-trip transactions only'));
+  }
+}
+
+/**
+ * The statements of `steps` on a pooled connection as one pipeline (one implicit transaction,
+ * committed at its Sync). No connection, or a refusal reported by PostgreSQL (nothing
+ * committed), is thrown as OneTripMissed, after forgetting what the pipeline prepared; a broken connection (outcome
+ * unknown) as it is. On success the connection is handed back with the results.
+ */
+async function pipelineOnce(pool: pg.Pool, steps: PipelineStep[]): Promise<{ client: pg.PoolClient; results: pg.QueryResult[] }> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    // Nothing was sent.
+    throw new OneTripMissed(error);
+  }
+  try {
+    return { client, results: await sendPipeline(client, steps) };
+  } catch (error) {
+    const reported = typeof (error as { code?: unknown }).code === 'string' && (error as { severity?: unknown }).severity !== undefined;
+    if (!reported) {
+      // The connection broke: whether COMMIT happened is unknown, so no retry either.
+      client.release(true);
+      throw error;
+    }
+    // The implicit transaction ended with the Sync (rolled back, the rest skipped); forget the
+    // statements this pipeline may have prepared before the error.
+    const names = steps.filter((s) => s.name && (client as unknown as { connection: ParsedStatements }).connection.parsedStatements[s.name] !== s.text).map((s) => s.name!);
+    await (names.length ? sendPipeline(client, [], names) : Promise.resolve()).then(
+      () => client.release(),
+      () => client.release(true),
+    );
+    throw new OneTripMissed(error);
+  }
+}
+
+/** The head of a one-trip pipeline: the tenant setting, the shared advisory lock, the guard. */
+function oneTripHead(tenantId: string, lockKey: bigint | null, guard?: { text: string; values: unknown[] }): PipelineStep[] {
+  return [
+    { text: TENANT_AND_LOCK_SQL, name: statementName(TENANT_AND_LOCK_SQL), values: [tenantId, lockKey?.toString() ?? null] },
+    ...(guard ? [{ text: guard.text, name: statementName(guard.text), values: guard.values }] : []),
+  ];
 }
 
 /**
@@ -288,7 +349,7 @@ class OneTripSql extends Sql {
    * idle: nothing sent; missed: PostgreSQL refused the pipeline (nothing committed); sent: on
    * its way, or the connection broke meanwhile (outcome unknown); committed.
    */
-  state: 'idle' | 'missed' | 'sent' | 'committed' = 'idle';
+  state: 'idle' | 'missed' | 'sent' | 'committed' | 'elsewhere' = 'idle';
 
   private get sent(): boolean {
     return this.state !== 'idle';
@@ -303,9 +364,30 @@ class OneTripSql extends Sql {
     super(null as unknown as pg.PoolClient, prefetched, tenantId);
   }
 
-  /** The connection, once committed. */
+  /** The connection, once committed (after `commitElsewhere`, only once reopened). */
   get acquired(): pg.PoolClient | null {
     return this.state === 'committed' ? this.connection : null;
+  }
+
+  override get batchable(): boolean {
+    return !this.sent && !this.needed;
+  }
+
+  override async commitElsewhere<T>(send: () => Promise<T>): Promise<T> {
+    if (this.sent) throw new Error('commitElsewhere after the transaction was sent');
+    // Work that swallowed a NeedsTransaction may have gone on without facts it needed.
+    if (this.needed) throw new NeedsTransaction('commitElsewhere');
+    this.state = 'sent';
+    let result: T;
+    try {
+      result = await send();
+    } catch (error) {
+      if (error instanceof OneTripMissed) this.state = 'missed';
+      throw error;
+    }
+    this.state = 'elsewhere';
+    this.done = true;
+    return result;
   }
 
   /** A statement was asked for before the final one (even if the caller swallowed the error). */
@@ -324,6 +406,20 @@ class OneTripSql extends Sql {
       this.needed = true;
       throw new NeedsTransaction('reopen');
     }
+    if (this.state === 'elsewhere') {
+      // Committed by someone else's statement: a new transaction on a connection of our own.
+      const client = await this.pool.connect();
+      try {
+        await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${this.tenantId}', true)`);
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+      this.connection = client;
+      this.state = 'committed';
+      this.done = false;
+      return;
+    }
     return super.reopen();
   }
 
@@ -331,36 +427,22 @@ class OneTripSql extends Sql {
     if (this.sent) return super.thenCommit(sql, params, prepare, tail);
     // Work that swallowed a NeedsTransaction may have gone on without facts it needed.
     if (this.needed) throw new NeedsTransaction(sql);
-    const client = await this.pool.connect();
     this.state = 'sent';
     // No BEGIN / COMMIT: the statements of one pipeline (up to its Sync) run as one implicit
     // transaction, committed at the Sync when all succeeded; the tenant setting and the shared
     // lock last until then.
     const steps: PipelineStep[] = [
-      { text: TENANT_AND_LOCK_SQL, name: statementName(TENANT_AND_LOCK_SQL), values: [this.tenantId, this.head.lockKey?.toString() ?? null] },
-      ...(this.head.guard ? [{ text: this.head.guard.text, name: statementName(this.head.guard.text), values: this.head.guard.values }] : []),
+      ...oneTripHead(this.tenantId!, this.head.lockKey, this.head.guard),
       { text: sql, values: params, ...(prepare ? { name: statementName(sql) } : {}) },
       ...(tail?.statements ?? []).map((s) => ({ text: s.text, values: s.values })),
     ];
+    let client: pg.PoolClient;
     let results: pg.QueryResult[];
     try {
-      results = await sendPipeline(client, steps);
+      ({ client, results } = await pipelineOnce(this.pool, steps));
     } catch (error) {
-      const reported = typeof (error as { code?: unknown }).code === 'string' && (error as { severity?: unknown }).severity !== undefined;
-      if (!reported) {
-        // The connection broke: whether COMMIT happened is unknown, so no retry either.
-        client.release(true);
-        throw error;
-      }
-      this.state = 'missed';
-      // The implicit transaction ended with the Sync (rolled back, the rest skipped); forget the
-      // statements this pipeline may have prepared before the error.
-      const names = steps.filter((s) => s.name && (client as unknown as { connection: ParsedStatements }).connection.parsedStatements[s.name] !== s.text).map((s) => s.name!);
-      await (names.length ? sendPipeline(client, [], names) : Promise.resolve()).then(
-        () => client.release(),
-        () => client.release(true),
-      );
-      throw new OneTripMissed(error);
+      if (error instanceof OneTripMissed) this.state = 'missed';
+      throw error;
     }
     this.connection = client;
     this.done = true;
@@ -474,6 +556,8 @@ export class TenantDatabase {
     } catch (error) {
       // Sent, but whether it committed is unknown (the connection broke): no second attempt.
       if (sql.state === 'sent') throw error;
+      // Committed by a coalesced statement, nothing reopened: the error is the answer.
+      if (sql.state === 'elsewhere') throw error;
       const client = sql.acquired;
       if (client) {
         // After the commit: like `run`, end a reopened transaction and hand the connection back.
@@ -487,6 +571,7 @@ export class TenantDatabase {
       throw error instanceof OneTripMissed ? error : new OneTripMissed(error);
     }
     const client = sql.acquired;
+    if (!client && sql.state === 'elsewhere') return result;
     if (!client) throw new OneTripMissed(new Error('the work sent no statement'));
     try {
       if (!sql.committed) await client.query('COMMIT');
@@ -496,6 +581,21 @@ export class TenantDatabase {
     }
     client.release();
     return result;
+  }
+
+  /**
+   * One statement in one round trip after the tenant setting, the shared advisory lock and
+   * `guard` (as `runOneTrip` sends its final statement), on a pooled connection: the statement
+   * behind `Sql.commitElsewhere`, e.g. several requests' creates in one. Throws OneTripMissed
+   * when PostgreSQL refused it (nothing committed); other errors leave the outcome unknown.
+   */
+  async sendOneTrip<T>(tenantId: string, statement: { text: string; values: unknown[] }, opts: { sharedLock?: string; guard?: { text: string; values: unknown[] } } = {}): Promise<T[]> {
+    if (!UUID.test(tenantId)) throw new Error('tenant id must be a uuid');
+    const lockKey = opts.sharedLock ? advisoryKey(tenantId, opts.sharedLock) : null;
+    const steps = [...oneTripHead(tenantId, lockKey, opts.guard), { text: statement.text, values: statement.values, name: statementName(statement.text) }];
+    const { client, results } = await pipelineOnce(this.pool, steps);
+    client.release();
+    return results[steps.length - 1]!.rows as T[];
   }
 
   async ping(): Promise<void> {

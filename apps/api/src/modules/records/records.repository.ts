@@ -236,6 +236,69 @@ export class RecordsRepository {
     );
   }
 
+  /**
+   * Several single creates of one form (each its own request: its user, request id and rule
+   * result) as ONE statement: the records, their 'create' revisions, audit entries and rule
+   * results, auto-numbers taken in item order, all behind the one-trip guard (InsertGuard) —
+   * what `insertMany` writes for one guarded create, per item. The text depends only on the
+   * form's auto-number fields, so it is prepared once; the items travel as arrays.
+   */
+  createBatchStatement(
+    ctx: { tenantId: string; formId: string; versionId: string; guard: InsertGuard },
+    common: { action: string; entity: string; rules: { versionId: string; asOf: string } | null; numbers: readonly SqlAutoNumber[] },
+    items: ReadonlyArray<{ id: string; data: Record<string, unknown>; userId: string | null; requestId: string | null; rule: { values: unknown; alerts: unknown; explanation: unknown } | null }>,
+  ): { text: string; values: unknown[] } {
+    const params: unknown[] = [
+      ctx.tenantId, ctx.formId, ctx.versionId, ctx.guard.permissions, ctx.guard.rulesVersionId, ctx.guard.settings,
+      common.action, common.entity, common.rules?.versionId ?? null, common.rules?.asOf ?? null,
+      // One JSON document for all items (cheaper to send than an array parameter per column).
+      JSON.stringify(
+        items.map((i) =>
+          i.rule
+            ? { id: i.id, data: i.data, user: i.userId, request: i.requestId, vals: i.rule.values, alerts: i.rule.alerts, explanation: i.rule.explanation }
+            : { id: i.id, data: i.data, user: i.userId, request: i.requestId },
+        ),
+      ),
+    ];
+    const taken: string[] = [];
+    const sets: string[] = [];
+    common.numbers.forEach((n, i) => {
+      params.push(n.key, n.period, n.prefix, n.width, n.suffix);
+      const k = params.length - 4;
+      // As many numbers as items, rising in item order.
+      taken.push(`credo_next_numbers($2::uuid, $${k}::text, $${k + 1}::text, jsonb_array_length($11::jsonb)) AS n${i}`);
+      sets.push(`$${k}::text, $${k + 2}::text || lpad(n.n${i}[x.i]::text, greatest($${k + 3}::int, length(n.n${i}[x.i]::text)), '0') || $${k + 4}::text`);
+    });
+    const data = sets.length ? `x.data || jsonb_build_object(${sets.join(', ')})` : 'x.data';
+    const text = `WITH g AS (
+         SELECT 1 / count(*)::int AS current FROM forms f JOIN tenants t ON t.id = f.tenant_id
+         WHERE f.id = $2::uuid AND f.current_version_id = $3::uuid AND f.archived_at IS NULL
+           AND f.permissions IS NOT DISTINCT FROM $4::jsonb AND f.rules_version_id IS NOT DISTINCT FROM $5::uuid
+           AND t.settings IS NOT DISTINCT FROM $6::jsonb),
+       n AS (SELECT ${taken.length ? taken.join(', ') : '1 AS none'} FROM g WHERE g.current = 1),
+       x AS (SELECT (e->>'id')::uuid AS id, e->'data' AS data, (e->>'user')::uuid AS user_id, e->>'request' AS request_id,
+                    e ? 'vals' AS has_rule, e->'vals' AS vals, e->'alerts' AS alerts, e->'explanation' AS explanation, i
+             FROM jsonb_array_elements($11::jsonb) WITH ORDINALITY AS t(e, i)),
+       r AS (
+         INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
+         SELECT $1::uuid, x.id, $2::uuid, $3::uuid, ${data}, x.user_id, x.user_id FROM x, n ORDER BY x.i
+         RETURNING *),
+       rv AS (
+         INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
+         SELECT tenant_id, id, 1, 'create', form_version_id,
+                (SELECT coalesce(jsonb_object_agg(key, jsonb_build_object('to', value)), '{}') FROM jsonb_each(r.data)),
+                data, created_by
+         FROM r),
+       a AS (
+         INSERT INTO audit_log (tenant_id, actor_id, action, entity, entity_id, request_id)
+         SELECT r.tenant_id, r.created_by, $7, $8, r.id::text, x.request_id FROM r JOIN x ON x.id = r.id ORDER BY x.i),
+       rr AS (
+         INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
+         SELECT r.tenant_id, r.id, $9::uuid, $10::date, x.vals, x.alerts, x.explanation FROM r JOIN x ON x.id = r.id WHERE x.has_rule ORDER BY x.i)
+       SELECT ${COLUMNS} FROM r`;
+    return { text, values: params };
+  }
+
   findById(sql: Sql, formId: string, id: string, opts: { includeDeleted?: boolean } = {}): Promise<RecordRow | undefined> {
     return sql
       .prepared<RecordRow>(
