@@ -5,6 +5,7 @@
 // gaps or repeats under concurrency; a create that fails inside the pipelined statement writes
 // nothing and leaves its pooled connection usable.
 import { loadTemplate } from '@credo/seeds';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormsService } from '../../apps/api/src/modules/forms/forms.service.js';
 import { TenantsService } from '../../apps/api/src/modules/tenants/tenants.service.js';
@@ -35,7 +36,26 @@ afterAll(() => server?.close());
 
 describe('record create fast path', () => {
   it('30 concurrent creates: distinct consecutive codes, each with its revision, audit entry and rule result', async () => {
-    const responses = await Promise.all(Array.from({ length: 30 }, () => admin.post('/api/forms/customer/records', { data: customer() })));
+    // A first create caches the form's write facts (the one-trip path); then audit_log is held so
+    // the first statements wait and the creates arriving meanwhile queue: they must share statements
+    // (on a fast machine 30 parallel requests may otherwise each finish before the next arrives).
+    expect((await admin.post('/api/forms/customer/records', { data: customer() })).status).toBe(201);
+    const holder = new pg.Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    let responses: Awaited<ReturnType<typeof admin.post>>[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE audit_log IN EXCLUSIVE MODE');
+      const pending = Promise.all(Array.from({ length: 30 }, () => admin.post('/api/forms/customer/records', { data: customer() })));
+      const waiting = async () =>
+        (await holder.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0]!.n;
+      for (let i = 0; i < 200 && (await waiting()) < 1; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await holder.query('COMMIT');
+      responses = await pending;
+    } finally {
+      await holder.end();
+    }
     for (const res of responses) expect(res.status).toBe(201);
     const numbers = responses.map((res) => codeNumber(res.body.data.customer_code)).sort((a, b) => a - b);
     expect(new Set(numbers).size).toBe(30);
