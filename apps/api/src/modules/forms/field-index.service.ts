@@ -4,9 +4,22 @@ import { autoNumberPeriod, type FieldDefinition, type FormDefinition } from '@cr
 import pg from 'pg';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { recordsPartition } from '../../database/records-partition.js';
-import { fieldExpression } from '../records/record-query.js';
+import { fieldExpression, storageOf } from '../records/record-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A value each storage kind's index expression accepts (primePartition's row; never committed). */
+const PRIME_VALUES: Record<ReturnType<typeof storageOf>, unknown> = {
+  text: 'publish warm-up',
+  uuid: '00000000-0000-0000-0000-000000000000',
+  numeric: '0',
+  integer: 0,
+  double: 0,
+  boolean: true,
+  date: '2000-01-01',
+  timestamptz: '2000-01-01T00:00:00Z',
+  jsonb: true,
+};
 
 export interface FieldIndexPlan {
   name: string;
@@ -120,6 +133,45 @@ export class FieldIndexService implements OnModuleDestroy {
       });
     }
     return fields.length;
+  }
+
+  /**
+   * Has a new form's partition of `records` make its first pages now, at publish, instead of in
+   * the form's first create: the heap's first page and the root page of every index (an empty
+   * btree has only its metapage until the first insert; creating the root rewrites the metapage,
+   * whose first change after a checkpoint goes to the WAL as a full page, 8 kB per index, flushed
+   * with that create's commit). One row is inserted straight into the partition, every indexed /
+   * unique field set (so each index, partial unique ones too, takes an entry), and rolled back:
+   * the pages stay, the aborted row is invisible and pruned later, no trigger, sequence or
+   * auto-number is involved (the parent's statement triggers do not fire for the partition).
+   * Only for a partition without pages (a form's first publish). Returns whether it did.
+   */
+  async primePartition(tenantId: string, formId: string, versionId: string, definition: FormDefinition): Promise<boolean> {
+    if (!UUID.test(tenantId) || !UUID.test(formId) || !UUID.test(versionId)) throw new Error('tenant, form and version ids must be uuids');
+    const table = recordsPartition(formId);
+    this.pool ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
+    const data: Record<string, unknown> = {};
+    for (const field of definition.fields as FieldDefinition[]) {
+      if (field.archived || !(field.indexed || field.unique)) continue;
+      data[field.key] = PRIME_VALUES[storageOf(field)];
+    }
+    const client = await this.pool.connect();
+    try {
+      const [{ pages }] = (await client.query<{ pages: string }>(`SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS pages`, [table])).rows as [{ pages: string }];
+      if (Number(pages) > 0) return false;
+      await client.query('BEGIN');
+      try {
+        await client.query(
+          `INSERT INTO ${table} (tenant_id, id, form_id, form_version_id, data) VALUES ($1, gen_random_uuid(), $2, $3, $4::jsonb)`,
+          [tenantId, formId, versionId, JSON.stringify(data)],
+        );
+      } finally {
+        await client.query('ROLLBACK');
+      }
+      return true;
+    } finally {
+      client.release();
+    }
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -249,14 +249,18 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
       return result.report;
     }
     // Nothing of the new version is left for its first request (T16): the form compiled above,
-    // its field indexes built, its auto-number sequences created, this instance's connections
-    // reloaded after that DDL; the other instances are told, and do the same in the background.
+    // its field indexes built, its auto-number sequences created, its partition's first pages
+    // made, this instance's connections reloaded and their statements on records re-planned after
+    // that DDL; the other instances are told, and do the same in the background.
     this.cache.set(result.versionId, result.compiled);
     await this.fieldIndexes.ensure(result.formId, result.target);
     // Warm-ups only: the publish has committed, so a failure here is logged, never the publish's.
     await this.fieldIndexes
       .ensureNumberSequences(auth.tenantId, result.formId, result.target, asOf)
       .catch((error: unknown) => this.logger.warn(`auto-number sequences of ${key} not created ahead: ${(error as Error).message}`));
+    await this.fieldIndexes
+      .primePartition(auth.tenantId, result.formId, result.versionId, result.target)
+      .catch((error: unknown) => this.logger.warn(`records partition of ${key} not primed: ${(error as Error).message}`));
     await this.warmUp.warmConnections(result.formId).catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
     await this.tellPublished(auth.tenantId, key).catch((error: unknown) => this.logger.warn(`caches not primed after publishing ${key}: ${(error as Error).message}`));
     this.warmedHere.add(result.versionId);
