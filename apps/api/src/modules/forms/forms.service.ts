@@ -110,7 +110,7 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
       if (definition && !this.cache.has(versionId)) this.cache.getOrCompile(versionId, definition as FormDefinition);
     }
     const formId = (await this.db.run(tenantId, (sql) => sql.one<{ form_id: string }>('SELECT form_id FROM form_versions WHERE id = $1', [versionId])))?.form_id;
-    if (formId) await this.warmUp.warmConnections(formId);
+    if (formId) await this.warmUp.warmConnections(formId, { tenantId, versionId });
     await this.tellPublished(tenantId, key);
   }
 
@@ -261,7 +261,7 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.fieldIndexes
       .primePartition(auth.tenantId, result.formId, result.versionId, result.target)
       .catch((error: unknown) => this.logger.warn(`records partition of ${key} not primed: ${(error as Error).message}`));
-    await this.warmUp.warmConnections(result.formId).catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
+    await this.warmUp.warmConnections(result.formId, { tenantId: auth.tenantId, versionId: result.versionId }).catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
     await this.tellPublished(auth.tenantId, key).catch((error: unknown) => this.logger.warn(`caches not primed after publishing ${key}: ${(error as Error).message}`));
     this.warmedHere.add(result.versionId);
     if (this.warmedHere.size > WARMED_HERE_MAX) this.warmedHere.delete(this.warmedHere.values().next().value as string);

@@ -54,6 +54,23 @@ export async function replanRecordStatements(client: pg.ClientBase): Promise<num
   });
   return rows.length;
 }
+/** An empty record of the form inserted (as the app, under its tenant) and rolled back; see warmConnections. */
+async function insertAndRollBack(client: pg.ClientBase, tenantId: string, formId: string, versionId: string): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+    await client.query(
+      `INSERT INTO records (tenant_id, id, form_id, form_version_id, data) VALUES ($1::uuid, gen_random_uuid(), $2::uuid, $3::uuid, '{}'::jsonb)`,
+      [tenantId, formId, versionId],
+    );
+  } catch {
+    // Only a warm-up (a typed projection may refuse an empty row, say): the form's first create
+    // then does the rest itself. The connection is fine once rolled back.
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
 const RELISTEN_MS = 5000;
 const PAYLOAD = /^([0-9a-f-]{36})\/([0-9a-f-]{36})\/([a-z][a-z0-9_]{0,62})$/;
 
@@ -76,9 +93,18 @@ export class PublishWarmUp {
     private readonly listenUrl: string,
   ) {}
 
-  /** Plans a statement on the form's records on every idle connection of the pool, at the same time. */
-  async warmConnections(formId: string): Promise<void> {
+  /**
+   * On every idle connection of the pool, at the same time: plans a statement on the form's
+   * records, re-plans the connection's generic prepared statements on records, and (given the
+   * tenant and version) inserts a row of the form and rolls it back. That insert is what a
+   * connection's first create on the new partition did besides the row itself: prepare the
+   * foreign-key checks of the partition's own constraints (PostgreSQL caches their plans per
+   * connection and constraint) and set up routing to the partition. No trigger of the form's
+   * records does anything that outlives the rollback (no auto-number, no revision, no audit).
+   */
+  async warmConnections(formId: string, insertAs?: { tenantId: string; versionId: string }): Promise<void> {
     if (!UUID.test(formId)) throw new Error('form id must be a uuid');
+    if (insertAs && (!UUID.test(insertAs.tenantId) || !UUID.test(insertAs.versionId))) throw new Error('tenant and version ids must be uuids');
     const pool = this.pool();
     const idle = pool.idleCount;
     if (!idle) return;
@@ -91,6 +117,7 @@ export class PublishWarmUp {
         try {
           await client.query(warmSql(formId));
           await replanRecordStatements(client);
+          if (insertAs) await insertAndRollBack(client, insertAs.tenantId, formId, insertAs.versionId);
           client.release();
         } catch (error) {
           client.release(error instanceof Error ? error : true);
