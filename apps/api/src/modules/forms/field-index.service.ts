@@ -8,6 +8,20 @@ import { fieldExpression, storageOf } from '../records/record-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The counter sequences (in schema credo_seq) the form's auto-number fields draw from in `asOf`'s
+ * period, as credo_next_numbers names them: n_<md5(tenant/form/field/period)>.
+ */
+export function numberSequenceNames(tenantId: string, formId: string, definition: FormDefinition, asOf: string): string[] {
+  const fields = (definition.fields as FieldDefinition[]).filter((f) => f.type === 'autonumber' && f.autoNumber && !f.archived);
+  if (!fields.length) return [];
+  if (!UUID.test(tenantId) || !UUID.test(formId)) throw new Error('tenant and form ids must be uuids');
+  return fields.map((field) => {
+    const period = autoNumberPeriod(field.autoNumber!.pattern, asOf);
+    return `n_${createHash('md5').update(`${tenantId.toLowerCase()}/${formId.toLowerCase()}/${field.key}/${period}`).digest('hex')}`;
+  });
+}
+
 /** A value each storage kind's index expression accepts (primePartition's row; never committed). */
 const PRIME_VALUES: Record<ReturnType<typeof storageOf>, unknown> = {
   text: 'publish warm-up',
@@ -120,19 +134,16 @@ export class FieldIndexService implements OnModuleDestroy {
    * rows) that a publish can do instead. No number is taken.
    */
   async ensureNumberSequences(tenantId: string, formId: string, definition: FormDefinition, asOf: string): Promise<number> {
-    const fields = (definition.fields as FieldDefinition[]).filter((f) => f.type === 'autonumber' && f.autoNumber && !f.archived);
-    if (!fields.length) return 0;
-    if (!UUID.test(tenantId) || !UUID.test(formId)) throw new Error('tenant and form ids must be uuids');
+    const names = numberSequenceNames(tenantId, formId, definition, asOf);
+    if (!names.length) return 0;
     this.pool ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
-    for (const field of fields) {
-      const period = autoNumberPeriod(field.autoNumber!.pattern, asOf);
-      const name = `credo_seq.n_${createHash('md5').update(`${tenantId.toLowerCase()}/${formId.toLowerCase()}/${field.key}/${period}`).digest('hex')}`;
-      await this.pool.query(`CREATE SEQUENCE IF NOT EXISTS ${name}`).catch((error: unknown) => {
+    for (const name of names) {
+      await this.pool.query(`CREATE SEQUENCE IF NOT EXISTS credo_seq.${name}`).catch((error: unknown) => {
         // Two publishes at once may race to create it (the function copes with that too).
         if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error;
       });
     }
-    return fields.length;
+    return names.length;
   }
 
   /**

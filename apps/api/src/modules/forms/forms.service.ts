@@ -24,7 +24,7 @@ import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
-import { FieldIndexService } from './field-index.service.js';
+import { FieldIndexService, numberSequenceNames } from './field-index.service.js';
 import { PublishWarmUp } from './publish-warm-up.js';
 import { ensureTypedProjection } from './typed-projection.js';
 import { TenantDatabase, advisoryKey, type Sql } from '../../database/tenant-database.js';
@@ -261,7 +261,8 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.fieldIndexes
       .primePartition(auth.tenantId, result.formId, result.versionId, result.target)
       .catch((error: unknown) => this.logger.warn(`records partition of ${key} not primed: ${(error as Error).message}`));
-    await this.warmUp.warmConnections(result.formId, { tenantId: auth.tenantId, versionId: result.versionId }).catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
+    const sequences = numberSequenceNames(auth.tenantId, result.formId, result.target, asOf);
+    await this.warmUp.warmConnections(result.formId, { tenantId: auth.tenantId, versionId: result.versionId, sequences }).catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
     await this.tellPublished(auth.tenantId, key).catch((error: unknown) => this.logger.warn(`caches not primed after publishing ${key}: ${(error as Error).message}`));
     this.warmedHere.add(result.versionId);
     if (this.warmedHere.size > WARMED_HERE_MAX) this.warmedHere.delete(this.warmedHere.values().next().value as string);

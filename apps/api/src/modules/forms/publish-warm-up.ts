@@ -55,10 +55,17 @@ export async function replanRecordStatements(client: pg.ClientBase): Promise<num
   return rows.length;
 }
 /** An empty record of the form inserted (as the app, under its tenant) and rolled back; see warmConnections. */
-async function insertAndRollBack(client: pg.ClientBase, tenantId: string, formId: string, versionId: string): Promise<void> {
+async function insertAndRollBack(client: pg.ClientBase, tenantId: string, formId: string, versionId: string, sequences: readonly string[]): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+    // The auto-number counters: opened (as the first number taken on this connection would),
+    // not advanced; by oid, so neither the schema nor the sequence needs a privilege (PostgreSQL
+    // 17+ answers NULL then).
+    await client.query(
+      `SELECT set_config('app.tenant_id', $1, true), (SELECT count(pg_sequence_last_value(c.oid)) FROM pg_class c
+         WHERE c.relnamespace = to_regnamespace('credo_seq') AND c.relname = ANY($2::text[]))`,
+      [tenantId, sequences],
+    );
     await client.query(
       `INSERT INTO records (tenant_id, id, form_id, form_version_id, data) VALUES ($1::uuid, gen_random_uuid(), $2::uuid, $3::uuid, '{}'::jsonb)`,
       [tenantId, formId, versionId],
@@ -102,7 +109,7 @@ export class PublishWarmUp {
    * connection and constraint) and set up routing to the partition. No trigger of the form's
    * records does anything that outlives the rollback (no auto-number, no revision, no audit).
    */
-  async warmConnections(formId: string, insertAs?: { tenantId: string; versionId: string }): Promise<void> {
+  async warmConnections(formId: string, insertAs?: { tenantId: string; versionId: string; sequences?: readonly string[] }): Promise<void> {
     if (!UUID.test(formId)) throw new Error('form id must be a uuid');
     if (insertAs && (!UUID.test(insertAs.tenantId) || !UUID.test(insertAs.versionId))) throw new Error('tenant and version ids must be uuids');
     const pool = this.pool();
@@ -117,7 +124,7 @@ export class PublishWarmUp {
         try {
           await client.query(warmSql(formId));
           await replanRecordStatements(client);
-          if (insertAs) await insertAndRollBack(client, insertAs.tenantId, formId, insertAs.versionId);
+          if (insertAs) await insertAndRollBack(client, insertAs.tenantId, formId, insertAs.versionId, insertAs.sequences ?? []);
           client.release();
         } catch (error) {
           client.release(error instanceof Error ? error : true);
