@@ -54,6 +54,7 @@ export async function replanRecordStatements(client: pg.ClientBase): Promise<num
   });
   return rows.length;
 }
+
 /** An empty record of the form inserted (as the app, under its tenant) and rolled back; see warmConnections. */
 async function insertAndRollBack(client: pg.ClientBase, tenantId: string, formId: string, versionId: string, sequences: readonly string[]): Promise<void> {
   await client.query('BEGIN');
