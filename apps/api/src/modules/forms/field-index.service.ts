@@ -167,6 +167,7 @@ export class FieldIndexService implements OnModuleDestroy {
       data[field.key] = PRIME_VALUES[storageOf(field)];
     }
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       const [{ pages }] = (await client.query<{ pages: string }>(`SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS pages`, [table])).rows as [{ pages: string }];
       if (Number(pages) > 0) return false;
@@ -184,8 +185,12 @@ export class FieldIndexService implements OnModuleDestroy {
       // (Only a warm-up: where the function is not allowed, the first create flushes it instead.)
       await client.query(`SELECT pg_logical_emit_message(false, 'credo', 'records partition primed', true)`).catch(() => undefined);
       return true;
+    } catch (error) {
+      // The connection may be left mid-transaction: the pool drops it.
+      broken = error as Error;
+      throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
