@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createLogger } from '../../apps/api/src/common/logger.js';
 import { loadConfig } from '../../apps/api/src/config/app-config.js';
+import pg from 'pg';
 import { fieldIndexName } from '../../apps/api/src/modules/forms/field-index.service.js';
+import { replanRecordStatements } from '../../apps/api/src/modules/forms/publish-warm-up.js';
+import { recordsPartition } from '../../apps/api/src/database/records-partition.js';
 import { FormsService } from '../../apps/api/src/modules/forms/forms.service.js';
 import { startServer, type RunningServer } from '../../apps/api/src/server.js';
 import { api, login } from '../support/http.js';
@@ -82,6 +85,20 @@ describe('publish warms the new version', () => {
     const sequence = await ownerQuery(server.databaseUrl, `SELECT to_regclass('credo_seq.n_' || md5($1 || '/' || $2 || '/no/' || $3)) AS seq`, [tenantId, formId, year]);
     expect(sequence[0]).toMatchObject({ seq: expect.stringMatching(/^credo_seq\.n_[0-9a-f]{32}$/) });
 
+    // The partition has its first pages (heap, and a root page in each index) but no row: the
+    // primed row was rolled back.
+    const [pages] = await ownerQuery<{ heap: string; roots: string; rows: string }>(
+      server.databaseUrl,
+      `SELECT pg_relation_size($1::regclass) AS heap,
+              (SELECT count(*) FROM pg_index i WHERE i.indrelid = $1::regclass AND pg_relation_size(i.indexrelid) >= 2 * 8192) AS roots,
+              (SELECT count(*) FROM ${recordsPartition(formId!)}) AS rows`,
+      [recordsPartition(formId!)],
+    );
+    expect(Number(pages!.heap)).toBeGreaterThan(0);
+    // The key's index and the indexed field's one (the unique key index covers (tenant_id, id, form_id)).
+    expect(Number(pages!.roots)).toBeGreaterThanOrEqual(2);
+    expect(Number(pages!.rows)).toBe(0);
+
     const numbers: string[] = [];
     for (const code of ['A1', 'A2', 'A3']) {
       const res = await staffOnOther.post('/api/forms/probe/records', { data: { code } });
@@ -117,6 +134,30 @@ describe('publish warms the new version', () => {
     const created = await staffOnOther.post('/api/forms/probe/records', { data: { code: 'B1', region: '华东' } });
     expect(created.status, created.text).toBe(201);
     expect(created.body.formVersion).toBe(3);
+  });
+
+  it("re-plans a connection's generic prepared statements on records (invalidated by a new form's partition) without running them", async () => {
+    const client = new pg.Client({ connectionString: server.databaseUrl });
+    await client.connect();
+    try {
+      const text = 'SELECT count(*)::int AS n FROM records WHERE form_id = $1::uuid AND deleted_at IS NULL';
+      const [{ id: formId }] = await ownerQuery<{ id: string }>(server.databaseUrl, `SELECT id FROM forms WHERE key = 'probe'`);
+      // On a generic plan (this statement's custom plans, pruned to the form's partition, are cheaper).
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      for (let i = 0; i < 2; i++) await client.query({ name: 'probe_count', text, values: [formId] });
+      const plans = async () =>
+        (await client.query<{ generic: number; custom: number }>(`SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'probe_count'`)).rows[0]!;
+      const before = await plans();
+      expect(before.generic).toBeGreaterThan(0);
+      // A new form attaches a partition to records: every plan on records is invalid now.
+      expect((await designer.post('/api/forms', { definition: { ...v1, key: 'probe_other' } })).status).toBe(201);
+      expect(await replanRecordStatements(client)).toBe(1);
+      // Bound once more on the generic plan (rebuilt), nothing executed, no custom plan made.
+      expect(await plans()).toEqual({ generic: before.generic + 1, custom: before.custom });
+      expect((await client.query({ name: 'probe_count', text, values: [formId] })).rows[0]).toEqual({ n: 4 });
+    } finally {
+      await client.end();
+    }
   });
 
   it('a dry run reports the next version and publishes nothing', async () => {

@@ -4,9 +4,36 @@ import { autoNumberPeriod, type FieldDefinition, type FormDefinition } from '@cr
 import pg from 'pg';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { recordsPartition } from '../../database/records-partition.js';
-import { fieldExpression } from '../records/record-query.js';
+import { fieldExpression, storageOf } from '../records/record-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The counter sequences (in schema credo_seq) the form's auto-number fields draw from in `asOf`'s
+ * period, as credo_next_numbers names them: n_<md5(tenant/form/field/period)>.
+ */
+export function numberSequenceNames(tenantId: string, formId: string, definition: FormDefinition, asOf: string): string[] {
+  const fields = (definition.fields as FieldDefinition[]).filter((f) => f.type === 'autonumber' && f.autoNumber && !f.archived);
+  if (!fields.length) return [];
+  if (!UUID.test(tenantId) || !UUID.test(formId)) throw new Error('tenant and form ids must be uuids');
+  return fields.map((field) => {
+    const period = autoNumberPeriod(field.autoNumber!.pattern, asOf);
+    return `n_${createHash('md5').update(`${tenantId.toLowerCase()}/${formId.toLowerCase()}/${field.key}/${period}`).digest('hex')}`;
+  });
+}
+
+/** A value each storage kind's index expression accepts (primePartition's row; never committed). */
+const PRIME_VALUES: Record<ReturnType<typeof storageOf>, unknown> = {
+  text: 'publish warm-up',
+  uuid: '00000000-0000-0000-0000-000000000000',
+  numeric: '0',
+  integer: 0,
+  double: 0,
+  boolean: true,
+  date: '2000-01-01',
+  timestamptz: '2000-01-01T00:00:00Z',
+  jsonb: true,
+};
 
 export interface FieldIndexPlan {
   name: string;
@@ -107,19 +134,64 @@ export class FieldIndexService implements OnModuleDestroy {
    * rows) that a publish can do instead. No number is taken.
    */
   async ensureNumberSequences(tenantId: string, formId: string, definition: FormDefinition, asOf: string): Promise<number> {
-    const fields = (definition.fields as FieldDefinition[]).filter((f) => f.type === 'autonumber' && f.autoNumber && !f.archived);
-    if (!fields.length) return 0;
-    if (!UUID.test(tenantId) || !UUID.test(formId)) throw new Error('tenant and form ids must be uuids');
+    const names = numberSequenceNames(tenantId, formId, definition, asOf);
+    if (!names.length) return 0;
     this.pool ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
-    for (const field of fields) {
-      const period = autoNumberPeriod(field.autoNumber!.pattern, asOf);
-      const name = `credo_seq.n_${createHash('md5').update(`${tenantId.toLowerCase()}/${formId.toLowerCase()}/${field.key}/${period}`).digest('hex')}`;
-      await this.pool.query(`CREATE SEQUENCE IF NOT EXISTS ${name}`).catch((error: unknown) => {
+    for (const name of names) {
+      await this.pool.query(`CREATE SEQUENCE IF NOT EXISTS credo_seq.${name}`).catch((error: unknown) => {
         // Two publishes at once may race to create it (the function copes with that too).
         if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error;
       });
     }
-    return fields.length;
+    return names.length;
+  }
+
+  /**
+   * Has a new form's partition of `records` make its first pages now, at publish, instead of in
+   * the form's first create: the heap's first page and the root page of every index (an empty
+   * btree has only its metapage until the first insert; creating the root rewrites the metapage,
+   * whose first change after a checkpoint goes to the WAL as a full page, 8 kB per index, flushed
+   * with that create's commit). One row is inserted straight into the partition, every indexed /
+   * unique field set (so each index, partial unique ones too, takes an entry), and rolled back:
+   * the pages stay, the aborted row is invisible and pruned later, no trigger, sequence or
+   * auto-number is involved (the parent's statement triggers do not fire for the partition).
+   * Only for a partition without pages (a form's first publish). Returns whether it did.
+   */
+  async primePartition(tenantId: string, formId: string, versionId: string, definition: FormDefinition): Promise<boolean> {
+    if (!UUID.test(tenantId) || !UUID.test(formId) || !UUID.test(versionId)) throw new Error('tenant, form and version ids must be uuids');
+    const table = recordsPartition(formId);
+    this.pool ??= new pg.Pool({ connectionString: this.config.resolvedOwnerDatabaseUrl, max: 1 });
+    const data: Record<string, unknown> = {};
+    for (const field of definition.fields as FieldDefinition[]) {
+      if (field.archived || !(field.indexed || field.unique)) continue;
+      data[field.key] = PRIME_VALUES[storageOf(field)];
+    }
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const [{ pages }] = (await client.query<{ pages: string }>(`SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS pages`, [table])).rows as [{ pages: string }];
+      if (Number(pages) > 0) return false;
+      await client.query('BEGIN');
+      try {
+        await client.query(
+          `INSERT INTO ${table} (tenant_id, id, form_id, form_version_id, data) VALUES ($1, gen_random_uuid(), $2, $3, $4::jsonb)`,
+          [tenantId, formId, versionId, JSON.stringify(data)],
+        );
+      } finally {
+        await client.query('ROLLBACK');
+      }
+      // An aborted transaction's WAL (here the full-page images of the index metapages) waits
+      // for the next flush, which would be the form's first create's commit: flushed now.
+      // (Only a warm-up: where the function is not allowed, the first create flushes it instead.)
+      await client.query(`SELECT pg_logical_emit_message(false, 'credo', 'records partition primed', true)`).catch(() => undefined);
+      return true;
+    } catch (error) {
+      // The connection may be left mid-transaction: the pool drops it.
+      broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -24,7 +24,7 @@ import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
-import { FieldIndexService } from './field-index.service.js';
+import { FieldIndexService, numberSequenceNames } from './field-index.service.js';
 import { PublishWarmUp } from './publish-warm-up.js';
 import { ensureTypedProjection } from './typed-projection.js';
 import { TenantDatabase, advisoryKey, type Sql } from '../../database/tenant-database.js';
@@ -110,7 +110,7 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
       if (definition && !this.cache.has(versionId)) this.cache.getOrCompile(versionId, definition as FormDefinition);
     }
     const formId = (await this.db.run(tenantId, (sql) => sql.one<{ form_id: string }>('SELECT form_id FROM form_versions WHERE id = $1', [versionId])))?.form_id;
-    if (formId) await this.warmUp.warmConnections(formId);
+    if (formId) await this.warmUp.warmConnections(formId, { tenantId, versionId });
     await this.tellPublished(tenantId, key);
   }
 
@@ -249,15 +249,20 @@ export class FormsService implements OnApplicationBootstrap, OnModuleDestroy {
       return result.report;
     }
     // Nothing of the new version is left for its first request (T16): the form compiled above,
-    // its field indexes built, its auto-number sequences created, this instance's connections
-    // reloaded after that DDL; the other instances are told, and do the same in the background.
+    // its field indexes built, its auto-number sequences created, its partition's first pages
+    // made, this instance's connections reloaded and their statements on records re-planned after
+    // that DDL; the other instances are told, and do the same in the background.
     this.cache.set(result.versionId, result.compiled);
     await this.fieldIndexes.ensure(result.formId, result.target);
     // Warm-ups only: the publish has committed, so a failure here is logged, never the publish's.
     await this.fieldIndexes
       .ensureNumberSequences(auth.tenantId, result.formId, result.target, asOf)
       .catch((error: unknown) => this.logger.warn(`auto-number sequences of ${key} not created ahead: ${(error as Error).message}`));
-    await this.warmUp.warmConnections(result.formId).catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
+    await this.fieldIndexes
+      .primePartition(auth.tenantId, result.formId, result.versionId, result.target)
+      .catch((error: unknown) => this.logger.warn(`records partition of ${key} not primed: ${(error as Error).message}`));
+    const sequences = numberSequenceNames(auth.tenantId, result.formId, result.target, asOf);
+    await this.warmUp.warmConnections(result.formId, { tenantId: auth.tenantId, versionId: result.versionId, sequences }).catch((error: unknown) => this.logger.warn(`connections not warmed after publishing ${key}: ${(error as Error).message}`));
     await this.tellPublished(auth.tenantId, key).catch((error: unknown) => this.logger.warn(`caches not primed after publishing ${key}: ${(error as Error).message}`));
     this.warmedHere.add(result.versionId);
     if (this.warmedHere.size > WARMED_HERE_MAX) this.warmedHere.delete(this.warmedHere.values().next().value as string);
