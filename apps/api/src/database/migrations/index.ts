@@ -17,6 +17,7 @@ import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and
 import { ParallelSafeTenant1764700000000 } from './1764700000000-parallel-safe-tenant.js';
 import { WebhookOrdering1764940000000 } from './1764940000000-webhook-ordering.js';
 import { RecordsByForm1764910000000 } from './1764910000000-records-by-form.js';
+import { CreateRevisionChanges1764960000000 } from './1764960000000-create-revision-changes.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   ParallelSafeTenant1764700000000,
   WebhookOrdering1764940000000,
   RecordsByForm1764910000000,
+  CreateRevisionChanges1764960000000,
 ];

@@ -557,10 +557,8 @@ export class ImportsService {
       slice.forEach((r, i) => {
         const data = completed[i]!;
         const result = evaluated.results[i]!;
-        const [dataText, changesText] = dataAndChanges(data);
         const copy = {
-          data: escapeCopy(dataText),
-          changes: escapeCopy(changesText),
+          data: escapeCopy(JSON.stringify(data).slice(1)),
           results: escapeCopy(`\t${JSON.stringify(result.values)}\t${JSON.stringify(result.alerts)}\t${JSON.stringify(result.explanation)}`),
         };
         byRow.set(r.row, { id: ids[i]!, data, result, copy });
@@ -572,9 +570,10 @@ export class ImportsService {
 
   /**
    * New records, before their write: auto-numbers drawn for the batch, completed, given ids and
-   * rendered as COPY text for the staging table: uuid, the record's jsonb and its revision's
-   * changes ({field: {to: value}}), and with `pre` (rows evaluated and rendered early) its rule
-   * results (values, alerts, explanation, as RulesRepository.saveResults stores them).
+   * rendered as COPY text for the staging table: uuid and the record's jsonb (its create revision
+   * stores the same data and no changes: NULL, every field), and with `pre` (rows evaluated and
+   * rendered early) its rule results (values, alerts, explanation, as RulesRepository.saveResults
+   * stores them).
    * Run while PostgreSQL still writes the previous chunk; the write itself is writeInserts.
    */
   private async prepareInserts(sql: Sql, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, pre: PreparedInserts['pre']): Promise<PreparedInserts> {
@@ -590,25 +589,16 @@ export class ImportsService {
     const written = datas.map((data, i) => ({ id: pre?.rows[i]!.id ?? uuidv7(), data: pre ? data : form.compiled.complete(data, { asOf }) }));
     if (!pgClientOf(sql)) return { written, text: null, pre };
     if (pre) {
-      // Rendered early: only the auto-numbers are put in front of each row's data and of its
-      // revision's changes.
-      const numbered = form.compiled.autoNumberFields.map((f) => f.key);
+      // Rendered early: only the auto-numbers are put in front of each row's data.
+      const numbered = form.compiled.autoNumberFields.map((f) => `${JSON.stringify(f.key)}:`);
       const parts: string[] = [];
       for (let i = 0; i < written.length; i++) {
         const { id, data } = written[i]!;
         const copy = pre.rows[i]!.copy;
         let numbers = '';
-        let changed = '';
-        for (const key of numbered) {
-          const value = escapeCopy(JSON.stringify(data[key]));
-          numbers += `${JSON.stringify(key)}:${value},`;
-          changed += `${JSON.stringify(key)}:{"to":${value}},`;
-        }
-        if (copy.data === '}') {
-          numbers = numbers.slice(0, -1);
-          changed = changed.slice(0, -1);
-        }
-        parts.push(`${id}\t{${numbers}${copy.data}\t{${changed}${copy.changes}${copy.results}\n`);
+        for (let k = 0; k < numbered.length; k++) numbers += `${numbered[k]}${escapeCopy(JSON.stringify(data[form.compiled.autoNumberFields[k]!.key]))},`;
+        if (copy.data === '}') numbers = numbers.slice(0, -1);
+        parts.push(`${id}\t{${numbers}${copy.data}${copy.results}\n`);
       }
       return { written, text: parts.join(''), pre };
     }
@@ -616,9 +606,7 @@ export class ImportsService {
     const parts: string[] = [];
     for (let i = 0; i < written.length; i++) {
       const { id, data } = written[i]!;
-      let changes = '';
-      for (const key in data) changes += `${changes ? ',' : ''}${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}}`;
-      parts.push(`${id}\t${JSON.stringify(data)}\t{${changes}}`);
+      parts.push(`${id}\t${JSON.stringify(data)}`);
     }
     return { written, text: `${parts.join('\n').replace(/\\/g, '\\\\')}\n`, pre: null };
   }
@@ -626,7 +614,8 @@ export class ImportsService {
   /**
    * Prepared new records sent with COPY into a temporary (transaction-scoped) staging table and
    * moved into `records` with their 'create' revisions (and, evaluated early, their rule
-   * results) by one INSERT … SELECT — the same rows, revisions and results the record API writes.
+   * results) by one INSERT … SELECT — the same rows, revisions and results the record API writes,
+   * except that a revision's changes are NULL (every field of its data: see revisionChanges).
    */
   private async writeInserts(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts, staged: { ready: boolean }): Promise<void> {
     const { written, text, pre } = prepared;
@@ -641,12 +630,12 @@ export class ImportsService {
     }
     if (!staged.ready) {
       await sql.rows(
-        'CREATE TEMP TABLE IF NOT EXISTS credo_import_stage (id uuid NOT NULL, data jsonb NOT NULL, changes jsonb, vals jsonb, alerts jsonb, explanation jsonb) ON COMMIT DROP',
+        'CREATE TEMP TABLE IF NOT EXISTS credo_import_stage (id uuid NOT NULL, data jsonb NOT NULL, vals jsonb, alerts jsonb, explanation jsonb) ON COMMIT DROP',
       );
       staged.ready = true;
     }
     await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom(`COPY pg_temp.credo_import_stage (id, data, changes${pre ? ', vals, alerts, explanation' : ''}) FROM STDIN`));
+      const stream = client.query(copyFrom(`COPY pg_temp.credo_import_stage (id, data${pre ? ', vals, alerts, explanation' : ''}) FROM STDIN`));
       stream.on('error', reject);
       stream.on('finish', () => resolve());
       stream.end(text);
@@ -658,7 +647,7 @@ export class ImportsService {
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
          SELECT $1::uuid, s.id, $2::uuid, $3::uuid, s.data, $4::uuid, $4::uuid FROM pg_temp.credo_import_stage s)`;
     const revisions = `INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
-       SELECT $1::uuid, s.id, 1, 'create', $3::uuid, s.changes, s.data, $4::uuid FROM pg_temp.credo_import_stage s`;
+       SELECT $1::uuid, s.id, 1, 'create', $3::uuid, NULL, s.data, $4::uuid FROM pg_temp.credo_import_stage s`;
     if (pre) {
       await sql.rows(
         `WITH ${records}, rv AS (${revisions})
@@ -920,42 +909,13 @@ function escapeCopy(json: string): string {
   return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
 }
 
-const keyTexts = new Map<string, [string, string]>();
-
-/**
- * A new record's data as JSON and its create revision's changes ({field: {"to": value}} for every
- * field), each without its opening brace: one JSON.stringify per value serves both (the same text
- * JSON.stringify(data) gives, in the same key order).
- */
-function dataAndChanges(data: Record<string, unknown>): [string, string] {
-  let out = '';
-  let changes = '';
-  for (const key in data) {
-    const value = data[key];
-    if (value === undefined) continue;
-    let texts = keyTexts.get(key);
-    if (!texts) {
-      if (keyTexts.size > 10_000) keyTexts.clear();
-      keyTexts.set(key, (texts = [`${JSON.stringify(key)}:`, `${JSON.stringify(key)}:{"to":`]));
-    }
-    const json = JSON.stringify(value);
-    if (out) {
-      out += ',';
-      changes += ',';
-    }
-    out += texts[0] + json;
-    changes += `${texts[1]}${json}}`;
-  }
-  return [`${out}}`, `${changes}}`];
-}
-
 /** A new row's id and rule result, evaluated before it is written. */
 interface EarlyRow {
   id: string;
   /** Completed, without auto-numbers (no field depends on them: autoNumbersUnused). */
   data: Record<string, unknown>;
-  /** COPY text of the data and of its create changes, each without its opening brace and auto-numbers, and of the results (escaped). */
-  copy: { data: string; changes: string; results: string };
+  /** COPY text of the data, without its opening brace and auto-numbers, and of the results (escaped). */
+  copy: { data: string; results: string };
   result: { recordId: string; values: unknown; alerts: unknown; explanation: unknown };
 }
 

@@ -19,6 +19,7 @@ import { CustomerRollupsService, type CustomerRollups } from '../credit/customer
 import { PaymentAllocationService } from '../credit/payment-allocation.service.js';
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
+import { revisionChanges } from './revision-changes.js';
 import { EXACT_TOTAL_LIMIT, RecordsRepository, parseCountAndEstimate, type PageCursor, type InsertGuard, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
@@ -819,7 +820,7 @@ function toRevisionDto(row: RevisionRow, hidden: Set<string>) {
     rev: row.rev,
     action: row.action,
     formVersion: row.version_number,
-    changes: hideFields<RecordChanges[string]>(row.changes, hidden),
+    changes: hideFields<RecordChanges[string]>(revisionChanges(row), hidden),
     data: hideFields(row.data, hidden),
     actor: row.actor_id ? { id: row.actor_id, email: row.actor_email } : null,
     at: row.at.toISOString(),
