@@ -8,6 +8,7 @@ import {
   isFullExplanation,
   rebuildExplanation,
   renderRuleSetProblems,
+  ruleSetInputKeys,
   validateRuleSet,
   type CompactExplanation,
   type CompiledRuleSet,
@@ -43,6 +44,51 @@ function zeroRollups(data: Record<string, unknown>) {
   };
 }
 const MAX_EXAMPLES = 10;
+
+/**
+ * A stored compact explanation (see CompactExplanation) of a record evaluated as new: `z` says
+ * that the facts of `f` equal to a new customer's zero rollups were left out (the bulk of `f`:
+ * a dozen keys per imported customer, the same for every one); zeroRollups of the record's data
+ * gives them back (withZeroRollups) before the explanation is rebuilt.
+ */
+export type StoredExplanation = CompactExplanation & { z?: 1 };
+
+/** `compact` (of a record evaluated on `{...data, ...zeroRollups(data)}`) without the zero rollups in `f`. */
+export function withoutZeroRollups(compact: CompactExplanation, data: Record<string, unknown>): StoredExplanation {
+  if (!compact.f) return compact;
+  const zero: Record<string, unknown> = zeroRollups(data);
+  let f: Record<string, unknown> | undefined;
+  let dropped = false;
+  for (const key in compact.f) {
+    if (Object.hasOwn(zero, key) && compact.f[key] === zero[key]) dropped = true;
+    else (f ??= {})[key] = compact.f[key];
+  }
+  if (!dropped) return compact;
+  const { f: _f, ...rest } = compact;
+  return f ? { ...rest, f, z: 1 } : { ...rest, z: 1 };
+}
+
+/**
+ * The compact explanation stored as `stored` for a record whose data (as evaluated) is `data`:
+ * with `z`, every zero rollup the rule set reads is put back in `f`, unless the data holds the
+ * same value (compactExplanation leaves such facts out of `f`).
+ */
+export function withZeroRollups(ruleSet: RuleSet, stored: StoredExplanation, data: Record<string, unknown>): CompactExplanation {
+  if (!stored.z) return stored;
+  const { z: _z, ...compact } = stored;
+  const zero: Record<string, unknown> = zeroRollups(data);
+  const f: Record<string, unknown> = {};
+  for (const key of ruleSetInputKeys(ruleSet)) {
+    if (compact.f && Object.hasOwn(compact.f, key)) f[key] = compact.f[key];
+    else if (Object.hasOwn(zero, key) && !(data[key] !== undefined && sameFact(data[key], zero[key]))) f[key] = zero[key];
+  }
+  for (const key in compact.f) if (!Object.hasOwn(f, key)) f[key] = compact.f[key];
+  return Object.keys(f).length ? { ...compact, f } : compact;
+}
+
+function sameFact(a: unknown, b: unknown): boolean {
+  return a === b || (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && JSON.stringify(canonical(a)) === JSON.stringify(canonical(b)));
+}
 
 export interface StoredRuleResult {
   version: number;
@@ -174,6 +220,12 @@ export class RulesService {
       const rolled = existing.length ? await this.factsFor(sql, form, existing) : [];
       const byId = new Map(existing.map((w, i) => [w.id, rolled[i]!]));
       facts = written.map((w) => (w.created ? { ...w.data, ...zeroRollups(w.data) } : byId.get(w.id)!));
+      // A new customer's rollups are all zero: stored without them (withZeroRollups on read).
+      const results = written.map((w, i) => {
+        const stored = storedOf(compiled, w.id, facts[i]!, w.data, asOf, locale);
+        return w.created ? { ...stored, explanation: withoutZeroRollups(stored.explanation, w.data) } : stored;
+      });
+      return { versionId: current.id, asOf, results, customers };
     } else facts = written.length ? await this.factsFor(sql, form, written) : [];
     return { versionId: current.id, asOf, results: written.map((w, i) => storedOf(compiled, w.id, facts[i]!, w.data, asOf, locale)), customers };
   }
@@ -373,16 +425,16 @@ export class RulesService {
   private async explanationOf(sql: Sql, row: RuleResultRow): Promise<unknown> {
     const stored = row.explanation;
     if (stored === null || stored === undefined || isFullExplanation(stored) || !row.data) return stored;
-    const compact = stored as CompactExplanation;
     const compiled = await this.compiledOf(sql, row.rule_version_id);
+    const compact = (d: Record<string, unknown>) => withZeroRollups(compiled.ruleSet, stored as StoredExplanation, d);
     let data = row.data;
-    if (!explanationDataMatches(compiled.ruleSet, compact, data)) {
+    if (!explanationDataMatches(compiled.ruleSet, compact(data), data)) {
       // The record changed since without the rules being evaluated again (a revert, a payment's
       // allocation, a form migration …): the evaluation saw one of its earlier revisions.
       const revisions = await this.rules.revisionData(sql, row.record_id);
-      data = revisions.find((d) => explanationDataMatches(compiled.ruleSet, compact, d)) ?? data;
+      data = revisions.find((d) => explanationDataMatches(compiled.ruleSet, compact(d), d)) ?? data;
     }
-    return rebuildExplanation(compiled, compact, data, row.as_of);
+    return rebuildExplanation(compiled, compact(data), data, row.as_of);
   }
 
   private async reevaluate(sql: Sql, form: PublishedForm, versionId: string, document: RuleSet, locale: Locale) {
@@ -513,7 +565,7 @@ export interface StoredResultRow {
   recordId: string;
   values: Record<string, unknown>;
   alerts: unknown[];
-  explanation: CompactExplanation;
+  explanation: StoredExplanation;
 }
 
 /**
