@@ -26,6 +26,7 @@ import { WorkbookError, streamXlsx, type SheetRecord } from './xlsx-read.js';
 import { updateRecordsWithRevisions } from './bulk-update.js';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { CompactStringMap } from './compact-string-map.js';
+import { uuidv7Many } from './uuid-v7-many.js';
 
 export type ImportMode = 'insert' | 'upsert' | 'update';
 
@@ -538,7 +539,7 @@ export class ImportsService {
     for (let start = 0; start < valid.length; start += YIELD_ROWS) {
       if (start) await yieldToIo();
       const slice = valid.slice(start, start + YIELD_ROWS);
-      const ids = slice.map(() => uuidv7());
+      const ids = uuidv7Many(slice.length);
       const completed = slice.map((r) => form.compiled.complete(r.data, { asOf }));
       let evaluated: Awaited<ReturnType<RulesService['evaluateWritten']>>;
       try {
@@ -578,7 +579,7 @@ export class ImportsService {
    */
   private async prepareInserts(sql: Sql, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, pre: PreparedInserts['pre']): Promise<PreparedInserts> {
     if (!inputs.length) return { written: [], text: null, pre: null };
-    const datas = pre ? pre.rows.map((r) => ({ ...r.data })) : inputs.map((input) => ({ ...input }));
+    const datas = pre ? pre.rows.map((r) => copyOf(r.data)) : inputs.map(copyOf);
     for (const field of form.compiled.autoNumberFields) {
       const period = autoNumberPeriod(field.pattern, asOf);
       const numbers = await this.recordRows.nextNumbers(sql, form.id, field.key, period, datas.length);
@@ -586,7 +587,8 @@ export class ImportsService {
         data[field.key] = formatAutoNumber(field.pattern, numbers[i]!, asOf);
       });
     }
-    const written = datas.map((data, i) => ({ id: pre?.rows[i]!.id ?? uuidv7(), data: pre ? data : form.compiled.complete(data, { asOf }) }));
+    const ids = pre ? null : uuidv7Many(datas.length);
+    const written = datas.map((data, i) => ({ id: pre ? pre.rows[i]!.id : ids![i]!, data: pre ? data : form.compiled.complete(data, { asOf }) }));
     if (!pgClientOf(sql)) return { written, text: null, pre };
     if (pre) {
       // Rendered early: only the auto-numbers are put in front of each row's data.
@@ -902,6 +904,13 @@ export interface ImportMappingDto {
   mode: ImportMode;
   key: string | null;
   createdAt: string;
+}
+
+/** A shallow copy, key by key (a spread then a key added costs several times more per row). */
+function copyOf(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in data) out[key] = data[key];
+  return out;
 }
 
 /** JSON as a COPY text field: it has no raw tabs or line breaks, so only backslashes are doubled. */

@@ -43,6 +43,18 @@ function zeroRollups(data: Record<string, unknown>) {
     rating: null, debt_ratio: null, public_record: null, assessment_valid_until: null, broken_promises_90d: 0, open_broken_promises: 0,
   };
 }
+/**
+ * A new customer's facts: its data with zero rollups, as `{...data, ...zeroRollups(data)}` gives
+ * them (same keys, same order), copied key by key — object spread of a record's data then adding
+ * a dozen keys costs several times more, per row of an import.
+ */
+function newCustomerFacts(data: Record<string, unknown>): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const key in data) facts[key] = data[key];
+  const zero: Record<string, unknown> = zeroRollups(data);
+  for (const key in zero) facts[key] = zero[key];
+  return facts;
+}
 const MAX_EXAMPLES = 10;
 
 /**
@@ -219,7 +231,7 @@ export class RulesService {
       const existing = written.filter((w) => !w.created);
       const rolled = existing.length ? await this.factsFor(sql, form, existing) : [];
       const byId = new Map(existing.map((w, i) => [w.id, rolled[i]!]));
-      facts = written.map((w) => (w.created ? { ...w.data, ...zeroRollups(w.data) } : byId.get(w.id)!));
+      facts = written.map((w) => (w.created ? newCustomerFacts(w.data) : byId.get(w.id)!));
       // A new customer's rollups are all zero: stored without them (withZeroRollups on read).
       const results = written.map((w, i) => {
         const stored = storedOf(compiled, w.id, facts[i]!, w.data, asOf, locale);
@@ -330,7 +342,7 @@ export class RulesService {
     if (!current) return null;
     const compiled = await this.compiledOf(sql, current.id);
     // A record being created has no related records yet: its rollups are zero, no query needed.
-    const [facts] = recordId === null && this.rollups.appliesTo(form.key) ? [{ ...data, ...zeroRollups(data) }] : await this.factsFor(sql, form, [{ id: recordId ?? NO_ID, data }]);
+    const [facts] = recordId === null && this.rollups.appliesTo(form.key) ? [newCustomerFacts(data)] : await this.factsFor(sql, form, [{ id: recordId ?? NO_ID, data }]);
     // Stored without its explanation trees (rebuilt on read from the record and `explanation`).
     const result = compiled.evaluate(facts!, { asOf: this.asOf(), locale, explain: false });
     if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
@@ -355,7 +367,7 @@ export class RulesService {
       const existing = rows.filter((r) => r.id !== null) as Array<{ id: string; data: Record<string, unknown> }>;
       const read = existing.length ? await this.factsFor(sql, form, existing) : [];
       const byId = new Map(existing.map((r, i) => [r.id, read[i]!]));
-      facts = rows.map((r) => (r.id === null ? { ...r.data, ...zeroRollups(r.data) } : byId.get(r.id)!));
+      facts = rows.map((r) => (r.id === null ? newCustomerFacts(r.data) : byId.get(r.id)!));
     } else {
       facts = await this.factsFor(sql, form, rows.map((r) => ({ id: r.id ?? NO_ID, data: r.data })));
     }
