@@ -122,7 +122,7 @@ const LOOKUP_CHUNK = 5000;
 const CHUNK_ROWS = 5000;
 const INSERT_ROWS = 1000;
 /** CPU-bound loops let the event loop in after this many rows (a chunk's COPY is sent meanwhile). */
-const YIELD_ROWS = 500;
+const YIELD_ROWS = 200;
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Customers classified again per batch after an import of their receivables / payments. */
 const REFRESH_CUSTOMERS = 1000;
@@ -644,21 +644,21 @@ export class ImportsService {
     });
     // Every table is filled from the staging table itself (nothing RETURNed and joined back): the
     // revisions' and rule results' foreign keys to the records are checked at the end of the
-    // statement, when the records are in.
+    // statement, when the records are in. The staging table is emptied in the same round trip
+    // (one simple query of two statements, its constants inlined as checked literals): each
+    // round trip waits for the event loop, busy with the next chunk's rows meanwhile.
+    const [tenant, formId, versionId, userId] = [uuidLiteral(auth.tenantId), uuidLiteral(form.id), uuidLiteral(form.versionId), uuidLiteral(auth.userId)];
     const records = `r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
-         SELECT $1::uuid, s.id, $2::uuid, $3::uuid, s.data, $4::uuid, $4::uuid FROM pg_temp.credo_import_stage s)`;
+         SELECT ${tenant}, s.id, ${formId}, ${versionId}, s.data, ${userId}, ${userId} FROM pg_temp.credo_import_stage s)`;
     const revisions = `INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
-       SELECT $1::uuid, s.id, 1, 'create', $3::uuid, NULL, s.data, $4::uuid FROM pg_temp.credo_import_stage s`;
-    if (pre) {
-      await sql.rows(
-        `WITH ${records}, rv AS (${revisions})
+       SELECT ${tenant}, s.id, 1, 'create', ${versionId}, NULL, s.data, ${userId} FROM pg_temp.credo_import_stage s`;
+    const insert = pre
+      ? `WITH ${records}, rv AS (${revisions})
          INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
-         SELECT $1::uuid, s.id, $5::uuid, $6::date, s.vals, s.alerts, s.explanation FROM pg_temp.credo_import_stage s`,
-        [auth.tenantId, form.id, form.versionId, auth.userId, pre.versionId, pre.asOf],
-      );
-    } else await sql.rows(`WITH ${records} ${revisions}`, [auth.tenantId, form.id, form.versionId, auth.userId]);
-    await sql.rows('TRUNCATE pg_temp.credo_import_stage');
+         SELECT ${tenant}, s.id, ${uuidLiteral(pre.versionId)}, ${dateLiteral(pre.asOf)}, s.vals, s.alerts, s.explanation FROM pg_temp.credo_import_stage s`
+      : `WITH ${records} ${revisions}`;
+    await sql.rows(`${insert};\nTRUNCATE pg_temp.credo_import_stage`);
   }
 
   /**
@@ -904,6 +904,19 @@ export interface ImportMappingDto {
   mode: ImportMode;
   key: string | null;
   createdAt: string;
+}
+
+/** A uuid (or NULL) as an SQL literal; anything else is refused (it is inlined in statement text). */
+function uuidLiteral(value: string | null | undefined): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (!UUID.test(value)) throw new Error(`not a uuid: ${value}`);
+  return `'${value}'::uuid`;
+}
+
+/** A calendar date (YYYY-MM-DD) as an SQL literal; anything else is refused. */
+function dateLiteral(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`not a date: ${value}`);
+  return `'${value}'::date`;
 }
 
 /** A shallow copy, key by key (a spread then a key added costs several times more per row). */
