@@ -117,6 +117,17 @@ describe('POST /api/imports reads the upload from disk', () => {
     expect(imported[0]!.alerts).toEqual(alone!.alerts);
   });
 
+  it('cells with backslashes, quotes, tabs and line breaks are stored as read', async () => {
+    const prefix = uniqueName('转义');
+    const names = [`${prefix}a\\b\\\\c`, `${prefix}"引号"`, `${prefix}制表\t符`, `${prefix}换行\n第二行`];
+    const job = await runJob(`\uFEFF${csv([HEADER, ...names.map((n) => [n, '个人', '中国大陆', '张三', 'admin@demo.local', '¥1,000.00', '2020年1月5日', '否'])])}`, 'text/csv');
+    expect(job.status, JSON.stringify(job.problem)).toBe('succeeded');
+    expect(job.counts.inserted).toBe(4);
+    const imported = await stored(names);
+    expect(imported.map((r) => r.data.name).sort()).toEqual([...names].sort());
+    for (const r of imported) expect(r.rev_data).toEqual(r.data);
+  });
+
   it('a GB18030 CSV and an .xlsx read from disk import the same rows', async () => {
     const prefix = `GBK${Date.now()}-`;
     const file = [0, 1, 2].map((i) => [`${prefix}${i}客户甲`, '个人', 'CN', '张三', 'admin@demo.local', `¥${i + 1},000`]);
