@@ -76,8 +76,14 @@ export function withoutZeroRollups(compact: CompactExplanation, data: Record<str
     else (f ??= {})[key] = compact.f[key];
   }
   if (!dropped) return compact;
-  const { f: _f, ...rest } = compact;
-  return f ? { ...rest, f, z: 1 } : { ...rest, z: 1 };
+  // Built member by member (no rest/spread: this runs once per imported row).
+  const out: StoredExplanation = {};
+  if (f) out.f = f;
+  if (compact.n) out.n = compact.n;
+  if (compact.d !== undefined) out.d = compact.d;
+  if (compact.l) out.l = compact.l;
+  out.z = 1;
+  return out;
 }
 
 /**
