@@ -576,7 +576,9 @@ export class ImportsService {
    */
   private async prepareInserts(sql: Sql, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, pre: PreparedInserts['pre']): Promise<PreparedInserts> {
     if (!inputs.length) return { written: [], text: null, pre: null };
-    const datas = pre ? pre.rows.map((r) => copyOf(r.data)) : inputs.map(copyOf);
+    // Evaluated early, a row's completed data is its own (rendered and evaluated already): its
+    // numbers go into it in place; other rows' values are copied before numbers and completion.
+    const datas = pre ? pre.rows.map((r) => r.data) : inputs.map(copyOf);
     for (const field of form.compiled.autoNumberFields) {
       const period = autoNumberPeriod(field.pattern, asOf);
       const numbers = await this.recordRows.nextNumbers(sql, form.id, field.key, period, datas.length);
