@@ -10,7 +10,7 @@ let server: TestServer;
 let adminToken: string;
 let receiver: Server;
 let receiverUrl: string;
-const received: Array<{ path: string; json: { type: string; record: { id: string; data: Record<string, unknown> } } }> = [];
+const received: Array<{ path: string; json: { type: string; record: { id: string; data: Record<string, unknown> }; changes: Record<string, unknown> } }> = [];
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -48,5 +48,7 @@ describe('webhooks of an import', () => {
     const events = received.filter((r) => r.path === '/imported');
     expect(events.map((e) => e.json.type)).toEqual(['record.created', 'record.created', 'record.created']);
     expect(events.map((e) => e.json.record.data.name).sort()).toEqual([...names].sort());
+    // The import stores a create revision's changes once (NULL: every field); the event still carries them.
+    for (const e of events) expect(e.json.changes).toEqual(Object.fromEntries(Object.entries(e.json.record.data).map(([k, v]) => [k, { to: v }])));
   }, 60_000);
 });

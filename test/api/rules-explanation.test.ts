@@ -161,6 +161,29 @@ describe('rule explanations rebuilt on read', () => {
     expect(compact!.n).toBe(4);
   });
 
+  it('imported new customers store no zero rollups (z) and still explain as evaluated', async () => {
+    const names = [uniqueName('导入零'), uniqueName('导入零'), uniqueName('导入零')];
+    const header = ['name', 'customer_type', 'country', 'uscc', 'contact_name', 'sales_owner', 'credit_limit', 'payment_term_days'];
+    const rows = [
+      [names[0]!, '企业', 'CN', uniqueUscc(), '张三', 'admin@demo.local', '120000.00', '90'],
+      [names[1]!, '事业单位', 'CN', uniqueUscc(), '李四', 'admin@demo.local', '', '30'],
+      [names[2]!, '个人', 'CN', '', '王五', 'admin@demo.local', '0', '0'],
+    ];
+    const imported = await importCsv('customer', [header, ...rows]);
+    expect(imported.status, imported.text).toBe(201);
+    const stored = await ownerQuery<{ id: string; explanation: { f?: Record<string, unknown>; z?: number } }>(
+      server.databaseUrl,
+      `SELECT r.id, x.explanation FROM records r JOIN record_rule_results x ON x.record_id = r.id WHERE r.data->>'name' = ANY($1::text[]) ORDER BY r.data->>'name'`,
+      [names],
+    );
+    expect(stored).toHaveLength(3);
+    for (const { id, explanation } of stored) {
+      expect(explanation.z).toBe(1);
+      expect(Object.keys(explanation.f ?? {})).not.toContain('ar_balance');
+      expect(await storedExplanation('customer', id)).toEqual(await simulated('customer', id));
+    }
+  });
+
   it('a whole explanation stored before results were compact is returned as stored', async () => {
     const created = await admin.post('/api/forms/customer/records', {
       data: { name: uniqueName('旧结果'), customer_type: '企业', country: 'CN', uscc: uniqueUscc(), contact_name: '张三', sales_owner: adminId },

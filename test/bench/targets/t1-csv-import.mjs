@@ -1,8 +1,8 @@
 // T1 — CSV import, end to end (PERFORMANCE.md §6.1), and the helpers T2 and T3 share.
 // Candidate: POST /api/imports?form=customer&dryRun=false with an N-row × 12-column UTF-8 CSV of
 // valid customers (unique names; 个人, so no USCC), then GET /api/imports/:id until the job has
-// succeeded: upload, parse, convert, ajv, rules, unique checks, COPY into staging, INSERT … SELECT
-// into records with create revisions. Rows/s from the POST to the job's end.
+// succeeded: upload, parse, convert, ajv, rules, unique checks, one INSERT per chunk into records
+// with create revisions and rule results. Rows/s from the POST to the job's end.
 // Baseline: server-side `COPY records (…) FROM file` of the same rows, pre-rendered (the imported
 // rows copied out with new ids and names), into the same table with the same indexes and triggers.
 // The imported rows (and the baseline's) are deleted afterwards, so later targets see the form as

@@ -1,8 +1,8 @@
 // T3 — Import DB-write stage (PERFORMANCE.md §6.1).
 // Candidate: the write stage of T1's import (the same run when both run): the job report's
-// `timings.write`, the time PostgreSQL spent taking the rows (COPY into the staging table, then one
-// INSERT … SELECT into records with their create revisions and, when the rule set could be
-// evaluated before the write, their rule results). Baseline: T1's server-side COPY of the same
+// `timings.write`, the time PostgreSQL spent taking the rows (one statement per chunk: its rows as
+// one text parameter, inserted into records with their create revisions and, when the rule set
+// could be evaluated before the write, their rule results). Baseline: T1's server-side COPY of the same
 // rows into the same table and indexes (so the "with indexes" target, 0.9, applies).
 import { measureCsvImport } from './t1-csv-import.mjs';
 

@@ -31,4 +31,12 @@ describe('auto-number', () => {
     expect(() => formatAutoNumber('C{YYYY}{###}', -1, '2026-02-01')).toThrow(RangeError);
     expect(() => formatAutoNumber('C{YYYY}', 1, '2026-02-01')).toThrow(RangeError);
   });
+
+  it('formats many numbers of a pattern and date alike, and other dates and patterns apart', () => {
+    expect(formatAutoNumber('INV-{YY}{MM}-{####}/x', 7, '2026-11-25')).toBe('INV-2611-0007/x');
+    expect(formatAutoNumber('INV-{YY}{MM}-{####}/x', 123456, '2026-11-25')).toBe('INV-2611-123456/x');
+    expect(formatAutoNumber('INV-{YY}{MM}-{####}/x', 8, '2027-01-02')).toBe('INV-2701-0008/x');
+    expect(formatAutoNumber('{#}{DD}', 3, '2027-01-02')).toBe('302');
+    expect(() => formatAutoNumber('INV-{YY}{MM}-{####}/x', 1.5, '2026-11-25')).toThrow(RangeError);
+  });
 });

@@ -35,15 +35,31 @@ function dateParts(date: string): { YYYY: string; YY: string; MM: string; DD: st
   return { YYYY, YY: YYYY.slice(2), MM: String(d.m).padStart(2, '0'), DD: String(d.d).padStart(2, '0') };
 }
 
+/** Text before the sequence, its width and text after, by pattern and date (a batch formats thousands alike). */
+const formatters = new Map<string, { before: string; width: number; after: string }>();
+
 /** 'C{YYYY}{#####}', 7, '2026-11-25' -> 'C202600007'. A sequence wider than the token is not cut. */
 export function formatAutoNumber(pattern: string, seq: number, date: string): string {
-  const problem = autoNumberPatternProblem(pattern);
-  if (problem) throw new RangeError(`Invalid auto-number pattern '${pattern}': ${problem}`);
+  const key = `${pattern}\u0000${date}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const problem = autoNumberPatternProblem(pattern);
+    if (problem) throw new RangeError(`Invalid auto-number pattern '${pattern}': ${problem}`);
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`Invalid sequence ${seq}`);
+    const parts = dateParts(date);
+    let width = 0;
+    const [before, after] = pattern
+      .replace(TOKEN_RE, (_whole, token: string) => {
+        if (!token.startsWith('#')) return parts[token as keyof typeof parts];
+        width = token.length;
+        return '\u0000';
+      })
+      .split('\u0000') as [string, string];
+    if (formatters.size >= 1000) formatters.clear();
+    formatters.set(key, (f = { before, width, after }));
+  }
   if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`Invalid sequence ${seq}`);
-  const parts = dateParts(date);
-  return pattern.replace(TOKEN_RE, (_whole, token: string) =>
-    token.startsWith('#') ? String(seq).padStart(token.length, '0') : parts[token as keyof typeof parts],
-  );
+  return f.before + String(seq).padStart(f.width, '0') + f.after;
 }
 
 /**

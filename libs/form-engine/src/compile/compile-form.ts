@@ -97,7 +97,8 @@ function sanitize(input: Record<string, unknown>, subtables: ReadonlySet<string>
         if (isPlainObject(item)) for (const k of Object.keys(item)) if (FORBIDDEN_KEYS.has(k)) forbidden.push(appendPointer(appendPointer(appendPointer(path, key), i), k));
       });
     }
-    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    // A plain store: "__proto__" (the one key whose assignment is special) was refused above.
+    out[key] = v;
   }
   return { data: out, forbidden };
 }
@@ -444,20 +445,46 @@ class CompiledFormImpl implements CompiledForm {
 
   /** Normalises values and fills defaults of absent fields (visible ones only). */
   private fillObject(obj: Record<string, unknown>, fields: readonly FieldDefinition[]): void {
-    const byKey = new Map(fields.map((f) => [f.key, f]));
-    for (const f of fields) {
-      const normalize = fieldTypeRegistry[f.type].normalize;
-      if (normalize && Object.prototype.hasOwnProperty.call(obj, f.key)) obj[f.key] = normalize(obj[f.key]);
+    const plan = fillPlanOf(fields);
+    for (const [key, normalize] of plan.normalizers) {
+      if (Object.prototype.hasOwnProperty.call(obj, key)) obj[key] = normalize(obj[key]);
     }
-    const withDefault = fields.filter((f) => f.default !== undefined && !fieldTypeRegistry[f.type].computed && !f.archived);
     for (const pass of [false, true]) {
-      for (const f of withDefault) {
+      for (const f of plan.withDefault) {
         if (Boolean(f.visibleIf) !== pass || Object.prototype.hasOwnProperty.call(obj, f.key)) continue;
-        if (f.visibleIf && !evaluateCondition(f.visibleIf, obj, byKey)) continue;
-        obj[f.key] = JSON.parse(JSON.stringify(f.default));
+        if (f.visibleIf && !evaluateCondition(f.visibleIf, obj, plan.byKey)) continue;
+        // A scalar default as is; an object or array one copied (the record must not share it).
+        obj[f.key] = typeof f.default === 'object' && f.default !== null ? JSON.parse(JSON.stringify(f.default)) : f.default;
       }
     }
   }
+}
+
+interface FillPlan {
+  byKey: Map<string, FieldDefinition>;
+  normalizers: Array<[string, (value: unknown) => unknown]>;
+  withDefault: FieldDefinition[];
+}
+
+/** What fillObject needs of a field list, worked out once per list (complete() runs per record). */
+const fillPlans = new WeakMap<readonly FieldDefinition[], FillPlan>();
+
+function fillPlanOf(fields: readonly FieldDefinition[]): FillPlan {
+  let plan = fillPlans.get(fields);
+  if (!plan) {
+    const normalizers: FillPlan['normalizers'] = [];
+    for (const f of fields) {
+      const normalize = fieldTypeRegistry[f.type].normalize;
+      if (normalize) normalizers.push([f.key, normalize]);
+    }
+    plan = {
+      byKey: new Map(fields.map((f) => [f.key, f])),
+      normalizers,
+      withDefault: fields.filter((f) => f.default !== undefined && !fieldTypeRegistry[f.type].computed && !f.archived),
+    };
+    fillPlans.set(fields, plan);
+  }
+  return plan;
 }
 
 /**

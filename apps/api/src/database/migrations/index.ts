@@ -17,6 +17,7 @@ import { SavedViewsAndFiles1764600000000 } from './1764600000000-saved-views-and
 import { ParallelSafeTenant1764700000000 } from './1764700000000-parallel-safe-tenant.js';
 import { WebhookOrdering1764940000000 } from './1764940000000-webhook-ordering.js';
 import { RecordsByForm1764910000000 } from './1764910000000-records-by-form.js';
+import { CreateRevisionChanges1764960000000 } from './1764960000000-create-revision-changes.js';
 import { RecordsTotalEstimate1764980000000 } from './1764980000000-records-total-estimate.js';
 import { WebhookAlertsByForm1764990000000 } from './1764990000000-webhook-alerts-by-form.js';
 import { WebhookErrorCodes1764990000100 } from './1764990000100-webhook-error-codes.js';
@@ -43,6 +44,7 @@ export const migrations = [
   ParallelSafeTenant1764700000000,
   WebhookOrdering1764940000000,
   RecordsByForm1764910000000,
+  CreateRevisionChanges1764960000000,
   RecordsTotalEstimate1764980000000,
   WebhookAlertsByForm1764990000000,
   WebhookErrorCodes1764990000100,

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { autoNumberPeriod, formatAutoNumber, getFieldType, localize, type FieldDefinition } from '@credo/form-engine';
-import { from as copyFrom } from 'pg-copy-streams';
-import { pgClientOf } from './pg-client.js';
 import { v7 as uuidv7 } from 'uuid';
 import { AppException } from '../../common/app.exception.js';
 import { Clock } from '../../common/clock.js';
@@ -26,6 +24,7 @@ import { WorkbookError, streamXlsx, type SheetRecord } from './xlsx-read.js';
 import { updateRecordsWithRevisions } from './bulk-update.js';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { CompactStringMap } from './compact-string-map.js';
+import { uuidv7Many } from './uuid-v7-many.js';
 
 export type ImportMode = 'insert' | 'upsert' | 'update';
 
@@ -91,7 +90,7 @@ export interface ImportReport {
   skipped?: number;
   /** Dry runs: the field each header most likely is (by key, label, synonym or a partial match). */
   suggestedMapping?: SuggestedColumn[];
-  /** Milliseconds spent per stage: reading the file, lookups, validation, database checks, preparing new rows (auto-numbers, COPY text), writing (rule results too when evaluated before the write), evaluating the rule sets (rules) and storing their results after the write (rulesWrite). */
+  /** Milliseconds spent per stage: reading the file, lookups, validation, database checks, preparing new rows (auto-numbers, row text), writing (rule results too when evaluated before the write), evaluating the rule sets (rules) and storing their results after the write (rulesWrite). */
   timings?: { read: number; lookups: number; validate: number; check: number; prepare: number; write: number; rules: number; rulesWrite: number; queue: number };
 }
 
@@ -119,9 +118,8 @@ export const MAX_IMPORT_ROWS = 200_000;
 const LOOKUP_CHUNK = 5000;
 /** Rows converted, validated, checked and written together. */
 const CHUNK_ROWS = 5000;
-const INSERT_ROWS = 1000;
-/** CPU-bound loops let the event loop in after this many rows (a chunk's COPY is sent meanwhile). */
-const YIELD_ROWS = 500;
+/** CPU-bound loops let the event loop in after this many rows (a chunk's write is sent and answered meanwhile). */
+const YIELD_ROWS = 200;
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Customers classified again per batch after an import of their receivables / payments. */
 const REFRESH_CUSTOMERS = 1000;
@@ -265,7 +263,7 @@ export class ImportsService {
       const counts = { created: 0, updated: 0, unchanged: 0 };
       // Where the time goes, per stage (ms): read (decode, parse, convert), lookups (references, keys),
       // validate (ajv, validation rules), rules (rule results evaluated before the write), check (unique
-      // values and links against the database), prepare (numbers, COPY text), queue (waiting for the
+      // values and links against the database), prepare (numbers, row text), queue (waiting for the
       // previous chunk's write), write (PostgreSQL taking the rows).
       const timings = { read: 0, lookups: 0, validate: 0, check: 0, prepare: 0, write: 0, rules: 0, rulesWrite: 0, queue: 0 };
       // Customers whose class depends on the rows written (a receivable's or payment's customer).
@@ -292,7 +290,7 @@ export class ImportsService {
       const asOf = this.clock.today(this.config.timezone);
       const blocking = form.rules ? await this.hasValidationRules(sql, form.rules.id) : false;
       const seen: FileSeen = { unique: new Map(), keys: new CompactStringMap() };
-      const staged: { ready: boolean; rules?: boolean } = { ready: false };
+      const staged: { rules?: boolean } = {};
       const write = !options.dryRun;
       // Credit limits, blocked customers, approvals, write-offs, payment allocations: as single writes check them.
       const deps = { forms: this.forms, rules: this.rules, ruleSets: this.ruleSets, records: this.recordRows, audit: this.audit };
@@ -376,14 +374,14 @@ export class ImportsService {
           // Evaluated early for every row written: the results go in with the records.
           const pre = early && !updates.length && fresh.every((r) => early.byRow.has(r.row)) ? { ...early, rows: fresh.map((r) => early.byRow.get(r.row)!) } : null;
           if (pre) for (const id of pre.customers) customers.add(id);
-          // Numbers drawn and COPY text rendered now, while the previous chunk is still being written.
+          // Numbers drawn and row text rendered now, while the previous chunk is still being written.
           const prepared = await this.prepareInserts(sql, form, inserts, asOf, pre);
           lap('prepare');
           await pendingWrite;
           lap('queue');
           pendingWrite = (async () => {
             const started = performance.now();
-            await this.writeInserts(sql, auth, form, prepared, staged);
+            await this.writeInserts(sql, auth, form, prepared);
             const inserted = prepared.written;
             counts.created += inserts.length;
             await business?.settle(sql, settlements);
@@ -534,11 +532,11 @@ export class ImportsService {
     if (!valid.length || valid.some((r) => r.target)) return null;
     const byRow = new Map<number, EarlyRow>();
     const early: EarlyResults = { versionId: '', asOf: '', customers: [], byRow };
-    // A slice at a time, the event loop let in between: the previous chunk's COPY keeps flowing.
+    // A slice at a time, the event loop let in between: the previous chunk's write keeps flowing.
     for (let start = 0; start < valid.length; start += YIELD_ROWS) {
       if (start) await yieldToIo();
       const slice = valid.slice(start, start + YIELD_ROWS);
-      const ids = slice.map(() => uuidv7());
+      const ids = uuidv7Many(slice.length);
       const completed = slice.map((r) => form.compiled.complete(r.data, { asOf }));
       let evaluated: Awaited<ReturnType<RulesService['evaluateWritten']>>;
       try {
@@ -551,17 +549,15 @@ export class ImportsService {
       early.versionId = evaluated.versionId;
       early.asOf = evaluated.asOf;
       early.customers.push(...evaluated.customers);
-      // Each row's COPY text rendered now too (the CPU work overlaps the previous chunk's write),
+      // Each row's text rendered now too (the CPU work overlaps the previous chunk's write),
       // without its auto-numbers: prepareInserts puts them in front once they are drawn (jsonb keeps
       // no key order, so the stored values are those of the whole object rendered at once).
       slice.forEach((r, i) => {
         const data = completed[i]!;
         const result = evaluated.results[i]!;
-        const [dataText, changesText] = dataAndChanges(data);
         const copy = {
-          data: escapeCopy(dataText),
-          changes: escapeCopy(changesText),
-          results: escapeCopy(`\t${JSON.stringify(result.values)}\t${JSON.stringify(result.alerts)}\t${JSON.stringify(result.explanation)}`),
+          data: JSON.stringify(data).slice(1),
+          results: `\t${JSON.stringify(result.values)}\t${JSON.stringify(result.alerts)}\t${JSON.stringify(result.explanation)}`,
         };
         byRow.set(r.row, { id: ids[i]!, data, result, copy });
       });
@@ -572,14 +568,17 @@ export class ImportsService {
 
   /**
    * New records, before their write: auto-numbers drawn for the batch, completed, given ids and
-   * rendered as COPY text for the staging table: uuid, the record's jsonb and its revision's
-   * changes ({field: {to: value}}), and with `pre` (rows evaluated and rendered early) its rule
-   * results (values, alerts, explanation, as RulesRepository.saveResults stores them).
+   * rendered as text for writeInserts (a line per row): uuid and the record's jsonb (its create revision
+   * stores the same data and no changes: NULL, every field), and with `pre` (rows evaluated and
+   * rendered early) its rule results (values, alerts, explanation, as RulesRepository.saveResults
+   * stores them).
    * Run while PostgreSQL still writes the previous chunk; the write itself is writeInserts.
    */
   private async prepareInserts(sql: Sql, form: PublishedForm, inputs: Record<string, unknown>[], asOf: string, pre: PreparedInserts['pre']): Promise<PreparedInserts> {
     if (!inputs.length) return { written: [], text: null, pre: null };
-    const datas = pre ? pre.rows.map((r) => ({ ...r.data })) : inputs.map((input) => ({ ...input }));
+    // Evaluated early, a row's completed data is its own (rendered and evaluated already): its
+    // numbers go into it in place; other rows' values are copied before numbers and completion.
+    const datas = pre ? pre.rows.map((r) => r.data) : inputs.map(copyOf);
     for (const field of form.compiled.autoNumberFields) {
       const period = autoNumberPeriod(field.pattern, asOf);
       const numbers = await this.recordRows.nextNumbers(sql, form.id, field.key, period, datas.length);
@@ -587,87 +586,61 @@ export class ImportsService {
         data[field.key] = formatAutoNumber(field.pattern, numbers[i]!, asOf);
       });
     }
-    const written = datas.map((data, i) => ({ id: pre?.rows[i]!.id ?? uuidv7(), data: pre ? data : form.compiled.complete(data, { asOf }) }));
-    if (!pgClientOf(sql)) return { written, text: null, pre };
+    const ids = pre ? null : uuidv7Many(datas.length);
+    const written = datas.map((data, i) => ({ id: pre ? pre.rows[i]!.id : ids![i]!, data: pre ? data : form.compiled.complete(data, { asOf }) }));
     if (pre) {
-      // Rendered early: only the auto-numbers are put in front of each row's data and of its
-      // revision's changes.
-      const numbered = form.compiled.autoNumberFields.map((f) => f.key);
+      // Rendered early: only the auto-numbers are put in front of each row's data.
+      const numbered = form.compiled.autoNumberFields.map((f) => `${JSON.stringify(f.key)}:`);
       const parts: string[] = [];
       for (let i = 0; i < written.length; i++) {
         const { id, data } = written[i]!;
         const copy = pre.rows[i]!.copy;
         let numbers = '';
-        let changed = '';
-        for (const key of numbered) {
-          const value = escapeCopy(JSON.stringify(data[key]));
-          numbers += `${JSON.stringify(key)}:${value},`;
-          changed += `${JSON.stringify(key)}:{"to":${value}},`;
-        }
-        if (copy.data === '}') {
-          numbers = numbers.slice(0, -1);
-          changed = changed.slice(0, -1);
-        }
-        parts.push(`${id}\t{${numbers}${copy.data}\t{${changed}${copy.changes}${copy.results}\n`);
+        for (let k = 0; k < numbered.length; k++) numbers += `${numbered[k]}${JSON.stringify(data[form.compiled.autoNumberFields[k]!.key])},`;
+        if (copy.data === '}') numbers = numbers.slice(0, -1);
+        parts.push(`${id}\t{${numbers}${copy.data}${copy.results}\n`);
       }
       return { written, text: parts.join(''), pre };
     }
-    // JSON has no raw tabs or line breaks, so only backslashes need doubling.
     const parts: string[] = [];
     for (let i = 0; i < written.length; i++) {
       const { id, data } = written[i]!;
-      let changes = '';
-      for (const key in data) changes += `${changes ? ',' : ''}${JSON.stringify(key)}:{"to":${JSON.stringify(data[key])}}`;
-      parts.push(`${id}\t${JSON.stringify(data)}\t{${changes}}`);
+      parts.push(`${id}\t${JSON.stringify(data)}\n`);
     }
-    return { written, text: `${parts.join('\n').replace(/\\/g, '\\\\')}\n`, pre: null };
+    return { written, text: parts.join(''), pre: null };
   }
 
   /**
-   * Prepared new records sent with COPY into a temporary (transaction-scoped) staging table and
-   * moved into `records` with their 'create' revisions (and, evaluated early, their rule
-   * results) by one INSERT … SELECT — the same rows, revisions and results the record API writes.
+   * Prepared new records written with their 'create' revisions (and, evaluated early, their rule
+   * results) by one statement per chunk — the same rows, revisions and results the record API
+   * writes, except that a revision's changes are NULL (every field of its data: see
+   * revisionChanges). The chunk goes as one text parameter, a line per row of tab-separated
+   * fields (JSON never holds a raw tab or line break), split and cast once (a CTE read three
+   * times is materialised): one round trip per chunk — no staging table to COPY into, move from
+   * and empty, each round trip waiting for the event loop, busy with the next chunk meanwhile.
    */
-  private async writeInserts(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts, staged: { ready: boolean }): Promise<void> {
+  private async writeInserts(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts): Promise<void> {
     const { written, text, pre } = prepared;
-    if (!written.length) return;
-    const client = pgClientOf(sql);
-    if (!client || text === null) {
-      for (let i = 0; i < written.length; i += INSERT_ROWS) {
-        await this.recordRows.insertMany(sql, { tenantId: auth.tenantId, formId: form.id, versionId: form.versionId, userId: auth.userId }, written.slice(i, i + INSERT_ROWS));
-      }
-      if (pre) await this.rules.saveWritten(sql, pre.versionId, pre.asOf, pre.rows.map((r) => r.result));
-      return;
-    }
-    if (!staged.ready) {
-      await sql.rows(
-        'CREATE TEMP TABLE IF NOT EXISTS credo_import_stage (id uuid NOT NULL, data jsonb NOT NULL, changes jsonb, vals jsonb, alerts jsonb, explanation jsonb) ON COMMIT DROP',
-      );
-      staged.ready = true;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom(`COPY pg_temp.credo_import_stage (id, data, changes${pre ? ', vals, alerts, explanation' : ''}) FROM STDIN`));
-      stream.on('error', reject);
-      stream.on('finish', () => resolve());
-      stream.end(text);
-    });
-    // Every table is filled from the staging table itself (nothing RETURNed and joined back): the
-    // revisions' and rule results' foreign keys to the records are checked at the end of the
-    // statement, when the records are in.
+    if (!written.length || text === null) return;
+    const field = (n: number, type: string) => `split_part(l, E'\\t', ${n})::${type}`;
+    const rows = `s AS (
+         SELECT ${field(1, 'uuid')} AS id, ${field(2, 'jsonb')} AS data${pre ? `, ${field(3, 'jsonb')} AS vals, ${field(4, 'jsonb')} AS alerts, ${field(5, 'jsonb')} AS explanation` : ''}
+         FROM string_to_table($1::text, E'\\n') l WHERE l <> '')`;
+    // Nothing RETURNed and joined back: the revisions' and rule results' rows come from the same
+    // parsed rows as the records'.
     const records = `r AS (
          INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
-         SELECT $1::uuid, s.id, $2::uuid, $3::uuid, s.data, $4::uuid, $4::uuid FROM pg_temp.credo_import_stage s)`;
+         SELECT $2::uuid, s.id, $3::uuid, $4::uuid, s.data, $5::uuid, $5::uuid FROM s)`;
     const revisions = `INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
-       SELECT $1::uuid, s.id, 1, 'create', $3::uuid, s.changes, s.data, $4::uuid FROM pg_temp.credo_import_stage s`;
+       SELECT $2::uuid, s.id, 1, 'create', $4::uuid, NULL, s.data, $5::uuid FROM s`;
     if (pre) {
       await sql.rows(
-        `WITH ${records}, rv AS (${revisions})
+        `WITH ${rows}, ${records}, rv AS (${revisions})
          INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
-         SELECT $1::uuid, s.id, $5::uuid, $6::date, s.vals, s.alerts, s.explanation FROM pg_temp.credo_import_stage s`,
-        [auth.tenantId, form.id, form.versionId, auth.userId, pre.versionId, pre.asOf],
+         SELECT $2::uuid, s.id, $6::uuid, $7::date, s.vals, s.alerts, s.explanation FROM s`,
+        [text, auth.tenantId, form.id, form.versionId, auth.userId, pre.versionId, pre.asOf],
       );
-    } else await sql.rows(`WITH ${records} ${revisions}`, [auth.tenantId, form.id, form.versionId, auth.userId]);
-    await sql.rows('TRUNCATE pg_temp.credo_import_stage');
+    } else await sql.rows(`WITH ${rows}, ${records} ${revisions}`, [text, auth.tenantId, form.id, form.versionId, auth.userId]);
   }
 
   /**
@@ -680,7 +653,7 @@ export class ImportsService {
     versionId: string,
     asOf: string,
     results: Array<{ recordId: string; values: unknown; alerts: unknown; explanation: unknown }>,
-    staged: { ready: boolean; rules?: boolean },
+    staged: { rules?: boolean },
   ): Promise<void> {
     await this.rules.saveWritten(sql, versionId, asOf, results, staged);
   }
@@ -915,38 +888,11 @@ export interface ImportMappingDto {
   createdAt: string;
 }
 
-/** JSON as a COPY text field: it has no raw tabs or line breaks, so only backslashes are doubled. */
-function escapeCopy(json: string): string {
-  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
-}
-
-const keyTexts = new Map<string, [string, string]>();
-
-/**
- * A new record's data as JSON and its create revision's changes ({field: {"to": value}} for every
- * field), each without its opening brace: one JSON.stringify per value serves both (the same text
- * JSON.stringify(data) gives, in the same key order).
- */
-function dataAndChanges(data: Record<string, unknown>): [string, string] {
-  let out = '';
-  let changes = '';
-  for (const key in data) {
-    const value = data[key];
-    if (value === undefined) continue;
-    let texts = keyTexts.get(key);
-    if (!texts) {
-      if (keyTexts.size > 10_000) keyTexts.clear();
-      keyTexts.set(key, (texts = [`${JSON.stringify(key)}:`, `${JSON.stringify(key)}:{"to":`]));
-    }
-    const json = JSON.stringify(value);
-    if (out) {
-      out += ',';
-      changes += ',';
-    }
-    out += texts[0] + json;
-    changes += `${texts[1]}${json}}`;
-  }
-  return [`${out}}`, `${changes}}`];
+/** A shallow copy, key by key (a spread then a key added costs several times more per row). */
+function copyOf(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in data) out[key] = data[key];
+  return out;
 }
 
 /** A new row's id and rule result, evaluated before it is written. */
@@ -954,14 +900,14 @@ interface EarlyRow {
   id: string;
   /** Completed, without auto-numbers (no field depends on them: autoNumbersUnused). */
   data: Record<string, unknown>;
-  /** COPY text of the data and of its create changes, each without its opening brace and auto-numbers, and of the results (escaped). */
-  copy: { data: string; changes: string; results: string };
+  /** Text of the data, without its opening brace and auto-numbers, and of the results (tab-separated). */
+  copy: { data: string; results: string };
   result: { recordId: string; values: unknown; alerts: unknown; explanation: unknown };
 }
 
 interface PreparedInserts {
   written: Array<{ id: string; data: Record<string, unknown> }>;
-  /** COPY text for the staging table (null: no COPY on this connection, multi-row INSERTs). */
+  /** The rows as writeInserts sends them (null: none). */
   text: string | null;
   pre: (Omit<EarlyResults, 'byRow'> & { rows: EarlyRow[] }) | null;
 }

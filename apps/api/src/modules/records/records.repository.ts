@@ -21,7 +21,8 @@ export interface RevisionRow {
   rev: number;
   action: 'create' | 'update' | 'delete' | 'restore' | 'revert';
   version_number: number;
-  changes: RecordChanges;
+  /** NULL: a create's (every field of data; see revisionChanges). */
+  changes: RecordChanges | null;
   data: Record<string, unknown>;
   actor_id: string | null;
   actor_email: string | null;

@@ -20,6 +20,7 @@ import { PaymentAllocationService } from '../credit/payment-allocation.service.j
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
 import { WriteCoalescer } from './create-coalescer.js';
+import { revisionChanges } from './revision-changes.js';
 import { EXACT_TOTAL_LIMIT, RecordsRepository, type PageCursor, type InsertGuard, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
@@ -870,7 +871,7 @@ function toRevisionDto(row: RevisionRow, hidden: Set<string>) {
     rev: row.rev,
     action: row.action,
     formVersion: row.version_number,
-    changes: hideFields<RecordChanges[string]>(row.changes, hidden),
+    changes: hideFields<RecordChanges[string]>(revisionChanges(row), hidden),
     data: hideFields(row.data, hidden),
     actor: row.actor_id ? { id: row.actor_id, name: row.actor_name, email: row.actor_email } : null,
     at: row.at.toISOString(),

@@ -8,6 +8,7 @@ import {
   isFullExplanation,
   rebuildExplanation,
   renderRuleSetProblems,
+  ruleSetInputKeys,
   validateRuleSet,
   type CompactExplanation,
   type CompiledRuleSet,
@@ -42,7 +43,70 @@ function zeroRollups(data: Record<string, unknown>) {
     rating: null, debt_ratio: null, public_record: null, assessment_valid_until: null, broken_promises_90d: 0, open_broken_promises: 0,
   };
 }
+/**
+ * A new customer's facts: its data with zero rollups, as `{...data, ...zeroRollups(data)}` gives
+ * them (same keys, same order), copied key by key — object spread of a record's data then adding
+ * a dozen keys costs several times more, per row of an import.
+ */
+function newCustomerFacts(data: Record<string, unknown>): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const key in data) facts[key] = data[key];
+  const zero: Record<string, unknown> = zeroRollups(data);
+  for (const key in zero) facts[key] = zero[key];
+  return facts;
+}
 const MAX_EXAMPLES = 10;
+
+/**
+ * A stored compact explanation (see CompactExplanation) of a record evaluated as new: `z` says
+ * that the facts of `f` equal to a new customer's zero rollups were left out (the bulk of `f`:
+ * a dozen keys per imported customer, the same for every one); zeroRollups of the record's data
+ * gives them back (withZeroRollups) before the explanation is rebuilt.
+ */
+export type StoredExplanation = CompactExplanation & { z?: 1 };
+
+/** `compact` (of a record evaluated on `{...data, ...zeroRollups(data)}`) without the zero rollups in `f`. */
+export function withoutZeroRollups(compact: CompactExplanation, data: Record<string, unknown>): StoredExplanation {
+  if (!compact.f) return compact;
+  const zero: Record<string, unknown> = zeroRollups(data);
+  let f: Record<string, unknown> | undefined;
+  let dropped = false;
+  for (const key in compact.f) {
+    if (Object.hasOwn(zero, key) && compact.f[key] === zero[key]) dropped = true;
+    else (f ??= {})[key] = compact.f[key];
+  }
+  if (!dropped) return compact;
+  // Built member by member (no rest/spread: this runs once per imported row).
+  const out: StoredExplanation = {};
+  if (f) out.f = f;
+  if (compact.n) out.n = compact.n;
+  if (compact.d !== undefined) out.d = compact.d;
+  if (compact.l) out.l = compact.l;
+  out.z = 1;
+  return out;
+}
+
+/**
+ * The compact explanation stored as `stored` for a record whose data (as evaluated) is `data`:
+ * with `z`, every zero rollup the rule set reads is put back in `f`, unless the data holds the
+ * same value (compactExplanation leaves such facts out of `f`).
+ */
+export function withZeroRollups(ruleSet: RuleSet, stored: StoredExplanation, data: Record<string, unknown>): CompactExplanation {
+  if (!stored.z) return stored;
+  const { z: _z, ...compact } = stored;
+  const zero: Record<string, unknown> = zeroRollups(data);
+  const f: Record<string, unknown> = {};
+  for (const key of ruleSetInputKeys(ruleSet)) {
+    if (compact.f && Object.hasOwn(compact.f, key)) f[key] = compact.f[key];
+    else if (Object.hasOwn(zero, key) && !(data[key] !== undefined && sameFact(data[key], zero[key]))) f[key] = zero[key];
+  }
+  for (const key in compact.f) if (!Object.hasOwn(f, key)) f[key] = compact.f[key];
+  return Object.keys(f).length ? { ...compact, f } : compact;
+}
+
+function sameFact(a: unknown, b: unknown): boolean {
+  return a === b || (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && JSON.stringify(canonical(a)) === JSON.stringify(canonical(b)));
+}
 
 export interface StoredRuleResult {
   version: number;
@@ -173,7 +237,13 @@ export class RulesService {
       const existing = written.filter((w) => !w.created);
       const rolled = existing.length ? await this.factsFor(sql, form, existing) : [];
       const byId = new Map(existing.map((w, i) => [w.id, rolled[i]!]));
-      facts = written.map((w) => (w.created ? { ...w.data, ...zeroRollups(w.data) } : byId.get(w.id)!));
+      facts = written.map((w) => (w.created ? newCustomerFacts(w.data) : byId.get(w.id)!));
+      // A new customer's rollups are all zero: stored without them (withZeroRollups on read).
+      const results = written.map((w, i) => {
+        const stored = storedOf(compiled, w.id, facts[i]!, w.data, asOf, locale);
+        return w.created ? { ...stored, explanation: withoutZeroRollups(stored.explanation, w.data) } : stored;
+      });
+      return { versionId: current.id, asOf, results, customers };
     } else facts = written.length ? await this.factsFor(sql, form, written) : [];
     return { versionId: current.id, asOf, results: written.map((w, i) => storedOf(compiled, w.id, facts[i]!, w.data, asOf, locale)), customers };
   }
@@ -278,7 +348,7 @@ export class RulesService {
     if (!current) return null;
     const compiled = await this.compiledOf(sql, current.id);
     // A record being created has no related records yet: its rollups are zero, no query needed.
-    const [facts] = recordId === null && this.rollups.appliesTo(form.key) ? [{ ...data, ...zeroRollups(data) }] : await this.factsFor(sql, form, [{ id: recordId ?? NO_ID, data }]);
+    const [facts] = recordId === null && this.rollups.appliesTo(form.key) ? [newCustomerFacts(data)] : await this.factsFor(sql, form, [{ id: recordId ?? NO_ID, data }]);
     // Stored without its explanation trees (rebuilt on read from the record and `explanation`).
     const result = compiled.evaluate(facts!, { asOf: this.asOf(), locale, explain: false });
     if (!result.valid) throw new AppException(400, 'http.validation_failed', {}, result.errors);
@@ -303,7 +373,7 @@ export class RulesService {
       const existing = rows.filter((r) => r.id !== null) as Array<{ id: string; data: Record<string, unknown> }>;
       const read = existing.length ? await this.factsFor(sql, form, existing) : [];
       const byId = new Map(existing.map((r, i) => [r.id, read[i]!]));
-      facts = rows.map((r) => (r.id === null ? { ...r.data, ...zeroRollups(r.data) } : byId.get(r.id)!));
+      facts = rows.map((r) => (r.id === null ? newCustomerFacts(r.data) : byId.get(r.id)!));
     } else {
       facts = await this.factsFor(sql, form, rows.map((r) => ({ id: r.id ?? NO_ID, data: r.data })));
     }
@@ -373,16 +443,16 @@ export class RulesService {
   private async explanationOf(sql: Sql, row: RuleResultRow): Promise<unknown> {
     const stored = row.explanation;
     if (stored === null || stored === undefined || isFullExplanation(stored) || !row.data) return stored;
-    const compact = stored as CompactExplanation;
     const compiled = await this.compiledOf(sql, row.rule_version_id);
+    const compact = (d: Record<string, unknown>) => withZeroRollups(compiled.ruleSet, stored as StoredExplanation, d);
     let data = row.data;
-    if (!explanationDataMatches(compiled.ruleSet, compact, data)) {
+    if (!explanationDataMatches(compiled.ruleSet, compact(data), data)) {
       // The record changed since without the rules being evaluated again (a revert, a payment's
       // allocation, a form migration …): the evaluation saw one of its earlier revisions.
       const revisions = await this.rules.revisionData(sql, row.record_id);
-      data = revisions.find((d) => explanationDataMatches(compiled.ruleSet, compact, d)) ?? data;
+      data = revisions.find((d) => explanationDataMatches(compiled.ruleSet, compact(d), d)) ?? data;
     }
-    return rebuildExplanation(compiled, compact, data, row.as_of);
+    return rebuildExplanation(compiled, compact(data), data, row.as_of);
   }
 
   private async reevaluate(sql: Sql, form: PublishedForm, versionId: string, document: RuleSet, locale: Locale) {
@@ -514,7 +584,7 @@ export interface StoredResultRow {
   recordId: string;
   values: Record<string, unknown>;
   alerts: unknown[];
-  explanation: CompactExplanation;
+  explanation: StoredExplanation;
 }
 
 /**
