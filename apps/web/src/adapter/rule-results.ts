@@ -98,12 +98,18 @@ function outcomeLine(o: Record<string, unknown>): OutcomeLine {
   return { rule: String(o.rule ?? ''), kind, held, result, target, conditions };
 }
 
-export function readRuleResult(raw: unknown): RuleResultView | null {
+/** An alert's message in `locale` when it carries that language (`messages`), else as the API sent it. */
+function alertMessage(a: Record<string, unknown>, locale: string | undefined): string {
+  const said = locale && isRecord(a.messages) ? a.messages[locale === 'en' ? 'en' : 'zh-CN'] : undefined;
+  return typeof said === 'string' ? said : String(a.message ?? a.code ?? '');
+}
+
+export function readRuleResult(raw: unknown, locale?: string): RuleResultView | null {
   if (!isRecord(raw)) return null;
   const alerts = (Array.isArray(raw.alerts) ? raw.alerts : []).filter(isRecord).map((a) => ({
     code: String(a.code ?? ''),
     severity: (SEVERITIES.has(String(a.severity)) ? a.severity : 'info') as AlertSeverity,
-    message: String(a.message ?? a.code ?? ''),
+    message: alertMessage(a, locale),
   }));
   const values = isRecord(raw.values) ? Object.entries(raw.values).map(([key, value]) => ({ key, value })) : [];
   const explanation = isRecord(raw.explanation) ? raw.explanation : null;

@@ -20,6 +20,7 @@ import { RecordsByForm1764910000000 } from './1764910000000-records-by-form.js';
 import { WebhookAlertsByForm1764990000000 } from './1764990000000-webhook-alerts-by-form.js';
 import { WebhookErrorCodes1764990000100 } from './1764990000100-webhook-error-codes.js';
 import { CustomerClassLabels1764990000200 } from './1764990000200-customer-class-labels.js';
+import { AlertMessages1765000000000 } from './1765000000000-alert-messages.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   WebhookAlertsByForm1764990000000,
   WebhookErrorCodes1764990000100,
   CustomerClassLabels1764990000200,
+  AlertMessages1765000000000,
 ];

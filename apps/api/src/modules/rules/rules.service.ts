@@ -1,3 +1,4 @@
+import { storedAlerts, localizeAlerts } from './alert-messages.js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   RuleSetError,
@@ -343,12 +344,12 @@ export class RulesService {
 
   /** The stored shape of a result, to be written with its record (one statement). */
   forInsert(evaluated: EvaluatedWrite) {
-    return { versionId: evaluated.versionId, asOf: evaluated.result.asOf, values: evaluated.result.values, alerts: evaluated.result.alerts, explanation: evaluated.explanation };
+    return { versionId: evaluated.versionId, asOf: evaluated.result.asOf, values: evaluated.result.values, alerts: storedAlerts(evaluated.result.alerts), explanation: evaluated.explanation };
   }
 
   async store(sql: Sql, recordId: string, evaluated: EvaluatedWrite): Promise<void> {
     await this.rules.saveResults(sql, evaluated.versionId, evaluated.result.asOf, [
-      { recordId, values: evaluated.result.values, alerts: evaluated.result.alerts, explanation: evaluated.explanation },
+      { recordId, values: evaluated.result.values, alerts: storedAlerts(evaluated.result.alerts), explanation: evaluated.explanation },
     ]);
   }
 
@@ -357,12 +358,12 @@ export class RulesService {
    * evaluated again from the record's data and the stored compact part (see CompactExplanation):
    * the same document the write's evaluation produced.
    */
-  async resultsFor(sql: Sql, recordIds: string[], withExplanation: boolean): Promise<Map<string, StoredRuleResult>> {
+  async resultsFor(sql: Sql, recordIds: string[], withExplanation: boolean, locale: Locale = 'zh-CN'): Promise<Map<string, StoredRuleResult>> {
     if (!recordIds.length) return new Map();
     const rows = await this.rules.results(sql, recordIds, withExplanation);
     const out = new Map<string, StoredRuleResult>();
     for (const r of rows) {
-      const stored: StoredRuleResult = { version: r.number, asOf: r.as_of, values: r.vals, alerts: r.alerts };
+      const stored: StoredRuleResult = { version: r.number, asOf: r.as_of, values: r.vals, alerts: localizeAlerts(r.alerts, locale) };
       if (withExplanation) stored.explanation = await this.explanationOf(sql, r);
       out.set(r.record_id, stored);
     }
@@ -407,7 +408,7 @@ export class RulesService {
         const data = Object.keys(changes).length ? { ...record.data, ...set } : record.data;
         if (data !== record.data) updates.push({ id: record.id, data, changes, rev: record.rev });
         // The compact explanation is relative to the data stored after the setFields (it keeps the values the rules saw).
-        return { recordId: record.id, values: result.values, alerts: result.alerts, explanation: compactExplanation(compiled.ruleSet, facts[i]!, data, locale) };
+        return { recordId: record.id, values: result.values, alerts: storedAlerts(result.alerts), explanation: compactExplanation(compiled.ruleSet, facts[i]!, data, locale) };
       });
       await this.rules.saveResults(sql, versionId, asOf, results);
       fieldsSet += await this.records.applyMigration(sql, form.id, form.versionId, null, updates, 'recompute');
@@ -523,7 +524,7 @@ export interface StoredResultRow {
  */
 function storedOf(compiled: CompiledRuleSet, recordId: string, facts: Record<string, unknown>, data: Record<string, unknown>, asOf: string, locale: Locale): StoredResultRow {
   const result = compiled.evaluate(facts, { asOf, locale, explain: false });
-  return { recordId, values: result.values, alerts: result.alerts, explanation: compactExplanation(compiled.ruleSet, facts, data, locale) };
+  return { recordId, values: result.values, alerts: storedAlerts(result.alerts), explanation: compactExplanation(compiled.ruleSet, facts, data, locale) };
 }
 
 function canonical(value: unknown): unknown {
