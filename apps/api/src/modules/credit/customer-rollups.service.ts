@@ -24,6 +24,14 @@ export interface CustomerRollups {
 }
 
 /**
+ * Rollups that carry a field of a related form as it is (their values are that field's options,
+ * said with its option labels, e.g. 公共记录 失信被执行人 = Dishonest judgment debtor).
+ */
+export const ROLLUP_SOURCES: Readonly<Record<string, { form: string; field: string }>> = {
+  public_record: { form: 'credit_assessment', field: 'public_record' },
+};
+
+/**
  * Rollups over related records, in SQL, as of a date: one grouped query per page of customers,
  * riding the receivable form's index on its customer field. Computed when read, so they are
  * always current, including the time-dependent ones (days overdue).

@@ -1,4 +1,3 @@
-import { storedAlerts, localizeAlerts } from './alert-messages.js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   RuleSetError,
@@ -14,6 +13,7 @@ import {
   type CompiledRuleSet,
   type FieldError,
   type FormDefinition,
+  type LocalizedText,
   type RuleSet,
   type RuleSetResult,
 } from '@credo/form-engine';
@@ -26,10 +26,11 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import type { Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { DEFAULT_CREDIT_CONTROL } from '../credit/credit-control.service.js';
-import { CustomerRollupsService } from '../credit/customer-rollups.service.js';
+import { CustomerRollupsService, ROLLUP_SOURCES } from '../credit/customer-rollups.service.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
+import { localizeAlerts, storedAlerts } from './alert-messages.js';
 import { RulesRepository, type RuleResultRow } from './rules.repository.js';
 
 const BATCH = 500;
@@ -86,8 +87,26 @@ export class RulesService {
         draft: row?.rules_draft ?? null,
         published: row?.rules_version_id ? { version: row.version_number, document: row.document } : null,
         versions: versions.map((v) => ({ id: v.id, number: v.number, createdAt: v.created_at.toISOString(), createdBy: v.created_by_email })),
+        rollupLabels: await this.rollupLabels(sql, key),
       };
     });
+  }
+
+  /**
+   * Per rollup that carries a related form's field, its values' labels (value → zh-CN/en) from
+   * that field's options, so explanations say 失信被执行人 as Dishonest judgment debtor in English.
+   */
+  private async rollupLabels(sql: Sql, key: string): Promise<Record<string, Record<string, LocalizedText>>> {
+    const out: Record<string, Record<string, LocalizedText>> = {};
+    if (!this.rollups.appliesTo(key)) return out;
+    for (const [rollup, source] of Object.entries(ROLLUP_SOURCES)) {
+      const form = await this.forms.publishedOrThrow(sql, source.form).catch(() => null);
+      const field = form?.compiled.definition.fields.find((f) => f.key === source.field);
+      const labels: Record<string, LocalizedText> = {};
+      for (const option of field?.options ?? []) if (option.label !== undefined) labels[option.value] = option.label;
+      if (Object.keys(labels).length) out[rollup] = labels;
+    }
+    return out;
   }
 
   /** Saves a draft rule set; refused with paths (unknown facts, operators, wrong value types) and nothing saved. */

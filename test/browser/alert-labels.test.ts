@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../support/server.js';
+import { api, login } from '../support/http.js';
+import { screenshot, signIn, useBrowserSuite } from '../support/browser.js';
+
+/**
+ * In English, a customer's risk alerts (stored when the rules ran) read in English, and the
+ * rule explanation says a rollup's values with the related field's option labels (公共记录
+ * 失信被执行人 → Dishonest judgment debtor); in Chinese both read in Chinese again.
+ */
+const CJK = /[\u4e00-\u9fff]/;
+
+interface Alert {
+  code: string;
+  message: string;
+  messages?: { 'zh-CN': string; en?: string };
+}
+
+describe('alerts and rollup values in the UI language: record view and customer 360 (real API, real Chromium)', () => {
+  const suite = useBrowserSuite({ server: { demoCustomers: 30 } });
+  let server: TestServer;
+  let page: Page;
+  let customer: { id: string; alerts: Alert[] };
+
+  beforeAll(async () => {
+    ({ server, page } = suite);
+    const admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+    const list = await admin.get('/api/forms/customer/records?limit=100&include=rules');
+    // A 高风险 customer with alerts: its explanation shows the high-risk case's conditions (public_record ∈ [失信被执行人, …]).
+    const risky = (list.body.items as Array<{ id: string; rules?: { values?: { customer_class?: string }; alerts?: Alert[] } }>)
+      .filter((r) => r.rules?.values?.customer_class === '高风险' && r.rules.alerts?.some((a) => a.messages?.en))
+      .map((r) => ({ id: r.id, alerts: r.rules!.alerts! }));
+    expect(risky.length).toBeGreaterThan(0);
+    customer = risky[0]!;
+    await signIn(page, server.baseUrl, 'admin@demo.local');
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'en'));
+  });
+
+  it('the record view says the alerts and the public-record condition in English', async () => {
+    await page.goto(`${server.baseUrl}/forms/customer/records/${customer.id}`);
+    const rules = page.getByTestId('rule-results');
+    await rules.waitFor();
+    const alerts = rules.locator('.alerts [data-alert]');
+    await expect.poll(() => alerts.count()).toBe(customer.alerts.length);
+    const texts = await alerts.allInnerTexts();
+    for (const a of customer.alerts.filter((x) => x.messages?.en)) expect(texts.join('\n')).toContain(a.messages!.en);
+    for (const text of texts) expect(text).not.toMatch(CJK);
+    await rules.getByTestId('rule-why').click();
+    const why = await rules.locator('.conditions').allInnerTexts();
+    expect(why.join('\n')).toContain('Dishonest judgment debtor');
+    expect(why.join('\n')).not.toContain('失信被执行人');
+    await screenshot(page, 'alert-labels-record-en', { fullPage: true });
+  });
+
+  it('customer 360 says the alerts in English; in Chinese they read in Chinese again', async () => {
+    await page.goto(`${server.baseUrl}/customers/${customer.id}`);
+    const rules = page.getByTestId('rule-results');
+    await rules.waitFor({ timeout: 15_000 });
+    const alerts = rules.locator('.alerts [data-alert]');
+    await expect.poll(() => alerts.count()).toBe(customer.alerts.length);
+    for (const text of await alerts.allInnerTexts()) expect(text).not.toMatch(CJK);
+
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'zh-CN'));
+    await page.goto(`${server.baseUrl}/forms/customer/records/${customer.id}`);
+    const zh = page.getByTestId('rule-results');
+    await zh.waitFor();
+    await expect.poll(() => zh.locator('.alerts [data-alert]').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining(customer.alerts[0]!.messages!['zh-CN'])]));
+    await zh.getByTestId('rule-why').click();
+    expect((await zh.locator('.conditions').allInnerTexts()).join('\n')).toContain('失信被执行人');
+  });
+});
