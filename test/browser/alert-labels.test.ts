@@ -53,6 +53,20 @@ describe('alerts and rollup values in the UI language: record view and customer 
     await screenshot(page, 'alert-labels-record-en', { fullPage: true });
   });
 
+  it('the rule designer says option values by their labels and edits the English title in English', async () => {
+    await page.goto(`${server.baseUrl}/forms/customer/rules`);
+    await page.getByTestId('rules-list').waitFor();
+    const title = page.getByTestId('rule-title');
+    await expect.poll(() => title.inputValue(), { timeout: 15_000 }).toBe('Customer classification');
+    const highRisk = page.locator('[data-testid="rule-case"][data-case="high_risk"]');
+    await expect(highRisk.locator('.case-value').innerText()).resolves.toContain('High risk');
+    // The public-record condition's values (a rollup of credit_assessment.public_record) by their English labels.
+    const editor = await page.locator('.case').first().innerText();
+    expect(editor).toContain('Dishonest judgment debtor');
+    expect(editor).not.toMatch(CJK);
+    await screenshot(page, 'alert-labels-rule-designer-en', { fullPage: true });
+  });
+
   it('customer 360 says the alerts in English; in Chinese they read in Chinese again', async () => {
     await page.goto(`${server.baseUrl}/customers/${customer.id}`);
     const rules = page.getByTestId('rule-results');
