@@ -67,6 +67,27 @@ describe('alerts and rollup values in the UI language: record view and customer 
     await screenshot(page, 'alert-labels-rule-designer-en', { fullPage: true });
   });
 
+  it('receivables say their status and buckets (text formulas with labelled results) in English', async () => {
+    const zh = ['已核销', '已结清', '争议中', '逾期', '部分回款', '未到期', '1年以内', '5年以上'];
+    const admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+    const list = await admin.get(`/api/forms/receivable/records?limit=1&filter=${encodeURIComponent(JSON.stringify({ customer: { eq: customer.id } }))}`);
+    expect(list.status, list.text).toBe(200);
+    const receivable = list.body.items[0] as { id: string; data: { status: string } };
+    await page.goto(`${server.baseUrl}/forms/receivable/records/${receivable.id}`);
+    await page.getByText('Aging bracket').first().waitFor({ timeout: 15_000 });
+    const view = await page.locator('main').innerText();
+    expect(view).toMatch(/Within 1 year|1–2 years|2–3 years|3–4 years|4–5 years|Over 5 years/);
+    expect(view).toMatch(/Settled|Not yet due|Overdue|In dispute|Partly paid|Written off/);
+    for (const word of zh) expect(view).not.toContain(word);
+    // Customer 360's receivables list too.
+    await page.goto(`${server.baseUrl}/customers/${customer.id}`);
+    const related = page.getByTestId('related-receivable');
+    await related.locator('.el-table__body tr').first().waitFor({ timeout: 15_000 });
+    const rows = await related.innerText();
+    expect(rows).toMatch(/Settled|Not yet due|Overdue|In dispute|Partly paid|Written off/);
+    for (const word of zh) expect(rows).not.toContain(word);
+  });
+
   it('customer 360 says the alerts in English; in Chinese they read in Chinese again', async () => {
     await page.goto(`${server.baseUrl}/customers/${customer.id}`);
     const rules = page.getByTestId('rule-results');
