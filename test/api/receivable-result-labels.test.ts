@@ -56,6 +56,15 @@ describe('receivable formula results with labels', () => {
     for (const v of values) expect(status.options!.map((o) => o.value)).toContain(v);
   });
 
+  it('rule sets give the labels of rollups that carry a related form’s select field (GET …/rules rollupLabels)', async () => {
+    const receivable = await admin.get('/api/forms/receivable/rules');
+    expect(receivable.body.rollupLabels.customer_credit_status['黑名单']).toEqual({ 'zh-CN': '黑名单', en: 'Blacklisted' });
+    expect(receivable.body.rollupLabels.customer_type['企业']).toEqual({ 'zh-CN': '企业', en: 'Enterprise' });
+    const customer = await admin.get('/api/forms/customer/rules');
+    expect(customer.body.rollupLabels.public_record['失信被执行人']).toEqual({ 'zh-CN': '失信被执行人', en: 'Dishonest judgment debtor' });
+    expect((await admin.get('/api/forms/payment/rules')).body.rollupLabels ?? {}).toEqual({});
+  });
+
   it('forms installed before get the options from the migration (definition and ui); down removes them', async () => {
     const labelled = await storedOptions();
     expect(Object.keys(labelled.def as object).sort()).toEqual(['aging_bucket', 'overdue_bucket', 'status']);

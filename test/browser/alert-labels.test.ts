@@ -65,6 +65,10 @@ describe('alerts and rollup values in the UI language: record view and customer 
     expect(editor).toContain('Dishonest judgment debtor');
     expect(editor).not.toMatch(CJK);
     await screenshot(page, 'alert-labels-rule-designer-en', { fullPage: true });
+    // The receivable's blacklist check: 客户信用状态 = 黑名单 (a customer field carried as a rollup) says Blacklisted.
+    await page.goto(`${server.baseUrl}/forms/receivable/rules`);
+    await page.getByTestId('rules-list').getByText('No receivables for blacklisted customers').click();
+    await expect.poll(() => page.getByTestId('cond-leaf').first().innerText(), { timeout: 15_000 }).toContain('Blacklisted');
   });
 
   it('receivables say their status and buckets (text formulas with labelled results) in English', async () => {

@@ -98,8 +98,7 @@ export class RulesService {
    */
   private async rollupLabels(sql: Sql, key: string): Promise<Record<string, Record<string, LocalizedText>>> {
     const out: Record<string, Record<string, LocalizedText>> = {};
-    if (!this.rollups.appliesTo(key)) return out;
-    for (const [rollup, source] of Object.entries(ROLLUP_SOURCES)) {
+    for (const [rollup, source] of Object.entries(ROLLUP_SOURCES[key] ?? {})) {
       const form = await this.forms.publishedOrThrow(sql, source.form).catch(() => null);
       const field = form?.compiled.definition.fields.find((f) => f.key === source.field);
       const labels: Record<string, LocalizedText> = {};
