@@ -92,6 +92,19 @@ describe('alerts and rollup values in the UI language: record view and customer 
     for (const word of zh) expect(rows).not.toContain(word);
   });
 
+  it('customer 360 says the latest assessment’s public record by its English label', async () => {
+    const admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+    const list = await admin.get('/api/forms/customer/records?limit=100&include=rollups');
+    const withRecord = (list.body.items as Array<{ id: string; rollups?: { public_record?: string | null } }>).find((c) => c.rollups?.public_record);
+    expect(withRecord).toBeDefined();
+    const form = await admin.get('/api/forms/credit_assessment');
+    const option = (form.body.version.definition.fields as Array<{ key: string; options?: Array<{ value: string; label: { en: string } }> }>)
+      .find((f) => f.key === 'public_record')!
+      .options!.find((o) => o.value === withRecord!.rollups!.public_record)!;
+    await page.goto(`${server.baseUrl}/customers/${withRecord!.id}`);
+    await expect.poll(() => page.getByTestId('c360-public-record').innerText(), { timeout: 15_000 }).toBe(option.label.en);
+  });
+
   it('customer 360 says the alerts in English; in Chinese they read in Chinese again', async () => {
     await page.goto(`${server.baseUrl}/customers/${customer.id}`);
     const rules = page.getByTestId('rule-results');
