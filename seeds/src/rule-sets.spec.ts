@@ -124,6 +124,8 @@ describe('seed rule sets (DOMAIN §6.4–6.6)', () => {
       const r = await both(rs, facts({ total_liabilities: '7500000', current_liabilities: '6000000', net_profit: '-100000' }), asOf);
       expect(r.alerts.map((a) => a.code)).toEqual(['DEBT_RATIO_HIGH', 'CURRENT_RATIO_LOW', 'LOSS_MAKING']);
       expect(r.alerts[0]!.message).toBe('资产负债率75.00%超过70%，请复核额度');
+      // Stored alerts carry the message in both languages, so readers see theirs.
+      expect(r.alerts[0]!.messages).toEqual({ 'zh-CN': '资产负债率75.00%超过70%，请复核额度', en: 'Debt ratio 75.00% is above 70%: review the limit' });
     });
   });
 

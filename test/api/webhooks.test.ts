@@ -220,6 +220,9 @@ describe('successful: webhook events', () => {
     const raised = await until('OVERDUE_90', () => at('/alerts').find((r) => r.json.record?.id === customer.body.id && r.json.alert?.code === 'OVERDUE_90'));
     expect(verify(alerts.secret, raised)).toBe(true);
     expect(raised.json).toMatchObject({ type: 'alert.raised', form: { key: 'customer' }, alert: { code: 'OVERDUE_90', level: expect.any(String), message: expect.any(String) } });
+    // The message in zh-CN (as integrations read it) and in each language the rule gives.
+    expect(raised.json.alert.message).toMatch(/^存在逾期\d+天的应收（>90天），客户已冻结$/);
+    expect(raised.json.alert.messages).toEqual({ 'zh-CN': raised.json.alert.message, en: expect.stringMatching(/^A receivable is \d+ days overdue \(> 90\): customer frozen$/) });
     expect(raised.headers['x-credo-event']).toBe('alert.raised');
     // Evaluating again: the alert is still there, not new, so no second event.
     expect((await admin.post('/api/forms/customer/rules/evaluate', {})).status).toBe(200);

@@ -44,6 +44,17 @@ describe('readRuleResult', () => {
     expect(ruleValueLabel(labels, null, '高风险', 'en')).toBeUndefined();
   });
 
+  it('says an alert in the UI language when it carries that language (messages), else as sent', () => {
+    const raw = {
+      alerts: [
+        { code: 'OVERDUE_90', severity: 'high', message: '存在逾期120天的应收（>90天），客户已冻结', messages: { 'zh-CN': '存在逾期120天的应收（>90天），客户已冻结', en: 'A receivable is 120 days overdue (> 90): customer frozen' } },
+        { code: 'OLD', severity: 'low', message: '旧的预警' },
+      ],
+    };
+    expect(readRuleResult(raw, 'en')!.alerts.map((a) => a.message)).toEqual(['A receivable is 120 days overdue (> 90): customer frozen', '旧的预警']);
+    expect(readRuleResult(raw, 'zh-CN')!.alerts.map((a) => a.message)).toEqual(['存在逾期120天的应收（>90天），客户已冻结', '旧的预警']);
+  });
+
   it('is null for anything that is not a result', () => {
     expect(readRuleResult(undefined)).toBeNull();
     expect(readRuleResult('x')).toBeNull();

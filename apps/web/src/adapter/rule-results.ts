@@ -8,6 +8,23 @@ export function ruleValueLabel(labels: RuleValueLabels | undefined, key: string 
   return key ? ruleValueText(labels, key, value, (locale === 'en' ? 'en' : 'zh-CN') as Locale) : undefined;
 }
 
+/**
+ * Value labels of a form's rule set as the API gives it: its outputs' (ruleValueLabels) and those
+ * of rollups carrying a related form's select field (公共记录 失信被执行人 → Dishonest judgment debtor).
+ */
+export function ruleSetValueLabels(ruleSet: { published?: { document: unknown } | null; rollupLabels?: unknown } | null | undefined): RuleValueLabels {
+  const out = new Map<string, ReadonlyMap<string, LocalizedText>>(ruleValueLabels(ruleSet?.published?.document));
+  const rollups = ruleSet?.rollupLabels;
+  if (isRecord(rollups)) {
+    for (const [key, labels] of Object.entries(rollups)) {
+      if (!isRecord(labels) || out.has(key)) continue;
+      const values = Object.entries(labels).filter((e): e is [string, LocalizedText] => typeof e[1] === 'string' || (isRecord(e[1]) && typeof e[1]['zh-CN'] === 'string'));
+      if (values.length) out.set(key, new Map(values));
+    }
+  }
+  return out;
+}
+
 /*
  * The rule-set result the API stores per record (values, alerts, explanation), read
  * defensively: the rules module owns the shape, this only turns it into lines to show.
@@ -98,12 +115,18 @@ function outcomeLine(o: Record<string, unknown>): OutcomeLine {
   return { rule: String(o.rule ?? ''), kind, held, result, target, conditions };
 }
 
-export function readRuleResult(raw: unknown): RuleResultView | null {
+/** An alert's message in `locale` when it carries that language (`messages`), else as the API sent it. */
+function alertMessage(a: Record<string, unknown>, locale: string | undefined): string {
+  const said = locale && isRecord(a.messages) ? a.messages[locale === 'en' ? 'en' : 'zh-CN'] : undefined;
+  return typeof said === 'string' ? said : String(a.message ?? a.code ?? '');
+}
+
+export function readRuleResult(raw: unknown, locale?: string): RuleResultView | null {
   if (!isRecord(raw)) return null;
   const alerts = (Array.isArray(raw.alerts) ? raw.alerts : []).filter(isRecord).map((a) => ({
     code: String(a.code ?? ''),
     severity: (SEVERITIES.has(String(a.severity)) ? a.severity : 'info') as AlertSeverity,
-    message: String(a.message ?? a.code ?? ''),
+    message: alertMessage(a, locale),
   }));
   const values = isRecord(raw.values) ? Object.entries(raw.values).map(([key, value]) => ({ key, value })) : [];
   const explanation = isRecord(raw.explanation) ? raw.explanation : null;

@@ -31,6 +31,8 @@ export interface RuleSetView {
   form: string;
   draft: RuleSet | null;
   published: { version: number; document: RuleSet } | null;
+  /** Labels of the values of rollups that carry a related form's field (value → zh-CN/en). */
+  rollupLabels?: Record<string, Record<string, { 'zh-CN': string; en?: string } | string>>;
   versions: Array<{ id: string; number: number; createdAt: string; createdBy: string | null }>;
 }
 

@@ -34,6 +34,7 @@ const FORMULA_RESULT_WIDGETS: Record<string, WidgetDefinition> = {
 export function widgetFor(field: FieldDefinition): WidgetDefinition {
   const hinted = typeof field.widget === 'string' ? widgets.find((w) => w.id === field.widget) : undefined;
   if (hinted) return hinted;
-  if (field.type === 'formula') return FORMULA_RESULT_WIDGETS[String(field.resultType)] ?? textWidget;
+  // A text formula that names its results (receivable 状态 已结清 = Settled) says them like a select's options.
+  if (field.type === 'formula') return field.resultType === 'text' && field.options?.length ? selectWidget : (FORMULA_RESULT_WIDGETS[String(field.resultType)] ?? textWidget);
   return byType.get(field.type) ?? (field.options?.length ? selectWidget : textWidget);
 }

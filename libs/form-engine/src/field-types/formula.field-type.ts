@@ -13,7 +13,8 @@ export const formulaFieldType: FieldTypeDefinition = {
   filterOperators: NUMBER_FILTERS,
   sortable: true,
   computed: true,
-  props: ['formula', 'resultType', 'scale'],
+  // options: a text formula may name its results like a select ({ value, label }) so screens say them in the UI language.
+  props: ['formula', 'resultType', 'scale', 'options'],
   schema: (field) => {
     switch (field.resultType) {
       case 'integer':

@@ -187,7 +187,14 @@ export function assembleRule(pr: PreparedRule, results: readonly UnitResult[], a
     case 'alert': {
       const r = results[0]!;
       if (r.held) {
-        acc.alerts.push({ code: rule.code, rule: rule.id, severity: rule.severity, message: interpolate(rule.message, acc.locale, acc.state, prepared, rule), actions: rule.actions });
+        const message = interpolate(rule.message, acc.locale, acc.state, prepared, rule);
+        const alert: RaisedAlert = { code: rule.code, rule: rule.id, severity: rule.severity, message, actions: rule.actions };
+        // The message in each language the rule says it in, so a stored alert reads in the reader's.
+        if (typeof rule.message === 'object') {
+          const say = (locale: Locale) => (locale === acc.locale ? message : interpolate(rule.message, locale, acc.state, prepared, rule));
+          alert.messages = typeof rule.message.en === 'string' ? { 'zh-CN': say('zh-CN'), en: say('en') } : { 'zh-CN': say('zh-CN') };
+        }
+        acc.alerts.push(alert);
         for (const a of rule.actions) if (a.type === 'setField') acc.values[a.field] = a.value;
       }
       outcome = withConditions({ rule: rule.id, kind: 'alert' as const, code: rule.code, severity: rule.severity, held: r.held }, r.conditions);

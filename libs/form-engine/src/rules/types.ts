@@ -302,7 +302,10 @@ export interface RaisedAlert {
   code: string;
   rule: string;
   severity: AlertSeverity;
+  /** The message in the evaluation's language. */
   message: string;
+  /** The message in each language the rule gives it in (zh-CN always; en when the rule has it). */
+  messages?: { 'zh-CN': string; en?: string };
   actions: AlertAction[];
 }
 

@@ -9,7 +9,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * planner prunes to those partitions (at plan time for a custom plan, at executor start for a
  * generic one). Same events, same order; only the partitions read change.
  */
-function alertDeliveries(raised: string, pruned: boolean): string {
+function alertDeliveries(raised: string, pruned: boolean, messages: boolean): string {
   return `WITH raised AS (${raised}),
           ev AS (
             SELECT gen_random_uuid() AS event_id, x.tenant_id, x.record_id, x.alert, x.ord, r.rev, r.data, r.form_id, f.key AS form_key
@@ -25,14 +25,17 @@ function alertDeliveries(raised: string, pruned: boolean): string {
                    'form', jsonb_build_object('key', ev.form_key),
                    'record', jsonb_build_object('id', ev.record_id, 'rev', ev.rev, 'data', ev.data),
                    'alert', jsonb_build_object('code', ev.alert -> 'code', 'level', ev.alert -> 'severity',
-                                               'message', ev.alert -> 'message', 'rule', ev.alert -> 'rule'))
+                                               'message', ev.alert -> 'message', 'rule', ev.alert -> 'rule')${
+                                                 // 1765000000000-alert-messages: the message in each language the rule gives.
+                                                 messages ? ` || jsonb_strip_nulls(jsonb_build_object('messages', ev.alert -> 'messages'))` : ''
+                                               })
           FROM ev
           JOIN webhook_subscriptions s ON s.tenant_id = ev.tenant_id AND s.active AND 'alert.raised' = ANY (s.events)
                                       AND (s.form_id IS NULL OR s.form_id = ev.form_id)
           ORDER BY ev.record_id, ev.ord, s.id;`;
 }
 
-function alertsFunction(pruned: boolean): string {
+export function alertsFunction(pruned: boolean, messages = false): string {
   return `
     CREATE OR REPLACE FUNCTION credo_webhook_alerts() RETURNS trigger
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
@@ -61,6 +64,7 @@ function alertsFunction(pruned: boolean): string {
             CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(x.alerts) = 'array' THEN x.alerts ELSE '[]' END)
               WITH ORDINALITY AS a(value, ord)`,
             pruned,
+            messages,
           )}
         ELSE
           ${alertDeliveries(
@@ -71,6 +75,7 @@ function alertsFunction(pruned: boolean): string {
             WHERE NOT (CASE WHEN jsonb_typeof(o.alerts) = 'array' THEN o.alerts ELSE '[]' END
                        @> jsonb_build_array(jsonb_build_object('code', a.value -> 'code')))`,
             pruned,
+            messages,
           )}
         END IF;
         GET DIAGNOSTICS n = ROW_COUNT;

@@ -22,6 +22,8 @@ import { RecordsTotalEstimate1764980000000 } from './1764980000000-records-total
 import { WebhookAlertsByForm1764990000000 } from './1764990000000-webhook-alerts-by-form.js';
 import { WebhookErrorCodes1764990000100 } from './1764990000100-webhook-error-codes.js';
 import { CustomerClassLabels1764990000200 } from './1764990000200-customer-class-labels.js';
+import { AlertMessages1765000000000 } from './1765000000000-alert-messages.js';
+import { ReceivableResultLabels1765000000100 } from './1765000000100-receivable-result-labels.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -49,4 +51,6 @@ export const migrations = [
   WebhookAlertsByForm1764990000000,
   WebhookErrorCodes1764990000100,
   CustomerClassLabels1764990000200,
+  AlertMessages1765000000000,
+  ReceivableResultLabels1765000000100,
 ];

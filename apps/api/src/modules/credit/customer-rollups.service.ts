@@ -24,6 +24,16 @@ export interface CustomerRollups {
 }
 
 /**
+ * Per form, the rule-set rollups that carry a field of a related form as it is (their values are
+ * that field's options, said with its option labels, e.g. 公共记录 失信被执行人 = Dishonest
+ * judgment debtor; a receivable's 客户信用状态 黑名单 = Blacklisted).
+ */
+export const ROLLUP_SOURCES: Readonly<Record<string, Readonly<Record<string, { form: string; field: string }>>>> = {
+  customer: { public_record: { form: 'credit_assessment', field: 'public_record' } },
+  receivable: { customer_credit_status: { form: 'customer', field: 'credit_status' }, customer_type: { form: 'customer', field: 'customer_type' } },
+};
+
+/**
  * Rollups over related records, in SQL, as of a date: one grouped query per page of customers,
  * riding the receivable form's index on its customer field. Computed when read, so they are
  * always current, including the time-dependent ones (days overdue).

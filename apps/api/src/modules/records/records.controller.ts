@@ -108,8 +108,8 @@ export class RecordsController {
   @ApiOperation({ summary: 'One record (404 for ids of other tenants, too)' })
   @ApiResponse({ status: 200, schema: openApiRef('record') })
   @ApiResponse({ status: 404, schema: openApiRef('problem') })
-  async get(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Param('id') id: string, @Res({ passthrough: true }) res: Response) {
-    const record = await this.records.getOrThrow(auth, key, id);
+  async get(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Param('id') id: string, @Res({ passthrough: true }) res: Response, @RequestLocale() locale: Locale) {
+    const record = await this.records.getOrThrow(auth, key, id, locale);
     res.setHeader('ETag', etag(record));
     return record;
   }

@@ -552,7 +552,7 @@ export class RecordsService {
     return created;
   }
 
-  async getOrThrow(auth: AuthContext, key: string, id: string): Promise<RecordDto> {
+  async getOrThrow(auth: AuthContext, key: string, id: string, locale: Locale = 'zh-CN'): Promise<RecordDto> {
     if (!UUID.test(id)) throw new AppException(404, 'records.not_found');
     return this.forms.withPublished(auth, key, false, async (sql, form) => {
       const access = accessOrThrow(form, auth, 'read');
@@ -560,7 +560,7 @@ export class RecordsService {
       if (!row || !isVisible(access, auth, row)) throw new AppException(404, 'records.not_found');
       const [dto] = await this.withLabels(sql, auth.tenantId, form, [view(access, row)], undefined, { rollups: true });
       await this.auditSensitiveReads(sql, auth, form, [dto!]);
-      const rules = (await this.ruleSets.resultsFor(sql, [id], true)).get(id);
+      const rules = (await this.ruleSets.resultsFor(sql, [id], true, locale)).get(id);
       if (rules) dto!.rules = rules;
       return dto!;
     });
@@ -650,7 +650,7 @@ export class RecordsService {
       });
       await this.auditSensitiveReads(sql, auth, form, items);
       if (include.has('rules')) {
-        const rules = await this.ruleSets.resultsFor(sql, items.map((i) => i.id), false);
+        const rules = await this.ruleSets.resultsFor(sql, items.map((i) => i.id), false, locale);
         for (const item of items) {
           const result = rules.get(item.id);
           if (result) item.rules = result;

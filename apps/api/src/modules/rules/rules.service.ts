@@ -14,6 +14,7 @@ import {
   type CompiledRuleSet,
   type FieldError,
   type FormDefinition,
+  type LocalizedText,
   type RuleSet,
   type RuleSetResult,
 } from '@credo/form-engine';
@@ -26,10 +27,11 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.
 import type { Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { DEFAULT_CREDIT_CONTROL } from '../credit/credit-control.service.js';
-import { CustomerRollupsService } from '../credit/customer-rollups.service.js';
+import { CustomerRollupsService, ROLLUP_SOURCES } from '../credit/customer-rollups.service.js';
 import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { diffRecordData, type RecordChanges } from '../records/record-diff.js';
 import { RecordsRepository } from '../records/records.repository.js';
+import { localizeAlerts, storedAlerts } from './alert-messages.js';
 import { RulesRepository, type RuleResultRow } from './rules.repository.js';
 
 const BATCH = 500;
@@ -149,8 +151,25 @@ export class RulesService {
         draft: row?.rules_draft ?? null,
         published: row?.rules_version_id ? { version: row.version_number, document: row.document } : null,
         versions: versions.map((v) => ({ id: v.id, number: v.number, createdAt: v.created_at.toISOString(), createdBy: v.created_by_email })),
+        rollupLabels: await this.rollupLabels(sql, key),
       };
     });
+  }
+
+  /**
+   * Per rollup that carries a related form's field, its values' labels (value → zh-CN/en) from
+   * that field's options, so explanations say 失信被执行人 as Dishonest judgment debtor in English.
+   */
+  private async rollupLabels(sql: Sql, key: string): Promise<Record<string, Record<string, LocalizedText>>> {
+    const out: Record<string, Record<string, LocalizedText>> = {};
+    for (const [rollup, source] of Object.entries(ROLLUP_SOURCES[key] ?? {})) {
+      const form = await this.forms.publishedOrThrow(sql, source.form).catch(() => null);
+      const field = form?.compiled.definition.fields.find((f) => f.key === source.field);
+      const labels: Record<string, LocalizedText> = {};
+      for (const option of field?.options ?? []) if (option.label !== undefined) labels[option.value] = option.label;
+      if (Object.keys(labels).length) out[rollup] = labels;
+    }
+    return out;
   }
 
   /** Saves a draft rule set; refused with paths (unknown facts, operators, wrong value types) and nothing saved. */
@@ -413,12 +432,12 @@ export class RulesService {
 
   /** The stored shape of a result, to be written with its record (one statement). */
   forInsert(evaluated: EvaluatedWrite) {
-    return { versionId: evaluated.versionId, asOf: evaluated.result.asOf, values: evaluated.result.values, alerts: evaluated.result.alerts, explanation: evaluated.explanation };
+    return { versionId: evaluated.versionId, asOf: evaluated.result.asOf, values: evaluated.result.values, alerts: storedAlerts(evaluated.result.alerts), explanation: evaluated.explanation };
   }
 
   async store(sql: Sql, recordId: string, evaluated: EvaluatedWrite): Promise<void> {
     await this.rules.saveResults(sql, evaluated.versionId, evaluated.result.asOf, [
-      { recordId, values: evaluated.result.values, alerts: evaluated.result.alerts, explanation: evaluated.explanation },
+      { recordId, values: evaluated.result.values, alerts: storedAlerts(evaluated.result.alerts), explanation: evaluated.explanation },
     ]);
   }
 
@@ -427,12 +446,12 @@ export class RulesService {
    * evaluated again from the record's data and the stored compact part (see CompactExplanation):
    * the same document the write's evaluation produced.
    */
-  async resultsFor(sql: Sql, recordIds: string[], withExplanation: boolean): Promise<Map<string, StoredRuleResult>> {
+  async resultsFor(sql: Sql, recordIds: string[], withExplanation: boolean, locale: Locale = 'zh-CN'): Promise<Map<string, StoredRuleResult>> {
     if (!recordIds.length) return new Map();
     const rows = await this.rules.results(sql, recordIds, withExplanation);
     const out = new Map<string, StoredRuleResult>();
     for (const r of rows) {
-      const stored: StoredRuleResult = { version: r.number, asOf: r.as_of, values: r.vals, alerts: r.alerts };
+      const stored: StoredRuleResult = { version: r.number, asOf: r.as_of, values: r.vals, alerts: localizeAlerts(r.alerts, locale) };
       if (withExplanation) stored.explanation = await this.explanationOf(sql, r);
       out.set(r.record_id, stored);
     }
@@ -477,7 +496,7 @@ export class RulesService {
         const data = Object.keys(changes).length ? { ...record.data, ...set } : record.data;
         if (data !== record.data) updates.push({ id: record.id, data, changes, rev: record.rev });
         // The compact explanation is relative to the data stored after the setFields (it keeps the values the rules saw).
-        return { recordId: record.id, values: result.values, alerts: result.alerts, explanation: compactExplanation(compiled.ruleSet, facts[i]!, data, locale) };
+        return { recordId: record.id, values: result.values, alerts: storedAlerts(result.alerts), explanation: compactExplanation(compiled.ruleSet, facts[i]!, data, locale) };
       });
       await this.rules.saveResults(sql, versionId, asOf, results);
       fieldsSet += await this.records.applyMigration(sql, form.id, form.versionId, null, updates, 'recompute');
@@ -593,7 +612,7 @@ export interface StoredResultRow {
  */
 function storedOf(compiled: CompiledRuleSet, recordId: string, facts: Record<string, unknown>, data: Record<string, unknown>, asOf: string, locale: Locale): StoredResultRow {
   const result = compiled.evaluate(facts, { asOf, locale, explain: false });
-  return { recordId, values: result.values, alerts: result.alerts, explanation: compactExplanation(compiled.ruleSet, facts, data, locale) };
+  return { recordId, values: result.values, alerts: storedAlerts(result.alerts), explanation: compactExplanation(compiled.ruleSet, facts, data, locale) };
 }
 
 function canonical(value: unknown): unknown {

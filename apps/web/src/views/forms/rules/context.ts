@@ -8,6 +8,8 @@ export interface RuleDesignerContext {
   form: ComputedRef<FormDefinition>;
   /** Engine (and server) messages by JSON Pointer into the rule set. */
   problems: ComputedRef<Record<string, string>>;
+  /** A fact's value said in the UI language (an output's, rollup's or select field's option label), else as is. */
+  valueText: (fact: string | undefined, value: unknown) => string;
 }
 
 export const RULE_DESIGNER: InjectionKey<RuleDesignerContext> = Symbol('rule-designer');
