@@ -95,6 +95,23 @@ describe('successful: background imports', () => {
     expect(await customerCount()).toBe(before + 297);
   });
 
+  it('a row whose name a record already holds (found by the write itself) is in the job\'s errors and its errors.xlsx, with skip-bad-rows too', async () => {
+    const first = rows(1);
+    expect((await settle((await queue(csv(first), 'dryRun=false')).body.id)).status).toBe('succeeded');
+    const existing = { name: first[1]![0]! };
+    const before = await customerCount();
+    const file = rows(40);
+    file[40]![0] = existing.name; // row 41, in the last chunk: found after that chunk's progress was reported
+    const job = await settle((await queue(csv(file), 'dryRun=false&skipInvalid=true')).body.id);
+    expect(job).toMatchObject({ status: 'succeeded', counts: { inserted: 39, skipped: 1, failed: 1 } });
+    expect(job.errors).toEqual([expect.objectContaining({ row: 41, field: 'name' })]);
+    expect(await customerCount()).toBe(before + 39);
+    const res = await fetch(`${server.baseUrl}/api/imports/${job.id}/errors.xlsx`, { headers: { authorization: `Bearer ${adminToken}`, 'accept-language': 'zh-CN' } });
+    expect(res.status).toBe(200);
+    const sheet = [...readXlsx(Buffer.from(await res.arrayBuffer()))].map((r) => r.cells);
+    expect(sheet.slice(1).map((r) => r.slice(0, 2))).toEqual([['41', existing.name]]);
+  });
+
   it('a running import is cancelled after its current chunk and leaves 0 rows', async () => {
     const before = await customerCount();
     const created = await queue(csv(rows(30_000)), 'dryRun=false');

@@ -331,6 +331,45 @@ describe('failing: CSV import', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ row: 2, column: 5, field: 'uscc' })]);
   });
 
+  it('values already held by records, found when the write passes over them: named per row; all or nothing writes none, skip-bad-rows the rest', async () => {
+    const [existing] = await ownerQuery<{ name: string; uscc: string }>(
+      server.databaseUrl,
+      `SELECT r.data->>'name' AS name, r.data->>'uscc' AS uscc FROM records r JOIN forms f ON f.id = r.form_id WHERE f.key = 'customer' AND r.data ? 'uscc' AND r.deleted_at IS NULL LIMIT 1`,
+    );
+    // Two chunks (5,000 rows each): a taken name in the first, a taken USCC in the last row of the second.
+    const rows = [['name', 'customer_type', 'contact_name', 'sales_owner', 'uscc']];
+    for (let i = 0; i < 6000; i++) rows.push([uniqueName('乐观'), '企业', '张三', 'admin@demo.local', uniqueUscc()]);
+    rows[10]![0] = existing!.name; // row 11
+    rows[6000]![4] = existing!.uscc; // row 6001
+    const before = await customerCount();
+    const commit = await upload(csv(rows), 'dryRun=false');
+    expect(commit.status, commit.text).toBe(400);
+    expect(commit.body.errors.map((e: { path: string }) => e.path)).toEqual(['/rows/11/name', '/rows/6001/uscc']);
+    expect(await customerCount()).toBe(before);
+
+    const partial = await upload(csv(rows), 'dryRun=false&skipInvalid=true');
+    expect(partial.status, partial.text).toBe(201);
+    expect(partial.body).toMatchObject({ created: 5998, skipped: 2 });
+    expect(partial.body.errors).toEqual([
+      expect.objectContaining({ row: 11, column: 1, field: 'name' }),
+      expect.objectContaining({ row: 6001, column: 5, field: 'uscc' }),
+    ]);
+    expect(await customerCount()).toBe(before + 5998);
+    const [stored] = await ownerQuery<{ records: number; revisions: number; results: number }>(
+      server.databaseUrl,
+      `SELECT (SELECT count(*)::int FROM records WHERE data->>'name' LIKE '乐观%') AS records,
+              (SELECT count(*)::int FROM record_revisions rv JOIN records r ON r.id = rv.record_id WHERE r.data->>'name' LIKE '乐观%') AS revisions,
+              (SELECT count(*)::int FROM record_rule_results rr JOIN records r ON r.id = rr.record_id WHERE r.data->>'name' LIKE '乐观%') AS results`,
+    );
+    expect(stored).toEqual({ records: 5998, revisions: 5998, results: 5998 });
+    const [orphans] = await ownerQuery<{ n: number }>(
+      server.databaseUrl,
+      `SELECT (SELECT count(*) FROM record_revisions rv WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = rv.record_id))::int
+            + (SELECT count(*) FROM record_rule_results rr WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = rr.record_id))::int AS n`,
+    );
+    expect(orphans!.n).toBe(0);
+  });
+
   it.each([
     ['an unknown header', csv([['name', '客户星座'], ['x', 'y']]), 1, 2],
     ['two columns for one field', csv([['name', '客户名称'], ['x', 'y']]), 1, 2],

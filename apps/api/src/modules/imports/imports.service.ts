@@ -276,6 +276,8 @@ export class ImportsService {
         mark = now;
       };
       const invalidRows = new Set<number>();
+      // Rows a chunk's write found bad after its own progress was reported (their cells go with the next report).
+      let lateBad: BadRow[] = [];
       // Errors are kept (up to a bound) and sorted, so the report shows the first rows' problems.
       const errors: KeptError[] = [];
       let chunkErrors = new Map<number, KeptError[]>();
@@ -351,7 +353,11 @@ export class ImportsService {
         // The first chunk may miss only because the compiled rule set is not cached yet.
         if (early === undefined && ++earlyMisses >= 2) earlyRules = false;
         lap('rules');
-        await this.checkAgainstDatabase(sql, form, chunk.filter((r) => !invalidRows.has(r.row)), columnOf, keyField, seen, locale, addError);
+        // New rows about to be written are not looked up first: the write passes over a row whose
+        // value a record holds (ON CONFLICT DO NOTHING on the field's unique index) and only those
+        // rows are looked up, to name them. A dry run, an update or a chunk not written looks up now.
+        const optimistic = write && options.mode === 'insert' && !business && (options.skipInvalid || invalidRows.size === 0);
+        await this.checkAgainstDatabase(sql, form, chunk.filter((r) => !invalidRows.has(r.row)), columnOf, keyField, seen, locale, addError, !optimistic);
         const ruleRefused = (row: number) => {
           const errors = ruleErrors.get(row);
           errors?.forEach((e) => fieldError(row, e));
@@ -363,8 +369,11 @@ export class ImportsService {
         }, ruleRefused);
         lap('check');
         const good = chunk.filter((r) => !invalidRows.has(r.row));
+        const writing = write && (options.skipInvalid || invalidRows.size === 0);
+        // Not written after all (an earlier chunk's row turned out bad meanwhile): looked up now.
+        if (optimistic && !writing) await this.explainTaken(sql, form, good, columnOf, locale, addError, false);
         // All or nothing: once a row is bad nothing more is written (the transaction rolls back).
-        if (write && (options.skipInvalid || invalidRows.size === 0)) {
+        if (writing) {
           // Pipelined: PostgreSQL writes this chunk while the next one is read and validated (its
           // queries queue behind the write on the same connection, so they see it).
           const fresh = good.filter((r) => !r.target);
@@ -381,9 +390,19 @@ export class ImportsService {
           lap('queue');
           pendingWrite = (async () => {
             const started = performance.now();
-            await this.writeInserts(sql, auth, form, prepared);
-            const inserted = prepared.written;
-            counts.created += inserts.length;
+            const passedOver = await this.writeInserts(sql, auth, form, prepared, optimistic);
+            let inserted = prepared.written;
+            if (passedOver.size) {
+              inserted = inserted.filter((w) => !passedOver.has(w.id));
+              const rows = fresh.filter((_, i) => passedOver.has(prepared.written[i]!.id));
+              const found = new Map<number, KeptError[]>();
+              await this.explainTaken(sql, form, rows, columnOf, locale, (error) => {
+                addError(error);
+                found.set(error.row, [...(found.get(error.row) ?? []), error]);
+              }, true);
+              for (const r of rows) lateBad.push({ row: r.row, cells: r.cells, errors: found.get(r.row) ?? [] });
+            }
+            counts.created += inserted.length;
             await business?.settle(sql, settlements);
             const written = await this.updateRows(sql, auth, form, updates, asOf);
             counts.updated += written.length;
@@ -412,6 +431,9 @@ export class ImportsService {
         processed += chunk.length;
         if (hooks.onChunk) {
           const badRows = chunk.filter((r) => chunkErrors.has(r.row)).map((r) => ({ row: r.row, cells: r.cells, errors: chunkErrors.get(r.row)! }));
+          const listed = new Set(badRows.map((b) => b.row));
+          badRows.push(...lateBad.filter((b) => !listed.has(b.row)));
+          lateBad = [];
           // File-level problems of rows not in the chunk (none today) are dropped with the map.
           await hooks.onChunk({
             processed,
@@ -486,6 +508,11 @@ export class ImportsService {
       }
       if (chunk.length || hooks.onChunk) await runChunk(chunk);
       await pendingWrite;
+      // The last chunk's write found bad rows after its report: one more report carries them.
+      if (lateBad.length && hooks.onChunk) {
+        await runChunk([]);
+        await pendingWrite;
+      }
       if (write && customers.size) {
         const started = performance.now();
         const ids = [...customers];
@@ -619,9 +646,15 @@ export class ImportsService {
    * times is materialised): one round trip per chunk — no staging table to COPY into, move from
    * and empty, each round trip waiting for the event loop, busy with the next chunk meanwhile.
    */
-  private async writeInserts(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts): Promise<void> {
+  /**
+   * Writes the prepared rows. `passOver`: a row whose unique value a record already holds is not
+   * written (ON CONFLICT DO NOTHING; nor are its revision and rule result); the ids passed over are
+   * returned. Otherwise such a row fails the statement.
+   */
+  private async writeInserts(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts, passOver = false): Promise<Set<string>> {
     const { written, text, pre } = prepared;
-    if (!written.length || text === null) return;
+    if (!written.length || text === null) return new Set();
+    if (passOver) return this.writeInsertsPassingOver(sql, auth, form, prepared);
     const field = (n: number, type: string) => `split_part(l, E'\\t', ${n})::${type}`;
     const rows = `s AS (
          SELECT ${field(1, 'uuid')} AS id, ${field(2, 'jsonb')} AS data${pre ? `, ${field(3, 'jsonb')} AS vals, ${field(4, 'jsonb')} AS alerts, ${field(5, 'jsonb')} AS explanation` : ''}
@@ -641,6 +674,31 @@ export class ImportsService {
         [text, auth.tenantId, form.id, form.versionId, auth.userId, pre.versionId, pre.asOf],
       );
     } else await sql.rows(`WITH ${rows}, ${records} ${revisions}`, [text, auth.tenantId, form.id, form.versionId, auth.userId]);
+    return new Set();
+  }
+
+  private async writeInsertsPassingOver(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts): Promise<Set<string>> {
+    const { text, pre } = prepared;
+    const field = (n: number, type: string) => `split_part(l, E'\\t', ${n})::${type}`;
+    const parts = [
+      `s AS MATERIALIZED (
+         SELECT ${field(1, 'uuid')} AS id, ${field(2, 'jsonb')} AS data${pre ? `, ${field(3, 'jsonb')} AS vals, ${field(4, 'jsonb')} AS alerts, ${field(5, 'jsonb')} AS explanation` : ''}
+         FROM string_to_table($1::text, E'\\n') l WHERE l <> '')`,
+      `r AS (
+         INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
+         SELECT $2::uuid, s.id, $3::uuid, $4::uuid, s.data, $5::uuid, $5::uuid FROM s
+         ON CONFLICT DO NOTHING RETURNING id)`,
+      `rv AS (INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
+         SELECT $2::uuid, s.id, 1, 'create', $4::uuid, NULL, s.data, $5::uuid FROM s JOIN r ON r.id = s.id)`,
+    ];
+    const params: unknown[] = [text, auth.tenantId, form.id, form.versionId, auth.userId];
+    if (pre) {
+      params.push(pre.versionId, pre.asOf);
+      parts.push(`rr AS (INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
+         SELECT $2::uuid, s.id, $6::uuid, $7::date, s.vals, s.alerts, s.explanation FROM s JOIN r ON r.id = s.id)`);
+    }
+    const missed = await sql.rows<{ id: string }>(`WITH ${parts.join(', ')} SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.id = s.id)`, params);
+    return new Set(missed.map((m) => m.id));
   }
 
   /**
@@ -807,6 +865,46 @@ export class ImportsService {
    * What only the database knows, asked in bulk: do referenced records and linked users exist,
    * and does a unique value repeat within the file (so far) or match another live record?
    */
+  /** Rows of `fresh` whose value a live record of the form already holds (the field's unique index). */
+  private async findTaken(sql: Sql, form: PublishedForm, field: FieldDefinition, fresh: Map<string, PendingRow>, taken: (row: number) => void): Promise<void> {
+    const values = [...fresh.keys()];
+    for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
+      const found = await sql.rows<{ v: string; id: string }>(
+        // `records` itself (row-level security keeps it to the tenant): the planner then takes the
+        // field's unique index, however many rows this transaction has added.
+        `SELECT (${fieldExpression(field)})::text AS v, r.id FROM records r
+         WHERE r.form_id = $1 AND r.deleted_at IS NULL AND (${fieldExpression(field)})::text = ANY($2::text[])`,
+        [form.id, values.slice(i, i + LOOKUP_CHUNK)],
+      );
+      for (const f of found) {
+        const r = fresh.get(f.v);
+        // The record a row updates may keep its own value.
+        if (r && r.target?.id !== f.id) taken(r.row);
+      }
+    }
+  }
+
+  /**
+   * New rows the write passed over, or that will not be written: which of them hold a value a
+   * record already has, each named as the look-up before the write names it. A row passed over for
+   * no value found (a record since deleted) is still reported, by the form's unique fields.
+   */
+  private async explainTaken(sql: Sql, form: PublishedForm, rows: PendingRow[], columnOf: Map<string, MappedColumn>, locale: Locale, addError: (error: KeptError) => void, passedOver: boolean): Promise<void> {
+    const named = new Set<number>();
+    const unique = form.compiled.definition.fields.filter((f) => f.unique && columnOf.get(f.key) && !columnOf.get(f.key)!.ignored);
+    for (const field of unique) {
+      const column = columnOf.get(field.key)!;
+      const label = localize(field.label, locale);
+      await this.findTaken(sql, form, field, byUniqueText(field, rows), (row) => {
+        named.add(row);
+        addError(rowError(row, column.column, column.header, field.key, msg('records.duplicate', { label }), locale));
+      });
+    }
+    if (!passedOver) return;
+    const labels = unique.map((f) => localize(f.label, locale)).join(locale === 'en' ? ', ' : '、');
+    for (const r of rows) if (!named.has(r.row)) addError(rowError(r.row, null, null, null, msg('records.duplicate', { label: labels }), locale));
+  }
+
   private async checkAgainstDatabase(
     sql: Sql,
     form: PublishedForm,
@@ -816,6 +914,7 @@ export class ImportsService {
     seen: FileSeen,
     locale: Locale,
     addError: (error: KeptError) => void,
+    probeUnique = true,
   ): Promise<void> {
     const fail = (row: number, key: string, code: MessageKey, params: Record<string, unknown>) => {
       const column = columnOf.get(key);
@@ -852,24 +951,21 @@ export class ImportsService {
           if (earlier !== undefined) fail(r.row, field.key, 'imports.duplicate_value', { label, first: earlier });
           else fresh.set(text, r);
         }
-        const values = [...fresh.keys()];
-        for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
-          const found = await sql.rows<{ v: string; id: string }>(
-            // `records` itself (row-level security keeps it to the tenant): the planner then takes the
-            // field's unique index, however many rows this transaction has added.
-            `SELECT (${fieldExpression(field)})::text AS v, r.id FROM records r
-             WHERE r.form_id = $1 AND r.deleted_at IS NULL AND (${fieldExpression(field)})::text = ANY($2::text[])`,
-            [form.id, values.slice(i, i + LOOKUP_CHUNK)],
-          );
-          for (const f of found) {
-            const r = fresh.get(f.v);
-            // The record a row updates may keep its own value.
-            if (r && r.target?.id !== f.id) fail(r.row, field.key, 'records.duplicate', { label });
-          }
-        }
+        if (probeUnique) await this.findTaken(sql, form, field, fresh, (row) => fail(row, field.key, 'records.duplicate', { label }));
       }
     }
   }
+}
+
+/** Rows, by the normalised text of a unique field's value. */
+function byUniqueText(field: FieldDefinition, rows: PendingRow[]): Map<string, PendingRow> {
+  const normalize = getFieldType(field.type).normalize ?? ((v: unknown) => v);
+  const out = new Map<string, PendingRow>();
+  for (const r of rows) {
+    const value = r.data[field.key];
+    if (value !== undefined && value !== null) out.set(String(normalize(value)), r);
+  }
+  return out;
 }
 
 function accessForModeOrThrow(form: PublishedForm, auth: AuthContext, mode: ImportMode): EffectiveAccess {
