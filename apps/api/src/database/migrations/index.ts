@@ -24,6 +24,7 @@ import { WebhookErrorCodes1764990000100 } from './1764990000100-webhook-error-co
 import { CustomerClassLabels1764990000200 } from './1764990000200-customer-class-labels.js';
 import { AlertMessages1765000000000 } from './1765000000000-alert-messages.js';
 import { ReceivableResultLabels1765000000100 } from './1765000000100-receivable-result-labels.js';
+import { ImportInsertOrRefuse1765010000000 } from './1765010000000-import-insert-or-refuse.js';
 
 /** Every platform migration, in order. New migrations are appended here. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   CustomerClassLabels1764990000200,
   AlertMessages1765000000000,
   ReceivableResultLabels1765000000100,
+  ImportInsertOrRefuse1765010000000,
 ];

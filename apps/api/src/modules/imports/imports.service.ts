@@ -645,16 +645,16 @@ export class ImportsService {
    * fields (JSON never holds a raw tab or line break), split and cast once (a CTE read three
    * times is materialised): one round trip per chunk — no staging table to COPY into, move from
    * and empty, each round trip waiting for the event loop, busy with the next chunk meanwhile.
-   */
-  /**
-   * Writes the prepared rows. `passOver`: a row whose unique value a record already holds is not
-   * written (ON CONFLICT DO NOTHING; nor are its revision and rule result); the ids passed over are
-   * returned. Otherwise such a row fails the statement.
+   *
+   * `passOver`: a row whose unique value a record already holds is not written (nor its revision
+   * and rule result) and its id is returned; otherwise such a row fails the statement. The chunk is
+   * first sent as it is inside credo_import_insert (a subtransaction: a refusal writes nothing and,
+   * unlike a failed statement, does not abort the statements pipelined behind it); only when it is
+   * refused does it go again with ON CONFLICT DO NOTHING (writeInsertsPassingOver).
    */
   private async writeInserts(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts, passOver = false): Promise<Set<string>> {
     const { written, text, pre } = prepared;
     if (!written.length || text === null) return new Set();
-    if (passOver) return this.writeInsertsPassingOver(sql, auth, form, prepared);
     const field = (n: number, type: string) => `split_part(l, E'\\t', ${n})::${type}`;
     const rows = `s AS (
          SELECT ${field(1, 'uuid')} AS id, ${field(2, 'jsonb')} AS data${pre ? `, ${field(3, 'jsonb')} AS vals, ${field(4, 'jsonb')} AS alerts, ${field(5, 'jsonb')} AS explanation` : ''}
@@ -666,15 +666,22 @@ export class ImportsService {
          SELECT $2::uuid, s.id, $3::uuid, $4::uuid, s.data, $5::uuid, $5::uuid FROM s)`;
     const revisions = `INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
        SELECT $2::uuid, s.id, 1, 'create', $4::uuid, NULL, s.data, $5::uuid FROM s`;
-    if (pre) {
-      await sql.rows(
-        `WITH ${rows}, ${records}, rv AS (${revisions})
+    const statement = pre
+      ? `WITH ${rows}, ${records}, rv AS (${revisions})
          INSERT INTO record_rule_results (tenant_id, record_id, rule_version_id, as_of, vals, alerts, explanation)
-         SELECT $2::uuid, s.id, $6::uuid, $7::date, s.vals, s.alerts, s.explanation FROM s`,
-        [text, auth.tenantId, form.id, form.versionId, auth.userId, pre.versionId, pre.asOf],
-      );
-    } else await sql.rows(`WITH ${rows}, ${records} ${revisions}`, [text, auth.tenantId, form.id, form.versionId, auth.userId]);
-    return new Set();
+         SELECT $2::uuid, s.id, $6::uuid, $7::date, s.vals, s.alerts, s.explanation FROM s`
+      : `WITH ${rows}, ${records} ${revisions}`;
+    const values = [text, auth.tenantId, form.id, form.versionId, auth.userId, ...(pre ? [pre.versionId, pre.asOf] : [])];
+    if (!passOver) {
+      await sql.rows(statement, values);
+      return new Set();
+    }
+    const [tried] = await sql.rows<{ ok: boolean }>(
+      'SELECT credo_import_insert($1::text, $2::text, $3::uuid, $4::uuid, $5::uuid, $6::uuid, $7::uuid, $8::date) AS ok',
+      [statement, text, auth.tenantId, form.id, form.versionId, auth.userId, pre?.versionId ?? null, pre?.asOf ?? null],
+    );
+    if (tried?.ok) return new Set();
+    return this.writeInsertsPassingOver(sql, auth, form, prepared);
   }
 
   private async writeInsertsPassingOver(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts): Promise<Set<string>> {
