@@ -655,15 +655,10 @@ export class ImportsService {
   private async writeInserts(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts, passOver = false): Promise<Set<string>> {
     const { written, text, pre } = prepared;
     if (!written.length || text === null) return new Set();
-    const field = (n: number, type: string) => `split_part(l, E'\\t', ${n})::${type}`;
-    const rows = `s AS (
-         SELECT ${field(1, 'uuid')} AS id, ${field(2, 'jsonb')} AS data${pre ? `, ${field(3, 'jsonb')} AS vals, ${field(4, 'jsonb')} AS alerts, ${field(5, 'jsonb')} AS explanation` : ''}
-         FROM string_to_table($1::text, E'\\n') l WHERE l <> '')`;
     // Nothing RETURNed and joined back: the revisions' and rule results' rows come from the same
     // parsed rows as the records'.
-    const records = `r AS (
-         INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
-         SELECT $2::uuid, s.id, $3::uuid, $4::uuid, s.data, $5::uuid, $5::uuid FROM s)`;
+    const rows = chunkRows(!!pre, '');
+    const records = chunkRecords('');
     const revisions = `INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
        SELECT $2::uuid, s.id, 1, 'create', $4::uuid, NULL, s.data, $5::uuid FROM s`;
     const statement = pre
@@ -686,15 +681,9 @@ export class ImportsService {
 
   private async writeInsertsPassingOver(sql: Sql, auth: AuthContext, form: PublishedForm, prepared: PreparedInserts): Promise<Set<string>> {
     const { text, pre } = prepared;
-    const field = (n: number, type: string) => `split_part(l, E'\\t', ${n})::${type}`;
     const parts = [
-      `s AS MATERIALIZED (
-         SELECT ${field(1, 'uuid')} AS id, ${field(2, 'jsonb')} AS data${pre ? `, ${field(3, 'jsonb')} AS vals, ${field(4, 'jsonb')} AS alerts, ${field(5, 'jsonb')} AS explanation` : ''}
-         FROM string_to_table($1::text, E'\\n') l WHERE l <> '')`,
-      `r AS (
-         INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
-         SELECT $2::uuid, s.id, $3::uuid, $4::uuid, s.data, $5::uuid, $5::uuid FROM s
-         ON CONFLICT DO NOTHING RETURNING id)`,
+      chunkRows(!!pre, 'MATERIALIZED'),
+      chunkRecords('ON CONFLICT DO NOTHING RETURNING id'),
       `rv AS (INSERT INTO record_revisions (tenant_id, record_id, rev, action, form_version_id, changes, data, actor_id)
          SELECT $2::uuid, s.id, 1, 'create', $4::uuid, NULL, s.data, $5::uuid FROM s JOIN r ON r.id = s.id)`,
     ];
@@ -962,6 +951,21 @@ export class ImportsService {
       }
     }
   }
+}
+
+/** The chunk's rows parsed from $1 (a line per row, tab-separated: id, data[, vals, alerts, explanation]). */
+function chunkRows(withResults: boolean, materialized: '' | 'MATERIALIZED'): string {
+  const field = (n: number, type: string) => `split_part(l, E'\\t', ${n})::${type}`;
+  return `s AS ${materialized} (
+         SELECT ${field(1, 'uuid')} AS id, ${field(2, 'jsonb')} AS data${withResults ? `, ${field(3, 'jsonb')} AS vals, ${field(4, 'jsonb')} AS alerts, ${field(5, 'jsonb')} AS explanation` : ''}
+         FROM string_to_table($1::text, E'\\n') l WHERE l <> '')`;
+}
+
+/** The chunk's records ($2 tenant, $3 form, $4 version, $5 user), with `tail` (e.g. ON CONFLICT …). */
+function chunkRecords(tail: string): string {
+  return `r AS (
+         INSERT INTO records (tenant_id, id, form_id, form_version_id, data, created_by, updated_by)
+         SELECT $2::uuid, s.id, $3::uuid, $4::uuid, s.data, $5::uuid, $5::uuid FROM s ${tail})`;
 }
 
 /** Rows, by the normalised text of a unique field's value. */
