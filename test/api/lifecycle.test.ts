@@ -89,7 +89,8 @@ describe('npm start lifecycle on the embedded PostgreSQL', () => {
     const pid = postmasterPid();
     expect(pid).not.toBeNull();
     second.child.kill('SIGTERM');
-    expect(await exited(second.child)).toBe(0);
+    const code = await exited(second.child);
+    expect(code, `exit code ${code}; output:\n${second.output().slice(-6000)}`).toBe(0);
     expect(alive(pid!)).toBe(false);
   }, 240_000);
 });

@@ -25,8 +25,21 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await server?.close().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'));
-    process.exit(0);
+    // A part failing while it closes (a job's connection cut mid-query, a late timer) is logged, not a
+    // crash with exit code 1: PostgreSQL is still stopped below. A shutdown that hangs is cut off.
+    const late = (error: unknown) => logger.warn({ err: error }, 'error while shutting down');
+    process.on('uncaughtException', late);
+    process.on('unhandledRejection', late);
+    setTimeout(() => {
+      logger.error('shutdown did not finish within 60 s');
+      process.exit(1);
+    }, 60_000).unref();
+    let failed = false;
+    await server?.close().catch((error: unknown) => {
+      failed = true;
+      logger.error({ err: error }, 'shutdown failed');
+    });
+    process.exit(failed ? 1 : 0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -42,8 +42,11 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
       close: async () => {
         if (closed) return;
         closed = true;
-        await app?.close();
-        await db.embedded?.stop();
+        try {
+          await app?.close();
+        } finally {
+          await db.embedded?.stop();
+        }
       },
     };
   } catch (error) {
