@@ -4,7 +4,8 @@
 // the customer form as a typed column (what a conventional schema would hold).
 // Build time: the product's statement — CREATE INDEX CONCURRENTLY on the field's expression, as
 // FieldIndexService builds it when a field is marked indexed and published (the SQL comes from the
-// compiled apps/api/dist/modules/forms/field-index.service.js planFieldIndexes) — vs a plain
+// compiled apps/api/dist/modules/forms/field-index.service.js planFieldIndexes, run as it runs it:
+// runAtLowPriority, the backend and its parallel workers reniced) — vs a plain
 // CREATE INDEX on the typed column (value, id) of the typed table. Interleaved (B C C B …), the
 // index dropped after each build; median of the runs per side. Target: ≤ 2×.
 // Writes during the build: POST /api/forms/customer/records throughput (autocannon, c = mode) with
@@ -42,6 +43,16 @@ export default {
     await import('reflect-metadata');
     const { planFieldIndexes } = await import(pathToFileURL(path.join(dist, 'field-index.service.js')).href);
     const { planTypedProjection } = await import(pathToFileURL(path.join(dist, 'typed-projection.js')).href);
+    // The product builds field indexes at a lower CPU priority (FieldIndexService.ensure): the same here.
+    const { runAtLowPriority } = await import(pathToFileURL(path.join(ctx.repoRoot, 'apps/api/dist/database/low-priority.js')).href);
+    const priority = { builds: 0, lowered: 0, workers: 0 };
+    const build = async (client, sql) => {
+      const run = await runAtLowPriority(client, () => client.query(sql));
+      priority.builds++;
+      if (run.lowered) priority.lowered++;
+      priority.workers += run.workers;
+      if (!run.restored) throw new Error('T13: the build connection was not set back to its priority');
+    };
     const form = await product.request('GET', '/api/forms/customer', { token });
     const definition = form.version.definition;
     const owner = new pg.Client({ connectionString: list.ownerUrl });
@@ -92,7 +103,7 @@ export default {
           },
           product: async () => {
             const t = performance.now();
-            await owner.query(plan.sql);
+            await build(owner, plan.sql);
             const ms = performance.now() - t;
             await owner.query(`DROP INDEX ${plan.name}`);
             return ms;
@@ -144,7 +155,7 @@ export default {
         let stop = false;
         const loop = (async () => {
           while (!stop) {
-            await builder.query(lastPlan.sql);
+            await build(builder, lastPlan.sql);
             // CONCURRENTLY, as the product drops indexes: a plain DROP takes an exclusive lock on records
             // and can deadlock with a create's triggers, which the API then answers 409.
             await builder.query(`DROP INDEX CONCURRENTLY ${lastPlan.name}`);
@@ -192,6 +203,8 @@ export default {
             durationSec: shape.durationSec,
             runs: ctx.mode.runs,
             buildsCompleted: builds,
+            // Builds run the product's way: backend (and its parallel workers) at a lower CPU priority.
+            lowPriority: priority,
             p95: { baseline: round(median(runs.baseline.map((r) => r.p95)), 1), during: round(median(runs.during.map((r) => r.p95)), 1) },
             maxForeignCpu: maxForeign === null ? null : round(maxForeign),
           },

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { autoNumberPeriod, type FieldDefinition, type FormDefinition } from '@credo/form-engine';
 import pg from 'pg';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
+import { runAtLowPriority } from '../../database/low-priority.js';
 import { recordsPartition } from '../../database/records-partition.js';
 import { fieldExpression, storageOf } from '../records/record-query.js';
 
@@ -104,25 +105,41 @@ export class FieldIndexService implements OnModuleDestroy {
       [plans.map((plan) => plan.name)],
     );
     const found = new Map(existing.rows.map((row) => [row.name, row.valid]));
-    let built = 0;
-    for (const plan of plans) {
-      if (found.get(plan.name) === true) continue;
-      try {
-        // An interrupted concurrent build leaves an INVALID index behind: drop it and build again.
-        if (found.has(plan.name)) await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`);
-        await this.pool.query(plan.sql);
-        built += 1;
-      } catch (error) {
-        // An index is an optimisation (a unique one also a guard): a failed build is logged and
-        // left out, never allowed to take the publish or the start down with it.
-        this.logger.error(`index ${plan.name} on ${plan.field} not built: ${(error as Error).message}`);
-        await this.pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`).catch(() => undefined);
-      }
-    }
-    if (built) {
-      const table = recordsPartition(formId);
-      const live = await this.pool.query(`SELECT 1 FROM ${table} WHERE deleted_at IS NULL LIMIT 1`);
-      if (live.rowCount) await this.pool.query(`ANALYZE ${table}`);
+    const missing = plans.filter((plan) => found.get(plan.name) !== true);
+    if (!missing.length) return plans;
+    // The builds (and the ANALYZE after them) run at a lower CPU priority where PostgreSQL runs on
+    // this host: creates and lists served meanwhile keep their speed (PERFORMANCE.md T13).
+    const client = await this.pool.connect();
+    let discard = false;
+    try {
+      const run = await runAtLowPriority(client, async () => {
+        let built = 0;
+        for (const plan of missing) {
+          try {
+            // An interrupted concurrent build leaves an INVALID index behind: drop it and build again.
+            if (found.has(plan.name)) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`);
+            await client.query(plan.sql);
+            built += 1;
+          } catch (error) {
+            // An index is an optimisation (a unique one also a guard): a failed build is logged and
+            // left out, never allowed to take the publish or the start down with it.
+            this.logger.error(`index ${plan.name} on ${plan.field} not built: ${(error as Error).message}`);
+            await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${plan.name}`).catch(() => undefined);
+          }
+        }
+        if (built) {
+          const table = recordsPartition(formId);
+          const live = await client.query(`SELECT 1 FROM ${table} WHERE deleted_at IS NULL LIMIT 1`);
+          if (live.rowCount) await client.query(`ANALYZE ${table}`);
+        }
+      });
+      // A backend left at the lower priority is not handed to the next caller.
+      discard = !run.restored;
+    } catch (error) {
+      discard = true;
+      throw error;
+    } finally {
+      client.release(discard);
     }
     return plans;
   }

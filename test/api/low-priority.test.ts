@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { getPriority } from 'node:os';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createDatabaseIfMissing } from '../../apps/api/src/database/database-bootstrap.js';
+import { MAINTENANCE_NICE, runAtLowPriority } from '../../apps/api/src/database/low-priority.js';
+
+/**
+ * Index builds run at a lower CPU priority (FieldIndexService): the backend, and the parallel
+ * workers it starts, are reniced while the work runs and the backend is set back afterwards.
+ * On the run's embedded cluster, a process of this host.
+ */
+describe('maintenance work at a lower CPU priority', () => {
+  let client: pg.Client;
+  let pid: number;
+
+  beforeAll(async () => {
+    const url = new URL(inject('pgServerUrl'));
+    const database = `t_${randomBytes(6).toString('hex')}`;
+    await createDatabaseIfMissing(url.toString(), database);
+    url.pathname = `/${database}`;
+    client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await client.query('CREATE TABLE big AS SELECT g AS n, md5(g::text) AS label FROM generate_series(1, 300000) g');
+    await client.query('ANALYZE big');
+  });
+
+  afterAll(async () => {
+    await client?.end();
+  });
+
+  it('lowers the backend while the work runs, then sets it back', async () => {
+    const before = getPriority(pid);
+    let during: number | undefined;
+    const run = await runAtLowPriority(client, async () => {
+      during = getPriority(pid);
+      await client.query('CREATE INDEX CONCURRENTLY big_label ON big (label)');
+      return 'built';
+    });
+    expect(run).toMatchObject({ result: 'built', lowered: true, restored: true });
+    expect(during).toBe(Math.max(before, MAINTENANCE_NICE));
+    expect(getPriority(pid)).toBe(before);
+    const { rows } = await client.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'big_label'::regclass`);
+    expect(rows[0]!.valid).toBe(true);
+  });
+
+  it('lowers the parallel workers the backend starts', async () => {
+    // A parallel scan that lasts about a second: its workers are found and reniced meanwhile.
+    await client.query(`SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2`);
+    const before = getPriority(pid);
+    const run = await runAtLowPriority(client, () =>
+      client.query<{ count: string }>(`SELECT count(*) FROM big WHERE pg_sleep(CASE WHEN n % 2000 = 0 THEN 0.02 ELSE 0 END) IS NOT NULL`),
+    );
+    expect(run.lowered).toBe(true);
+    expect(run.workers).toBeGreaterThanOrEqual(1);
+    expect(Number(run.result.rows[0]!.count)).toBe(300000);
+    expect(getPriority(pid)).toBe(before);
+  });
+
+  it('sets the backend back when the work fails', async () => {
+    const before = getPriority(pid);
+    await expect(runAtLowPriority(client, () => client.query('CREATE INDEX CONCURRENTLY big_label ON big (no_such_column)'))).rejects.toThrow(/no_such_column/);
+    expect(getPriority(pid)).toBe(before);
+  });
+
+  it('leaves a server it cannot identify as a local process alone and just runs the work', async () => {
+    // A role that may not read data_directory cannot tell where its server runs.
+    const role = `r_${randomBytes(4).toString('hex')}`;
+    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'x'`);
+    const url = new URL(inject('pgServerUrl'));
+    url.username = role;
+    url.password = 'x';
+    url.pathname = `/${client.database}`;
+    const plain = new pg.Client({ connectionString: url.toString() });
+    await plain.connect();
+    try {
+      const run = await runAtLowPriority(plain, async () => (await plain.query('SELECT 1 AS one')).rows[0].one);
+      expect(run).toEqual({ result: 1, lowered: false, workers: 0, restored: true });
+    } finally {
+      await plain.end();
+      await client.query(`DROP ROLE ${role}`);
+    }
+  });
+});
