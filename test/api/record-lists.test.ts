@@ -253,6 +253,24 @@ describe('totals', () => {
     expect(filtered.body.total).toBeLessThan(live);
   });
 
+  it('a filtered total=true counts afresh on every request; only the estimate beyond 1,000 is reused (30 s)', async () => {
+    const filter = JSON.stringify({ credit_limit: { eq: '7.77' } });
+    const first = await list({ filter, total: 'true', limit: '1' });
+    expect(first.body).toMatchObject({ totalIsEstimate: true, totalCapped: false });
+    // All but 300 of the marked customers soft-deleted: the next total is the exact count at once.
+    const stamp = `(substring(data->>'customer_code' from 6))::int BETWEEN 301 AND ${MARKED}`;
+    await ownerQuery(server.databaseUrl, `UPDATE records SET deleted_at = now() WHERE data->>'customer_code' LIKE 'BULK-%' AND ${stamp}`);
+    try {
+      const few = await list({ filter, total: 'true', limit: '1' });
+      expect(few.body).toMatchObject({ total: 300, totalIsEstimate: false, totalCapped: false });
+    } finally {
+      await ownerQuery(server.databaseUrl, `UPDATE records SET deleted_at = NULL WHERE data->>'customer_code' LIKE 'BULK-%' AND ${stamp}`);
+    }
+    // Back above 1,000: the estimate again, the figure planned for the first request.
+    const again = await list({ filter, total: 'true', limit: '1' });
+    expect(again.body).toMatchObject({ total: first.body.total, totalIsEstimate: true });
+  });
+
   it('total=true with at most 1,000 matches is exact, and total=exact counts beyond 1,000', async () => {
     const few = await list({ filter: JSON.stringify({ credit_limit: { eq: '8.88' } }), total: 'true', limit: '5' });
     expect(few.body).toEqual(expect.objectContaining({ total: BULK - MARKED, totalIsEstimate: false, totalCapped: false }));

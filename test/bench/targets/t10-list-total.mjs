@@ -1,10 +1,10 @@
 // T10 — Counts (PERFORMANCE.md §6.1).
 // Candidate: a list page with total=true; baseline: the same page without it, same run. With
 // total=true the product counts exactly up to EXACT_TOTAL_LIMIT (1,000) matching rows (count(*)
-// over a LIMIT 1001 subquery) and, beyond that, returns the planner's estimate flagged
-// totalIsEstimate: one statement, that count under EXPLAIN (ANALYZE, TIMING OFF), whose LIMIT
-// node's actual rows are the count and whose scan's plan rows the estimate; it rides in the
-// page's round trip. So a total reads at most 1,001 matching rows whatever N is. An unfiltered
+// over a LIMIT 1001 subquery, a statement prepared per connection) and, beyond that, returns the
+// planner's estimate flagged totalIsEstimate: a plain EXPLAIN of the matching rows, sent with the
+// count when the API holds no estimate of the form and filter from the last 30 s. Both ride in the
+// page's round trip, so a total reads at most 1,001 matching rows whatever N is. An unfiltered
 // list (no owner rule) sends credo_records_total instead: no row read while the partition's
 // statistics prove more than 1,000 records. (total=exact, the exact count capped at 10,000, is
 // not what this target measures.)
@@ -16,20 +16,18 @@ import { round } from '../lib/stats.mjs';
 
 const LIMIT = 50;
 
-/** The count the API runs (under EXPLAIN ANALYZE) with a total=true page, from the compiled repository. */
+/** The count the API sends with a total=true page (timed at the DB for the report), from the compiled repository. */
 async function totalStatements(repoRoot, fx, c) {
   const dist = path.join(repoRoot, 'apps/api/dist/modules/records');
   const { parseRecordQuery } = await import(pathToFileURL(path.join(dist, 'record-query.js')).href);
-  const { RecordsRepository, EXACT_TOTAL_LIMIT } = await import(pathToFileURL(path.join(dist, 'records.repository.js')).href);
+  const { RecordsRepository, EXACT_TOTAL_LIMIT, TotalEstimates } = await import(pathToFileURL(path.join(dist, 'records.repository.js')).href);
   const parsed = parseRecordQuery(fx.fields, c.filter, c.sort, 4);
   if (!parsed.query) throw new Error(`T10 ${c.key}: the product rejects the list query`);
   const repo = new RecordsRepository();
-  // (A build from before total estimates has no EXACT_TOTAL_LIMIT: its count is capped at 10,000.)
-  // An unfiltered list's total=true is one call of credo_records_total (statistics first); other
-  // lists send the capped count under EXPLAIN ANALYZE: its count part is what is timed here.
-  const auto = repo.totalStatement?.(fx.formId, null, parsed.query, EXACT_TOTAL_LIMIT);
-  if (auto && !/^EXPLAIN/.test(auto.text)) return { count: { text: auto.text, values: auto.values } };
-  return { count: repo.countStatement(fx.formId, null, parsed.query, EXACT_TOTAL_LIMIT) };
+  // The first of the statements: credo_records_total (unfiltered) or the capped count.
+  const total = repo.totalStatements(fx.formId, null, parsed.query, EXACT_TOTAL_LIMIT, new TotalEstimates());
+  const [count, estimate] = total.statements;
+  return { count: { text: count.text, values: count.values }, estimate: estimate && { text: estimate.text, values: estimate.values } };
 }
 
 /** The row estimate of the node under the plan's LIMIT (what the API reports as an estimate). */

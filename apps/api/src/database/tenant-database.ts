@@ -30,7 +30,25 @@ const pgUtils = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareVa
 
 const statementNames = new Map<string, string>();
 
-function statementName(sql: string): string {
+const builtStatementNames = new Map<string, string>();
+/** Statements built from filters that may be prepared per connection (bounds what each backend keeps). */
+const BUILT_STATEMENTS = 200;
+
+/**
+ * The name for a statement built from a list's filter (its shape; values are parameters), so a
+ * frequent one is planned once per connection instead of per request; undefined (sent unnamed)
+ * once BUILT_STATEMENTS other shapes have names, so a backend holds a bounded number of them.
+ */
+export function builtStatementName(sql: string): string | undefined {
+  let name = builtStatementNames.get(sql);
+  if (!name && builtStatementNames.size < BUILT_STATEMENTS) {
+    name = statementName(sql);
+    builtStatementNames.set(sql, name);
+  }
+  return name;
+}
+
+export function statementName(sql: string): string {
   let name = statementNames.get(sql);
   if (!name) {
     name = `s_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
@@ -55,15 +73,24 @@ interface WireConnection {
  * open and aborted, for the caller's ROLLBACK. The results are [statement, COMMIT].
  */
 class QueryThenCommit extends pg.Query {
-  /** Statements (unnamed, with their rows) sent between the query and the COMMIT. */
-  tail: ReadonlyArray<{ text: string; values: unknown[] }> = [];
+  /** Statements (with their rows) sent between the query and the COMMIT; a named one is prepared once per connection. */
+  tail: ReadonlyArray<TailStatement> = [];
+  /** Tail names parsed here: registered once the round trip succeeded. */
+  parsed: Array<[string, string]> = [];
 
-  _getRows(connection: WireConnection, rows: number | undefined): void {
+  _getRows(connection: WireConnection & ParsedStatements & { close(opts: { type: 'S'; name: string }): void }, rows: number | undefined): void {
     if (rows) throw new Error('QueryThenCommit reads all rows at once');
     connection.execute({ portal: (this as unknown as { portal: string }).portal });
     for (const statement of this.tail) {
-      connection.parse({ text: statement.text, name: '' });
-      connection.bind({ portal: '', statement: '', values: statement.values, valueMapper: pgUtils.prepareValue });
+      const name = statement.name ?? '';
+      if (!name || connection.parsedStatements[name] !== statement.text) {
+        // A round trip that failed after parsing it left the name behind unregistered: closed first
+        // (closing a name that does not exist is no error).
+        if (name) connection.close({ type: 'S', name });
+        connection.parse({ text: statement.text, name });
+        if (name) this.parsed.push([name, statement.text]);
+      }
+      connection.bind({ portal: '', statement: name, values: statement.values, valueMapper: pgUtils.prepareValue });
       connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '' });
     }
@@ -153,8 +180,15 @@ export class OneTripMissed extends Error {
 
 const TENANT_AND_LOCK_SQL = 'SELECT set_config(\'app.tenant_id\', $1::text, true), CASE WHEN $2::bigint IS NULL THEN NULL ELSE pg_advisory_xact_lock_shared($2::bigint) END';
 
+/** A statement sent after a page in its round trip; `name` (fixed texts only) prepares it once per connection. */
+export interface TailStatement {
+  text: string;
+  values: unknown[];
+  name?: string;
+}
+
 export interface TailStatements {
-  statements: ReadonlyArray<{ text: string; values: unknown[] }>;
+  statements: ReadonlyArray<TailStatement>;
   onRows(rows: unknown[][]): void;
 }
 
@@ -257,6 +291,7 @@ export class Sql {
   protected async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements): Promise<T[]> {
     for (const statement of tail?.statements ?? []) this.client(statement.text);
     const client = this.client(sql);
+    let parsed: Array<[string, string]> = [];
     // A submittable query answers through its callback (client.query returns the query itself).
     const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
       const config = { ...(prepare ? { name: statementName(sql) } : {}), text: sql, values: params, queryMode: 'extended' as const };
@@ -265,7 +300,10 @@ export class Sql {
       );
       if (tail) query.tail = tail.statements;
       void client.query(query);
+      parsed = query.parsed;
     });
+    const connection = (client as unknown as { connection: ParsedStatements }).connection;
+    for (const [name, text] of parsed) connection.parsedStatements[name] = text;
     this.done = true;
     const all = Array.isArray(results) ? results : [results];
     if (tail) tail.onRows(tail.statements.map((_, i) => all[i + 1]!.rows));
@@ -434,7 +472,7 @@ class OneTripSql extends Sql {
     const steps: PipelineStep[] = [
       ...oneTripHead(this.tenantId!, this.head.lockKey, this.head.guard),
       { text: sql, values: params, ...(prepare ? { name: statementName(sql) } : {}) },
-      ...(tail?.statements ?? []).map((s) => ({ text: s.text, values: s.values })),
+      ...(tail?.statements ?? []).map((s) => ({ text: s.text, values: s.values, ...(s.name ? { name: s.name } : {}) })),
     ];
     let client: pg.PoolClient;
     let results: pg.QueryResult[];

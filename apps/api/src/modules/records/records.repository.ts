@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Sql, TailStatements } from '../../database/tenant-database.js';
+import { builtStatementName, type Sql, type TailStatement, type TailStatements } from '../../database/tenant-database.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
 import type { RecordChanges } from './record-diff.js';
 import { fieldExpression, sqlCast, type ParsedQuery } from './record-query.js';
@@ -94,28 +94,51 @@ export const EXACT_TOTAL_LIMIT = 1000;
 interface PlanNode {
   'Node Type'?: string;
   'Plan Rows'?: number;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Parent Relationship'?: string;
   Plans?: PlanNode[];
 }
 
-/**
- * From the rows of `countAndEstimateStatement`: the rows its LIMIT let through (exact: counted
- * while executing, at most cap + 1) and the planner's estimate of all matching rows (the row
- * estimate of the node under the LIMIT, made before anything ran).
- */
-export function parseCountAndEstimate(rows: unknown[]): { count: number; estimate: number } {
+/** The planner's row estimate at the top of an `EXPLAIN (FORMAT JSON)` result (0 when there is none). */
+export function parsePlanEstimate(rows: unknown[]): number {
   const first = rows[0] as Record<string, unknown> | undefined;
   const value = first ? Object.values(first)[0] : undefined;
   const plans = (typeof value === 'string' ? JSON.parse(value) : value) as Array<{ Plan?: PlanNode }> | undefined;
-  const limit = findNode(plans?.[0]?.Plan, 'Limit');
-  // Not an InitPlan hanging off the LIMIT (the tenant policy's `(SELECT credo_current_tenant())`).
-  const below = limit?.Plans?.find((p) => p['Parent Relationship'] !== 'InitPlan' && p['Parent Relationship'] !== 'SubPlan');
-  if (!limit || !below || typeof limit['Actual Rows'] !== 'number') throw new Error('count plan without a LIMIT node');
-  const count = Math.round(limit['Actual Rows'] * Math.max(1, limit['Actual Loops'] ?? 1));
-  const estimate = Number(below['Plan Rows']);
-  return { count, estimate: Number.isFinite(estimate) && estimate > 0 ? Math.round(estimate) : 0 };
+  const estimate = Number(plans?.[0]?.Plan?.['Plan Rows']);
+  return Number.isFinite(estimate) && estimate > 0 ? Math.round(estimate) : 0;
+}
+
+/** How long a filtered list's total estimate is reused (it is flagged an estimate either way). */
+export const ESTIMATE_TTL_MS = 30_000;
+
+/**
+ * Planner estimates of filtered lists' totals by form, owner rule and filter (values included),
+ * each kept ESTIMATE_TTL_MS; at most `max` (the oldest entry makes room).
+ */
+export class TotalEstimates {
+  private readonly entries = new Map<string, { estimate: number; until: number }>();
+
+  constructor(
+    private readonly ttlMs = ESTIMATE_TTL_MS,
+    private readonly max = 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string): number | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until > this.now()) return entry.estimate;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, estimate: number): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { estimate, until: this.now() + this.ttlMs });
+  }
+}
+
+function estimateKey(formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined): string {
+  return JSON.stringify([formId, owner?.field ?? null, owner?.userId ?? null, query?.where ?? [], query?.params ?? []]);
 }
 
 /** From the row of `unfilteredTotalStatement`: `n` (null: not counted) and the estimate. */
@@ -123,16 +146,6 @@ export function parseUnfilteredTotal(rows: unknown[]): { count: number | null; e
   const row = rows[0] as { n: number | null; estimate: number | string | null } | undefined;
   const estimate = Number(row?.estimate ?? 0);
   return { count: row?.n ?? null, estimate: Number.isFinite(estimate) && estimate > 0 ? Math.round(estimate) : 0 };
-}
-
-function findNode(node: PlanNode | undefined, type: string): PlanNode | undefined {
-  if (!node) return undefined;
-  if (node['Node Type'] === type) return node;
-  for (const child of node.Plans ?? []) {
-    const found = findNode(child, type);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /** Raw SQL on `records` (no entity hydration: lists are hot paths). Every write also writes its revision. */
@@ -479,35 +492,58 @@ export class RecordsRepository {
   }
 
   /**
-   * The capped count run under EXPLAIN (ANALYZE, TIMING OFF): one statement, planned once, gives
-   * both the exact count up to cap + 1 and the planner's estimate of every matching row (from
-   * the table and expression statistics ANALYZE keeps), read by `parseCountAndEstimate`. It reads
-   * at most cap + 1 matching rows, as the count does.
+   * The planner's estimate of every row the list matches (plain EXPLAIN: planned, nothing read),
+   * read by `parsePlanEstimate`, from the table and expression statistics ANALYZE keeps.
    */
-  countAndEstimateStatement(formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined, cap: number): { text: string; values: unknown[] } {
-    const count = this.countStatement(formId, owner, query, cap);
-    return { text: `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF, FORMAT JSON) ${count.text}`, values: count.values };
+  estimateStatement(formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined): TailStatement {
+    const matching = this.matchingStatement(formId, owner, query);
+    return { text: `EXPLAIN (FORMAT JSON) ${matching.text}`, values: matching.values };
   }
 
-  async countAndEstimate(sql: Sql, formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined, cap: number): Promise<{ count: number | null; estimate: number }> {
-    const statement = this.totalStatement(formId, owner, query, cap);
-    return statement.parse(await sql.rows(statement.text, statement.values));
+  /** total=true sent on its own (the page did not carry it): the statements of `totalStatements` one by one. */
+  async countAndEstimate(sql: Sql, formId: string, owner: OwnerFilter | null, query: ParsedQuery | undefined, cap: number, estimates: TotalEstimates): Promise<{ count: number | null; estimate: number }> {
+    const total = this.totalStatements(formId, owner, query, cap, estimates);
+    const rows: unknown[][] = [];
+    for (const statement of total.statements) rows.push(await sql.rows(statement.text, statement.values));
+    return total.parse(rows);
   }
 
   /**
-   * What total=true sends (one statement): the stats-first total of an unfiltered list, else the
-   * capped count under EXPLAIN ANALYZE. `parse` gives `count` (null: not counted, more than
-   * `cap` for certain) and the estimate of all matching records.
+   * What total=true sends with a page (same round trip). An unfiltered list: the stats-first
+   * total (`credo_records_total`). Otherwise the count up to cap + 1 — prepared per connection, so
+   * it is planned once, not per request — and, unless `estimates` holds a recent figure for this
+   * form, owner rule and filter, the planner's estimate of all matching rows (kept there for
+   * ESTIMATE_TTL_MS: an estimate changes only as the statistics and the table's size do). `parse`
+   * takes the statements' rows and gives `count` (null: not counted, more than `cap` for certain)
+   * and the estimate.
    */
-  totalStatement(
+  totalStatements(
     formId: string,
     owner: OwnerFilter | null,
     query: ParsedQuery | undefined,
     cap: number,
-  ): { text: string; values: unknown[]; parse: (rows: unknown[]) => { count: number | null; estimate: number } } {
+    estimates: TotalEstimates,
+  ): { statements: TailStatement[]; parse: (rows: unknown[][]) => { count: number | null; estimate: number } } {
     const unfiltered = this.unfilteredTotalStatement(formId, owner, query, cap);
-    if (unfiltered) return { ...unfiltered, parse: parseUnfilteredTotal };
-    return { ...this.countAndEstimateStatement(formId, owner, query, cap), parse: parseCountAndEstimate };
+    if (unfiltered) return { statements: [unfiltered], parse: (rows) => parseUnfilteredTotal(rows[0] ?? []) };
+    const count = this.countStatement(formId, owner, query, cap);
+    const name = builtStatementName(count.text);
+    const key = estimateKey(formId, owner, query);
+    const known = estimates.get(key);
+    const statements: TailStatement[] = [{ ...count, ...(name ? { name } : {}) }];
+    if (known === undefined) statements.push(this.estimateStatement(formId, owner, query));
+    return {
+      statements,
+      parse: (rows) => {
+        const counted = (rows[0]?.[0] as { n: number } | undefined)?.n ?? 0;
+        let estimate = known;
+        if (estimate === undefined) {
+          estimate = parsePlanEstimate(rows[1] ?? []);
+          estimates.set(key, estimate);
+        }
+        return { count: counted, estimate };
+      },
+    };
   }
 
   /** The rows a list with this owner rule and filter can show (what its total counts). */

@@ -21,7 +21,7 @@ import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
 import { WriteCoalescer } from './create-coalescer.js';
 import { revisionChanges } from './revision-changes.js';
-import { EXACT_TOTAL_LIMIT, RecordsRepository, type PageCursor, type InsertGuard, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
+import { EXACT_TOTAL_LIMIT, RecordsRepository, TotalEstimates, type PageCursor, type InsertGuard, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -111,6 +111,9 @@ export class RecordValidationError extends Error {
 
 @Injectable()
 export class RecordsService {
+  /** Planner estimates of filtered lists' totals (total=true beyond EXACT_TOTAL_LIMIT), reused for 30 s. */
+  private readonly estimates = new TotalEstimates();
+
   constructor(
     private readonly db: TenantDatabase,
     private readonly forms: FormsService,
@@ -614,8 +617,8 @@ export class RecordsService {
       // audit; label look-ups on a cache miss use their own): the page's statement commits.
       // A total asked for is counted in the same round trip.
       const commitLast = !include.size && !form.permissions.sensitive?.length;
-      // A total asked for is counted (and, for total=true, estimated: the same statement under
-      // EXPLAIN ANALYZE) in the same round trip.
+      // A total asked for is counted (and, for total=true beyond EXACT_TOTAL_LIMIT, estimated by
+      // the planner: a plain EXPLAIN, its figure kept 30 s per form and filter) in the same round trip.
       // An unfiltered list without an owner rule takes its total=true from the partition's
       // statistics when they prove more than EXACT_TOTAL_LIMIT records (nothing counted).
       const cap = query.total === 'exact' ? COUNT_CAP : EXACT_TOTAL_LIMIT;
@@ -623,7 +626,7 @@ export class RecordsService {
       let estimated: number | null = null;
       /** The total statement ran (its count may still be null: more than cap, not counted). */
       let totalled = false;
-      const auto = query.total === 'auto' ? this.records.totalStatement(form.id, owner, parsed.query, cap) : null;
+      const auto = query.total === 'auto' ? this.records.totalStatements(form.id, owner, parsed.query, cap, this.estimates) : null;
       const tail =
         query.total === 'exact'
           ? {
@@ -635,9 +638,9 @@ export class RecordsService {
             }
           : auto
             ? {
-                statements: [{ text: auto.text, values: auto.values }],
+                statements: auto.statements,
                 onRows: (rows: unknown[][]) => {
-                  ({ count: counted, estimate: estimated } = auto.parse(rows[0] ?? []));
+                  ({ count: counted, estimate: estimated } = auto.parse(rows));
                   totalled = true;
                 },
               }
@@ -663,7 +666,7 @@ export class RecordsService {
       };
       if (query.total) {
         if (!totalled && query.total === 'auto') {
-          ({ count: counted, estimate: estimated } = await this.records.countAndEstimate(sql, form.id, owner, parsed.query, cap));
+          ({ count: counted, estimate: estimated } = await this.records.countAndEstimate(sql, form.id, owner, parsed.query, cap, this.estimates));
           totalled = true;
         }
         // Not counted (total=true, statistics prove more than cap): at least cap + 1.
