@@ -5,7 +5,7 @@
 // Build time: the product's statement — CREATE INDEX CONCURRENTLY on the field's expression, as
 // FieldIndexService builds it when a field is marked indexed and published (the SQL comes from the
 // compiled apps/api/dist/modules/forms/field-index.service.js planFieldIndexes, run as it runs it:
-// runAtLowPriority, the backend and its parallel workers reniced) — vs a plain
+// runAtLowPriority: no parallel workers, the backend reniced) — vs a plain
 // CREATE INDEX on the typed column (value, id) of the typed table. Interleaved (B C C B …), the
 // index dropped after each build; median of the runs per side. Target: ≤ 2×.
 // Writes during the build: POST /api/forms/customer/records throughput (autocannon, c = mode) with
@@ -45,12 +45,11 @@ export default {
     const { planTypedProjection } = await import(pathToFileURL(path.join(dist, 'typed-projection.js')).href);
     // The product builds field indexes at a lower CPU priority (FieldIndexService.ensure): the same here.
     const { runAtLowPriority } = await import(pathToFileURL(path.join(ctx.repoRoot, 'apps/api/dist/database/low-priority.js')).href);
-    const priority = { builds: 0, lowered: 0, workers: 0 };
+    const priority = { builds: 0, lowered: 0 };
     const build = async (client, sql) => {
       const run = await runAtLowPriority(client, () => client.query(sql));
       priority.builds++;
       if (run.lowered) priority.lowered++;
-      priority.workers += run.workers;
       if (!run.restored) throw new Error('T13: the build connection was not set back to its priority');
     };
     const form = await product.request('GET', '/api/forms/customer', { token });
@@ -203,7 +202,7 @@ export default {
             durationSec: shape.durationSec,
             runs: ctx.mode.runs,
             buildsCompleted: builds,
-            // Builds run the product's way: backend (and its parallel workers) at a lower CPU priority.
+            // Builds run the product's way: one backend, no parallel workers, at a lower CPU priority.
             lowPriority: priority,
             p95: { baseline: round(median(runs.baseline.map((r) => r.p95)), 1), during: round(median(runs.during.map((r) => r.p95)), 1) },
             maxForeignCpu: maxForeign === null ? null : round(maxForeign),
