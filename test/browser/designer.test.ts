@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { TestServer } from '../support/server.js';
 import { screenshot, settled, signIn, useBrowserSuite } from '../support/browser.js';
+import { api, login } from '../support/http.js';
 
 function fieldError(page: Page, field: string): Locator {
   return page.locator(`.record-form .el-form-item[data-field="${field}"] .el-form-item__error`);
@@ -206,5 +207,27 @@ describe('designers: a 供应商 form from nothing, published and filled; a rule
     } finally {
       await page.evaluate(() => localStorage.setItem('credo.locale', 'zh-CN'));
     }
+  });
+
+  it('names a section in the language the designer is used in, keeping the other', async () => {
+    const titleInput = page.getByTestId('designer-canvas').getByRole('textbox', { name: /Section title|分区标题/ }).first();
+    await page.evaluate(() => localStorage.setItem('credo.locale', 'en'));
+    try {
+      await page.goto(`${server.baseUrl}/forms/customer/design`);
+      await page.getByTestId('designer-palette').waitFor();
+      await expect.poll(() => titleInput.inputValue()).toBe('Basic information');
+      await titleInput.fill('Company basics');
+      await page.getByTestId('designer-save').click();
+      const admin = api(server.baseUrl, await login(server.baseUrl, 'admin@demo.local'));
+      await expect
+        .poll(async () => (await admin.get('/api/forms/customer/draft')).body?.draft?.layout?.sections?.[0]?.title)
+        .toEqual({ 'zh-CN': '基本信息', en: 'Company basics' });
+    } finally {
+      await page.evaluate(() => localStorage.setItem('credo.locale', 'zh-CN'));
+    }
+    // The Chinese designer shows (and would edit) the Chinese title.
+    await page.goto(`${server.baseUrl}/forms/customer/design`);
+    await page.getByTestId('designer-palette').waitFor();
+    await expect.poll(() => titleInput.inputValue()).toBe('基本信息');
   });
 });
