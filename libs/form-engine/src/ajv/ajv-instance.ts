@@ -16,7 +16,7 @@ import {
   isFapiaoCode,
   isFapiaoNumber,
 } from '../validators/cn-formats.js';
-import { dayNumberOf, dayNumberOrNaN, daysBetween, isValidDate, isValidDateTime, parseDate, toDayNumber } from '../validators/date.js';
+import { dateKeyOrNaN, dayNumberOf, daysBetween, isValidDate, isValidDateTime, parseDate, toDayNumber } from '../validators/date.js';
 import { compareCanonicalDecimal, compareDecimal, decimalProblem, isDecimalString, isDecimalWithin } from '../validators/decimal.js';
 import { isUuid } from '../validators/uuid.js';
 import { ifThenCode, ifThenCodeWith, ifThenKeys } from './fast-conditions.js';
@@ -335,6 +335,13 @@ export const FAST_REQUIRED = 'x-fast-required';
  * (named reads of a payload go megamorphic across payload shapes).
  */
 export const FAST_WHEN = 'x-fast-when';
+/**
+ * On an integer field of the fast schema, with `type: number` in place of `type: integer`: the
+ * number is an integer (Number.isInteger: the answer of ajv's `!(x % 1) && !isNaN(x)` for the finite
+ * numbers `type: number` lets through). Ajv's `x % 1`, once a fraction has reached the validator,
+ * is compiled as a floating-point remainder (x87 fprem), one per integer value.
+ */
+export const FAST_INTEGER = 'x-fast-integer';
 /** [{index, kind}]: relative date bounds ('today+30'), checked against FAST_STATE.relativeLimits[index]. */
 export const FAST_RELATIVE_DATE = 'x-fast-relative-date';
 /**
@@ -351,8 +358,9 @@ export const FAST_IF = 'x-fast-if';
 /**
  * Per-call inputs and outputs of the fast validators' asOf / warning keywords. Validation is
  * synchronous and never re-entered, so one module-level record serves every form: CompiledForm sets
- * `relativeLimits` (day numbers of the form's relative date bounds for the call's asOf, or null when
- * no valid asOf was given) and clears `needsExtraChecks` right before calling its fast validator.
+ * `relativeLimits` (date keys, see dateKeyOrNaN, of the form's relative date bounds for the call's
+ * asOf, or null when no valid asOf was given) and clears `needsExtraChecks` right before calling its
+ * fast validator.
  */
 export const FAST_STATE: { relativeLimits: readonly number[] | null; needsExtraChecks: boolean } = {
   relativeLimits: null,
@@ -362,10 +370,10 @@ export const FAST_STATE: { relativeLimits: readonly number[] | null; needsExtraC
 function relativeDateOk(index: number, kind: 'minDate' | 'maxDate', data: string): boolean {
   const limits = FAST_STATE.relativeLimits;
   if (limits === null) return true;
-  const day = dayNumberOf(data);
-  if (Number.isNaN(day)) return true; // `format: date` reports it
-  const diff = day - limits[index]!;
-  return kind === 'maxDate' ? !(diff > 0) : !(diff < 0);
+  const key = dateKeyOrNaN(data);
+  if (Number.isNaN(key)) return true; // `format: date` reports it
+  // A NaN limit (not a calendar date) compares false, as its NaN difference did.
+  return kind === 'maxDate' ? !(key > limits[index]!) : !(key < limits[index]!);
 }
 
 export interface FastDateSchema extends DateRangeKeywordSchema {
@@ -374,17 +382,17 @@ export interface FastDateSchema extends DateRangeKeywordSchema {
 
 /** True exactly when `format: date`, dateRange (the absolute bounds) and FAST_RELATIVE_DATE (relative ones) all accept `data`. */
 function fastDateAcceptor(schema: FastDateSchema): (data: string) => boolean {
-  const day = (limit: string | undefined) => (limit === undefined ? NaN : dayNumberOf(limit));
-  const min = day(schema.minimum);
-  const max = day(schema.maximum);
-  const xmin = day(schema.exclusiveMinimum);
-  const xmax = day(schema.exclusiveMaximum);
+  // Date keys (dateKeyOrNaN), in calendar order like the day numbers they stand for.
+  const key = (limit: string | undefined) => (limit === undefined ? NaN : dateKeyOrNaN(limit));
+  const min = key(schema.minimum);
+  const max = key(schema.maximum);
+  const xmin = key(schema.exclusiveMinimum);
+  const xmax = key(schema.exclusiveMaximum);
   const relative = schema.relative ?? [];
   const maxIndex = relative.map((r) => (r.kind === 'maxDate' ? r.index : -1));
   const minIndex = relative.map((r) => (r.kind === 'minDate' ? r.index : -1));
   return (data) => {
-    // Once per value here, so without dayNumberOf's memo.
-    const d = dayNumberOrNaN(data);
+    const d = dateKeyOrNaN(data);
     // NaN: not a calendar date (the format); NaN bounds (absent, or not a date) compare false, as in dateRangeKeyword.
     if (Number.isNaN(d) || d < min || d > max || d <= xmin || d >= xmax) return false;
     const limits = FAST_STATE.relativeLimits;
@@ -535,6 +543,12 @@ function createAjv(mode: AjvMode): AnyAjv {
       type: 'string',
       schemaType: 'object',
       code: (cxt) => failUnless(cxt, fastDateAcceptor(cxt.schema as FastDateSchema)),
+    });
+    ajv.addKeyword({
+      keyword: FAST_INTEGER,
+      type: 'number',
+      schemaType: 'boolean',
+      code: (cxt) => cxt.fail(_`!Number.isInteger(${cxt.data})`),
     });
     ajv.addKeyword({ keyword: FAST_REQUIRED, schemaType: 'array' });
     ajv.addKeyword({ keyword: FAST_WHEN, schemaType: 'array' });
