@@ -1,4 +1,4 @@
-import { FAST_DATE, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
+import { FAST_CHAR_FORMATS, FAST_CHARS, FAST_DATE, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
 import type { FastDateSchema } from '../ajv/ajv-instance.js';
 import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
@@ -84,6 +84,12 @@ export function buildFastInputSchema(
     const date: FastDateSchema = { ...((dateRange as FastDateSchema | undefined) ?? {}) };
     if (relative) date.relative = relative as FastDateSchema['relative'];
     fields[key] = { ...rest, [FAST_DATE]: date };
+  }
+  // Fixed-length formats checked inline (FAST_CHARS) instead of through the format's function.
+  for (const [key, f] of Object.entries(fields)) {
+    if (!f || typeof f !== 'object') continue;
+    const { format, ...rest } = f as Record<string, unknown>;
+    if (rest.type === 'string' && typeof format === 'string' && Object.prototype.hasOwnProperty.call(FAST_CHAR_FORMATS, format)) fields[key] = { ...rest, [FAST_CHARS]: format };
   }
   for (const key of extras.usccFields) {
     const f = fields[key];
