@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORMATS_REFUSING_BLANK, getAjv, getFastAjv } from './ajv-instance.js';
+import { CUSTOM_FORMATS, FAST_CHAR_FORMATS, FAST_CHARS, FORMATS_REFUSING_BLANK, getAjv, getFastAjv } from './ajv-instance.js';
 
 /** Every string CompiledForm counts as blank up to 3 code units, plus longer runs: '' or whitespace led by a code unit <= 32. */
 function blankStrings(): string[] {
@@ -28,5 +28,34 @@ describe('engine Ajv instances', () => {
         for (const v of blanks) if (format!.validate!(v)) expect.fail(`${name} accepts the blank ${JSON.stringify(v)}`);
       }
     }
+  }, 120_000);
+
+  it('FAST_CHARS answers as the format for every code unit replaced or inserted at every position', () => {
+    const bases: Record<string, string[]> = {
+      'cn-postal-code': ['430479', '861000'],
+      cnaps: ['103578046962'],
+      'cn-mobile': ['18534045708', '+86 13912345678', '8613912345678'],
+    };
+    expect(Object.keys(bases).sort()).toEqual(Object.keys(FAST_CHAR_FORMATS).sort());
+    let n = 0;
+    for (const [name, list] of Object.entries(bases)) {
+      const inline = getFastAjv().compile({ type: 'string', [FAST_CHARS]: name });
+      const predicate = CUSTOM_FORMATS[name]!;
+      for (const base of list) {
+        expect(inline(base), base).toBe(true);
+        for (let at = 0; at <= base.length; at++) {
+          const dropped = base.slice(0, at) + base.slice(at + 1);
+          expect(inline(dropped), dropped).toBe(predicate(dropped));
+          for (let c = 0; c < 0x10000; c++) {
+            const ch = String.fromCharCode(c);
+            for (const v of [base.slice(0, at) + ch + base.slice(at + 1), base.slice(0, at) + ch + base.slice(at)]) {
+              if (inline(v) !== predicate(v)) expect.fail(`${name}: ${JSON.stringify(v)} should be ${predicate(v)}`);
+              n++;
+            }
+          }
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(5_000_000);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { _, Ajv2020 } from 'ajv/dist/2020.js';
-import type { Name } from 'ajv/dist/2020.js';
+import type { Code, Name } from 'ajv/dist/2020.js';
 import type { KeywordCxt, Options } from 'ajv/dist/2020.js';
 import { Ajv as AjvDraft7 } from 'ajv/dist/ajv.js';
 import type { DataValidationCxt, ErrorObject, SchemaValidateFunction } from 'ajv/dist/types/index.js';
@@ -16,7 +16,7 @@ import {
   isFapiaoCode,
   isFapiaoNumber,
 } from '../validators/cn-formats.js';
-import { dayNumberOf, dayNumberOrNaN, daysBetween, isValidDate, isValidDateTime, parseDate, toDayNumber } from '../validators/date.js';
+import { dateKeyOrNaN, dayNumberOf, daysBetween, isValidDate, isValidDateTime, parseDate, toDayNumber } from '../validators/date.js';
 import { compareCanonicalDecimal, compareDecimal, decimalProblem, isDecimalString, isDecimalWithin } from '../validators/decimal.js';
 import { isUuid } from '../validators/uuid.js';
 import { ifThenCode, ifThenCodeWith, ifThenKeys } from './fast-conditions.js';
@@ -77,6 +77,24 @@ export const FORMATS_REFUSING_BLANK: ReadonlySet<string> = new Set([
   'http-url',
   'uuid',
 ]);
+
+const DIGIT: readonly [number, number] = [48, 57];
+
+/**
+ * Formats whose only form (or, for cn-mobile, whose common one) is a fixed-length run of character
+ * ranges: on a field of the fast schema, FAST_CHARS checks that run inline in the validator (a
+ * subtraction and an unsigned comparison per character, no call), and hands any other length to the
+ * format's predicate when the format has other forms. Each answers as its predicate
+ * (ajv-instance.spec.ts: every code unit at every position).
+ */
+export const FAST_CHAR_FORMATS: Readonly<Record<string, { ranges: ReadonlyArray<readonly [number, number]>; otherLengths: boolean }>> = {
+  // CN_POSTAL_CODE /^[0-8]\d{5}$/
+  'cn-postal-code': { ranges: [[48, 56], DIGIT, DIGIT, DIGIT, DIGIT, DIGIT], otherLengths: false },
+  // CNAPS_CODE /^\d{12}$/
+  cnaps: { ranges: Array<readonly [number, number]>(12).fill(DIGIT), otherLengths: false },
+  // CN_MOBILE /^(?:\+?86[- ]?)?1[3-9]\d{9}$/: 11 characters only without the +86 prefix.
+  'cn-mobile': { ranges: [[49, 49], [51, 57], ...Array<readonly [number, number]>(9).fill(DIGIT)], otherLengths: true },
+};
 
 /** Annotation keywords carried in generated schemas for consumers (ignored by validation). */
 export const ANNOTATION_KEYWORDS = ['x-field-type', 'x-label', 'x-reference', 'x-formula', 'x-auto-number', 'x-archived'];
@@ -335,6 +353,15 @@ export const FAST_REQUIRED = 'x-fast-required';
  * (named reads of a payload go megamorphic across payload shapes).
  */
 export const FAST_WHEN = 'x-fast-when';
+/**
+ * On an integer field of the fast schema, with `type: number` in place of `type: integer`: the
+ * number is an integer (Number.isInteger: the answer of ajv's `!(x % 1) && !isNaN(x)` for the finite
+ * numbers `type: number` lets through). Ajv's `x % 1`, once a fraction has reached the validator,
+ * is compiled as a floating-point remainder (x87 fprem), one per integer value.
+ */
+export const FAST_INTEGER = 'x-fast-integer';
+/** On a field of the fast schema, in place of `format: <name>` for the formats of FAST_CHAR_FORMATS: the format's name. */
+export const FAST_CHARS = 'x-fast-chars';
 /** [{index, kind}]: relative date bounds ('today+30'), checked against FAST_STATE.relativeLimits[index]. */
 export const FAST_RELATIVE_DATE = 'x-fast-relative-date';
 /**
@@ -351,8 +378,9 @@ export const FAST_IF = 'x-fast-if';
 /**
  * Per-call inputs and outputs of the fast validators' asOf / warning keywords. Validation is
  * synchronous and never re-entered, so one module-level record serves every form: CompiledForm sets
- * `relativeLimits` (day numbers of the form's relative date bounds for the call's asOf, or null when
- * no valid asOf was given) and clears `needsExtraChecks` right before calling its fast validator.
+ * `relativeLimits` (date keys, see dateKeyOrNaN, of the form's relative date bounds for the call's
+ * asOf, or null when no valid asOf was given) and clears `needsExtraChecks` right before calling its
+ * fast validator.
  */
 export const FAST_STATE: { relativeLimits: readonly number[] | null; needsExtraChecks: boolean } = {
   relativeLimits: null,
@@ -362,10 +390,10 @@ export const FAST_STATE: { relativeLimits: readonly number[] | null; needsExtraC
 function relativeDateOk(index: number, kind: 'minDate' | 'maxDate', data: string): boolean {
   const limits = FAST_STATE.relativeLimits;
   if (limits === null) return true;
-  const day = dayNumberOf(data);
-  if (Number.isNaN(day)) return true; // `format: date` reports it
-  const diff = day - limits[index]!;
-  return kind === 'maxDate' ? !(diff > 0) : !(diff < 0);
+  const key = dateKeyOrNaN(data);
+  if (Number.isNaN(key)) return true; // `format: date` reports it
+  // A NaN limit (not a calendar date) compares false, as its NaN difference did.
+  return kind === 'maxDate' ? !(key > limits[index]!) : !(key < limits[index]!);
 }
 
 export interface FastDateSchema extends DateRangeKeywordSchema {
@@ -374,17 +402,17 @@ export interface FastDateSchema extends DateRangeKeywordSchema {
 
 /** True exactly when `format: date`, dateRange (the absolute bounds) and FAST_RELATIVE_DATE (relative ones) all accept `data`. */
 function fastDateAcceptor(schema: FastDateSchema): (data: string) => boolean {
-  const day = (limit: string | undefined) => (limit === undefined ? NaN : dayNumberOf(limit));
-  const min = day(schema.minimum);
-  const max = day(schema.maximum);
-  const xmin = day(schema.exclusiveMinimum);
-  const xmax = day(schema.exclusiveMaximum);
+  // Date keys (dateKeyOrNaN), in calendar order like the day numbers they stand for.
+  const key = (limit: string | undefined) => (limit === undefined ? NaN : dateKeyOrNaN(limit));
+  const min = key(schema.minimum);
+  const max = key(schema.maximum);
+  const xmin = key(schema.exclusiveMinimum);
+  const xmax = key(schema.exclusiveMaximum);
   const relative = schema.relative ?? [];
   const maxIndex = relative.map((r) => (r.kind === 'maxDate' ? r.index : -1));
   const minIndex = relative.map((r) => (r.kind === 'minDate' ? r.index : -1));
   return (data) => {
-    // Once per value here, so without dayNumberOf's memo.
-    const d = dayNumberOrNaN(data);
+    const d = dateKeyOrNaN(data);
     // NaN: not a calendar date (the format); NaN bounds (absent, or not a date) compare false, as in dateRangeKeyword.
     if (Number.isNaN(d) || d < min || d > max || d <= xmin || d >= xmax) return false;
     const limits = FAST_STATE.relativeLimits;
@@ -535,6 +563,33 @@ function createAjv(mode: AjvMode): AnyAjv {
       type: 'string',
       schemaType: 'object',
       code: (cxt) => failUnless(cxt, fastDateAcceptor(cxt.schema as FastDateSchema)),
+    });
+    ajv.addKeyword({
+      keyword: FAST_INTEGER,
+      type: 'number',
+      schemaType: 'boolean',
+      code: (cxt) => cxt.fail(_`!Number.isInteger(${cxt.data})`),
+    });
+    ajv.addKeyword({
+      keyword: FAST_CHARS,
+      type: 'string',
+      schemaType: 'string',
+      code: (cxt) => {
+        const name = cxt.schema as string;
+        const spec = FAST_CHAR_FORMATS[name];
+        if (!spec) throw new Error(`${FAST_CHARS}: ${name} is not one of FAST_CHAR_FORMATS`);
+        const d = cxt.data;
+        let run: Code = _`${d}.length === ${spec.ranges.length}`;
+        spec.ranges.forEach(([lo, hi], i) => {
+          run = _`${run} && ((${d}.charCodeAt(${i}) - ${lo}) >>> 0) <= ${hi - lo}`;
+        });
+        if (!spec.otherLengths) {
+          cxt.fail(_`!(${run})`);
+          return;
+        }
+        const predicate = cxt.gen.scopeValue('keyword', { ref: CUSTOM_FORMATS[name]! });
+        cxt.fail(_`!(${d}.length === ${spec.ranges.length} ? ${run} : ${predicate}(${d}))`);
+      },
     });
     ajv.addKeyword({ keyword: FAST_REQUIRED, schemaType: 'array' });
     ajv.addKeyword({ keyword: FAST_WHEN, schemaType: 'array' });

@@ -12,7 +12,7 @@ import { buildRecordSchema } from '../schema/build-record-schema.js';
 import { checkDefinitionSemantics, definitionLabelResolver, renderDefinitionProblems, validateFormDefinition } from '../schema/validate-definition.js';
 import type { FieldDefinition, FieldError, FormDefinition, Locale, ValidateOptions, ValidationResult } from '../types.js';
 import { isDecimalString } from '../validators/decimal.js';
-import { dayNumberOf, isRelativeDate, isValidDate, resolveRelativeDate } from '../validators/date.js';
+import { dateKeyOrNaN, dayNumberOf, isRelativeDate, isValidDate, resolveRelativeDate } from '../validators/date.js';
 import { isUsccOrLegacy, isValidUscc, usccOrgCodeValid } from '../validators/uscc.js';
 import { appendPointer, parsePointer } from '../validation/json-pointer.js';
 import { fieldError, normalizeAjvErrors } from '../validation/normalize-errors.js';
@@ -178,7 +178,7 @@ class CompiledFormImpl implements CompiledForm {
   private readonly relativeDates: ReadonlyArray<{ key: string; bound: string; kind: 'minDate' | 'maxDate' }>;
   private readonly usccFields: readonly string[];
   /** Relative date bounds resolved for the last asOf seen (the API passes the same date all day). */
-  private relativeFor: { asOf: string; limits: ReadonlyArray<{ limit: string; day: number }> | null; days: readonly number[] | null } | null = null;
+  private relativeFor: { asOf: string; limits: ReadonlyArray<{ limit: string; day: number }> | null; keys: readonly number[] | null } | null = null;
 
   constructor(
     readonly definition: FormDefinition,
@@ -243,7 +243,7 @@ class CompiledFormImpl implements CompiledForm {
             return { limit, day: dayNumberOf(limit) };
           })
         : null;
-      this.relativeFor = { asOf, limits, days: limits && limits.map((l) => l.day) };
+      this.relativeFor = { asOf, limits, keys: limits && limits.map((l) => dateKeyOrNaN(l.limit)) };
     }
     return this.relativeFor.limits;
   }
@@ -256,7 +256,7 @@ class CompiledFormImpl implements CompiledForm {
    */
   private fastAccepts(fast: ValidateFunction, data: Record<string, unknown>, options?: ValidateOptions): boolean {
     const asOf = options?.asOf;
-    FAST_STATE.relativeLimits = asOf && this.relativeDates.length && this.relativeLimits(asOf) ? this.relativeFor!.days : null;
+    FAST_STATE.relativeLimits = asOf && this.relativeDates.length && this.relativeLimits(asOf) ? this.relativeFor!.keys : null;
     FAST_STATE.needsExtraChecks = false;
     // A payload parsed before another one made V8 generalise a field of the same shape (e.g. a
     // fraction where this payload holds a small integer) has a deprecated map; one for...in over

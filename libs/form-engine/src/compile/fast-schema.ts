@@ -1,4 +1,4 @@
-import { FAST_DATE, FAST_FIELDS, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
+import { FAST_CHAR_FORMATS, FAST_CHARS, FAST_DATE, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
 import type { FastDateSchema } from '../ajv/ajv-instance.js';
 import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
@@ -24,11 +24,13 @@ function isBlankString(v: unknown): boolean {
  * The field's subschema plus "no blank value" in its cheapest form: nothing when the type (boolean,
  * integer, number), a non-blank enum / const or the format (FORMATS_REFUSING_BLANK) already refuses
  * every blank value; FAST_NONBLANK / FAST_NONEMPTY inside the type check for a string / an array;
- * FAST_PRESENT otherwise.
+ * FAST_PRESENT otherwise. `type: integer` becomes `type: number` + FAST_INTEGER.
  */
 function notBlank(p: Record<string, unknown>): Record<string, unknown> {
   const type = p.type;
-  if (type === 'boolean' || type === 'integer' || type === 'number') return { ...p };
+  // An integer's type check as FAST_INTEGER (no floating-point remainder; same answer).
+  if (type === 'integer') return { ...p, type: 'number', [FAST_INTEGER]: true };
+  if (type === 'boolean' || type === 'number') return { ...p };
   if (type === 'string' && Array.isArray(p.enum) && p.enum.every((v) => typeof v === 'string' && !isBlankString(v))) return { ...p };
   if (type === 'string' && typeof p.const === 'string' && !isBlankString(p.const)) return { ...p };
   if (type === 'string' && typeof p.format === 'string' && FORMATS_REFUSING_BLANK.has(p.format)) return { ...p };
@@ -82,6 +84,12 @@ export function buildFastInputSchema(
     const date: FastDateSchema = { ...((dateRange as FastDateSchema | undefined) ?? {}) };
     if (relative) date.relative = relative as FastDateSchema['relative'];
     fields[key] = { ...rest, [FAST_DATE]: date };
+  }
+  // Fixed-length formats checked inline (FAST_CHARS) instead of through the format's function.
+  for (const [key, f] of Object.entries(fields)) {
+    if (!f || typeof f !== 'object') continue;
+    const { format, ...rest } = f as Record<string, unknown>;
+    if (rest.type === 'string' && typeof format === 'string' && Object.prototype.hasOwnProperty.call(FAST_CHAR_FORMATS, format)) fields[key] = { ...rest, [FAST_CHARS]: format };
   }
   for (const key of extras.usccFields) {
     const f = fields[key];

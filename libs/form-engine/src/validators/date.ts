@@ -87,6 +87,31 @@ export function dayNumberOrNaN(value: string): number {
   return era * 146097 + doe - 719468;
 }
 
+/**
+ * y * 10000 + m * 100 + d for a value dayNumberOrNaN accepts, NaN exactly when it refuses the value.
+ * Calendar order is the order of these keys, so the fail-fast validator compares a date with its
+ * bounds on them without the day number's four floored divisions (the same check otherwise:
+ * date.spec.ts compares the two on every code unit at every position and on generated dates).
+ */
+export function dateKeyOrNaN(value: string): number {
+  if (value.length !== 10) return NaN;
+  const D = NOT_DIGIT;
+  const y0 = value.charCodeAt(0);
+  const y1 = value.charCodeAt(1);
+  const y2 = value.charCodeAt(2);
+  const y3 = value.charCodeAt(3);
+  const m0 = value.charCodeAt(5);
+  const m1 = value.charCodeAt(6);
+  const d0 = value.charCodeAt(8);
+  const d1 = value.charCodeAt(9);
+  if ((D[y0]! | D[y1]! | D[y2]! | D[y3]! | D[m0]! | D[m1]! | D[d0]! | D[d1]! | (value.charCodeAt(4) ^ 45) | (value.charCodeAt(7) ^ 45)) !== 0) return NaN;
+  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3 - 53328;
+  const m = m0 * 10 + m1 - 528;
+  const d = d0 * 10 + d1 - 528;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || (d > DAYS_IN_MONTH[m - 1]! && !(m === 2 && d === 29 && isLeapYear(y)))) return NaN;
+  return y * 10000 + m * 100 + d;
+}
+
 /** Days since 1970-01-01 (proleptic Gregorian), from Howard Hinnant's days_from_civil. */
 export function toDayNumber({ y, m, d }: Ymd): number {
   const yy = m <= 2 ? y - 1 : y;

@@ -70,41 +70,38 @@ export function compareDecimal(a: string, b: string): number {
 }
 
 
+/** Per code unit, for isDecimalWithin: 0 a digit, 1 '.', 2 anything else. */
+const DECIMAL_CLASS = new Uint8Array(0x10000).fill(2);
+for (let c = 48; c <= 57; c++) DECIMAL_CLASS[c] = 0;
+DECIMAL_CLASS[46] = 1;
+
 /**
  * decimalProblem(value, scale) === null, on character codes without allocating: the validator's
- * per-value check for money and decimal fields.
+ * per-value check for money and decimal fields. One pass without a branch per character: after an
+ * optional '-', only digits and at most one '.' (counted, its position kept arithmetically), then
+ * the parts measured — an integer part of 1–18 digits without a leading zero (unless it is "0"),
+ * and after a '.' 1–scale digits.
  */
 export function isDecimalWithin(value: string, scale: number): boolean {
   const n = value.length;
   if (n === 0 || n > 60) return false;
-  let i = value.charCodeAt(0) === 45 ? 1 : 0;
-  const intStart = i;
-  if (i >= n) return false;
-  const first = value.charCodeAt(i);
-  if (first === 48) {
-    i++;
-  } else if (first >= 49 && first <= 57) {
-    i++;
-    while (i < n) {
-      const c = value.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      i++;
-    }
-  } else {
-    return false;
+  const start = value.charCodeAt(0) === 45 ? 1 : 0;
+  let other = 0;
+  let dots = 0;
+  let dotAt = n;
+  for (let i = start; i < n; i++) {
+    const k = DECIMAL_CLASS[value.charCodeAt(i)]!;
+    other |= k & 2;
+    const isDot = k & 1;
+    dots += isDot;
+    dotAt += (i - dotAt) & -isDot;
   }
-  const intDigits = i - intStart;
-  if (i === n) return intDigits <= MAX_INTEGER_DIGITS;
-  if (value.charCodeAt(i) !== 46) return false;
-  i++;
-  const fracStart = i;
-  while (i < n) {
-    const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-    i++;
-  }
-  const fracDigits = i - fracStart;
-  return fracDigits > 0 && intDigits <= MAX_INTEGER_DIGITS && fracDigits <= scale;
+  const intDigits = dotAt - start;
+  if (other !== 0 || dots > 1 || intDigits < 1 || intDigits > MAX_INTEGER_DIGITS) return false;
+  if (intDigits > 1 && value.charCodeAt(start) === 48) return false;
+  if (dots === 0) return true;
+  const fracDigits = n - dotAt - 1;
+  return fracDigits > 0 && fracDigits <= scale;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBankAccount } from './cn-formats.js';
-import { dayNumberOf, isValidDate, parseDate, toDayNumber } from './date.js';
+import { dateKeyOrNaN, dayNumberOf, dayNumberOrNaN, isValidDate, parseDate, toDayNumber } from './date.js';
 import { compareCanonicalDecimal, compareDecimal, DECIMAL_RE, decimalProblem, isDecimalWithin } from './decimal.js';
 import { isUsccWithValidOrgCode, isValidUscc, normalizeUscc, orgCodeCheckChar, usccCheckChar, usccOrgCodeValid, usccProblem, usccScan } from './uscc.js';
 
@@ -96,4 +96,71 @@ describe('character-code validators agree with their plain definitions', () => {
       expect(isValidDate(v)).toBe(p !== null);
     }
   }, 60_000);
+
+  it('usccScan answers as the plain definitions for every code unit at every position of valid codes', () => {
+    const orgValid = (v: string) => {
+      try {
+        return orgCodeCheckChar(v.slice(8, 16)) === v[16];
+      } catch {
+        return false;
+      }
+    };
+    const expected = (v: string) => (!/^[0-9A-Z]{18}$/.test(v) ? -1 : usccProblem(v) !== null ? 0 : orgValid(v) ? 1 : 2);
+    let n = 0;
+    // A valid code with a valid organisation code, one whose organisation code fails, and an 'N' authority.
+    for (const base of ['91350100M000100Y43', '91440300708461136T', 'N1350100M000100Y43']) {
+      expect(usccScan(base)).toBe(expected(base));
+      for (let at = 0; at < 18; at++) {
+        for (let c = 0; c < 0x10000; c++) {
+          const v = base.slice(0, at) + String.fromCharCode(c) + base.slice(at + 1);
+          if (usccScan(v) !== expected(v)) expect.fail(`usccScan(${JSON.stringify(v)}) should be ${expected(v)}`);
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(3_000_000);
+  }, 120_000);
+
+  it('isDecimalWithin agrees with decimalProblem for every code unit at every position', () => {
+    let n = 0;
+    for (const base of ['160000.00', '-0.5', '0', '12']) {
+      for (let at = 0; at <= base.length; at++) {
+        for (let c = 0; c < 0x10000; c++) {
+          const ch = String.fromCharCode(c);
+          for (const v of [base.slice(0, at) + ch + base.slice(at + 1), base.slice(0, at) + ch + base.slice(at)]) {
+            for (const scale of [0, 2]) {
+              if (isDecimalWithin(v, scale) !== (decimalProblem(v, scale) === null)) expect.fail(`isDecimalWithin(${JSON.stringify(v)}, ${scale})`);
+            }
+            n++;
+          }
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(2_000_000);
+  }, 120_000);
+
+  it('dateKeyOrNaN: NaN exactly where dayNumberOrNaN is, and in the same order as the day numbers', () => {
+    const bases = ['2026-11-25', '2024-02-29', '2023-02-28', '1800-01-01', '0001-01-01', '9999-12-31', '2026-04-30', '2000-02-29', '1900-02-28'];
+    let n = 0;
+    for (const base of bases) {
+      for (let at = 0; at < base.length; at++) {
+        for (let c = 0; c < 0x10000; c++) {
+          const v = base.slice(0, at) + String.fromCharCode(c) + base.slice(at + 1);
+          if (Number.isNaN(dateKeyOrNaN(v)) !== Number.isNaN(dayNumberOrNaN(v))) expect.fail(`dateKeyOrNaN(${JSON.stringify(v)})`);
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(500_000);
+    const values = mutations(bases, '0123456789-', 20_000, 17);
+    for (const v of values) expect(Number.isNaN(dateKeyOrNaN(v)), v).toBe(Number.isNaN(dayNumberOrNaN(v)));
+    const valid = values.filter((v) => !Number.isNaN(dayNumberOrNaN(v)));
+    expect(valid.length).toBeGreaterThan(1000);
+    const rnd = random(19);
+    for (let i = 0; i < 20_000; i++) {
+      const a = valid[rnd(valid.length)]!;
+      const b = valid[rnd(valid.length)]!;
+      expect(Math.sign(dateKeyOrNaN(a) - dateKeyOrNaN(b)), `${a} vs ${b}`).toBe(Math.sign(dayNumberOrNaN(a) - dayNumberOrNaN(b)));
+    }
+  }, 120_000);
 });

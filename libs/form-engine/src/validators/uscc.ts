@@ -118,14 +118,25 @@ function canonicalOrgCodeValid(value: string): boolean | null {
   return value.charCodeAt(16) === expected;
 }
 
-/** Per code unit: its USCC alphabet index (0-30); 31 for the other letters A-Z; 64 for anything else. */
-const SCAN_INDEX = new Uint8Array(0x10000).fill(64);
-for (let c = 65; c <= 90; c++) SCAN_INDEX[c] = 31;
-for (let i = 0; i < USCC_ALPHABET.length; i++) SCAN_INDEX[USCC_ALPHABET.charCodeAt(i)] = i;
-/** Per code unit of 0-9 / A-Z: its GB 11714 value (digits 0-9, letters 10-35). */
-const ORG_VALUE = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) ORG_VALUE[c] = c - 48;
-for (let c = 65; c <= 90; c++) ORG_VALUE[c] = c - 55;
+/**
+ * Per code unit, everything usccScan asks about it in one table entry: bits 0-4 its USCC alphabet
+ * index (31 outside the alphabet); bit 5 (32) not a digit; bit 6 (64) not in the USCC alphabet;
+ * bit 7 (128) not 0-9 / A-Z; bits 8-13 its GB 11714 value (digits 0-9, letters 10-35); bit 14 not
+ * [1-9ANY] (the registration authority); bit 15 not [1-9] (the organisation category).
+ */
+const SCAN = new Uint16Array(0x10000);
+for (let c = 0; c < 0x10000; c++) {
+  const digit = c >= 48 && c <= 57;
+  const upper = c >= 65 && c <= 90;
+  const index = c < 128 ? USCC_ALPHABET.indexOf(String.fromCharCode(c)) : -1;
+  let entry = index >= 0 ? index : 31 | 64;
+  if (!digit) entry |= 32;
+  if (!digit && !upper) entry |= 128;
+  entry |= (digit ? c - 48 : upper ? c - 55 : 0) << 8;
+  if (!((c >= 49 && c <= 57) || c === 65 || c === 78 || c === 89)) entry |= 1 << 14;
+  if (!(c >= 49 && c <= 57)) entry |= 1 << 15;
+  SCAN[c] = entry;
+}
 /** The check character's code for each weighted sum mod 31 (GB 32100) and mod 11 (GB 11714). */
 const USCC_CHECK = new Uint16Array(31);
 for (let r = 0; r < 31; r++) USCC_CHECK[r] = USCC_ALPHABET.charCodeAt((31 - r) % 31);
@@ -135,42 +146,45 @@ for (let r = 0; r < 11; r++) ORG_CHECK[r] = r === 1 ? 88 /* X */ : r === 0 ? 48 
 /**
  * One pass over an 18-character value of 0-9 and A-Z: 0 = not a valid USCC, 1 = valid with a valid
  * GB 11714 organisation-code part, 2 = valid but the organisation-code part fails (a warning);
- * -1 = some other character or length (ask isValidUscc / usccOrgCodeValid). Table lookups instead
- * of per-character branches (the fast validator calls it for every USCC value).
+ * -1 = some other character or length (ask isValidUscc / usccOrgCodeValid). Written out per
+ * position (the weights USCC_WEIGHTS and ORG_WEIGHTS as constants): one table entry per character,
+ * the structure [1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RT-UW-Y]{9} tested on ORed flag bits, no loop and no
+ * branch until the sums are compared with the check characters.
  */
 export function usccScan(value: string): -1 | 0 | 1 | 2 {
   if (value.length !== 18) return -1;
-  const c0 = value.charCodeAt(0);
-  const x0 = SCAN_INDEX[c0]!;
-  const x1 = SCAN_INDEX[value.charCodeAt(1)]!;
-  let any = x0 | x1; // bit 64: a character outside 0-9 / A-Z
-  // [1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RT-UW-Y]{9}, then the check character.
-  let ok = ((x0 >= 1 && x0 <= 9) || c0 === 65 || c0 === 78 || c0 === 89) && x1 >= 1 && x1 <= 9;
-  let sum = x0 + x1 * 3;
-  for (let i = 2; i < 8; i++) {
-    const x = SCAN_INDEX[value.charCodeAt(i)]!;
-    any |= x;
-    if (x > 9) ok = false;
-    sum += x * USCC_WEIGHTS[i]!;
-  }
-  let orgSum = 0;
-  for (let i = 8; i < 16; i++) {
-    const c = value.charCodeAt(i);
-    const x = SCAN_INDEX[c]!;
-    any |= x;
-    if (x > 30) ok = false;
-    sum += x * USCC_WEIGHTS[i]!;
-    orgSum += ORG_VALUE[c & 127]! * ORG_WEIGHTS[i - 8]!;
-  }
+  const T = SCAN;
+  const t0 = T[value.charCodeAt(0)]!;
+  const t1 = T[value.charCodeAt(1)]!;
+  const t2 = T[value.charCodeAt(2)]!;
+  const t3 = T[value.charCodeAt(3)]!;
+  const t4 = T[value.charCodeAt(4)]!;
+  const t5 = T[value.charCodeAt(5)]!;
+  const t6 = T[value.charCodeAt(6)]!;
+  const t7 = T[value.charCodeAt(7)]!;
+  const t8 = T[value.charCodeAt(8)]!;
+  const t9 = T[value.charCodeAt(9)]!;
+  const t10 = T[value.charCodeAt(10)]!;
+  const t11 = T[value.charCodeAt(11)]!;
+  const t12 = T[value.charCodeAt(12)]!;
+  const t13 = T[value.charCodeAt(13)]!;
+  const t14 = T[value.charCodeAt(14)]!;
+  const t15 = T[value.charCodeAt(15)]!;
   const c16 = value.charCodeAt(16);
-  const x16 = SCAN_INDEX[c16]!;
-  const last = value.charCodeAt(17);
-  any |= x16 | SCAN_INDEX[last]!;
-  if (any & 64) return -1;
-  if (x16 > 30) ok = false;
-  sum += x16 * USCC_WEIGHTS[16]!;
-  if (!ok || last !== USCC_CHECK[sum % 31]) return 0;
-  return c16 === ORG_CHECK[orgSum % 11] ? 1 : 2;
+  const t16 = T[c16]!;
+  const c17 = value.charCodeAt(17);
+  const body = t8 | t9 | t10 | t11 | t12 | t13 | t14 | t15 | t16;
+  const digits = t2 | t3 | t4 | t5 | t6 | t7;
+  if (((t0 | t1 | digits | body | T[c17]!) & 128) !== 0) return -1;
+  if ((((t0 >> 14) & 1) | (t1 >> 15) | (digits & 32) | (body & 64)) !== 0) return 0;
+  const sum =
+    (t0 & 31) + (t1 & 31) * 3 + (t2 & 31) * 9 + (t3 & 31) * 27 + (t4 & 31) * 19 + (t5 & 31) * 26 + (t6 & 31) * 16 + (t7 & 31) * 17 + (t8 & 31) * 20 +
+    (t9 & 31) * 29 + (t10 & 31) * 25 + (t11 & 31) * 13 + (t12 & 31) * 8 + (t13 & 31) * 24 + (t14 & 31) * 10 + (t15 & 31) * 30 + (t16 & 31) * 28;
+  if (c17 !== USCC_CHECK[sum % 31]) return 0;
+  const org =
+    ((t8 >> 8) & 63) * 3 + ((t9 >> 8) & 63) * 7 + ((t10 >> 8) & 63) * 9 + ((t11 >> 8) & 63) * 10 + ((t12 >> 8) & 63) * 5 + ((t13 >> 8) & 63) * 8 +
+    ((t14 >> 8) & 63) * 4 + ((t15 >> 8) & 63) * 2;
+  return c16 === ORG_CHECK[org % 11] ? 1 : 2;
 }
 
 /**
