@@ -6,9 +6,9 @@ import { createDatabaseIfMissing } from '../../apps/api/src/database/database-bo
 import { MAINTENANCE_NICE, runAtLowPriority } from '../../apps/api/src/database/low-priority.js';
 
 /**
- * Index builds run at a lower CPU priority and without parallel workers (FieldIndexService): the
- * backend is reniced while the work runs and set back afterwards. On the run's embedded cluster,
- * a process of this host.
+ * Index builds run at a lower CPU priority, and without parallel workers while users are at work
+ * (FieldIndexService): the backend is reniced while the work runs and set back afterwards. On the
+ * run's embedded cluster, a process of this host.
  */
 describe('maintenance work at a lower CPU priority', () => {
   let client: pg.Client;
@@ -45,11 +45,33 @@ describe('maintenance work at a lower CPU priority', () => {
     expect(rows[0]!.valid).toBe(true);
   });
 
-  it('runs the work without parallel workers, then puts the setting back', async () => {
+  it("on an idle database keeps the session's parallel workers; while another role's session works, uses none; then puts the setting back", async () => {
+    const workers = () => client.query<{ w: string }>(`SELECT current_setting('max_parallel_maintenance_workers') AS w`).then((r) => r.rows[0]!.w);
     await client.query('SET max_parallel_maintenance_workers = 3');
-    const run = await runAtLowPriority(client, async () => (await client.query<{ w: string }>(`SELECT current_setting('max_parallel_maintenance_workers') AS w`)).rows[0]!.w);
-    expect(run).toMatchObject({ result: '0', lowered: true, restored: true });
-    expect((await client.query<{ w: string }>(`SELECT current_setting('max_parallel_maintenance_workers') AS w`)).rows[0]!.w).toBe('3');
+    // Nobody else in this database (the superuser's own other sessions would not count either).
+    expect((await runAtLowPriority(client, workers)).result).toBe('3');
+    expect(await workers()).toBe('3');
+
+    // A user at work: another role's statement running in this database.
+    const role = `u_${randomBytes(4).toString('hex')}`;
+    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'x'`);
+    const url = new URL(inject('pgServerUrl'));
+    Object.assign(url, { username: role, password: 'x', pathname: `/${client.database}` });
+    const user = new pg.Client({ connectionString: url.toString() });
+    await user.connect();
+    try {
+      const working = user.query('SELECT pg_sleep(2)');
+      await expect
+        .poll(async () => (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND state = 'active'`, [role])).rows[0]!.n)
+        .toBe(1);
+      const run = await runAtLowPriority(client, workers);
+      expect(run).toMatchObject({ result: '0', lowered: true, restored: true });
+      expect(await workers()).toBe('3');
+      await working;
+    } finally {
+      await user.end();
+      await client.query(`DROP ROLE ${role}`);
+    }
   });
 
   it('sets the backend back when the work fails', async () => {

@@ -46,23 +46,45 @@ async function localBackend(client: pg.ClientBase): Promise<number | null> {
   return pid;
 }
 
+/** How recently another role's statement must have run for the server to count as in use. */
+const AT_WORK_WINDOW_MS = 100;
+
+/**
+ * Whether sessions of other roles in this database (users' requests: the API's app role,
+ * integrations) are running a statement or finished one within AT_WORK_WINDOW_MS. This session's own role (the owner's: jobs,
+ * schema work) does not count. A role that may not see others' sessions (not a superuser /
+ * pg_read_all_stats) sees none.
+ */
+async function othersAtWork(client: pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid() AND usename IS DISTINCT FROM current_user
+       AND (state = 'active' OR state_change > clock_timestamp() - make_interval(secs => $1::double precision / 1000))`,
+    [AT_WORK_WINDOW_MS],
+  );
+  return rows[0]!.n > 0;
+}
+
 /**
  * Runs maintenance `work` (e.g. CREATE INDEX CONCURRENTLY) on `client` so that users' requests
  * served meanwhile keep their speed:
- * - in this one backend, without parallel workers (max_parallel_maintenance_workers = 0): a
- *   parallel build starts workers at full priority on every core and passes their sorted runs
- *   through temporary files, whose writes compete with the commits' WAL flushes (measured: creates
- *   at c=32 during repeated builds kept 0.59 of their rate with workers, 0.79 without);
+ * - while users are at work (othersAtWork), in this one backend, without parallel workers
+ *   (max_parallel_maintenance_workers = 0): a parallel build starts workers at full priority on
+ *   every core and passes their sorted runs through temporary files, whose writes compete with the
+ *   commits' WAL flushes (measured: creates at c=32 during repeated builds kept 0.59 of their rate
+ *   with workers, 0.79 without); on an idle server the session's workers are used (a build as
+ *   fast as it can be, when nobody waits for the cores);
  * - at a lower CPU priority (nice MAINTENANCE_NICE) where the server is a process of this host (the
  *   embedded cluster, or a local one this process may renice); elsewhere the work simply runs.
- * On an idle machine the work still has a whole core. The backend is set back afterwards (`restored`).
+ * The backend is set back afterwards (`restored`).
  */
 export async function runAtLowPriority<T>(client: pg.ClientBase, work: () => Promise<T>, nice = MAINTENANCE_NICE): Promise<LowPriorityRun<T>> {
   const { rows } = await client.query<{ workers: string; mem: string }>(
     `SELECT current_setting('max_parallel_maintenance_workers') AS workers, current_setting('maintenance_work_mem') AS mem`,
   );
   const { workers, mem } = rows[0]!;
-  await client.query(`SET max_parallel_maintenance_workers = 0; SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+  const busy = await othersAtWork(client);
+  await client.query(`SET max_parallel_maintenance_workers = ${busy ? 0 : Number.parseInt(workers, 10) || 0}; SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
   const pid = await localBackend(client);
   let before: number | null = null;
   if (pid !== null) {
