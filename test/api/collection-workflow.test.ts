@@ -103,6 +103,19 @@ describe('collection tasks per stage (DOMAIN §5.1)', () => {
     await expectTask(lawyer, 'S6', { status: 'open', assignee: creditId, due_on: day(-5) });
     await expectTask(noMail, 'S1', { status: 'open', assignee: staffId, due_on: day(-1) });
     expect((await tasksOf(noMail.id))[0]!.data.instruction).toContain('人工');
+    // Every text the run wrote into a task (stored in zh-CN) has its English, for English readers.
+    const staff = api(server.baseUrl, await login(server.baseUrl, 'staff@demo.local'));
+    const texts = await staff.get('/api/reminders/texts');
+    expect(texts.status, texts.text).toBe(200);
+    const english = new Map((texts.body.texts as Array<{ 'zh-CN': string; en: string }>).map((t) => [t['zh-CN'], t.en]));
+    const written = await ownerQuery<{ text: string }>(
+      server.databaseUrl,
+      `SELECT DISTINCT x.text FROM records r JOIN forms f ON f.id = r.form_id, LATERAL (VALUES (r.data->>'instruction'), (r.data->>'note')) x(text)
+       WHERE f.key = 'collection_task' AND x.text IS NOT NULL`,
+    );
+    expect(written.length).toBeGreaterThanOrEqual(5);
+    for (const { text } of written) expect(english.get(text), text).toMatch(/^[\x20-\x7e]+$/);
+    expect(english.get('到期提醒（邮件/短信）（客户无邮箱，请人工提醒）')).toBe('Due-date reminder (e-mail / SMS) (the customer has no e-mail address: remind them yourself)');
     expect(await tasksOf(disputed.id)).toHaveLength(0);
     expect(await tasksOf(paid.id)).toHaveLength(0);
     // Tasks are ordinary records of the collection_task form: listed through the forms API.
@@ -277,6 +290,14 @@ describe('the stage plan is tenant configuration', () => {
     const saved = await credit.call('PUT', '/api/reminders/settings', { body: plan });
     expect(saved.status, saved.text).toBe(200);
     expect((await admin.get('/api/reminders/settings')).body).toEqual(plan);
+    // The texts follow the plan.
+    expect((await staff.get('/api/reminders/texts')).body.texts).toEqual(
+      expect.arrayContaining([
+        { 'zh-CN': '到期前提醒', en: 'Due soon' },
+        { 'zh-CN': '到期前提醒（客户无邮箱，请人工提醒）', en: 'Due soon (the customer has no e-mail address: remind them yourself)' },
+        { 'zh-CN': '律师函', en: "Lawyer's letter" },
+      ]),
+    );
 
     const c = await customer({});
     const sixDays = await receivable(c.id, 6); // D+6: the phone stage starts at D+5 now

@@ -34,6 +34,10 @@ export const collectionApi = {
   settings(signal?: AbortSignal): Promise<CollectionSettings> {
     return http.get('/reminders/settings', { signal });
   },
+  /** The texts the collection run writes into tasks (stored in zh-CN) with their English; schemas/api/collection-texts.schema.json. */
+  texts(signal?: AbortSignal): Promise<{ texts: Array<{ 'zh-CN': string; en: string }> }> {
+    return http.get('/reminders/texts', { signal });
+  },
   /** Admins and credit managers; audited. 400 with paths such as /stages/2/offset. */
   save(settings: CollectionSettings): Promise<CollectionSettings> {
     return http.request('PUT', '/reminders/settings', { body: settings });

@@ -9,6 +9,8 @@ export interface DisplayContext {
   labels?: Record<string, string | null>;
   /** Table cells: date-times as 2026/11/26 09:16 like the other time columns of the app's tables. */
   compact?: boolean;
+  /** Text the system wrote (stored in zh-CN) in the reader's language; other text as it is. */
+  systemText?: (text: string) => string;
 }
 
 /**

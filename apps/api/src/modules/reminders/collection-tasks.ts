@@ -3,6 +3,21 @@ import type { FormsService, PublishedForm } from '../forms/forms.service.js';
 import { diffRecordData } from '../records/record-diff.js';
 import type { RecordRow, RecordsRepository } from '../records/records.repository.js';
 
+export type TaskText = { 'zh-CN': string; en: string };
+
+/**
+ * Phrases the collection run writes into collection tasks (stored in zh-CN, like the stage
+ * instructions it copies), with their English: `collectionTexts` lists them so an English reader
+ * sees them in English.
+ */
+export const TASK_TEXTS = {
+  /** Appended to an automatic stage's instruction when the customer has no e-mail address. */
+  noEmail: { 'zh-CN': '（客户无邮箱，请人工提醒）', en: ' (the customer has no e-mail address: remind them yourself)' },
+  mailed: { 'zh-CN': '提醒邮件已发送', en: 'Reminder e-mail sent' },
+  settled: { 'zh-CN': '应收已结清，自动关闭', en: 'Receivable settled: closed automatically' },
+  deleted: { 'zh-CN': '应收单已删除', en: 'Receivable deleted' },
+} satisfies Record<string, TaskText>;
+
 /*
  * Writes on collection tasks and records that do not go through RecordsService (so the credit
  * module, which RecordsService uses, can call them without an import cycle).
@@ -42,7 +57,7 @@ export async function closeSettledTasks(sql: Sql, forms: FormsService, records: 
     [taskForm.id, receivableIds ?? null],
   );
   for (const row of rows) {
-    await writeServerChange(sql, records, taskForm, row, userId, asOf, row.settled ? { status: 'done', closed_on: asOf, note: '应收已结清，自动关闭' } : { status: 'cancelled', closed_on: asOf, note: '应收单已删除' });
+    await writeServerChange(sql, records, taskForm, row, userId, asOf, row.settled ? { status: 'done', closed_on: asOf, note: TASK_TEXTS.settled['zh-CN'] } : { status: 'cancelled', closed_on: asOf, note: TASK_TEXTS.deleted['zh-CN'] });
   }
   return rows.length;
 }

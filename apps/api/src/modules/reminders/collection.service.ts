@@ -9,7 +9,7 @@ import { FormsService, type PublishedForm } from '../forms/forms.service.js';
 import { RecordsRepository, type RecordRow } from '../records/records.repository.js';
 import { RecordsService } from '../records/records.service.js';
 import { RulesService } from '../rules/rules.service.js';
-import { closeSettledTasks, writeServerChange } from './collection-tasks.js';
+import { closeSettledTasks, TASK_TEXTS, writeServerChange, type TaskText } from './collection-tasks.js';
 
 /** Who a stage's task goes to: the item's sales owner, its collector, or the tenant's credit manager. */
 export type StageAssignee = 'system' | 'sales_owner' | 'collector' | 'credit_manager';
@@ -39,6 +39,22 @@ export const DEFAULT_COLLECTION_STAGES: CollectionStage[] = [
   { stage: 'S6', offset: 90, assignee: 'credit_manager', instruction: { 'zh-CN': '律师函 / 最终通知', en: "Lawyer's letter / final notice" }, email: true },
   { stage: 'S7', offset: 120, assignee: 'credit_manager', instruction: { 'zh-CN': '法律程序：支付令 / 诉讼 / 仲裁 / 外包催收', en: 'Legal action: payment order / litigation / arbitration / agency' }, email: false },
 ];
+
+/**
+ * Every text the collection run writes into tasks under these settings, in zh-CN as stored and
+ * in English: each stage's instruction, an automatic stage's with the no-e-mail note, the notes.
+ */
+export function collectionTexts(settings: CollectionSettings): TaskText[] {
+  const texts: TaskText[] = [];
+  for (const stage of settings.stages) {
+    texts.push({ 'zh-CN': stage.instruction['zh-CN'], en: stage.instruction.en });
+    if (stage.assignee === 'system') {
+      texts.push({ 'zh-CN': stage.instruction['zh-CN'] + TASK_TEXTS.noEmail['zh-CN'], en: stage.instruction.en + TASK_TEXTS.noEmail.en });
+    }
+  }
+  texts.push(TASK_TEXTS.mailed, TASK_TEXTS.settled, TASK_TEXTS.deleted);
+  return texts;
+}
 
 /** Days after the promised date before an unpaid promise counts as broken (DOMAIN §6.6 PTP_BROKEN). */
 export const DEFAULT_PROMISE_GRACE_DAYS = 3;
@@ -206,11 +222,11 @@ export class CollectionService {
         customer: item.customer_id,
         receivable: item.id,
         stage: stage.stage,
-        instruction: auto && !done ? `${stage.instruction['zh-CN']}（客户无邮箱，请人工提醒）` : stage.instruction['zh-CN'],
+        instruction: auto && !done ? stage.instruction['zh-CN'] + TASK_TEXTS.noEmail['zh-CN'] : stage.instruction['zh-CN'],
         due_on: addDays(item.due_date, stage.offset),
         assignee,
         status: done ? 'done' : 'open',
-        ...(done ? { closed_on: asOf, note: '提醒邮件已发送' } : {}),
+        ...(done ? { closed_on: asOf, note: TASK_TEXTS.mailed['zh-CN'] } : {}),
         task_key: key,
       });
     }

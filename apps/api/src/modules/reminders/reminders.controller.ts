@@ -33,6 +33,14 @@ export class RemindersController {
     return this.reminders.settings(auth);
   }
 
+  @Get('texts')
+  @Roles('admin', 'credit_manager', 'staff', 'viewer', 'designer')
+  @ApiOperation({ summary: 'The texts the collection run writes into tasks (instructions, notes), as stored in zh-CN, each with its English' })
+  @ApiResponse({ status: 200, schema: openApiRef('collection-texts') })
+  texts(@CurrentAuth() auth: AuthContext) {
+    return this.reminders.texts(auth);
+  }
+
   @Put('settings')
   @Roles('admin', 'credit_manager')
   @ApiOperation({ summary: 'Change the collection stages and promise grace days (admins and credit managers; audited)' })

@@ -6,7 +6,7 @@ import type { AuthContext } from '../../common/request-context.js';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config.js';
 import { advisoryKey, TenantDatabase, type Sql } from '../../database/tenant-database.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { CollectionService, collectionStageFor, sendsEmail, stageTitle, type CollectionItem, type CollectionSettings, type CollectionStage } from './collection.service.js';
+import { CollectionService, collectionStageFor, collectionTexts, sendsEmail, stageTitle, type CollectionItem, type CollectionSettings, type CollectionStage } from './collection.service.js';
 
 /**
  * The daily collection job (DOMAIN §5.1): dunning e-mails at the tenant's e-mail stages (by
@@ -124,6 +124,11 @@ export class RemindersService implements OnModuleDestroy {
   /** The tenant's collection stages and promise grace days (DOMAIN §5.1 defaults unless changed). */
   settings(auth: AuthContext): Promise<CollectionSettings> {
     return this.db.run(auth.tenantId, (sql) => this.collection.settings(sql));
+  }
+
+  /** What `collectionTexts` lists under the tenant's settings. */
+  async texts(auth: AuthContext): Promise<{ texts: Array<{ 'zh-CN': string; en: string }> }> {
+    return { texts: collectionTexts(await this.settings(auth)) };
   }
 
   saveSettings(auth: AuthContext, input: { stages: CollectionStage[]; promiseGraceDays?: number }, locale: Locale): Promise<CollectionSettings> {

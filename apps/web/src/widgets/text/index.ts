@@ -9,6 +9,6 @@ export const textWidget: WidgetDefinition = {
   ],
   align: 'left',
   minWidth: 140,
-  display: (value) => genericText(value),
+  display: (value, _field, ctx) => (typeof value === 'string' && ctx.systemText ? ctx.systemText(value) : genericText(value)),
   editor: defineAsyncComponent(() => import('./editor.vue')),
 };
