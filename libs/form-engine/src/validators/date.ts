@@ -57,41 +57,21 @@ export function dayNumberOf(value: string): number {
   return day;
 }
 
-/**
- * dayNumberOf without the memo (for callers that ask once per value): 'YYYY-MM-DD' read as eight
- * digit codes whose table entries are ORed with the two hyphens' differences, so a well-formed
- * value takes no branch until the month and day range checks.
- */
+/** dayNumberOf without the memo (for callers that ask once per value): the day of dateKeyOrNaN's key. */
 export function dayNumberOrNaN(value: string): number {
-  if (typeof value !== 'string' || value.length !== 10) return NaN;
-  const D = NOT_DIGIT;
-  const y0 = value.charCodeAt(0);
-  const y1 = value.charCodeAt(1);
-  const y2 = value.charCodeAt(2);
-  const y3 = value.charCodeAt(3);
-  const m0 = value.charCodeAt(5);
-  const m1 = value.charCodeAt(6);
-  const d0 = value.charCodeAt(8);
-  const d1 = value.charCodeAt(9);
-  if ((D[y0]! | D[y1]! | D[y2]! | D[y3]! | D[m0]! | D[m1]! | D[d0]! | D[d1]! | (value.charCodeAt(4) ^ 45) | (value.charCodeAt(7) ^ 45)) !== 0) return NaN;
-  // Each code is 48 + its digit: 48 * 1111 = 53328, 48 * 11 = 528.
-  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3 - 53328;
-  const m = m0 * 10 + m1 - 528;
-  const d = d0 * 10 + d1 - 528;
-  if (y < 1 || m < 1 || m > 12 || d < 1 || (d > DAYS_IN_MONTH[m - 1]! && !(m === 2 && d === 29 && isLeapYear(y)))) return NaN;
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+  if (typeof value !== 'string') return NaN;
+  const key = dateKeyOrNaN(value);
+  if (key !== key) return NaN;
+  const m = Math.floor(key / 100) % 100;
+  return toDayNumber({ y: Math.floor(key / 10000), m, d: key % 100 });
 }
 
 /**
- * y * 10000 + m * 100 + d for a value dayNumberOrNaN accepts, NaN exactly when it refuses the value.
- * Calendar order is the order of these keys, so the fail-fast validator compares a date with its
- * bounds on them without the day number's four floored divisions (the same check otherwise:
- * date.spec.ts compares the two on every code unit at every position and on generated dates).
+ * y * 10000 + m * 100 + d for a well-formed 'YYYY-MM-DD' calendar date, NaN otherwise: the value
+ * read as eight digit codes whose table entries are ORed with the two hyphens' differences, so a
+ * well-formed value takes no branch until the month and day range checks. Calendar order is the
+ * order of these keys, so the fail-fast validator compares a date with its bounds on them without
+ * a day number's floored divisions.
  */
 export function dateKeyOrNaN(value: string): number {
   if (value.length !== 10) return NaN;

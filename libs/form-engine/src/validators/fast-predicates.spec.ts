@@ -139,28 +139,38 @@ describe('character-code validators agree with their plain definitions', () => {
     expect(n).toBeGreaterThan(2_000_000);
   }, 120_000);
 
-  it('dateKeyOrNaN: NaN exactly where dayNumberOrNaN is, and in the same order as the day numbers', () => {
+  it('dateKeyOrNaN and dayNumberOrNaN: NaN exactly where parseDate refuses, keys in day order, day numbers as toDayNumber(parseDate)', () => {
+    // The plain restatement: parseDate (a loop over the characters) and Hinnant's days_from_civil.
+    const reference = (v: string) => {
+      const ymd = parseDate(v);
+      return ymd ? toDayNumber(ymd) : NaN;
+    };
+    const same = (a: number, b: number) => (Number.isNaN(a) ? Number.isNaN(b) : a === b);
     const bases = ['2026-11-25', '2024-02-29', '2023-02-28', '1800-01-01', '0001-01-01', '9999-12-31', '2026-04-30', '2000-02-29', '1900-02-28'];
     let n = 0;
     for (const base of bases) {
       for (let at = 0; at < base.length; at++) {
         for (let c = 0; c < 0x10000; c++) {
           const v = base.slice(0, at) + String.fromCharCode(c) + base.slice(at + 1);
-          if (Number.isNaN(dateKeyOrNaN(v)) !== Number.isNaN(dayNumberOrNaN(v))) expect.fail(`dateKeyOrNaN(${JSON.stringify(v)})`);
+          const day = reference(v);
+          if (Number.isNaN(dateKeyOrNaN(v)) !== Number.isNaN(day) || !same(dayNumberOrNaN(v), day)) expect.fail(`dateKeyOrNaN / dayNumberOrNaN(${JSON.stringify(v)})`);
           n++;
         }
       }
     }
     expect(n).toBeGreaterThan(500_000);
     const values = mutations(bases, '0123456789-', 20_000, 17);
-    for (const v of values) expect(Number.isNaN(dateKeyOrNaN(v)), v).toBe(Number.isNaN(dayNumberOrNaN(v)));
-    const valid = values.filter((v) => !Number.isNaN(dayNumberOrNaN(v)));
+    for (const v of values) {
+      expect(Number.isNaN(dateKeyOrNaN(v)), v).toBe(Number.isNaN(reference(v)));
+      expect(same(dayNumberOrNaN(v), reference(v)), v).toBe(true);
+    }
+    const valid = values.filter((v) => !Number.isNaN(reference(v)));
     expect(valid.length).toBeGreaterThan(1000);
     const rnd = random(19);
     for (let i = 0; i < 20_000; i++) {
       const a = valid[rnd(valid.length)]!;
       const b = valid[rnd(valid.length)]!;
-      expect(Math.sign(dateKeyOrNaN(a) - dateKeyOrNaN(b)), `${a} vs ${b}`).toBe(Math.sign(dayNumberOrNaN(a) - dayNumberOrNaN(b)));
+      expect(Math.sign(dateKeyOrNaN(a) - dateKeyOrNaN(b)), `${a} vs ${b}`).toBe(Math.sign(reference(a) - reference(b)));
     }
   }, 120_000);
 });
