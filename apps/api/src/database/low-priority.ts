@@ -51,9 +51,9 @@ const AT_WORK_WINDOW_MS = 100;
 
 /**
  * Whether sessions of other roles in this database (users' requests: the API's app role,
- * integrations) are running a statement or finished one within AT_WORK_WINDOW_MS. This session's own role (the owner's: jobs,
- * schema work) does not count. A role that may not see others' sessions (not a superuser /
- * pg_read_all_stats) sees none.
+ * integrations) are running a statement or finished one within AT_WORK_WINDOW_MS. This session's
+ * own role (the owner's: jobs, schema work) does not count. A role that may not see others'
+ * sessions (not a superuser / pg_read_all_stats) sees none.
  */
 async function othersAtWork(client: pg.ClientBase): Promise<boolean> {
   const { rows } = await client.query<{ n: number }>(
@@ -96,7 +96,7 @@ export async function runAtLowPriority<T>(client: pg.ClientBase, work: () => Pro
     }
   }
   const restore = async (): Promise<boolean> => {
-    // Settings first: a failed one leaves the connection to be discarded either way.
+    // Any part not set back (priority or settings) makes the caller discard the connection.
     let restored = true;
     if (pid !== null && before !== null) {
       try {
