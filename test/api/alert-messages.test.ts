@@ -1,10 +1,8 @@
-import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions } from '../../apps/api/src/database/database-bootstrap.js';
 import { AlertMessages1765000000000 } from '../../apps/api/src/database/migrations/1765000000000-alert-messages.js';
 import { uniqueName, uniqueUscc } from '../support/factories.js';
 import { api, login } from '../support/http.js';
-import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+import { ownerQuery, runMigrationStep, startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * Risk alerts are stored with their message in zh-CN and en (the rule's templates with the
@@ -47,17 +45,7 @@ async function alertsRead(headers?: Record<string, string>): Promise<Map<string,
 const stored = () =>
   ownerQuery<{ record_id: string; alerts: Alert[] }>(server.databaseUrl, `SELECT record_id, alerts FROM record_rule_results WHERE jsonb_array_length(alerts) > 0 ORDER BY record_id`);
 
-async function migrate(step: 'up' | 'down'): Promise<void> {
-  const dataSource = new DataSource(dataSourceOptions(server.databaseUrl));
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    await new AlertMessages1765000000000()[step](runner);
-  } finally {
-    await runner.release();
-    await dataSource.destroy();
-  }
-}
+const migrate = (step: 'up' | 'down') => runMigrationStep(server.databaseUrl, new AlertMessages1765000000000(), step);
 
 describe('alert messages in the reader’s language', () => {
   it('the alerts of the seeded rules read in English with an English Accept-Language, in Chinese otherwise; stored message stays zh-CN', async () => {

@@ -1,9 +1,7 @@
-import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions } from '../../apps/api/src/database/database-bootstrap.js';
 import { ReceivableResultLabels1765000000100 } from '../../apps/api/src/database/migrations/1765000000100-receivable-result-labels.js';
 import { api, login } from '../support/http.js';
-import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+import { ownerQuery, runMigrationStep, startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * The receivable's text formulas (逾期账龄段, 账龄段, 状态) name their results like select options,
@@ -19,17 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function migrate(step: 'up' | 'down'): Promise<void> {
-  const dataSource = new DataSource(dataSourceOptions(server.databaseUrl));
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    await new ReceivableResultLabels1765000000100()[step](runner);
-  } finally {
-    await runner.release();
-    await dataSource.destroy();
-  }
-}
+const migrate = (step: 'up' | 'down') => runMigrationStep(server.databaseUrl, new ReceivableResultLabels1765000000100(), step);
 
 type Field = { key: string; options?: Array<{ value: string; label: { 'zh-CN': string; en: string } }> };
 

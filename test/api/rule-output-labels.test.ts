@@ -1,9 +1,7 @@
-import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions } from '../../apps/api/src/database/database-bootstrap.js';
 import { CustomerClassLabels1764990000200 } from '../../apps/api/src/database/migrations/1764990000200-customer-class-labels.js';
 import { api, login } from '../support/http.js';
-import { ownerQuery, startTestServer, type TestServer } from '../support/server.js';
+import { ownerQuery, runMigrationStep, startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * Rule outputs label their values like select options ({ value, label }): the seeded 客户分类
@@ -25,17 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function migrate(step: 'up' | 'down'): Promise<void> {
-  const dataSource = new DataSource(dataSourceOptions(server.databaseUrl));
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    await new CustomerClassLabels1764990000200()[step](runner);
-  } finally {
-    await runner.release();
-    await dataSource.destroy();
-  }
-}
+const migrate = (step: 'up' | 'down') => runMigrationStep(server.databaseUrl, new CustomerClassLabels1764990000200(), step);
 
 /** customer_class options of the stored published document and draft. */
 async function storedOptions(): Promise<{ published: unknown; draft: unknown }> {

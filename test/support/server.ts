@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { inject } from 'vitest';
 import { createLogger } from '../../apps/api/src/common/logger.js';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config.js';
-import { createDatabaseIfMissing } from '../../apps/api/src/database/database-bootstrap.js';
+import { createDatabaseIfMissing, dataSourceOptions } from '../../apps/api/src/database/database-bootstrap.js';
 import { startServer, type RunningServer } from '../../apps/api/src/server.js';
 
 export interface TestServer {
@@ -53,5 +54,18 @@ export async function ownerQuery<T extends pg.QueryResultRow>(databaseUrl: strin
     return (await client.query<T>(text, params)).rows;
   } finally {
     await client.end();
+  }
+}
+
+/** Runs one migration's `up` or `down` on a suite's database, as the migration runner would (its own connection). */
+export async function runMigrationStep(databaseUrl: string, migration: MigrationInterface, step: 'up' | 'down'): Promise<void> {
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    await migration[step](runner);
+  } finally {
+    await runner.release();
+    await dataSource.destroy();
   }
 }
