@@ -220,8 +220,10 @@ export async function productListSql(repoRoot, fixture, request) {
     one: async (text, values = []) => (statements.push({ text, values }), undefined),
   };
   const repo = new RecordsRepository();
-  // The API asks for limit + 1 rows to know whether there is a next page.
-  await repo.pageFiltered(recorder, fixture.formId, parsed.query, (request.limit ?? 50) + 1, request.cursor ?? null, null);
+  // The API asks for limit + 1 rows to know whether there is a next page; for a caller with no
+  // hidden field and no field selection it reads them raw, with the link fields beside `data`.
+  const linkKeys = fixture.fields.filter((f) => f.type === 'user' || f.type === 'reference').map((f) => f.key);
+  await repo.pageFiltered(recorder, fixture.formId, parsed.query, (request.limit ?? 50) + 1, request.cursor ?? null, null, false, undefined, undefined, linkKeys);
   const pages = statements.splice(0);
   await repo.count(recorder, fixture.formId, null, parsed.query);
   // With a sort field the page reads its segments in order (values then NULLs ascending, NULLs

@@ -142,10 +142,10 @@ class Pipeline extends pg.Query {
   }
 }
 
-function sendPipeline(client: pg.PoolClient, steps: readonly PipelineStep[], closing: readonly string[] = []): Promise<pg.QueryResult[]> {
+function sendPipeline(client: pg.PoolClient, steps: readonly PipelineStep[], closing: readonly string[] = [], types?: pg.CustomTypesConfig): Promise<pg.QueryResult[]> {
   return new Promise<pg.QueryResult[]>((resolve, reject) => {
     let settled = false;
-    const config = { text: steps[steps.length - 1]?.text ?? 'SELECT 1', queryMode: 'extended' as const };
+    const config = { text: steps[steps.length - 1]?.text ?? 'SELECT 1', queryMode: 'extended' as const, ...(types ? { types } : {}) };
     const query = new Pipeline(config, undefined, (error: Error | undefined, result: unknown) => {
       if (settled) return;
       settled = true;
@@ -255,10 +255,12 @@ export class Sql {
     return this.connection;
   }
 
-  async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const ready = this.takePrefetched<T>(sql, params);
+  /** `types`: how this statement's columns are read (pg's type parsers by default). */
+  async rows<T>(sql: string, params: unknown[] = [], types?: pg.CustomTypesConfig): Promise<T[]> {
+    const ready = types ? undefined : this.takePrefetched<T>(sql, params);
     if (ready) return ready;
-    return (await this.client(sql).query(sql, params)).rows as T[];
+    const client = this.client(sql);
+    return (types ? await client.query({ text: sql, values: params, types }) : await client.query(sql, params)).rows as T[];
   }
 
   /**
@@ -284,17 +286,18 @@ export class Sql {
    * Like `preparedThenCommit` for a statement built per request (not prepared). `tail`
    * statements run after it in the same round trip, before the COMMIT; `onTail` gets their rows.
    */
-  rowsThenCommit<T>(sql: string, params: unknown[] = [], tail?: TailStatements): Promise<T[]> {
-    return this.thenCommit<T>(sql, params, false, tail);
+  rowsThenCommit<T>(sql: string, params: unknown[] = [], tail?: TailStatements, types?: pg.CustomTypesConfig): Promise<T[]> {
+    return this.thenCommit<T>(sql, params, false, tail, types);
   }
 
-  protected async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements): Promise<T[]> {
+  /** `types` reads the rows of every statement of the round trip (`sql` and the tail's). */
+  protected async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements, types?: pg.CustomTypesConfig): Promise<T[]> {
     for (const statement of tail?.statements ?? []) this.client(statement.text);
     const client = this.client(sql);
     let parsed: Array<[string, string]> = [];
     // A submittable query answers through its callback (client.query returns the query itself).
     const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
-      const config = { ...(prepare ? { name: statementName(sql) } : {}), text: sql, values: params, queryMode: 'extended' as const };
+      const config = { ...(prepare ? { name: statementName(sql) } : {}), text: sql, values: params, queryMode: 'extended' as const, ...(types ? { types } : {}) };
       const query = new QueryThenCommit(config, undefined, (error: Error | undefined, result: unknown) =>
         error ? reject(error) : resolve(result as pg.QueryResult | pg.QueryResult[]),
       );
@@ -340,7 +343,7 @@ export class Sql {
  * committed), is thrown as OneTripMissed, after forgetting what the pipeline prepared; a broken connection (outcome
  * unknown) as it is. On success the connection is handed back with the results.
  */
-async function pipelineOnce(pool: pg.Pool, steps: PipelineStep[]): Promise<{ client: pg.PoolClient; results: pg.QueryResult[] }> {
+async function pipelineOnce(pool: pg.Pool, steps: PipelineStep[], types?: pg.CustomTypesConfig): Promise<{ client: pg.PoolClient; results: pg.QueryResult[] }> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -349,7 +352,7 @@ async function pipelineOnce(pool: pg.Pool, steps: PipelineStep[]): Promise<{ cli
     throw new OneTripMissed(error);
   }
   try {
-    return { client, results: await sendPipeline(client, steps) };
+    return { client, results: await sendPipeline(client, steps, [], types) };
   } catch (error) {
     const reported = typeof (error as { code?: unknown }).code === 'string' && (error as { severity?: unknown }).severity !== undefined;
     if (!reported) {
@@ -461,8 +464,8 @@ class OneTripSql extends Sql {
     return super.reopen();
   }
 
-  protected override async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements): Promise<T[]> {
-    if (this.sent) return super.thenCommit(sql, params, prepare, tail);
+  protected override async thenCommit<T>(sql: string, params: unknown[], prepare: boolean, tail?: TailStatements, types?: pg.CustomTypesConfig): Promise<T[]> {
+    if (this.sent) return super.thenCommit(sql, params, prepare, tail, types);
     // Work that swallowed a NeedsTransaction may have gone on without facts it needed.
     if (this.needed) throw new NeedsTransaction(sql);
     this.state = 'sent';
@@ -477,7 +480,7 @@ class OneTripSql extends Sql {
     let client: pg.PoolClient;
     let results: pg.QueryResult[];
     try {
-      ({ client, results } = await pipelineOnce(this.pool, steps));
+      ({ client, results } = await pipelineOnce(this.pool, steps, types));
     } catch (error) {
       if (error instanceof OneTripMissed) this.state = 'missed';
       throw error;

@@ -22,7 +22,7 @@ const CASTS: Record<StorageKind, string | null> = {
   jsonb: null,
 };
 
-const FIELD_KEY = /^[a-z][a-z0-9_]{0,62}$/;
+export const FIELD_KEY = /^[a-z][a-z0-9_]{0,62}$/;
 
 /** Storage of a field's value; a formula stores what it computes. */
 export function storageOf(field: FieldDefinition): StorageKind {

@@ -1,11 +1,11 @@
-import { Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Header, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ValidBody, openApiRef, validateQueryOrThrow } from '../../common/body-validation.js';
 import { translate, type Locale } from '../../common/i18n.js';
 import { CurrentAuth, RequestLocale, type AuthContext } from '../../common/request-context.js';
 import { AppException } from '../../common/app.exception.js';
-import { RecordsService, parseIfMatch, type RecordDto } from './records.service.js';
+import { JsonText, RecordsService, parseIfMatch, type RecordDto } from './records.service.js';
 
 interface RecordWriteRequest {
   data: Record<string, unknown>;
@@ -56,10 +56,12 @@ export class RecordsController {
   @ApiQuery({ name: 'fields', required: false, schema: { type: 'string' }, example: 'name,credit_limit' })
   @ApiResponse({ status: 200, schema: openApiRef('record-page') })
   @ApiResponse({ status: 400, schema: openApiRef('problem') })
-  list(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Query() query: unknown, @RequestLocale() locale: Locale) {
+  // Pages usually come back as JSON text (JsonText), sent as they are.
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async list(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Query() query: unknown, @RequestLocale() locale: Locale) {
     const q = validateQueryOrThrow<RecordListQuery>('record-list-query', query, locale);
     const filter = parseFilterOrThrow(q.filter, locale);
-    return this.records.list(
+    const page = await this.records.list(
       auth,
       key,
       {
@@ -73,6 +75,7 @@ export class RecordsController {
       },
       locale,
     );
+    return page instanceof JsonText ? page.text : page;
   }
 
   @Post()

@@ -1,8 +1,9 @@
+import pg from 'pg';
 import { Injectable } from '@nestjs/common';
 import { builtStatementName, type Sql, type TailStatement, type TailStatements } from '../../database/tenant-database.js';
 import { COUNT_CAP } from '../forms/forms.repository.js';
 import type { RecordChanges } from './record-diff.js';
-import { fieldExpression, sqlCast, type ParsedQuery } from './record-query.js';
+import { FIELD_KEY, fieldExpression, sqlCast, type ParsedQuery } from './record-query.js';
 
 export interface RecordRow {
   id: string;
@@ -79,6 +80,27 @@ export interface PageCursor {
 
 export type PagedRow = RecordRow & { sort_value: string | null; segment: 0 | 1 };
 
+/**
+ * A page row read for sending on as it is stored (`pageFiltered` with `linkKeys`): `data` is the
+ * jsonb's own text, and `link_<i>` the JSON text of `data -> linkKeys[i]` (NULL when absent), so
+ * the labels of user links and references are found without parsing the record.
+ */
+export type RawPagedRow = Omit<PagedRow, 'data' | 'created_at' | 'updated_at' | 'deleted_at'> & {
+  data: string;
+  /** As PostgreSQL writes a timestamptz, e.g. '2026-11-26 09:32:19.123456+00'. */
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+} & Record<`link_${number}`, string | null>;
+
+const identity = (text: string) => text;
+
+/** Column reading for RawPagedRow: jsonb and timestamptz as PostgreSQL's text, everything else as pg reads it. */
+const RAW_TEXT_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.JSONB || oid === pg.types.builtins.TIMESTAMPTZ ? identity : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
 /** Only records whose user-link `field` holds `userId` (the "own records only" rule). */
 export interface OwnerFilter {
   field: string;
@@ -87,6 +109,15 @@ export interface OwnerFilter {
 
 const COLUMNS = `r.id, r.rev, r.form_version_id, r.data, r.created_at, r.created_by, r.updated_at, r.updated_by, r.deleted_at,
   (SELECT v.number FROM form_versions v WHERE v.tenant_id = r.tenant_id AND v.id = r.form_version_id) AS version_number`;
+
+/** COLUMNS with each link field's value beside `data` (see RawPagedRow; read with RAW_TEXT_TYPES). */
+function rawColumns(linkKeys: readonly string[]): string {
+  const links = linkKeys.map((key, i) => {
+    if (!FIELD_KEY.test(key)) throw new Error(`bad field key ${key}`);
+    return `, (r.data->'${key}') AS link_${i}`;
+  });
+  return COLUMNS + links.join('');
+}
 
 /** total=true counts exactly up to this many matching records; beyond it the total is an estimate. */
 export const EXACT_TOTAL_LIMIT = 1000;
@@ -408,16 +439,20 @@ export class RecordsRepository {
      * PostgreSQL evaluates it once, before reading any row, even for an empty page).
      */
     guard?: { text: string; values: unknown[] },
+    /** Read the rows raw (RawPagedRow): `data` and timestamps as text, these link fields' values beside them. */
+    linkKeys?: readonly string[],
   ): Promise<PagedRow[]> {
+    const columns = linkKeys ? rawColumns(linkKeys) : COLUMNS;
     const base = ['r.form_id = $1', 'r.deleted_at IS NULL', '($2::text IS NULL OR r.data->>$2::text = $3::text)', ...query.where];
     const baseParams: unknown[] = [formId, owner?.field ?? null, owner?.userId ?? null, ...query.params];
     const run = async (conditions: string[], extra: unknown[], order: string, sortValue: string, segment: 0 | 1, take: number, last = true) => {
       const params = [...baseParams, ...extra];
       const checks = guard ? [`(${guard.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`)}) = 1`] : [];
       params.push(...(guard?.values ?? []), take);
-      const text = `SELECT ${COLUMNS}, ${sortValue} AS sort_value, ${segment} AS segment FROM records_t r
+      const text = `SELECT ${columns}, ${sortValue} AS sort_value, ${segment} AS segment FROM records_t r
          WHERE ${[...base, ...conditions, ...checks].join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`;
-      return commitLast && last ? sql.rowsThenCommit<PagedRow>(text, params, tail) : sql.rows<PagedRow>(text, params);
+      const types = linkKeys ? RAW_TEXT_TYPES : undefined;
+      return commitLast && last ? sql.rowsThenCommit<PagedRow>(text, params, tail, types) : sql.rows<PagedRow>(text, params, types);
     };
     const next = baseParams.length + 1;
     const field = query.sort.field;
@@ -457,6 +492,22 @@ export class RecordsRepository {
       }
     }
     return rows;
+  }
+
+  /** `pageFiltered` reading its rows raw (RawPagedRow), `linkKeys` beside `data`. */
+  pageFilteredRaw(
+    sql: Sql,
+    formId: string,
+    query: ParsedQuery,
+    limit: number,
+    cursor: PageCursor | null,
+    owner: OwnerFilter | null,
+    commitLast: boolean,
+    tail: TailStatements | undefined,
+    guard: { text: string; values: unknown[] } | undefined,
+    linkKeys: readonly string[],
+  ): Promise<RawPagedRow[]> {
+    return this.pageFiltered(sql, formId, query, limit, cursor, owner, commitLast, tail, guard, linkKeys) as unknown as Promise<RawPagedRow[]>;
   }
 
   /** The matching rows, counted up to `cap` + 1 (more than `cap` means "more than `cap`"). */

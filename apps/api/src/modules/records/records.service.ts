@@ -20,8 +20,9 @@ import { PaymentAllocationService } from '../credit/payment-allocation.service.j
 import { RulesService, type StoredRuleResult } from '../rules/rules.service.js';
 import { UserDirectory } from './user-directory.js';
 import { WriteCoalescer } from './create-coalescer.js';
+import { isoOfUtc } from './pg-text.js';
 import { revisionChanges } from './revision-changes.js';
-import { EXACT_TOTAL_LIMIT, RecordsRepository, TotalEstimates, type PageCursor, type InsertGuard, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
+import { EXACT_TOTAL_LIMIT, RecordsRepository, TotalEstimates, type PageCursor, type InsertGuard, type RawPagedRow, type RecordRow, type RevisionRow, type RuleResultInsert, type SqlAutoNumber } from './records.repository.js';
 
 export interface RecordDto {
   id: string;
@@ -39,6 +40,28 @@ export interface RecordDto {
   createdBy: string | null;
   updatedAt: string;
   updatedBy: string | null;
+}
+
+type LinkField = PublishedForm['compiled']['definition']['fields'][number];
+
+/**
+ * A response body already serialised as JSON (the controller sends it as it is). `toJSON` gives
+ * the value back, so code that serialises it again still produces the same JSON.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+export interface RecordPage {
+  items: RecordDto[];
+  next: string | null;
+  total?: number;
+  totalIsEstimate?: boolean;
+  totalCapped?: boolean;
 }
 
 export interface ListQuery {
@@ -403,16 +426,9 @@ export class RecordsService {
         if (typeof value === 'string' && UUID.test(value) && !known.has(value)) (field.type === 'user' ? userIds : refIds).add(value);
       }
     }
-    const names = new Map(known);
     // Rollups on reads only: write responses stay one statement lighter.
     const rollups = opts.rollups && this.rollups.appliesTo(form.key) ? await this.rollups.forCustomers(sql, dtos, this.asOf()) : null;
-    // After a list page that committed, a look-up that needs the database reopens a transaction (Sql.reopen).
-    if (userIds.size) for (const [id, name] of await this.users.lookup(sql, tenantId, userIds)) names.set(id, name);
-    if (refIds.size) {
-      await sql.reopen();
-      const refForms = links.flatMap((f) => (f.type === 'reference' && f.reference?.form ? [f.reference.form] : []));
-      for (const r of await this.records.referenceLabels(sql, [...refIds], refForms)) names.set(r.id, r.label);
-    }
+    const names = await this.linkNames(sql, tenantId, links, userIds, refIds, known);
     return dtos.map((dto) => {
       const labels: Record<string, string | null> = {};
       for (const field of links) {
@@ -422,6 +438,26 @@ export class RecordsService {
       const extra = rollups?.get(dto.id);
       return { ...dto, labels, ...(extra ? { rollups: extra } : {}) };
     });
+  }
+
+  /** Display names of user ids and referenced records' ids (checked uuids), added to `known`. */
+  private async linkNames(
+    sql: Sql,
+    tenantId: string,
+    links: readonly LinkField[],
+    userIds: ReadonlySet<string>,
+    refIds: ReadonlySet<string>,
+    known: ReadonlyMap<string, string | null> = new Map(),
+  ): Promise<Map<string, string | null>> {
+    const names = new Map(known);
+    // After a list page that committed, a look-up that needs the database reopens a transaction (Sql.reopen).
+    if (userIds.size) for (const [id, name] of await this.users.lookup(sql, tenantId, userIds)) names.set(id, name);
+    if (refIds.size) {
+      await sql.reopen();
+      const refForms = links.flatMap((f) => (f.type === 'reference' && f.reference?.form ? [f.reference.form] : []));
+      for (const r of await this.records.referenceLabels(sql, [...refIds], refForms)) names.set(r.id, r.label);
+    }
+    return names;
   }
 
   /** count and exact money sums, per value of one field (or overall), in SQL. */
@@ -572,7 +608,7 @@ export class RecordsService {
   /** Per tenant and form: the published form the last list ran on (see runOneTrip; guarded like writeFacts). */
   private readonly readFacts = new Map<string, { form: PublishedForm; at: number }>();
 
-  async list(auth: AuthContext, key: string, query: ListQuery, locale: Locale = 'zh-CN') {
+  async list(auth: AuthContext, key: string, query: ListQuery, locale: Locale = 'zh-CN'): Promise<RecordPage | JsonText> {
     const cursor = query.cursor === null ? null : decodeCursorOrThrow(query.cursor);
     const id = `${auth.tenantId}/${key}`;
     const facts = this.readFacts.get(id);
@@ -597,7 +633,7 @@ export class RecordsService {
   }
 
   /** A list page inside a transaction on the form's published version. */
-  private async listIn(sql: Sql, form: PublishedForm, auth: AuthContext, query: ListQuery, cursor: PageCursor | null, locale: Locale, guard?: { text: string; values: unknown[] }) {
+  private async listIn(sql: Sql, form: PublishedForm, auth: AuthContext, query: ListQuery, cursor: PageCursor | null, locale: Locale, guard?: { text: string; values: unknown[] }): Promise<RecordPage | JsonText> {
     {
       const access = accessOrThrow(form, auth, 'read');
       const owner = ownerFilter(access, auth);
@@ -645,22 +681,37 @@ export class RecordsService {
                 },
               }
             : undefined;
-      const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail, guard);
-      const hasMore = rows.length > query.limit;
-      const pageRows = rows.slice(0, query.limit);
-      const items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, {
-        rollups: include.has('rollups'),
-      });
-      await this.auditSensitiveReads(sql, auth, form, items);
-      if (include.has('rules')) {
-        const rules = await this.ruleSets.resultsFor(sql, items.map((i) => i.id), false, locale);
-        for (const item of items) {
-          const result = rules.get(item.id);
-          if (result) item.rules = result;
+      // Nothing applied per field (no hidden field, no selection, no extras): the records go out
+      // as their stored JSON text, neither parsed nor encoded again.
+      const asStored = commitLast && !access.hidden.size && !query.fields?.length;
+      let items: RecordDto[] | string;
+      let last: { segment: 0 | 1; sort_value: string | null; id: string } | undefined;
+      let hasMore: boolean;
+      if (asStored) {
+        const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
+        const rows = await this.records.pageFilteredRaw(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail, guard, links.map((f) => f.key));
+        hasMore = rows.length > query.limit;
+        const pageRows = rows.slice(0, query.limit);
+        last = pageRows[pageRows.length - 1];
+        items = await this.storedItems(sql, auth.tenantId, links, pageRows);
+      } else {
+        const rows = await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail, guard);
+        hasMore = rows.length > query.limit;
+        const pageRows = rows.slice(0, query.limit);
+        last = pageRows[pageRows.length - 1];
+        items = await this.withLabels(sql, auth.tenantId, form, pageRows.map((row) => project(view(access, row), query.fields)), undefined, {
+          rollups: include.has('rollups'),
+        });
+        await this.auditSensitiveReads(sql, auth, form, items);
+        if (include.has('rules')) {
+          const rules = await this.ruleSets.resultsFor(sql, items.map((i) => i.id), false, locale);
+          for (const item of items) {
+            const result = rules.get(item.id);
+            if (result) item.rules = result;
+          }
         }
       }
-      const last = pageRows[pageRows.length - 1];
-      const page: { items: RecordDto[]; next: string | null; total?: number; totalIsEstimate?: boolean; totalCapped?: boolean } = {
+      const page: { items: RecordDto[] | string; next: string | null; total?: number; totalIsEstimate?: boolean; totalCapped?: boolean } = {
         items,
         next: hasMore && last ? encodeCursor({ segment: last.segment, value: last.sort_value, id: last.id }) : null,
       };
@@ -680,8 +731,56 @@ export class RecordsService {
           Object.assign(page, { total: Math.max(estimated ?? 0, total), totalIsEstimate: true, totalCapped: false });
         }
       }
-      return page;
+      if (typeof page.items !== 'string') return page as RecordPage;
+      // The same JSON as the page object would give: items first, then the rest in order.
+      const { items: text, ...rest } = page;
+      return new JsonText(`{"items":[${text}],${JSON.stringify(rest).slice(1)}`);
     }
+  }
+
+  /**
+   * A page's items as JSON text (RecordDto each, in its key order, with `labels` as withLabels
+   * gives them), the records' data spliced in as stored.
+   */
+  private async storedItems(sql: Sql, tenantId: string, links: readonly LinkField[], rows: readonly RawPagedRow[]): Promise<string> {
+    const columns = links.map((_, i) => `link_${i}` as const);
+    // Each link field's value where it is a JSON string (what withLabels labels), per row.
+    const values = rows.map((row) =>
+      columns.map((column) => {
+        const text = row[column];
+        return text != null && text.charCodeAt(0) === 34 ? (JSON.parse(text) as string) : undefined;
+      }),
+    );
+    const userIds = new Set<string>();
+    const refIds = new Set<string>();
+    for (const row of values) {
+      for (let i = 0; i < links.length; i++) {
+        const value = row[i];
+        if (value !== undefined && UUID.test(value)) (links[i]!.type === 'user' ? userIds : refIds).add(value);
+      }
+    }
+    const names = links.length ? await this.linkNames(sql, tenantId, links, userIds, refIds) : null;
+    const keys = links.map((f) => `${JSON.stringify(f.key)}:`);
+    const out: string[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      // ids are uuids as PostgreSQL writes them: nothing to escape.
+      let item =
+        `{"id":"${row.id}","rev":${row.rev},${row.deleted_at ? '"deleted":true,' : ''}"formVersion":${row.version_number},"data":${row.data}` +
+        `,"createdAt":"${isoOfUtc(row.created_at)}","createdBy":${row.created_by === null ? 'null' : `"${row.created_by}"`}` +
+        `,"updatedAt":"${isoOfUtc(row.updated_at)}","updatedBy":${row.updated_by === null ? 'null' : `"${row.updated_by}"`}`;
+      if (names) {
+        let labels = '';
+        const rowValues = values[r]!;
+        for (let i = 0; i < rowValues.length; i++) {
+          const value = rowValues[i];
+          if (value !== undefined) labels += `${labels ? ',' : ''}${keys[i]}${JSON.stringify(names.get(value) ?? null)}`;
+        }
+        item += `,"labels":{${labels}}`;
+      }
+      out.push(`${item}}`);
+    }
+    return out.join(',');
   }
 
   private async insertValidated(
