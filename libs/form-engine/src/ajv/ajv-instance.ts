@@ -636,6 +636,12 @@ function createAjv(mode: AjvMode): AnyAjv {
         const byLength = new Map<number, string[]>();
         for (const field of fields) byLength.set(field.length, [...(byLength.get(field.length) ?? []), field]);
         gen.forIn('key', data, (key) => {
+          // The value read once, before the key is compared with anything: a keyed load by the
+          // for...in variable itself, which optimised code turns into a field load by the enum
+          // cache's index. Read inside each field's branch (after the comparisons), it was compiled
+          // as a megamorphic keyed load per field (T4: ~4% of the fail-fast validation). A key the
+          // form does not have is read too, then refused. Conditions' locals take this same value.
+          const value = gen.const('value', _`${data}[${key}]`);
           // ajv's codegen has no switch: the labels are raw code (each rendered with an empty statement after it).
           gen.code(_`switch (${key}.length) {case -1:`);
           for (const [length, group] of [...byLength].sort((a, b) => a[0] - b[0])) {
@@ -644,10 +650,7 @@ function createAjv(mode: AjvMode): AnyAjv {
               const cond = _`${key} === ${field}`;
               if (i === 0) gen.if(cond);
               else gen.elseIf(cond);
-              // The value read once (a second `data[key]` for a condition's local would be a second
-              // keyed load; in optimised code that met unusual payloads, a megamorphic one). Passed
-              // as `data`, not `dataProp`: the fail-fast validator reports no paths.
-              const value = gen.const('value', _`${data}[${key}]`);
+              // Passed as `data`, not `dataProp`: the fail-fast validator reports no paths.
               cxt.subschema({ keyword: FAST_FIELDS, schemaProp: field, data: value, createErrors: false }, valid);
               gen.if(_`!${valid}`, () => cxt.error());
               if (required.has(field)) gen.code(_`${seen}++`);
