@@ -1,4 +1,5 @@
 import { _, Ajv2020 } from 'ajv/dist/2020.js';
+import { or } from 'ajv/dist/compile/codegen/index.js';
 import type { Code, Name } from 'ajv/dist/2020.js';
 import type { KeywordCxt, Options } from 'ajv/dist/2020.js';
 import { Ajv as AjvDraft7 } from 'ajv/dist/ajv.js';
@@ -362,6 +363,15 @@ export const FAST_WHEN = 'x-fast-when';
 export const FAST_INTEGER = 'x-fast-integer';
 /** On a field of the fast schema, in place of `format: <name>` for the formats of FAST_CHAR_FORMATS: the format's name. */
 export const FAST_CHARS = 'x-fast-chars';
+/**
+ * On a `type: string` field of the fast schema, in place of an `enum` of strings: the same values,
+ * compared after a switch on the length, so a value meets only the one to three values of its
+ * length (ajv's `enum` compares with each value in turn). It also keeps strings longer than every
+ * value (never internalized by JSON.parse, which internalizes short ones) away from the
+ * comparisons, so optimised code can compare internalized strings by reference instead of calling
+ * StringEqual per value (T4: the six enum fields of the customer form, ~7% of the fail-fast validation).
+ */
+export const FAST_ENUM = 'x-fast-enum';
 /** [{index, kind}]: relative date bounds ('today+30'), checked against FAST_STATE.relativeLimits[index]. */
 export const FAST_RELATIVE_DATE = 'x-fast-relative-date';
 /**
@@ -589,6 +599,27 @@ function createAjv(mode: AjvMode): AnyAjv {
         }
         const predicate = cxt.gen.scopeValue('keyword', { ref: CUSTOM_FORMATS[name]! });
         cxt.fail(_`!(${d}.length === ${spec.ranges.length} ? ${run} : ${predicate}(${d}))`);
+      },
+    });
+    ajv.addKeyword({
+      keyword: FAST_ENUM,
+      type: 'string',
+      schemaType: 'array',
+      code: (cxt) => {
+        const { gen, data } = cxt;
+        const values = cxt.schema as unknown[];
+        if (!values.every((v): v is string => typeof v === 'string')) throw new Error(`${FAST_ENUM}: only string values`);
+        const byLength = new Map<number, string[]>();
+        for (const v of values) byLength.set(v.length, [...(byLength.get(v.length) ?? []), v]);
+        const ok = gen.let('ok', false);
+        // As in FAST_FIELDS: raw switch labels (ajv's codegen has no switch).
+        gen.code(_`switch (${data}.length) {case -1:`);
+        for (const [length, group] of [...byLength].sort((a, b) => a[0] - b[0])) {
+          gen.code(_`break; case ${length}:`);
+          gen.assign(ok, or(...group.map((v) => _`${data} === ${v}`)));
+        }
+        gen.code(_`}`);
+        cxt.fail(_`!${ok}`);
       },
     });
     ajv.addKeyword({ keyword: FAST_REQUIRED, schemaType: 'array' });

@@ -1,4 +1,4 @@
-import { FAST_CHAR_FORMATS, FAST_CHARS, FAST_DATE, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
+import { FAST_CHAR_FORMATS, FAST_CHARS, FAST_DATE, FAST_ENUM, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
 import type { FastDateSchema } from '../ajv/ajv-instance.js';
 import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
@@ -90,6 +90,12 @@ export function buildFastInputSchema(
     if (!f || typeof f !== 'object') continue;
     const { format, ...rest } = f as Record<string, unknown>;
     if (rest.type === 'string' && typeof format === 'string' && Object.prototype.hasOwnProperty.call(FAST_CHAR_FORMATS, format)) fields[key] = { ...rest, [FAST_CHARS]: format };
+  }
+  // A string enum as FAST_ENUM (the same values, compared after a switch on the length).
+  for (const [key, f] of Object.entries(fields)) {
+    if (!f || typeof f !== 'object') continue;
+    const { enum: values, ...rest } = f as Record<string, unknown>;
+    if (rest.type === 'string' && Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === 'string')) fields[key] = { ...rest, [FAST_ENUM]: values };
   }
   for (const key of extras.usccFields) {
     const f = fields[key];
