@@ -30,6 +30,17 @@ describe('engine Ajv instances', () => {
     }
   }, 120_000);
 
+  it('the decimal keyword, in both instances, refuses every blank string (so the fast schema adds no blank check to it)', () => {
+    const blanks = blankStrings();
+    for (const ajv of [getAjv(), getFastAjv()]) {
+      for (const decimal of [{}, { scale: 2, minimum: '0' }, { scale: 4, maximum: '10' }]) {
+        const validate = ajv.compile({ type: 'string', decimal });
+        expect(validate('1.5'), JSON.stringify(decimal)).toBe(true);
+        for (const v of blanks) if (validate(v)) expect.fail(`decimal ${JSON.stringify(decimal)} accepts the blank ${JSON.stringify(v)}`);
+      }
+    }
+  }, 120_000);
+
   it('FAST_CHARS answers as the format for every code unit replaced or inserted at every position', () => {
     const bases: Record<string, string[]> = {
       'cn-postal-code': ['430479', '861000'],

@@ -22,7 +22,7 @@ function isBlankString(v: unknown): boolean {
 
 /**
  * The field's subschema plus "no blank value" in its cheapest form: nothing when the type (boolean,
- * integer, number), a non-blank enum / const or the format (FORMATS_REFUSING_BLANK) already refuses
+ * integer, number), a non-blank enum / const, the format (FORMATS_REFUSING_BLANK) or `decimal` already refuses
  * every blank value; FAST_NONBLANK / FAST_NONEMPTY inside the type check for a string / an array;
  * FAST_PRESENT otherwise. `type: integer` becomes `type: number` + FAST_INTEGER.
  */
@@ -34,6 +34,8 @@ function notBlank(p: Record<string, unknown>): Record<string, unknown> {
   if (type === 'string' && Array.isArray(p.enum) && p.enum.every((v) => typeof v === 'string' && !isBlankString(v))) return { ...p };
   if (type === 'string' && typeof p.const === 'string' && !isBlankString(p.const)) return { ...p };
   if (type === 'string' && typeof p.format === 'string' && FORMATS_REFUSING_BLANK.has(p.format)) return { ...p };
+  // `decimal` refuses every blank string (ajv-instance.spec.ts).
+  if (type === 'string' && typeof p.decimal === 'object' && p.decimal !== null) return { ...p };
   if (type === 'string') return { ...p, [FAST_NONBLANK]: true };
   if (type === 'array') return { ...p, [FAST_NONEMPTY]: true };
   return { ...p, [FAST_PRESENT]: true };
