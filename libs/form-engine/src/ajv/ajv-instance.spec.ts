@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_FORMATS, FAST_CHAR_FORMATS, FAST_CHARS, FORMATS_REFUSING_BLANK, getAjv, getFastAjv } from './ajv-instance.js';
+import { CUSTOM_FORMATS, FAST_CHAR_FORMATS, FAST_CHARS, FAST_ENUM, FORMATS_REFUSING_BLANK, getAjv, getFastAjv } from './ajv-instance.js';
 
 /** Every string CompiledForm counts as blank up to 3 code units, plus longer runs: '' or whitespace led by a code unit <= 32. */
 function blankStrings(): string[] {
@@ -26,6 +26,17 @@ describe('engine Ajv instances', () => {
         const format = ajv.formats[name] as { validate?: (v: string) => boolean } | undefined;
         expect(typeof format?.validate, name).toBe('function');
         for (const v of blanks) if (format!.validate!(v)) expect.fail(`${name} accepts the blank ${JSON.stringify(v)}`);
+      }
+    }
+  }, 120_000);
+
+  it('the decimal keyword, in both instances, refuses every blank string (so the fast schema adds no blank check to it)', () => {
+    const blanks = blankStrings();
+    for (const ajv of [getAjv(), getFastAjv()]) {
+      for (const decimal of [{}, { scale: 2, minimum: '0' }, { scale: 4, maximum: '10' }]) {
+        const validate = ajv.compile({ type: 'string', decimal });
+        expect(validate('1.5'), JSON.stringify(decimal)).toBe(true);
+        for (const v of blanks) if (validate(v)) expect.fail(`decimal ${JSON.stringify(decimal)} accepts the blank ${JSON.stringify(v)}`);
       }
     }
   }, 120_000);
@@ -57,5 +68,33 @@ describe('engine Ajv instances', () => {
       }
     }
     expect(n).toBeGreaterThan(5_000_000);
+  }, 120_000);
+
+  it('FAST_ENUM answers as `enum` for every code unit replaced or inserted at every position of every value', () => {
+    const lists: string[][] = [
+      ['CN', 'HK', 'MO', 'TW', 'US', 'JP', 'KR', 'SG', 'DE', 'GB', 'OTHER'],
+      ['制造业', '批发和零售业', '建筑业', '房地产业', '信息技术服务业', '交通运输和物流', '金融业', '教育', '其他'],
+      ['', ' ', 'a', 'ab', 'é', '\u{1F600}', '月结'],
+    ];
+    let n = 0;
+    for (const values of lists) {
+      const plain = getFastAjv().compile({ type: 'string', enum: values });
+      const fast = getFastAjv().compile({ type: 'string', [FAST_ENUM]: values });
+      for (const v of [...values, 'x'.repeat(300), 1, null, true, [], {}]) expect(fast(v), JSON.stringify(v)).toBe(plain(v));
+      for (const base of values) {
+        for (let at = 0; at <= base.length; at++) {
+          const dropped = base.slice(0, at) + base.slice(at + 1);
+          expect(fast(dropped), JSON.stringify(dropped)).toBe(plain(dropped));
+          for (let c = 0; c < 0x10000; c++) {
+            const ch = String.fromCharCode(c);
+            for (const v of [base.slice(0, at) + ch + base.slice(at + 1), base.slice(0, at) + ch + base.slice(at)]) {
+              if (fast(v) !== plain(v)) expect.fail(`${JSON.stringify(v)} should be ${plain(v)}`);
+              n++;
+            }
+          }
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(10_000_000);
   }, 120_000);
 });

@@ -50,8 +50,13 @@ export class FormDefinitionError extends Error {
 /** Where fastAccepts stores the property read that migrates a deprecated payload (kept, so the read is not dropped). */
 const MIGRATED: { value: string } = { value: '' };
 
-/** The top-level data context of the fast validator, shared so a call allocates none (rootData defaults to data). */
-const FAST_CXT = Object.freeze({ instancePath: '' }) as unknown as DataValidationCxt;
+/**
+ * The top-level data context of the fast validator, shared so a call allocates none. Every property
+ * ajv's validator destructures is an own one (undefined reads as absent: rootData defaults to data),
+ * so each read is a field load instead of a lookup of a missing property along the prototype chain
+ * (T4: ~2% of the fail-fast validation).
+ */
+const FAST_CXT = Object.freeze({ instancePath: '', parentData: undefined, parentDataProperty: undefined, rootData: undefined }) as unknown as DataValidationCxt;
 
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -1,4 +1,4 @@
-import { FAST_CHAR_FORMATS, FAST_CHARS, FAST_DATE, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
+import { FAST_CHAR_FORMATS, FAST_CHARS, FAST_DATE, FAST_ENUM, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
 import type { FastDateSchema } from '../ajv/ajv-instance.js';
 import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
@@ -22,7 +22,7 @@ function isBlankString(v: unknown): boolean {
 
 /**
  * The field's subschema plus "no blank value" in its cheapest form: nothing when the type (boolean,
- * integer, number), a non-blank enum / const or the format (FORMATS_REFUSING_BLANK) already refuses
+ * integer, number), a non-blank enum / const, the format (FORMATS_REFUSING_BLANK) or `decimal` already refuses
  * every blank value; FAST_NONBLANK / FAST_NONEMPTY inside the type check for a string / an array;
  * FAST_PRESENT otherwise. `type: integer` becomes `type: number` + FAST_INTEGER.
  */
@@ -34,6 +34,8 @@ function notBlank(p: Record<string, unknown>): Record<string, unknown> {
   if (type === 'string' && Array.isArray(p.enum) && p.enum.every((v) => typeof v === 'string' && !isBlankString(v))) return { ...p };
   if (type === 'string' && typeof p.const === 'string' && !isBlankString(p.const)) return { ...p };
   if (type === 'string' && typeof p.format === 'string' && FORMATS_REFUSING_BLANK.has(p.format)) return { ...p };
+  // `decimal` refuses every blank string (ajv-instance.spec.ts).
+  if (type === 'string' && typeof p.decimal === 'object' && p.decimal !== null) return { ...p };
   if (type === 'string') return { ...p, [FAST_NONBLANK]: true };
   if (type === 'array') return { ...p, [FAST_NONEMPTY]: true };
   return { ...p, [FAST_PRESENT]: true };
@@ -90,6 +92,12 @@ export function buildFastInputSchema(
     if (!f || typeof f !== 'object') continue;
     const { format, ...rest } = f as Record<string, unknown>;
     if (rest.type === 'string' && typeof format === 'string' && Object.prototype.hasOwnProperty.call(FAST_CHAR_FORMATS, format)) fields[key] = { ...rest, [FAST_CHARS]: format };
+  }
+  // A string enum as FAST_ENUM (the same values, compared after a switch on the length).
+  for (const [key, f] of Object.entries(fields)) {
+    if (!f || typeof f !== 'object') continue;
+    const { enum: values, ...rest } = f as Record<string, unknown>;
+    if (rest.type === 'string' && Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === 'string')) fields[key] = { ...rest, [FAST_ENUM]: values };
   }
   for (const key of extras.usccFields) {
     const f = fields[key];
