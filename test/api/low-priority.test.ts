@@ -3,10 +3,11 @@ import { getPriority } from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDatabaseIfMissing } from '../../apps/api/src/database/database-bootstrap.js';
-import { MAINTENANCE_NICE, runAtLowPriority } from '../../apps/api/src/database/low-priority.js';
+import { cpuGroupOf, cpuHierarchy, maintenanceQuota, PERIOD_US } from '../../apps/api/src/database/cpu-quota.js';
+import { MAINTENANCE_BUSY_CPU_SHARE, MAINTENANCE_NICE, runAtLowPriority } from '../../apps/api/src/database/low-priority.js';
 
 /**
- * Index builds run at a lower CPU priority, and without parallel workers while users are at work
+ * Index builds run at a lower CPU priority, and without parallel workers and under a CPU quota while users are at work
  * (FieldIndexService): the backend is reniced while the work runs and set back afterwards. On the
  * run's embedded cluster, a process of this host.
  */
@@ -49,7 +50,8 @@ describe('maintenance work at a lower CPU priority', () => {
     const workers = () => client.query<{ w: string }>(`SELECT current_setting('max_parallel_maintenance_workers') AS w`).then((r) => r.rows[0]!.w);
     await client.query('SET max_parallel_maintenance_workers = 3');
     // Nobody else in this database (the superuser's own other sessions would not count either).
-    expect((await runAtLowPriority(client, workers)).result).toBe('3');
+    const idle = await runAtLowPriority(client, workers);
+    expect(idle).toMatchObject({ result: '3', limited: false });
     expect(await workers()).toBe('3');
 
     // A user at work: another role's statement running in this database.
@@ -64,9 +66,21 @@ describe('maintenance work at a lower CPU priority', () => {
       await expect
         .poll(async () => (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND state = 'active'`, [role])).rows[0]!.n)
         .toBe(1);
-      const run = await runAtLowPriority(client, workers);
-      expect(run).toMatchObject({ result: '0', lowered: true, restored: true });
+      const home = await cpuGroupOf(pid);
+      const run = await runAtLowPriority(client, async () => ({ workers: await workers(), group: await cpuGroupOf(pid), quota: await maintenanceQuota() }));
+      expect(run).toMatchObject({ result: { workers: '0' }, lowered: true, restored: true });
       expect(await workers()).toBe('3');
+      // Users at work: also under the CPU quota, where this process may write the cpu cgroup (as root here).
+      const canLimit = process.getuid?.() === 0 && (await cpuHierarchy()) !== null;
+      expect(run.limited).toBe(canLimit);
+      if (canLimit) {
+        expect(run.result.group).toBe('/credo-maintenance');
+        expect(run.result.quota).toEqual([Math.round(PERIOD_US * MAINTENANCE_BUSY_CPU_SHARE), PERIOD_US]);
+      }
+      expect(await cpuGroupOf(pid)).toBe(home);
+      // Also when the work fails.
+      await expect(runAtLowPriority(client, () => client.query('SELECT no_such_column FROM big'))).rejects.toThrow(/no_such_column/);
+      expect(await cpuGroupOf(pid)).toBe(home);
       await working;
     } finally {
       await user.end();
@@ -92,7 +106,7 @@ describe('maintenance work at a lower CPU priority', () => {
     await plain.connect();
     try {
       const run = await runAtLowPriority(plain, async () => (await plain.query('SELECT 1 AS one')).rows[0].one);
-      expect(run).toEqual({ result: 1, lowered: false, restored: true });
+      expect(run).toEqual({ result: 1, lowered: false, limited: false, restored: true });
     } finally {
       await plain.end();
       await client.query(`DROP ROLE ${role}`);

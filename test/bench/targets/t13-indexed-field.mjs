@@ -45,11 +45,12 @@ export default {
     const { planTypedProjection } = await import(pathToFileURL(path.join(dist, 'typed-projection.js')).href);
     // The product builds field indexes at a lower CPU priority (FieldIndexService.ensure): the same here.
     const { runAtLowPriority } = await import(pathToFileURL(path.join(ctx.repoRoot, 'apps/api/dist/database/low-priority.js')).href);
-    const priority = { builds: 0, lowered: 0 };
+    const priority = { builds: 0, lowered: 0, limited: 0 };
     const build = async (client, sql) => {
       const run = await runAtLowPriority(client, () => client.query(sql));
       priority.builds++;
       if (run.lowered) priority.lowered++;
+      if (run.limited) priority.limited++;
       if (!run.restored) throw new Error('T13: the build connection was not set back to its priority');
     };
     const form = await product.request('GET', '/api/forms/customer', { token });
@@ -202,7 +203,8 @@ export default {
             durationSec: shape.durationSec,
             runs: ctx.mode.runs,
             buildsCompleted: builds,
-            // Builds run the product's way: one backend, no parallel workers, at a lower CPU priority.
+            // Builds run the product's way: one backend, no parallel workers, at a lower CPU priority, and
+            // while the creates run under the CPU quota (limited).
             lowPriority: priority,
             p95: { baseline: round(median(runs.baseline.map((r) => r.p95)), 1), during: round(median(runs.during.map((r) => r.p95)), 1) },
             maxForeignCpu: maxForeign === null ? null : round(maxForeign),

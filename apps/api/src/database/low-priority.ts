@@ -1,6 +1,7 @@
 import { readlink } from 'node:fs/promises';
 import { getPriority, setPriority } from 'node:os';
 import type pg from 'pg';
+import { limitCpu } from './cpu-quota.js';
 
 /**
  * CPU niceness for maintenance work (index builds) on a PostgreSQL running on this host, as for any
@@ -8,6 +9,15 @@ import type pg from 'pg';
  * c=32 on 2 cores: a busy process at nice 0 took creates from 1,521 to 621 req/s, at nice 19 to 1,445.
  */
 export const MAINTENANCE_NICE = 19;
+
+/**
+ * While users are at work, a build on this host may use this share of one CPU (a cgroup quota,
+ * cpu-quota.ts): a lower priority alone does not keep it off the users' cores. Measured with the
+ * create API at c=32 on 2 cores during back-to-back index builds: nice 19 alone kept 0.71–0.78 of
+ * the creates' rate (a plain nice-19 CPU hog 0.74, at SCHED_IDLE 0.84), with this quota 0.89–0.98.
+ * The build then takes longer; nobody waits for it (the field is indexed in the background).
+ */
+export const MAINTENANCE_BUSY_CPU_SHARE = 0.1;
 
 /**
  * Sort memory of a maintenance session: a field index of a few million records is sorted in memory
@@ -20,6 +30,8 @@ export interface LowPriorityRun<T> {
   result: T;
   /** Whether the backend ran at the lower CPU priority (PostgreSQL on this host, and allowed to renice it). */
   lowered: boolean;
+  /** Whether the backend ran under the CPU quota (users at work, and a cpu cgroup this process may write). */
+  limited: boolean;
   /** Whether the backend is back at its own priority and settings (false: the caller should discard the connection). */
   restored: boolean;
 }
@@ -75,7 +87,9 @@ async function othersAtWork(client: pg.ClientBase): Promise<boolean> {
  *   with workers, 0.79 without); on an idle server the session's workers are used (a build as
  *   fast as it can be, when nobody waits for the cores);
  * - at a lower CPU priority (nice MAINTENANCE_NICE) where the server is a process of this host (the
- *   embedded cluster, or a local one this process may renice); elsewhere the work simply runs.
+ *   embedded cluster, or a local one this process may renice), and while users are at work also
+ *   under a CPU quota (MAINTENANCE_BUSY_CPU_SHARE of one CPU, where this process may write the cpu
+ *   cgroup); elsewhere the work simply runs.
  * The backend is set back afterwards (`restored`).
  */
 export async function runAtLowPriority<T>(client: pg.ClientBase, work: () => Promise<T>, nice = MAINTENANCE_NICE): Promise<LowPriorityRun<T>> {
@@ -87,6 +101,7 @@ export async function runAtLowPriority<T>(client: pg.ClientBase, work: () => Pro
   await client.query(`SET max_parallel_maintenance_workers = ${busy ? 0 : Number.parseInt(workers, 10) || 0}; SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
   const pid = await localBackend(client);
   let before: number | null = null;
+  let quota: Awaited<ReturnType<typeof limitCpu>> = null;
   if (pid !== null) {
     try {
       before = getPriority(pid);
@@ -94,14 +109,16 @@ export async function runAtLowPriority<T>(client: pg.ClientBase, work: () => Pro
     } catch {
       before = null;
     }
+    if (busy) quota = await limitCpu(pid, MAINTENANCE_BUSY_CPU_SHARE);
   }
   const restore = async (): Promise<boolean> => {
     // Any part not set back (priority or settings) makes the caller discard the connection.
     let restored = true;
+    if (quota && !(await quota.restore())) restored = false;
     if (pid !== null && before !== null) {
       try {
         setPriority(pid, before);
-        restored = getPriority(pid) === before;
+        restored &&= getPriority(pid) === before;
       } catch {
         restored = false;
       }
@@ -120,5 +137,5 @@ export async function runAtLowPriority<T>(client: pg.ClientBase, work: () => Pro
     await restore();
     throw error;
   }
-  return { result, lowered: before !== null, restored: await restore() };
+  return { result, lowered: before !== null, limited: quota !== null, restored: await restore() };
 }
