@@ -654,7 +654,8 @@ export class RecordsService {
       // A total asked for is counted in the same round trip.
       const commitLast = !include.size && !form.permissions.sensitive?.length;
       // A total asked for is counted (and, for total=true beyond EXACT_TOTAL_LIMIT, estimated by
-      // the planner: a plain EXPLAIN, its figure kept 30 s per form and filter) in the same round trip.
+      // the planner: a plain EXPLAIN, its figure kept 30 s per form and filter) in the same round trip;
+      // an equality on an indexed field whose kept estimate is beyond 10x that is not counted.
       // An unfiltered list without an owner rule takes its total=true from the partition's
       // statistics when they prove more than EXACT_TOTAL_LIMIT records (nothing counted).
       const cap = query.total === 'exact' ? COUNT_CAP : EXACT_TOTAL_LIMIT;
