@@ -445,7 +445,7 @@ export class RecordsRepository {
      * PostgreSQL evaluates it once, before reading any row, even for an empty page).
      */
     guard?: { text: string; values: unknown[] },
-    /** Read the rows raw (RawPagedRow): `data` and timestamps as text, these link fields' values beside them. */
+    /** Read the rows raw (RawPagedRow, which the rows then are): `data` and timestamps as text, these link fields' values beside them. */
     linkKeys?: readonly string[],
   ): Promise<PagedRow[]> {
     const columns = linkKeys ? rawColumns(linkKeys) : COLUMNS;
@@ -498,22 +498,6 @@ export class RecordsRepository {
       }
     }
     return rows;
-  }
-
-  /** `pageFiltered` reading its rows raw (RawPagedRow), `linkKeys` beside `data`. */
-  pageFilteredRaw(
-    sql: Sql,
-    formId: string,
-    query: ParsedQuery,
-    limit: number,
-    cursor: PageCursor | null,
-    owner: OwnerFilter | null,
-    commitLast: boolean,
-    tail: TailStatements | undefined,
-    guard: { text: string; values: unknown[] } | undefined,
-    linkKeys: readonly string[],
-  ): Promise<RawPagedRow[]> {
-    return this.pageFiltered(sql, formId, query, limit, cursor, owner, commitLast, tail, guard, linkKeys) as unknown as Promise<RawPagedRow[]>;
   }
 
   /** The matching rows, counted up to `cap` + 1 (more than `cap` means "more than `cap`"). */

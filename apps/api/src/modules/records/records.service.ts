@@ -690,7 +690,9 @@ export class RecordsService {
       let hasMore: boolean;
       if (asStored) {
         const links = form.compiled.definition.fields.filter((f) => f.type === 'user' || f.type === 'reference');
-        const rows = await this.records.pageFilteredRaw(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail, guard, links.map((f) => f.key));
+        const keys = links.map((f) => f.key);
+        // With link keys the rows are read raw (RawPagedRow).
+        const rows = (await this.records.pageFiltered(sql, form.id, parsed.query, query.limit + 1, cursor, owner, commitLast, tail, guard, keys)) as unknown as RawPagedRow[];
         hasMore = rows.length > query.limit;
         const pageRows = rows.slice(0, query.limit);
         last = pageRows[pageRows.length - 1];
