@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { getPriority } from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDatabaseIfMissing } from '../../apps/api/src/database/database-bootstrap.js';
-import { cpuGroupOf, cpuHierarchy, maintenanceQuota, PERIOD_US } from '../../apps/api/src/database/cpu-quota.js';
+import { cpuGroupOf, limitCpu, maintenanceQuota, PERIOD_US } from '../../apps/api/src/database/cpu-quota.js';
 import { MAINTENANCE_BUSY_CPU_SHARE, MAINTENANCE_NICE, runAtLowPriority } from '../../apps/api/src/database/low-priority.js';
 
 /**
@@ -70,8 +71,13 @@ describe('maintenance work at a lower CPU priority', () => {
       const run = await runAtLowPriority(client, async () => ({ workers: await workers(), group: await cpuGroupOf(pid), quota: await maintenanceQuota() }));
       expect(run).toMatchObject({ result: { workers: '0' }, lowered: true, restored: true });
       expect(await workers()).toBe('3');
-      // Users at work: also under the CPU quota, where this process may write the cpu cgroup (as root here).
-      const canLimit = process.getuid?.() === 0 && (await cpuHierarchy()) !== null;
+      // Users at work: also under the CPU quota, where this process may write the cpu cgroup (as
+      // root here). Whether it may is probed on a process of its own.
+      const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+      const probe = await limitCpu(child.pid!, MAINTENANCE_BUSY_CPU_SHARE);
+      await probe?.restore();
+      child.kill();
+      const canLimit = probe !== null;
       expect(run.limited).toBe(canLimit);
       if (canLimit) {
         expect(run.result.group).toBe('/credo-maintenance');
