@@ -47,6 +47,13 @@ export class FormDefinitionError extends Error {
   }
 }
 
+/**
+ * The answer for a payload the fast path accepts with nothing to warn about: one shared, frozen
+ * object instead of two allocations per call (T4: ~2% of validateInput). Callers read results and
+ * never change them; a change would throw (ES modules are strict).
+ */
+const VALID: ValidationResult = Object.freeze({ valid: true, errors: Object.freeze([]) as unknown as FieldError[] });
+
 /** Where fastAccepts stores the property read that migrates a deprecated payload (kept, so the read is not dropped). */
 const MIGRATED: { value: string } = { value: '' };
 
@@ -306,8 +313,7 @@ class CompiledFormImpl implements CompiledForm {
       // Fast path: a clean, valid payload (the fail-fast validator's schema is the record schema
       // plus the isClean conditions); everything else is judged by the full path below.
       if (input && this.fastInput !== null && this.fastAccepts(this.fastInput, data, options)) {
-        const result: ValidationResult = { valid: true, errors: [] };
-        return FAST_STATE.needsExtraChecks ? this.extraChecks(data, result, locale, options) : result;
+        return FAST_STATE.needsExtraChecks ? this.extraChecks(data, { valid: true, errors: [] }, locale, options) : VALID;
       }
       return this.runFull(data, locale, input, options);
     } catch (e) {
