@@ -92,3 +92,40 @@ export function cpuPerRequest(before, after, requests) {
   // USER_HZ is 100: a tick is 10 ms.
   return { total: (total * 10) / requests, postgres: (postgres * 10) / requests };
 }
+
+/** Busy ticks of the whole machine and of this process alone (its threads included). */
+async function machineAndSelfTicks() {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const self = await readProcStat(process.pid);
+    return { at: Date.now(), machine: user + nice + system + irq + softirq + steal, self: self?.ticks ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until everything but this process (other programs, and the bench's own product and
+ * PostgreSQL, e.g. autovacuum after the import targets' 100,000-row loads) uses at most `maxShare`
+ * of the machine's CPUs over a `windowMs` window, or until `timeoutMs` has passed. For in-process
+ * micro-benchmarks (T4, T5): on 2 cores, work on the other core slows a loop bound by memory
+ * latency (the validators) more than JSON.parse, so the ratio measured the leftovers of earlier
+ * targets (session 8: T4 0.277 in a full run right after T1-T3, while PostgreSQL kept both cores
+ * busy; 0.23-0.25 alone). Returns the wait and the last window's share (null when unknown).
+ * @returns {Promise<{ waitedMs: number, share: number | null, quiet: boolean }>}
+ */
+export async function waitForQuietMachine({ maxShare = 0.1, windowMs = 1000, timeoutMs = 120_000 } = {}) {
+  const started = Date.now();
+  let share = null;
+  for (;;) {
+    const before = await machineAndSelfTicks();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = await machineAndSelfTicks();
+    if (!before || !after) return { waitedMs: Date.now() - started, share: null, quiet: false };
+    const capacity = ((after.at - before.at) / 1000) * 100 * os.cpus().length;
+    share = capacity > 0 ? Math.max(0, (after.machine - before.machine - (after.self - before.self)) / capacity) : null;
+    if (share !== null && share <= maxShare) return { waitedMs: Date.now() - started, share, quiet: true };
+    if (Date.now() - started >= timeoutMs) return { waitedMs: Date.now() - started, share, quiet: false };
+  }
+}
