@@ -117,7 +117,7 @@ async function machineAndSelfTicks() {
  */
 export async function waitForQuietMachine({ maxShare = 0.1, windowMs = 1000, timeoutMs = 120_000 } = {}) {
   const started = Date.now();
-  let share = null;
+  let share;
   for (;;) {
     const before = await machineAndSelfTicks();
     await new Promise((resolve) => setTimeout(resolve, windowMs));
