@@ -385,6 +385,9 @@ export const FAST_USCC_NOTE = 'x-fast-uscc-note';
  */
 export const FAST_IF = 'x-fast-if';
 
+/** Where the fast validators store the property read that migrates a deprecated payload (FAST_FIELDS). */
+const MIGRATION_SINK: { value: string } = { value: '' };
+
 /**
  * Per-call inputs and outputs of the fast validators' asOf / warning keywords. Validation is
  * synchronous and never re-entered, so one module-level record serves every form: CompiledForm sets
@@ -392,9 +395,6 @@ export const FAST_IF = 'x-fast-if';
  * asOf, or null when no valid asOf was given) and clears `needsExtraChecks` right before calling its
  * fast validator.
  */
-/** Where the fast validators store the property read that migrates a deprecated payload (FAST_FIELDS). */
-const MIGRATION_SINK: { value: string } = { value: '' };
-
 export const FAST_STATE: { relativeLimits: readonly number[] | null; needsExtraChecks: boolean } = {
   relativeLimits: null,
   needsExtraChecks: false,

@@ -54,7 +54,6 @@ export class FormDefinitionError extends Error {
  */
 const VALID: ValidationResult = Object.freeze({ valid: true, errors: Object.freeze([]) as unknown as FieldError[] });
 
-
 /**
  * The top-level data context of the fast validator, shared so a call allocates none. Every property
  * ajv's validator destructures is an own one (undefined reads as absent: rootData defaults to data),

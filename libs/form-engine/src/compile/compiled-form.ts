@@ -27,7 +27,8 @@ export interface CompiledForm {
    * Validates a client payload. Unknown properties, `__proto__`/`constructor`/`prototype` keys and
    * computed or auto-number fields (keyword 'readOnly') are refused; `null` and blank strings
    * count as absent (a cleared field). Relative date bounds ('today') are checked when
-   * options.asOf is given. GB 11714 findings on USCCs come back as `warnings`. Never throws. The result may be shared and frozen: read it, do not change it.
+   * options.asOf is given. GB 11714 findings on USCCs come back as `warnings`. Never throws.
+   * The result may be shared and frozen: read it, do not change it.
    */
   validateInput(data: unknown, locale?: Locale, options?: ValidateOptions): ValidationResult;
   /** Validates a stored (completed) record: computed values are allowed. Never throws. */
