@@ -17,16 +17,20 @@ async function readProcStat(pid) {
   }
 }
 
+/** Busy CPU ticks of the whole machine (all CPUs; idle and iowait left out), from /proc/stat. */
+async function machineTicks() {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return user + nice + system + irq + softirq + steal;
+}
+
 /**
  * Busy CPU ticks of the whole machine and of this process and all its descendants (`own`, and
  * per process in `perProcess`).
  */
 export async function cpuSnapshot() {
   try {
-    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
-    const [user, nice, system, , iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-    const machine = user + nice + system + irq + softirq + steal;
-    void iowait;
+    const machine = await machineTicks();
     const entries = (await readdir('/proc')).filter((e) => /^\d+$/.test(e));
     const stats = new Map();
     await Promise.all(
@@ -96,13 +100,24 @@ export function cpuPerRequest(before, after, requests) {
 /** Busy ticks of the whole machine and of this process alone (its threads included). */
 async function machineAndSelfTicks() {
   try {
-    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
-    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
     const self = await readProcStat(process.pid);
-    return { at: Date.now(), machine: user + nice + system + irq + softirq + steal, self: self?.ticks ?? 0 };
+    return { at: Date.now(), machine: await machineTicks(), self: self?.ticks ?? 0 };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * For an in-process target about to time its loops (T4, T5): waits for a quiet machine
+ * (waitForQuietMachine; not in smoke mode) and warns under the table when it never came.
+ * @param {{ mode: { name: string }, warn: (message: string) => void }} ctx
+ * @param {string} id  the target's id, for the warning
+ */
+export async function settleBeforeTiming(ctx, id) {
+  if (ctx.mode.name === 'smoke') return { waitedMs: 0, share: null, quiet: true };
+  const quiet = await waitForQuietMachine();
+  if (!quiet.quiet) ctx.warn(`${id}: the machine was still ${Math.round((quiet.share ?? 1) * 100)}% busy with other work after ${Math.round(quiet.waitedMs / 1000)} s; timing anyway`);
+  return quiet;
 }
 
 /**

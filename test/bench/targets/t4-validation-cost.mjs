@@ -8,8 +8,9 @@
 // warm-up, medians of the per-record wall times (the process's CPU time of the same samples is
 // reported too: details.cpuTime). Both sides work on a set of records small enough to stay in the
 // CPU caches (250 customers: ~0.3 MB of text, about as much parsed), as a request's body is parsed
-// and then validated while it is hot; each sample starts with one untimed pass (see sample()). Also checked: 0 compiles on the hot path — the compile entry points of the
-// engine's two Ajv instances (full and fail-fast) and `new Function` (how ajv generates code) are
+// and then validated while it is hot; each sample starts with one untimed pass (see sample()).
+// Measured in a Node process of its own (see the target's run). Also checked: 0 compiles on the
+// hot path — the compile entry points of the engine's two Ajv instances (full and fail-fast) and `new Function` (how ajv generates code) are
 // counted while the same records are validated again, after a positive control proving the
 // counters see a compile.
 import { execFile } from 'node:child_process';
@@ -18,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compileFormOrThrow, getAjv, getFastAjv } from '@credo/form-engine';
 import { generateDemoCustomers, generateValidationCorpus, loadTemplate } from '@credo/seeds';
-import { cpuSnapshot, foreignCpuShare, waitForQuietMachine } from '../lib/noise.mjs';
+import { cpuSnapshot, foreignCpuShare, settleBeforeTiming } from '../lib/noise.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 const AS_OF = '2026-11-25';
@@ -54,11 +55,11 @@ const cpuMicros = () => {
  */
 function sample(items, passes, fn, cpu) {
   // One untimed pass first, so the timed passes find the items in the CPU caches as a request's
-  // validator finds the body it has just parsed. Without it, the first sample of the validator
-  // after a JSON.parse sample re-reads the ~2.4 MB of records that the parse's allocations pushed
-  // out of the caches: ~1 ms per sample (measured: 1 pass +400 ns, 5 passes +100 ns, 20 passes
-  // +40 ns per record right after a parse sample; nothing in the samples after that), charged to
-  // whichever side comes second and only ever hitting the validator, which allocates nothing.
+  // validator finds the body it has just parsed. Without it, the first validator sample after a
+  // JSON.parse sample re-reads the records the parse's allocations pushed out of the caches (with
+  // the former 2,000-record set ~1 ms per sample: 1 pass +400 ns, 5 passes +100 ns, 20 passes
+  // +40 ns per record; nothing in the samples after that), which only ever hits the validator: it
+  // allocates nothing, so it never pushes the parse's texts out.
   for (let i = 0; i < items.length; i++) sink += fn(items[i]);
   const startCpu = cpuMicros();
   const start = performance.now();
@@ -161,8 +162,7 @@ async function measure(ctx) {
   // Earlier targets leave the product and PostgreSQL busy for a while (autovacuum after their loads).
   // Waited for first: an idle second later on lets V8's memory reducer collect and deoptimise
   // code that embeds the mixed corpus's dead maps (slow first samples).
-  const quiet = ctx.mode.name === 'smoke' ? { waitedMs: 0, share: null, quiet: true } : await waitForQuietMachine();
-  if (!quiet.quiet) ctx.warn(`T4: the machine was still ${Math.round((quiet.share ?? 1) * 100)}% busy with other work after ${Math.round(quiet.waitedMs / 1000)} s; timing anyway`);
+  const quiet = await settleBeforeTiming(ctx, 'T4');
   const definition = loadTemplate('customer');
 
   // Positive control: compiling a form is seen by the counters (and warms the shared instance).

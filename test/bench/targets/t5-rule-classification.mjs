@@ -14,7 +14,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compileRuleSet, evaluateRuleSet } from '@credo/form-engine';
 import { loadTemplate } from '@credo/seeds';
-import { cpuSnapshot, foreignCpuShare, waitForQuietMachine } from '../lib/noise.mjs';
+import { cpuSnapshot, foreignCpuShare, settleBeforeTiming } from '../lib/noise.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 const AS_OF = '2026-11-25';
@@ -213,8 +213,7 @@ export default {
     const baseline = [];
     const candidate = [];
     // Earlier targets leave the product and PostgreSQL busy for a while (autovacuum after their loads).
-    const quiet = ctx.mode.name === 'smoke' ? { waitedMs: 0, share: null, quiet: true } : await waitForQuietMachine();
-    if (!quiet.quiet) ctx.warn(`T5: the machine was still ${Math.round((quiet.share ?? 1) * 100)}% busy with other work after ${Math.round(quiet.waitedMs / 1000)} s; timing anyway`);
+    const quiet = await settleBeforeTiming(ctx, 'T5');
     const before = await cpuSnapshot();
     for (let r = 0; r < size.rounds; r++) {
       if (r % 2 === 0) {
