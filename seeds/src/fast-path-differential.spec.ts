@@ -265,6 +265,52 @@ describe('validateInput fast path = full path', () => {
     expect(checked).toBeGreaterThan(9000);
   }, 120_000);
 
+  it('checks cross-field comparisons (x-fast-compare) after the loop exactly as the compareFields keyword does', () => {
+    // Every kind and operator, on fields of each type a comparison may name: money (decimal strings),
+    // integer and number (JSON numbers), date. Values: canonical and non-canonical decimals, signs,
+    // zeros, numbers, invalid dates, wrong types; each pair on each rule, through the whole form.
+    const def: FormDefinition = {
+      key: 'cmp',
+      title: { 'zh-CN': '比较', en: 'Compare' },
+      fields: [
+        { key: 'a', type: 'money', label: { 'zh-CN': 'A', en: 'A' } },
+        { key: 'b', type: 'money', label: { 'zh-CN': 'B', en: 'B' }, compare: [{ op: 'lte', field: 'a' }] },
+        { key: 'c', type: 'money', label: { 'zh-CN': 'C', en: 'C' }, compare: [{ op: 'gt', field: 'a' }, { op: 'ne', field: 'b' }] },
+        { key: 'n', type: 'number', label: { 'zh-CN': 'N', en: 'N' }, compare: [{ op: 'gte', field: 'i' }] },
+        { key: 'i', type: 'integer', label: { 'zh-CN': 'I', en: 'I' }, compare: [{ op: 'eq', field: 'a' }] },
+        { key: 'd1', type: 'date', label: { 'zh-CN': 'D1', en: 'D1' } },
+        { key: 'd2', type: 'date', label: { 'zh-CN': 'D2', en: 'D2' }, compare: [{ op: 'gte', field: 'd1' }] },
+        { key: 'd3', type: 'date', label: { 'zh-CN': 'D3', en: 'D3' }, compare: [{ op: 'lt', field: 'd1' }, { op: 'eq', field: 'd2' }] },
+      ],
+    } as unknown as FormDefinition;
+    const form = compileFormOrThrow(def);
+    const { runFull, fastInput, fastInputSchema } = form as unknown as Internals & { fastInputSchema: Record<string, unknown> | null };
+    expect(fastInputSchema?.['x-fast-compare']).toBeDefined();
+    expect(fastInputSchema?.compareFields).toBeUndefined();
+    const money = ['0', '-0', '0.00', '1', '1.5', '1.50', '10', '9.99', '-1', '-0.5', '100000000000000000', '01', '1e2', '', 'x', 1, 0.5, null];
+    const numbers = [0, 1, 1.5, -1, 10, 1e21, '1', null];
+    const dates = ['2026-01-31', '2026-02-01', '2024-02-29', '2026-02-29', '2026-1-5', '', 5];
+    const values: Record<string, unknown[]> = { a: money, b: money, c: money, n: numbers, i: numbers, d1: dates, d2: dates, d3: dates };
+    const r = createRandom(99);
+    let fastAccepted = 0;
+    let refusedByCompare = 0;
+    for (let k = 0; k < 12000; k++) {
+      const data: Record<string, unknown> = {};
+      for (const key of Object.keys(values)) if (r.chance(0.6)) data[key] = r.pick(values[key]!);
+      const full = runFull.call(form, data, 'en', true, { asOf: AS_OF });
+      expect(form.validateInput(data, 'en', { asOf: AS_OF }), JSON.stringify(data)).toEqual(full);
+      if (fastInput!(data)) {
+        fastAccepted++;
+        expect(full.valid, JSON.stringify(data)).toBe(true);
+      } else if (full.errors.length > 0 && full.errors.every((e) => e.keyword === 'compare')) {
+        refusedByCompare++;
+      }
+    }
+    // Not vacuous: the fast path accepts some payloads and refuses others on comparisons alone.
+    expect(fastAccepted).toBeGreaterThan(50);
+    expect(refusedByCompare).toBeGreaterThan(50);
+  });
+
   it('character-code formats agree with their regexes on 5,000 generated customers', () => {
     const customers = generateDemoCustomers({ seed: 17, count: 5000, salesOwnerIds: [UUID], asOf: AS_OF }) as Array<Record<string, unknown>>;
     const pairs: Array<[string, (v: string) => boolean, RegExp]> = [

@@ -1,4 +1,4 @@
-import { FAST_CHAR_FORMATS, FAST_CHARS, FAST_DATE, FAST_ENUM, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
+import { FAST_CHAR_FORMATS, FAST_CHARS, FAST_COMPARE, FAST_DATE, FAST_ENUM, FAST_FIELDS, FAST_INTEGER, FAST_NONBLANK, FAST_NONEMPTY, FORMATS_REFUSING_BLANK, FAST_PRESENT, FAST_RELATIVE_DATE, FAST_REQUIRED, FAST_USCC_NOTE, FAST_WHEN } from '../ajv/ajv-instance.js';
 import type { FastDateSchema } from '../ajv/ajv-instance.js';
 import { isTranslatableIfThen } from '../ajv/fast-conditions.js';
 
@@ -113,6 +113,11 @@ export function buildFastInputSchema(
     if (when.length) schema[FAST_WHEN] = when;
     if (rest.length) schema.allOf = rest;
     else delete schema.allOf;
+  }
+  // Cross-field comparisons checked by FAST_FIELDS on the values its loop read.
+  if (Array.isArray(schema.compareFields)) {
+    schema[FAST_COMPARE] = schema.compareFields;
+    delete schema.compareFields;
   }
   delete schema.properties;
   delete schema.additionalProperties;
