@@ -18,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compileFormOrThrow, getAjv, getFastAjv } from '@credo/form-engine';
-import { generateDemoCustomers, generateValidationCorpus, loadTemplate } from '@credo/seeds';
+import { createRandom, generateDemoCustomers, generateValidationCorpus, loadTemplate, scaleReceivable } from '@credo/seeds';
 import { cpuSnapshot, foreignCpuShare, settleBeforeTiming } from '../lib/noise.mjs';
 import { median, round } from '../lib/stats.mjs';
 
@@ -150,6 +150,25 @@ function countCompiles(fn) {
   return { ...counts, total: counts.ajvCompile + counts.schemaEnvCompile + counts.newFunction };
 }
 
+/**
+ * Receivables as a client submits them: the bench's data set (PERFORMANCE.md §6.2, the seeds' scale
+ * generator) without the keys the server computes or assigns (auto-number, formulas). Each holds
+ * three ids (customer, sales owner, collector), two dates compared with each other, fapiao code and
+ * number, an amount and often a received amount compared with it.
+ */
+function receivablePayloads(definition, count) {
+  const r = createRandom(41);
+  const uuid = () => {
+    const h = Array.from({ length: 32 }, () => '0123456789abcdef'[r.int(0, 15)]).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[r.int(0, 3)]}${h.slice(17, 20)}-${h.slice(20)}`;
+  };
+  const users = Array.from({ length: 8 }, uuid);
+  const customers = Array.from({ length: 50 }, () => ({ id: uuid(), salesOwner: r.pick(users), collector: r.pick(users), termDays: r.pick([30, 60, 90]), termBasis: r.pick(['月结', '开票日']) }));
+  const computed = new Set(definition.fields.filter((f) => f.type === 'formula' || f.type === 'autonumber').map((f) => f.key));
+  const options = { seed: 4, count, asOf: AS_OF, customers, salesOwnerIds: users };
+  return Array.from({ length: count }, (_, i) => Object.fromEntries(Object.entries(scaleReceivable(options, i + 1)).filter(([k]) => !computed.has(k))));
+}
+
 const asSet = (texts) => ({ texts, objects: texts.map((t) => JSON.parse(t)) });
 const roundRun = (xs) => xs.map((x) => round(x, 1));
 
@@ -195,8 +214,19 @@ async function measure(ctx) {
   const bad = valid.objects.filter((o) => !form.validateInput(o, 'zh-CN', options).valid);
   if (bad.length) throw new Error(`${bad.length} generated customers do not pass the customer form: ${JSON.stringify(form.validateInput(bad[0], 'en', options).errors)}`);
 
+  // The receivable form: the bench's own records (T1-T3 import them), with more work per byte than
+  // a customer (three ids, cross-field comparisons) and shorter texts.
+  const receivableForm = compileFormOrThrow(loadTemplate('receivable'));
+  const validateReceivable = (o) => (receivableForm.validateInput(o, 'zh-CN', options).valid ? 1 : 0);
+  const receivables = asSet(receivablePayloads(loadTemplate('receivable'), size.records).map((o) => JSON.stringify(o)));
+  const badReceivables = receivables.objects.filter((o) => !receivableForm.validateInput(o, 'zh-CN', options).valid);
+  if (badReceivables.length) {
+    throw new Error(`${badReceivables.length} generated receivables do not pass the receivable form: ${JSON.stringify(receivableForm.validateInput(badReceivables[0], 'en', options).errors)}`);
+  }
+
   const hotPath = countCompiles(() => {
     for (const o of valid.objects) form.validateInput(o, 'zh-CN', options);
+    for (const o of receivables.objects) receivableForm.validateInput(o, 'zh-CN', options);
     // Each payload parsed right before it is judged, as a request's body is (see above: payloads
     // parsed earlier, then validated after others were parsed, can carry deprecated maps).
     for (const text of mixed.texts) {
@@ -204,10 +234,11 @@ async function measure(ctx) {
       form.validateInput(JSON.parse(text), 'en', options);
     }
   });
-  const validations = valid.objects.length + 2 * mixed.objects.length;
+  const validations = valid.objects.length + receivables.objects.length + 2 * mixed.objects.length;
 
   const before = await cpuSnapshot();
   const engine = compare(valid, validate, size);
+  const receivable = compare(receivables, validateReceivable, size);
   const foreignCpu = foreignCpuShare(before, await cpuSnapshot());
   const ajvOnly = compare(valid, validateAjvOnly, size);
   // The corpus is larger than the timed set: as many validations per sample, not as many passes.
@@ -237,12 +268,19 @@ async function measure(ctx) {
     mixedCorpus: { ns: round(mixedRun.candidate, 1), jsonParseNs: round(mixedRun.baseline, 1), ratio: round(mixedRun.candidate / mixedRun.baseline) },
     baselineSamplesNs: roundRun(engine.baselineSamples),
     candidateSamplesNs: roundRun(engine.candidateSamples),
+    receivable: {
+      ns: round(receivable.candidate, 1),
+      jsonParseNs: round(receivable.baseline, 1),
+      ratio: round(receivable.candidate / receivable.baseline),
+      meanRecordBytes: Math.round(receivables.texts.reduce((s, t) => s + Buffer.byteLength(t), 0) / receivables.texts.length),
+    },
     compilesSeenAtFormCompile: atCompile,
     compilesOnHotPath: hotPath,
   };
   ctx.log(
     `T4: validateInput ${engine.candidate.toFixed(0)} ns vs JSON.parse ${engine.baseline.toFixed(0)} ns per record (${bytes.toFixed(0)} B); ` +
       `in CPU time ${engine.cpu.candidate.toFixed(0)} vs ${engine.cpu.baseline.toFixed(0)} ns (${(engine.cpu.candidate / engine.cpu.baseline).toFixed(3)}); ` +
+      `receivables ${receivable.candidate.toFixed(0)} vs ${receivable.baseline.toFixed(0)} ns (${(receivable.candidate / receivable.baseline).toFixed(3)}); ` +
       `full allErrors ajv validator alone ${ajvOnly.candidate.toFixed(0)} ns; mixed corpus ${mixedRun.candidate.toFixed(0)} vs ${mixedRun.baseline.toFixed(0)} ns; ` +
       `compiles on the hot path ${hotPath.total} in ${validations} validations (form compile: ${JSON.stringify(atCompile)}); waited ${(quiet.waitedMs / 1000).toFixed(1)} s for a quiet machine`,
   );
@@ -257,6 +295,17 @@ async function measure(ctx) {
       target: 0.25,
       comparator: '<=',
       details,
+    }),
+    ctx.ratioResult({
+      id: 'T4',
+      metric: 'time-receivable',
+      name: 'Validation per receivable (validateInput) vs JSON.parse',
+      unit: 'ns',
+      baseline: receivable.baseline,
+      candidate: receivable.candidate,
+      target: 0.25,
+      comparator: '<=',
+      details: { ...details.receivable, records: receivables.objects.length, baselineSamplesNs: roundRun(receivable.baselineSamples), candidateSamplesNs: roundRun(receivable.candidateSamples) },
     }),
     ctx.ratioResult({
       id: 'T4',

@@ -421,7 +421,7 @@ export const FAST_USCC_NOTE = 'x-fast-uscc-note';
  */
 export const FAST_IF = 'x-fast-if';
 
-/** Where the fast validators store the property read that migrates a deprecated payload (FAST_FIELDS). */
+/** Where the fast validators count an absent value of the property read that migrates a deprecated payload (FAST_FIELDS). */
 const MIGRATION_SINK: { absent: number } = { absent: 0 };
 
 /**
@@ -715,7 +715,8 @@ function createAjv(mode: AjvMode): AnyAjv {
         // such an object turns this validator's for...in feedback generic for good (every value then
         // read by a megamorphic keyed load, ~30% slower). A named property read migrates the object
         // first: of a required field (an own field of every payload this validator accepts, the
-        // cheapest load from the megamorphic stub cache), else of `constructor`. Stored, so it stays.
+        // cheapest load from the megamorphic stub cache), else of `constructor`. Compared with undefined
+        // (an absent one counted), so it stays, without `typeof`'s builtin call.
         const sink = gen.scopeValue('keyword', { ref: MIGRATION_SINK });
         gen.code(_`if (${data}${getProperty([...required][0] ?? 'constructor')} === undefined) ${sink}.absent++;`);
         gen.forIn('key', data, (key) => {
