@@ -72,7 +72,30 @@ export function foreignCpuShare(before, after) {
   if (!before || !after) return null;
   const capacity = ((after.at - before.at) / 1000) * 100 * os.cpus().length;
   if (capacity <= 0) return null;
-  return Math.min(1, Math.max(0, (after.machine - before.machine - (after.own - before.own)) / capacity));
+  return Math.min(1, Math.max(0, (after.machine - before.machine - ownTicksBetween(before, after)) / capacity));
+}
+
+/**
+ * Ticks our processes used between two snapshots, per process: a process that exited meanwhile
+ * (e.g. a PostgreSQL backend whose pool connection idled out while the other side ran) is left
+ * out, not subtracted with all the ticks of its life. Until session 9 the difference of the two
+ * sums was used: every run after an idle spell reported 40-67% "other processes" that were the
+ * lifetime CPU of closed connections' backends.
+ */
+function ownTicksBetween(before, after) {
+  if (!before.perProcess || !after.perProcess) return after.own - before.own;
+  let ticks = 0;
+  for (const d of processDeltas(before, after)) ticks += d.ticks;
+  return ticks;
+}
+
+/** Per process of ours alive at `after`: the ticks it used since `before`, and whether it is PostgreSQL's. */
+function* processDeltas(before, after) {
+  for (const [pid, now] of after.perProcess) {
+    const then = before.perProcess.get(pid);
+    // A new process (pid not seen before, or reused: fewer ticks than before) counts from zero.
+    yield { ticks: then && then.ticks <= now.ticks ? now.ticks - then.ticks : now.ticks, postgres: now.postgres };
+  }
 }
 
 /**
@@ -86,12 +109,9 @@ export function cpuPerRequest(before, after, requests) {
   if (!before?.perProcess || !after?.perProcess || !requests) return null;
   let total = 0;
   let postgres = 0;
-  for (const [pid, now] of after.perProcess) {
-    const then = before.perProcess.get(pid);
-    // A new process (pid not seen before, or reused: fewer ticks than before) counts from zero.
-    const ticks = then && then.ticks <= now.ticks ? now.ticks - then.ticks : now.ticks;
+  for (const { ticks, postgres: isPostgres } of processDeltas(before, after)) {
     total += ticks;
-    if (now.postgres) postgres += ticks;
+    if (isPostgres) postgres += ticks;
   }
   // USER_HZ is 100: a tick is 10 ms.
   return { total: (total * 10) / requests, postgres: (postgres * 10) / requests };

@@ -7,7 +7,7 @@ export const MODES = {
   // PERFORMANCE.md §6.2: c=32 for 20 s, interleaved.
   full: { name: 'full', durationSec: 20, warmupSec: 5, runs: 3, connections: 32 },
   // A few minutes in all on 2 cores, including the build.
-  quick: { name: 'quick', durationSec: 5, warmupSec: 2, runs: 2, connections: 32 },
+  quick: { name: 'quick', durationSec: 5, warmupSec: 5, runs: 2, connections: 32 },
   // Only proves the harness still works (test/bench/bench-smoke.test.ts); the figures mean nothing.
   smoke: { name: 'smoke', durationSec: 1, warmupSec: 0.5, runs: 1, connections: 4 },
 };
