@@ -88,6 +88,17 @@ const WRITE_PREFETCH = [TENANT_SETTINGS_SQL] as const;
 
 /** How long a one-round-trip create or list trusts its cached facts before reading them afresh. */
 const FACTS_TTL_MS = 60_000;
+/**
+ * After a one-trip create of a form needed a statement before its insert: how long the form's
+ * creates go the ordinary way before one tries the one trip again. The ordinary create fills what
+ * was missing (the user directory, which reloads every minute; reference labels), so a miss is
+ * usually a one-off; a form whose creates need a statement every time (references, payments) pays
+ * one attempt per interval that sends nothing (only validation and rules run twice). Until session
+ * 9 a miss turned the one trip off for the rest of the facts' minute: T6 then ran every create on
+ * the ordinary path (three round trips, the prefetch parsed each time: 0.26-0.32 of the baseline's
+ * creates/s instead of ~0.75) whenever the user directory expired before the facts did.
+ */
+const ONE_TRIP_RETRY_MS = 1_000;
 
 /**
  * Fails (division by zero) unless the form is still published at `versionId` with these
@@ -156,8 +167,8 @@ export class RecordsService {
   /**
    * Per tenant and form: the published form and the tenant's settings a create last ran on, so
    * the next create can run in one round trip (TenantDatabase.runOneTrip) with a guard that they
-   * are still current. `oneTrip: false` once a create of the form needed a statement before its
-   * insert (references, payments…): those go the ordinary way until the entry expires.
+   * are still current. After a create of the form needed a statement before its insert (a cache
+   * miss, references, payments…), creates go the ordinary way until `oneTripAfter` (ONE_TRIP_RETRY_MS).
    */
   /** Concurrent one-trip creates of a form, coalesced into shared statements (see WriteCoalescer). */
   private readonly createCoalescer = new WriteCoalescer<
@@ -165,7 +176,7 @@ export class RecordsService {
     RecordRow
   >(CREATE_BATCH_MAX, CREATE_BATCHES_IN_FLIGHT);
 
-  private readonly writeFacts = new Map<string, { form: PublishedForm; settings: unknown[]; at: number; oneTrip: boolean }>();
+  private readonly writeFacts = new Map<string, { form: PublishedForm; settings: unknown[]; at: number; oneTripAfter: number }>();
 
   private rememberWriteFacts(tenantId: string, key: string, form: PublishedForm, settings: unknown[] | undefined): void {
     if (!settings) return;
@@ -173,12 +184,13 @@ export class RecordsService {
     const known = this.writeFacts.get(id);
     if (known && known.form.versionId === form.versionId && known.form.compiled === form.compiled && Date.now() - known.at < FACTS_TTL_MS) return;
     if (this.writeFacts.size >= 1000) this.writeFacts.delete(this.writeFacts.keys().next().value as string);
-    this.writeFacts.set(id, { form, settings, at: Date.now(), oneTrip: true });
+    this.writeFacts.set(id, { form, settings, at: Date.now(), oneTripAfter: 0 });
   }
 
   async createOrThrow(auth: AuthContext, key: string, data: unknown, locale: Locale, override?: CreditOverride): Promise<RecordDto> {
     const facts = this.writeFacts.get(`${auth.tenantId}/${key}`);
-    if (facts && facts.oneTrip && Date.now() - facts.at < FACTS_TTL_MS) {
+    const now = Date.now();
+    if (facts && now >= facts.oneTripAfter && now - facts.at < FACTS_TTL_MS) {
       try {
         // The insert itself checks that the facts are still current (InsertGuard): no extra statement.
         const guard = insertGuard(facts.form, facts.settings);
@@ -192,7 +204,7 @@ export class RecordsService {
         // The guard passed (the facts are current): a unique index's refusal is the answer.
         if ((error.reason as { code?: unknown }).code === '23505') rethrowDuplicate(error.reason, facts.form, locale);
         // Refused input is answered the ordinary way (against the current form, not the cached one).
-        if (error.reason instanceof NeedsTransaction) facts.oneTrip = false;
+        if (error.reason instanceof NeedsTransaction) facts.oneTripAfter = Date.now() + ONE_TRIP_RETRY_MS;
         else if (!(error.reason instanceof AppException)) this.writeFacts.delete(`${auth.tenantId}/${key}`);
       }
     }
