@@ -8,10 +8,11 @@ import os from 'node:os';
 async function readProcStat(pid) {
   try {
     const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the ")" that closes the command name: state ppid ... utime(14) stime(15).
+    // Fields after the ")" that closes the command name: state ppid ... utime(14) stime(15)
+    // cutime(16) cstime(17) — the last two: CPU of the children it has waited for (reaped).
     const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
     const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]), comm };
+    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]), reaped: Number(rest[13]) + Number(rest[14]), comm };
   } catch {
     return undefined;
   }
@@ -56,7 +57,7 @@ export async function cpuSnapshot() {
     for (const pid of ours) {
       const s = stats.get(pid);
       own += s?.ticks ?? 0;
-      if (s) perProcess.set(pid, { ticks: s.ticks, postgres: s.comm === 'postgres' });
+      if (s) perProcess.set(pid, { ticks: s.ticks, reaped: s.reaped, postgres: s.comm === 'postgres' });
     }
     return { at: Date.now(), machine, own, perProcess };
   } catch {
@@ -76,11 +77,11 @@ export function foreignCpuShare(before, after) {
 }
 
 /**
- * Ticks our processes used between two snapshots, per process: a process that exited meanwhile
- * (e.g. a PostgreSQL backend whose pool connection idled out while the other side ran) is left
- * out, not subtracted with all the ticks of its life. Until session 9 the difference of the two
- * sums was used: every run after an idle spell reported 40-67% "other processes" that were the
- * lifetime CPU of closed connections' backends.
+ * Ticks our processes used between two snapshots, per process (processDeltas). Until session 9
+ * the difference of the two sums was used: a PostgreSQL backend whose pool connection idled out
+ * meanwhile took all the ticks of its life out of the second sum (every run after an idle spell
+ * reported 40-67% "other processes"), and short-lived ones (parallel query workers: T11's
+ * 96-98%) were never counted as ours at all.
  */
 function ownTicksBetween(before, after) {
   if (!before.perProcess || !after.perProcess) return after.own - before.own;
@@ -89,12 +90,24 @@ function ownTicksBetween(before, after) {
   return ticks;
 }
 
-/** Per process of ours alive at `after`: the ticks it used since `before`, and whether it is PostgreSQL's. */
+/**
+ * Per process of ours: the ticks it used between the snapshots, and whether it is PostgreSQL's.
+ * A process counts with the children it reaped meanwhile (cutime + cstime), so a short-lived one
+ * that came and went between the snapshots (a parallel query worker, an autovacuum worker, a
+ * backend) is ours too: its whole life arrives in its parent's reaped ticks. One that was already
+ * alive at `before` and is gone at `after` brought its earlier ticks along; those are taken off.
+ * (Only children reaped by a process of ours count; PostgreSQL's postmaster reaps at once.)
+ */
 function* processDeltas(before, after) {
   for (const [pid, now] of after.perProcess) {
     const then = before.perProcess.get(pid);
+    const total = now.ticks + (now.reaped ?? 0);
     // A new process (pid not seen before, or reused: fewer ticks than before) counts from zero.
-    yield { ticks: then && then.ticks <= now.ticks ? now.ticks - then.ticks : now.ticks, postgres: now.postgres };
+    const earlier = then && then.ticks <= now.ticks && (then.reaped ?? 0) <= (now.reaped ?? 0) ? then.ticks + (then.reaped ?? 0) : 0;
+    yield { ticks: total - earlier, postgres: now.postgres };
+  }
+  for (const [pid, then] of before.perProcess) {
+    if (!after.perProcess.has(pid)) yield { ticks: -(then.ticks + (then.reaped ?? 0)), postgres: then.postgres };
   }
 }
 
@@ -103,7 +116,8 @@ function* processDeltas(before, after) {
  * (the harness with its load generator, the apps, PostgreSQL) and `postgres` (the cluster's
  * server processes), or null when unknown. Less sensitive to a busy machine than req/s: with
  * 2 cores, what a side costs per request on both PostgreSQL and Node decides its throughput.
- * Processes that exited between the snapshots (a closed connection's backend) are not counted.
+ * Processes that came and went between the snapshots count (processDeltas: through the ticks of
+ * the children their parent reaped).
  */
 export function cpuPerRequest(before, after, requests) {
   if (!before?.perProcess || !after?.perProcess || !requests) return null;
