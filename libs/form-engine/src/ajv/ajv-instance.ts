@@ -474,7 +474,7 @@ function fastDateAcceptor(schema: FastDateSchema): (data: string) => boolean {
   };
 }
 
-/** decimalAccepts(schema, ·) with the schema read once; the common `minimum: "0"` alone as a sign test. */
+/** decimalAccepts(schema, ·) with the schema read once; the common `minimum: "0"` or `exclusiveMinimum: "0"` alone as a sign test. */
 function decimalAcceptor(schema: DecimalKeywordSchema): (data: string) => boolean {
   const scale = schema.scale ?? 1000;
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = schema;
