@@ -298,14 +298,14 @@ function holds(op: string, c: number): boolean {
   return op === 'lt' ? c < 0 : op === 'lte' ? c <= 0 : op === 'gt' ? c > 0 : op === 'gte' ? c >= 0 : op === 'eq' ? c === 0 : c !== 0;
 }
 
-/** True exactly when compareFieldsKeyword accepts the object. */
+/** True exactly when compareFieldsKeyword accepts the object (rules read from the object itself). */
 function compareFieldsAcceptor(rules: CompareFieldsRule[]): (data: Record<string, unknown>) => boolean {
+  const checks = rules.map((r) => ({ left: r.left, right: r.right, accepts: compareRuleAcceptor(r) }));
   return (data) => {
     if (Array.isArray(data)) return true;
-    for (const r of rules) {
-      if (!Object.prototype.hasOwnProperty.call(data, r.left) || !Object.prototype.hasOwnProperty.call(data, r.right)) continue;
-      const c = orderOf(r.kind, data[r.left], data[r.right]);
-      if (c !== null && !holds(r.op, c)) return false;
+    for (const { left, right, accepts } of checks) {
+      if (!Object.prototype.hasOwnProperty.call(data, left) || !Object.prototype.hasOwnProperty.call(data, right)) continue;
+      if (!accepts(data[left], data[right])) return false;
     }
     return true;
   };

@@ -121,17 +121,11 @@ export function compareCanonicalDecimal(a: string, b: string): number {
 
 /**
  * The sign (-1, 0 or 1) of a decimal string in the canonical form (isDecimalWithin), without
- * allocating: '-0' and '0.00' are 0. A canonical integer part has no leading zero, so only a value
- * starting "0" (or "-0") needs its other digits looked at.
+ * allocating: '-0' and '0.00' are 0.
  */
 export function canonicalSign(value: string): number {
-  const neg = value.charCodeAt(0) === 45 ? 1 : 0;
-  if (value.charCodeAt(neg) !== 48) return neg ? -1 : 1;
-  for (let i = neg + 1; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c !== 48 && c !== 46) return neg ? -1 : 1;
-  }
-  return 0;
+  const neg = value.charCodeAt(0) === 45;
+  return canonicalIsZero(value, neg ? 1 : 0) ? 0 : neg ? -1 : 1;
 }
 
 function canonicalIsZero(s: string, from: number): boolean {
