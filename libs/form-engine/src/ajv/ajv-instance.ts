@@ -316,12 +316,15 @@ function compareFieldsAcceptor(rules: CompareFieldsRule[]): (data: Record<string
  * absent), without allocating: decimal strings in the canonical form (isDecimalWithin, the check
  * every money value passes) are compared on their character codes, dates on their date keys
  * (calendar order, NaN exactly when parseDate refuses the value); anything else as orderOf does.
- * FAST_FIELDS calls it after its loop with the values the loop read (FAST_COMPARE).
+ * FAST_FIELDS calls it after its loop with the values the loop read (FAST_COMPARE), with
+ * `canonical` when both fields' own checks guarantee canonical decimals or 'YYYY-MM-DD' dates.
  */
-export function compareRuleAcceptor(rule: CompareFieldsRule, canonicalDecimals = false): (left: unknown, right: unknown) => boolean {
+export function compareRuleAcceptor(rule: CompareFieldsRule, canonical = false): (left: unknown, right: unknown) => boolean {
   const { op } = rule;
-  // Both fields' own `decimal` checks ran (and passed) before this one: their values are canonical.
-  if (canonicalDecimals && rule.kind === 'numeric') return (a, b) => a === undefined || b === undefined || holds(op, compareCanonicalDecimal(a as string, b as string));
+  // Both fields' own checks ran (and passed) before this one: their values are canonical.
+  if (canonical && rule.kind === 'numeric') return (a, b) => a === undefined || b === undefined || holds(op, compareCanonicalDecimal(a as string, b as string));
+  // Two 'YYYY-MM-DD' calendar dates (4-digit years): their string order is their calendar order.
+  if (canonical) return (a, b) => a === undefined || b === undefined || holds(op, (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0);
   if (rule.kind === 'date') {
     return (a, b) => {
       if (typeof a !== 'string' || typeof b !== 'string') return true;
@@ -757,11 +760,14 @@ function createAjv(mode: AjvMode): AnyAjv {
           cxt.fail(_`!${code}`);
         }
         for (const r of compare) {
-          const isDecimal = (k: string) => {
+          // Whether the field's own check (which passed before this one runs) leaves its value
+          // canonical: a decimal string (`decimal`), or a 'YYYY-MM-DD' calendar date (FAST_DATE).
+          const checked = (k: string) => {
             const f = (cxt.schema as Record<string, unknown>)[k] as Record<string, unknown> | false | undefined;
-            return !!f && f.type === 'string' && typeof f.decimal === 'object' && f.decimal !== null;
+            const keyword = r.kind === 'numeric' ? 'decimal' : FAST_DATE;
+            return !!f && f.type === 'string' && typeof f[keyword] === 'object' && f[keyword] !== null;
           };
-          const accepts = gen.scopeValue('keyword', { ref: compareRuleAcceptor(r, isDecimal(r.left) && isDecimal(r.right)) });
+          const accepts = gen.scopeValue('keyword', { ref: compareRuleAcceptor(r, checked(r.left) && checked(r.right)) });
           cxt.fail(_`!${accepts}(${locals.get(r.left) ?? _`undefined`}, ${locals.get(r.right) ?? _`undefined`})`);
         }
       },

@@ -117,5 +117,8 @@ describe('character-code formats accept exactly what their regexes accept', { ti
     agree('isCnapsCode', isCnapsCode, CNAPS_CODE, all.concat(cnaps));
     agree('isFapiaoCode', isFapiaoCode, FAPIAO_CODE, [...singleEdits('3100231130'), '3100231130']);
     agree('isFapiaoNumber', isFapiaoNumber, FAPIAO_NUMBER, [...singleEdits('12345678'), '12345678']);
+    // 12 and 20 digits go through the unrolled regexes, 8 and 10 through the loop.
+    agree('isFapiaoCode', isFapiaoCode, FAPIAO_CODE, [...singleEdits('031002300111'), '031002300111']);
+    agree('isFapiaoNumber', isFapiaoNumber, FAPIAO_NUMBER, [...singleEdits('24312000000012345678'), '24312000000012345678']);
   });
 });

@@ -137,6 +137,13 @@ function canonicalIsZero(s: string, from: number): boolean {
 }
 
 function compareCanonicalMagnitude(a: string, ai: number, b: string, bi: number): number {
+  // Money's usual shape, two decimals on both sides: the integer parts' lengths follow from the
+  // strings' lengths, and at equal lengths the strings' own order (native) is their numeric order.
+  // (`ai === bi`: the caller compares values of one sign, so both or neither have the '-'.)
+  if (a.charCodeAt(a.length - 3) === 46 && b.charCodeAt(b.length - 3) === 46) {
+    if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
   let aDot = a.indexOf('.', ai);
   let bDot = b.indexOf('.', bi);
   if (aDot < 0) aDot = a.length;

@@ -84,6 +84,21 @@ describe('character-code validators agree with their plain definitions', () => {
       const b = i % 3 === 0 ? bases[rnd(bases.length)]! : canonical[rnd(canonical.length)]!;
       expect(compareCanonicalDecimal(a, b), `${a} vs ${b}`).toBe(compareDecimal(a, b));
     }
+    // Money with two decimals on both sides (compareCanonicalDecimal's shortcut): signs, zeros,
+    // integer parts of equal and unequal lengths, equal values, against other shapes too.
+    const money = () => `${rnd(4) === 0 ? '-' : ''}${rnd(10 ** rnd(8))}.${String(rnd(100)).padStart(2, '0')}`;
+    const pairs: Array<[string, string]> = [['0.00', '-0.00'], ['10.00', '9.99'], ['-10.00', '-9.99'], ['1.10', '1.1'], ['100.00', '100'], ['5.00', '5.00']];
+    for (let i = 0; i < 20_000; i++) {
+      const a = money();
+      const b = i % 4 === 0 ? `${a.slice(0, -2)}${String(rnd(100)).padStart(2, '0')}` : i % 4 === 1 ? canonical[rnd(canonical.length)]! : money();
+      pairs.push([a, b], [b, a]);
+    }
+    let shortcut = 0;
+    for (const [a, b] of pairs) {
+      expect(compareCanonicalDecimal(a, b), `${a} vs ${b}`).toBe(compareDecimal(a, b));
+      if (a.charCodeAt(a.length - 3) === 46 && b.charCodeAt(b.length - 3) === 46) shortcut++;
+    }
+    expect(shortcut).toBeGreaterThan(20_000);
   }, 60_000);
 
   it('dayNumberOf = toDayNumber(parseDate(...)) and NaN exactly where parseDate refuses', () => {
