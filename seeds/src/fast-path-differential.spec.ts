@@ -299,7 +299,10 @@ describe('validateInput fast path = full path', () => {
       for (const key of Object.keys(values)) if (r.chance(0.6)) data[key] = r.pick(values[key]!);
       const full = runFull.call(form, data, 'en', true, { asOf: AS_OF });
       expect(form.validateInput(data, 'en', { asOf: AS_OF }), JSON.stringify(data)).toEqual(full);
-      if (fastInput!(data)) {
+      const accepted = fastInput!(data);
+      // Complete as well as sound on this form: a clean payload takes the fast path exactly when valid.
+      if (!Object.values(data).some((v) => v === '' || v === null)) expect(accepted, JSON.stringify(data)).toBe(full.valid);
+      if (accepted) {
         fastAccepted++;
         expect(full.valid, JSON.stringify(data)).toBe(true);
       } else if (full.errors.length > 0 && full.errors.every((e) => e.keyword === 'compare')) {
@@ -309,6 +312,44 @@ describe('validateInput fast path = full path', () => {
     // Not vacuous: the fast path accepts some payloads and refuses others on comparisons alone.
     expect(fastAccepted).toBeGreaterThan(50);
     expect(refusedByCompare).toBeGreaterThan(50);
+  });
+
+  it('checks date bounds (x-fast-date) exactly as the full path: none, one relative, static and mixed', () => {
+    const label = (k: string) => ({ 'zh-CN': k, en: k });
+    const def: FormDefinition = {
+      key: 'dates',
+      title: label('Dates'),
+      fields: [
+        { key: 'plain', type: 'date', label: label('plain') },
+        { key: 'mx', type: 'date', label: label('mx'), maxDate: 'today' },
+        { key: 'mn', type: 'date', label: label('mn'), minDate: 'today-30' },
+        { key: 'both', type: 'date', label: label('both'), minDate: 'today-365', maxDate: 'today+30' },
+        { key: 'st', type: 'date', label: label('st'), minDate: '2026-01-01' },
+        { key: 'mixed', type: 'date', label: label('mixed'), minDate: 'today-10', maxDate: '2026-12-31' },
+      ],
+    } as unknown as FormDefinition;
+    const form = compileFormOrThrow(def);
+    const { runFull, fastInput } = internals(form);
+    const dates = ['2026-11-25', '2026-11-26', '2026-11-15', '2026-11-14', '2026-10-26', '2026-10-25', '2025-11-25', '2025-11-24', '2026-12-25', '2026-12-26', '2026-12-31', '2027-01-01', '2025-12-31', '2026-01-01', '2026-01-05', '2026-02-29', '2026-1-5', '', 5];
+    const r = createRandom(7);
+    let fastAccepted = 0;
+    let refusedByBound = 0;
+    for (let k = 0; k < 12000; k++) {
+      const data: Record<string, unknown> = {};
+      for (const f of def.fields) if (r.chance(0.5)) data[f.key] = r.pick(dates);
+      const options = r.pick([{ asOf: AS_OF }, { asOf: '2026-01-15' }, { asOf: '2026-13-01' }, undefined]);
+      const full = runFull.call(form, data, 'en', true, options);
+      expect(form.validateInput(data, 'en', options), JSON.stringify([data, options])).toEqual(full);
+      // Complete as well as sound on this form: a clean payload (no blank value) takes the fast
+      // path exactly when it is valid (validateInput has just set FAST_STATE for these options).
+      const accepted = fastInput!(data);
+      if (!Object.values(data).includes('')) expect(accepted, JSON.stringify([data, options])).toBe(full.valid);
+      if (accepted) fastAccepted++;
+      else if (full.errors.length > 0 && full.errors.every((e) => e.keyword === 'minDate' || e.keyword === 'maxDate')) refusedByBound++;
+    }
+    // Not vacuous: some payloads pass the fast path, others are refused by the bounds alone.
+    expect(fastAccepted).toBeGreaterThan(50);
+    expect(refusedByBound).toBeGreaterThan(50);
   });
 
   it('character-code formats agree with their regexes on 5,000 generated customers', () => {

@@ -463,6 +463,23 @@ function fastDateAcceptor(schema: FastDateSchema): (data: string) => boolean {
   const relative = schema.relative ?? [];
   const maxIndex = relative.map((r) => (r.kind === 'maxDate' ? r.index : -1));
   const minIndex = relative.map((r) => (r.kind === 'minDate' ? r.index : -1));
+  // The usual shapes, without the bounds and the loop: no bound at all, or one relative bound.
+  if ([min, max, xmin, xmax].every(Number.isNaN) && relative.length <= 1) {
+    if (relative.length === 0) return (data) => !Number.isNaN(dateKeyOrNaN(data));
+    const index = relative[0]!.index;
+    if (relative[0]!.kind === 'maxDate') {
+      return (data) => {
+        const d = dateKeyOrNaN(data);
+        const limits = FAST_STATE.relativeLimits;
+        return !Number.isNaN(d) && (limits === null || !(d > limits[index]!));
+      };
+    }
+    return (data) => {
+      const d = dateKeyOrNaN(data);
+      const limits = FAST_STATE.relativeLimits;
+      return !Number.isNaN(d) && (limits === null || !(d < limits[index]!));
+    };
+  }
   return (data) => {
     const d = dateKeyOrNaN(data);
     // NaN: not a calendar date (the format); NaN bounds (absent, or not a date) compare false, as in dateRangeKeyword.
