@@ -298,6 +298,9 @@ function holds(op: string, c: number): boolean {
   return op === 'lt' ? c < 0 : op === 'lte' ? c <= 0 : op === 'gt' ? c > 0 : op === 'gte' ? c >= 0 : op === 'eq' ? c === 0 : c !== 0;
 }
 
+/** holds(op, ·) as a bit mask over c + 1 (bit 0: c = -1, bit 1: 0, bit 2: 1): `(mask >> (c + 1)) & 1`, no call or branch. */
+const OP_MASK: Readonly<Record<CompareFieldsRule['op'], number>> = { lt: 0b001, lte: 0b011, eq: 0b010, ne: 0b101, gte: 0b110, gt: 0b100 };
+
 /** True exactly when compareFieldsKeyword accepts the object (rules read from the object itself). */
 function compareFieldsAcceptor(rules: CompareFieldsRule[]): (data: Record<string, unknown>) => boolean {
   const checks = rules.map((r) => ({ left: r.left, right: r.right, accepts: compareRuleAcceptor(r) }));
@@ -321,10 +324,11 @@ function compareFieldsAcceptor(rules: CompareFieldsRule[]): (data: Record<string
  */
 export function compareRuleAcceptor(rule: CompareFieldsRule, canonical = false): (left: unknown, right: unknown) => boolean {
   const { op } = rule;
+  const mask = OP_MASK[op];
   // Both fields' own checks ran (and passed) before this one: their values are canonical.
-  if (canonical && rule.kind === 'numeric') return (a, b) => a === undefined || b === undefined || holds(op, compareCanonicalDecimal(a as string, b as string));
+  if (canonical && rule.kind === 'numeric') return (a, b) => a === undefined || b === undefined || ((mask >> (compareCanonicalDecimal(a as string, b as string) + 1)) & 1) === 1;
   // Two 'YYYY-MM-DD' calendar dates (4-digit years): their string order is their calendar order.
-  if (canonical) return (a, b) => a === undefined || b === undefined || holds(op, (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0);
+  if (canonical) return (a, b) => a === undefined || b === undefined || ((mask >> ((a as string) < (b as string) ? 0 : (a as string) === (b as string) ? 1 : 2)) & 1) === 1;
   if (rule.kind === 'date') {
     return (a, b) => {
       if (typeof a !== 'string' || typeof b !== 'string') return true;
