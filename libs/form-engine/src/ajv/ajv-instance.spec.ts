@@ -46,6 +46,9 @@ describe('engine Ajv instances', () => {
       'cn-postal-code': ['430479', '861000'],
       cnaps: ['103578046962'],
       'cn-mobile': ['18534045708', '+86 13912345678', '8613912345678'],
+      'fapiao-code': ['3100231130', '031002300111'],
+      'fapiao-number': ['24312000000012345678', '12345678'],
+      uuid: ['0f8fad5b-d9cb-469f-a165-70867728950e', 'urn:uuid:0F8FAD5B-D9CB-469F-A165-70867728950E'],
     };
     expect(Object.keys(bases).sort()).toEqual(Object.keys(FAST_CHAR_FORMATS).sort());
     let n = 0;

@@ -29,6 +29,13 @@ export function digitsAt(value: string, from: number, count: number): boolean {
  */
 const UNROLLED_DIGITS = Array.from({ length: 33 }, (_, n) => (n >= 12 ? new RegExp(`^${'[0-9]'.repeat(n)}$`) : null));
 
+/** /^\d{n}$/ as n `[0-9]` classes (12 <= n <= 32). */
+export function unrolledDigits(n: number): RegExp {
+  const re = UNROLLED_DIGITS[n];
+  if (!re) throw new Error(`unrolledDigits: ${n} is outside 12-32`);
+  return re;
+}
+
 /** /^\d{n}$/ */
 export function isDigits(value: string, n: number): boolean {
   if (value.length !== n) return false;

@@ -13,7 +13,7 @@ const HEX = '[0-9a-fA-F]';
  * table lookup per character ~63–75 ns (TurboFan re-dispatches on the string's representation at
  * every charCodeAt). The ids are most of a record's validation cost (T4): three on a receivable.
  */
-const UUID36_RE = new RegExp(`^${HEX.repeat(8)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(12)}$`);
+export const UUID36_RE = new RegExp(`^${HEX.repeat(8)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(12)}$`);
 
 const URN_UUID_RE = new RegExp(`^[uU][rR][nN]:[uU][uU][iI][dD]:${UUID36_RE.source.slice(1)}`);
 
