@@ -477,23 +477,6 @@ function fastDateAcceptor(schema: FastDateSchema): (data: string) => boolean {
   const relative = schema.relative ?? [];
   const maxIndex = relative.map((r) => (r.kind === 'maxDate' ? r.index : -1));
   const minIndex = relative.map((r) => (r.kind === 'minDate' ? r.index : -1));
-  // The usual shapes, without the bounds and the loop: no bound at all, or one relative bound.
-  if ([min, max, xmin, xmax].every(Number.isNaN) && relative.length <= 1) {
-    if (relative.length === 0) return (data) => !Number.isNaN(dateKeyOrNaN(data));
-    const index = relative[0]!.index;
-    if (relative[0]!.kind === 'maxDate') {
-      return (data) => {
-        const d = dateKeyOrNaN(data);
-        const limits = FAST_STATE.relativeLimits;
-        return !Number.isNaN(d) && (limits === null || !(d > limits[index]!));
-      };
-    }
-    return (data) => {
-      const d = dateKeyOrNaN(data);
-      const limits = FAST_STATE.relativeLimits;
-      return !Number.isNaN(d) && (limits === null || !(d < limits[index]!));
-    };
-  }
   return (data) => {
     const d = dateKeyOrNaN(data);
     // NaN: not a calendar date (the format); NaN bounds (absent, or not a date) compare false, as in dateRangeKeyword.
@@ -647,7 +630,26 @@ function createAjv(mode: AjvMode): AnyAjv {
       keyword: FAST_DATE,
       type: 'string',
       schemaType: 'object',
-      code: (cxt) => failUnless(cxt, fastDateAcceptor(cxt.schema as FastDateSchema)),
+      code: (cxt) => {
+        const schema = cxt.schema as FastDateSchema;
+        const relative = schema.relative ?? [];
+        const bounded = [schema.minimum, schema.maximum, schema.exclusiveMinimum, schema.exclusiveMaximum].some((b) => b !== undefined);
+        if (bounded || relative.length > 1) {
+          failUnless(cxt, fastDateAcceptor(schema));
+          return;
+        }
+        // The usual shapes inline, without the acceptor's call and loop: a calendar date, within
+        // its one relative bound when the call has limits (fastDateAcceptor answers the same).
+        const { gen, data } = cxt;
+        const key = gen.const('dk', _`${gen.scopeValue('keyword', { ref: dateKeyOrNaN })}(${data})`);
+        if (relative.length === 0) {
+          cxt.fail(_`${key} !== ${key}`);
+          return;
+        }
+        const limits = gen.const('dl', _`${gen.scopeValue('keyword', { ref: FAST_STATE })}.relativeLimits`);
+        const beyond = relative[0]!.kind === 'maxDate' ? _`${key} > ${limits}[${relative[0]!.index}]` : _`${key} < ${limits}[${relative[0]!.index}]`;
+        cxt.fail(_`${key} !== ${key} || (${limits} !== null && ${beyond})`);
+      },
     });
     ajv.addKeyword({
       keyword: FAST_INTEGER,
