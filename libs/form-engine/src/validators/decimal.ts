@@ -111,6 +111,8 @@ export function isDecimalWithin(value: string, scale: number): boolean {
 export function compareCanonicalDecimal(a: string, b: string): number {
   const aNeg = a.charCodeAt(0) === 45;
   const bNeg = b.charCodeAt(0) === 45;
+  // Two non-negative values (the usual amounts): their magnitudes' order, zeros included.
+  if (!aNeg && !bNeg) return compareCanonicalMagnitude(a, 0, b, 0);
   const aSign = canonicalIsZero(a, aNeg ? 1 : 0) ? 0 : aNeg ? -1 : 1;
   const bSign = canonicalIsZero(b, bNeg ? 1 : 0) ? 0 : bNeg ? -1 : 1;
   if (aSign !== bSign) return aSign < bSign ? -1 : 1;
