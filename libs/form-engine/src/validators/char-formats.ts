@@ -1,7 +1,8 @@
 /*
  * Character-code versions of the short all-digit regex formats of cn-formats.ts. On the hot path
  * every format is asked about every present value; for these a loop over the character codes beats
- * RegExp#test's fixed cost. Each function accepts exactly what its regex accepts
+ * RegExp#test's fixed cost (from 12 digits on, isDigits uses unrolled regexes instead: UNROLLED_DIGITS).
+ * Each function accepts exactly what its regex accepts
  * (char-formats.spec.ts compares them on generated, mutated and every single-code-unit input);
  * the regexes stay the reference definitions.
  */
